@@ -1,0 +1,93 @@
+package io.patgate.account;
+
+import io.patgate.config.PatgateConfig;
+import io.patgate.http.ProblemException;
+import io.patgate.identity.Caller;
+import io.patgate.identity.IdentityState;
+import io.patgate.identity.TokenSigner;
+import io.patgate.store.SessionRevocation;
+import io.patgate.store.SessionRevocationRepository;
+import io.patgate.store.User;
+import io.patgate.store.UserRepository;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.core.Vertx;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.UUID;
+
+/** Login and logout. A wrong password, an unknown user and a disabled account all fail alike. */
+@ApplicationScoped
+public class AuthService {
+
+    private static final Logger LOG = Logger.getLogger(AuthService.class);
+
+    private final UserRepository users;
+    private final SessionRevocationRepository revocations;
+    private final PasswordHasher hasher;
+    private final TokenSigner signer;
+    private final IdentityState state;
+    private final Vertx vertx;
+    private final Duration lifetime;
+
+    public AuthService(UserRepository users, SessionRevocationRepository revocations, PasswordHasher hasher,
+                       TokenSigner signer, IdentityState state, Vertx vertx, PatgateConfig config) {
+        this.users = users;
+        this.revocations = revocations;
+        this.hasher = hasher;
+        this.signer = signer;
+        this.state = state;
+        this.vertx = vertx;
+        this.lifetime = config.session().lifetime();
+    }
+
+    public Uni<UserRequests.Session> login(UserRequests.Login request, String clientAddress) {
+        return Panache.withSession(() -> users.findByUsername(request.username()))
+                // the hash runs even for an unknown user (against a decoy), so timing tells nothing
+                .chain(user -> vertx.executeBlocking(Uni.createFrom().item(
+                        () -> hasher.verify(request.password(), user == null ? null : user.passwordHash) ? user : null)))
+                .map(user -> {
+                    if (user == null || user.disabled) {
+                        LOG.infof("Failed login for '%s' from %s", sanitize(request.username()), clientAddress);
+                        throw ProblemException.unauthorized("Wrong username or password");
+                    }
+                    return issue(user);
+                });
+    }
+
+    private UserRequests.Session issue(User user) {
+        Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        Instant expiresAt = now.plus(lifetime);
+        UUID jti = UUID.randomUUID();
+        String token = signer.sign(TokenSigner.SESSION_TYPE, jti, user.id, user.username, now, expiresAt);
+        LOG.infof("Session %s opened for user %s", jti, user.id);
+        return new UserRequests.Session(token, expiresAt);
+    }
+
+    public Uni<Void> logout(Caller caller) {
+        if (!caller.isSession()) {
+            throw ProblemException.forbidden("Logout ends a session; revoke a token with DELETE /api/v1/tokens/{id}");
+        }
+        SessionRevocation revocation = new SessionRevocation();
+        revocation.jti = caller.credentialId();
+        revocation.userId = caller.userId();
+        revocation.expiresAt = caller.expiresAt();
+        revocation.revokedAt = Instant.now();
+        return Panache.withTransaction(() -> revocations.findById(revocation.jti)
+                        .chain(existing -> existing != null ? Uni.createFrom().voidItem() : revocations.persist(revocation).replaceWithVoid()))
+                .invoke(() -> {
+                    state.revokeSession(revocation.jti, revocation.expiresAt);
+                    LOG.infof("Session %s of user %s logged out", revocation.jti, revocation.userId);
+                });
+    }
+
+    /** Usernames come from the client: keep log lines one line and short. */
+    static String sanitize(String value) {
+        String cut = value.length() > 64 ? value.substring(0, 64) : value;
+        return cut.replaceAll("[^\\x20-\\x7E]", "?");
+    }
+}

@@ -1,0 +1,49 @@
+package io.patgate.account;
+
+import io.patgate.identity.Caller;
+import io.quarkus.security.Authenticated;
+import io.quarkus.security.identity.SecurityIdentity;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+import java.util.List;
+
+@Path("/api/v1/me")
+@Tag(name = "Accounts")
+@Authenticated
+@SecurityRequirement(name = "bearer")
+@SecurityRequirement(name = "basic")
+@Produces(MediaType.APPLICATION_JSON)
+public class MeResource {
+
+    private final SecurityIdentity identity;
+
+    public MeResource(SecurityIdentity identity) {
+        this.identity = identity;
+    }
+
+    @GET
+    @Operation(summary = "Who am I", description = "The account behind the credential of this request, and how it authenticated. "
+            + "Answered from memory: no database access.")
+    @APIResponse(responseCode = "200", description = "The caller", content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = {
+            @ExampleObject(name = "session", value = "{\"id\":\"0b9c2f6e-8d1a-4c61-9a43-6f1f0d7f4a10\",\"username\":\"alice\",\"roles\":[\"deploy\"],\"authMethod\":\"session\"}"),
+            @ExampleObject(name = "pat", value = "{\"id\":\"0b9c2f6e-8d1a-4c61-9a43-6f1f0d7f4a10\",\"username\":\"alice\",\"roles\":[\"deploy\"],\"authMethod\":\"pat\","
+                    + "\"tokenId\":\"5d0c8f2a-1b7e-4e0c-8a0b-2f4d3c9e7a11\",\"scopes\":[\"deploy\"]}")}))
+    @APIResponse(responseCode = "401", description = "No credential, or one that is not valid now")
+    public UserRequests.Me me() {
+        Caller caller = Callers.of(identity);
+        List<String> roles = caller.roles().stream().sorted().toList();
+        return caller.isSession()
+                ? new UserRequests.Me(caller.userId(), caller.username(), roles, caller.method().wire(), null, null)
+                : new UserRequests.Me(caller.userId(), caller.username(), roles, caller.method().wire(), caller.credentialId(),
+                caller.scopes().stream().sorted().toList());
+    }
+}

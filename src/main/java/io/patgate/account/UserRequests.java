@@ -1,0 +1,60 @@
+package io.patgate.account;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/** The bodies of the account endpoints. */
+public final class UserRequests {
+
+    static final String USERNAME = "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$";
+    static final String ROLE = "^[A-Za-z0-9][A-Za-z0-9:._-]{0,63}$";
+    static final String USERNAME_MESSAGE = "1-64 letters, digits, '.', '_' or '-', starting with a letter or digit";
+    static final String ROLE_MESSAGE = "1-64 letters, digits, ':', '.', '_' or '-', starting with a letter or digit";
+
+    private UserRequests() {
+    }
+
+    @Schema(name = "CreateUser")
+    public record CreateUser(
+            @Schema(examples = "ci-bot") @NotBlank @Pattern(regexp = USERNAME, message = USERNAME_MESSAGE) String username,
+            @Schema(examples = "correct horse battery staple") @NotNull @Size(max = 1024) String password,
+            @Schema(examples = "[\"deploy\", \"devices:read\"]") @Size(max = 50) List<@NotNull @Pattern(regexp = ROLE, message = ROLE_MESSAGE) String> roles) {
+    }
+
+    @Schema(name = "UpdateUser", description = "Any of the fields; those left out are unchanged")
+    public record UpdateUser(
+            @Size(max = 50) List<@NotNull @Pattern(regexp = ROLE, message = ROLE_MESSAGE) String> roles,
+            Boolean disabled,
+            @Size(max = 1024) String password) {
+    }
+
+    @Schema(name = "User")
+    public record UserView(UUID id, String username, List<String> roles, boolean disabled, Instant createdAt) {
+    }
+
+    @Schema(name = "Login")
+    public record Login(
+            @Schema(examples = "admin") @NotBlank @Size(max = 64) String username,
+            @Schema(examples = "correct horse battery staple") @NotNull @Size(max = 1024) String password) {
+    }
+
+    @Schema(name = "Session")
+    public record Session(@Schema(description = "The session JWT: send it as `Authorization: Bearer <token>`") String token,
+                          Instant expiresAt) {
+    }
+
+    @Schema(name = "Me")
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Me(UUID id, String username, List<String> roles,
+                     @Schema(enumeration = {"session", "pat"}) String authMethod,
+                     UUID tokenId, List<String> scopes) {
+    }
+}

@@ -1,0 +1,185 @@
+package io.patgate.account;
+
+import io.patgate.config.PatgateConfig;
+import io.patgate.http.Paged;
+import io.patgate.http.ProblemException;
+import io.patgate.identity.IdentityState;
+import io.patgate.store.Constraints;
+import io.patgate.store.User;
+import io.patgate.store.UserRepository;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.core.Vertx;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+
+/**
+ * Accounts: the rules and the transactions. Every change is committed first and only then published to
+ * the in-memory {@link IdentityState}, so the per-request check never sees a change the database lost.
+ */
+@ApplicationScoped
+public class UserService {
+
+    public static final String ADMIN_ROLE = "admin";
+    /** The scope that lets a PAT manage tokens; reserved so no role can be confused with it. */
+    public static final String TOKENS_SCOPE = "tokens";
+    private static final Logger LOG = Logger.getLogger(UserService.class);
+
+    private final UserRepository users;
+    private final PasswordHasher hasher;
+    private final IdentityState state;
+    private final Vertx vertx;
+    private final int minPasswordLength;
+
+    public UserService(UserRepository users, PasswordHasher hasher, IdentityState state, Vertx vertx, PatgateConfig config) {
+        this.users = users;
+        this.hasher = hasher;
+        this.state = state;
+        this.vertx = vertx;
+        this.minPasswordLength = config.password().minLength();
+    }
+
+    public Uni<UserRequests.UserView> create(UserRequests.CreateUser request) {
+        Set<String> roles = roles(request.roles());
+        checkPassword(request.password());
+        return hash(request.password())
+                .chain(hash -> Panache.withTransaction(() -> users.findByUsername(request.username())
+                        .chain(existing -> {
+                            if (existing != null) {
+                                throw duplicate(request.username());
+                            }
+                            User user = new User();
+                            user.id = UUID.randomUUID();
+                            user.username = request.username();
+                            user.passwordHash = hash;
+                            user.roles = roles.toArray(String[]::new);
+                            user.disabled = false;
+                            user.createdAt = now();
+                            user.updatedAt = user.createdAt;
+                            return users.persist(user);
+                        })))
+                .onFailure(Constraints::isUniqueViolation).transform(e -> duplicate(request.username()))
+                .invoke(user -> {
+                    state.putUser(toState(user));
+                    LOG.infof("Created user %s (%s)", user.id, user.username);
+                })
+                .map(UserService::view);
+    }
+
+    public Uni<Paged<UserRequests.UserView>> list(int page, int size) {
+        return Panache.withSession(() -> users.count()
+                .chain(total -> users.page(page, size)
+                        .map(list -> new Paged<>(list.stream().map(UserService::view).toList(), total))));
+    }
+
+    public Uni<UserRequests.UserView> get(UUID id) {
+        return Panache.withSession(() -> users.findById(id))
+                .map(user -> view(require(user)));
+    }
+
+    public Uni<UserRequests.UserView> update(UUID id, UserRequests.UpdateUser request) {
+        Set<String> roles = request.roles() == null ? null : roles(request.roles());
+        if (request.password() != null) {
+            checkPassword(request.password());
+        }
+        Uni<String> newHash = request.password() == null ? Uni.createFrom().nullItem() : hash(request.password());
+        return newHash.chain(hash -> Panache.withTransaction(() -> users.findById(id)
+                        .chain(found -> {
+                            User user = require(found);
+                            boolean wasAdmin = isEnabledAdmin(user);
+                            if (roles != null) {
+                                user.roles = roles.toArray(String[]::new);
+                            }
+                            if (request.disabled() != null) {
+                                user.disabled = request.disabled();
+                            }
+                            if (hash != null) {
+                                user.passwordHash = hash;
+                            }
+                            user.updatedAt = now();
+                            Uni<Void> guard = wasAdmin && !isEnabledAdmin(user) ? lastAdminGuard(user.id) : Uni.createFrom().voidItem();
+                            return guard.replaceWith(user);
+                        })))
+                .invoke(user -> {
+                    state.putUser(toState(user));
+                    LOG.infof("Updated user %s (%s)", user.id, user.username);
+                })
+                .map(UserService::view);
+    }
+
+    public Uni<Void> delete(UUID id) {
+        return Panache.withTransaction(() -> users.findById(id)
+                        .chain(found -> {
+                            User user = require(found);
+                            Uni<Void> guard = isEnabledAdmin(user) ? lastAdminGuard(user.id) : Uni.createFrom().voidItem();
+                            return guard.chain(() -> users.delete(user)).replaceWith(user);
+                        }))
+                .invoke(user -> {
+                    state.removeUser(user.id);
+                    LOG.infof("Deleted user %s (%s)", user.id, user.username);
+                })
+                .replaceWithVoid();
+    }
+
+    /** Nobody can remove the last enabled admin: that would lock everyone out of account management. */
+    private Uni<Void> lastAdminGuard(UUID userId) {
+        return users.countOtherEnabledAdmins(userId).invoke(others -> {
+            if (others == 0) {
+                throw ProblemException.conflict("This is the last enabled admin; promote another user first");
+            }
+        }).replaceWithVoid();
+    }
+
+    private Uni<String> hash(String password) {
+        return vertx.executeBlocking(Uni.createFrom().item(() -> hasher.hash(password)));
+    }
+
+    private void checkPassword(String password) {
+        if (password.codePointCount(0, password.length()) < minPasswordLength) {
+            throw ProblemException.invalid("password", "must be at least " + minPasswordLength + " characters");
+        }
+    }
+
+    private static Set<String> roles(List<String> requested) {
+        Set<String> roles = new TreeSet<>(requested == null ? List.of() : requested);
+        if (roles.contains(TOKENS_SCOPE)) {
+            throw ProblemException.invalid("roles", "'" + TOKENS_SCOPE + "' is reserved for token scopes");
+        }
+        return roles;
+    }
+
+    private static boolean isEnabledAdmin(User user) {
+        return !user.disabled && Arrays.asList(user.roles).contains(ADMIN_ROLE);
+    }
+
+    private static User require(User user) {
+        if (user == null) {
+            throw ProblemException.notFound("User");
+        }
+        return user;
+    }
+
+    private static ProblemException duplicate(String username) {
+        return ProblemException.conflict("A user named '" + username + "' already exists");
+    }
+
+    static Instant now() {
+        return Instant.now().truncatedTo(ChronoUnit.MICROS);
+    }
+
+    public static IdentityState.UserState toState(User user) {
+        return new IdentityState.UserState(user.id, user.username, Set.copyOf(Arrays.asList(user.roles)), user.disabled);
+    }
+
+    static UserRequests.UserView view(User user) {
+        return new UserRequests.UserView(user.id, user.username, List.of(user.roles), user.disabled, user.createdAt);
+    }
+}

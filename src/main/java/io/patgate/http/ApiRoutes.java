@@ -1,0 +1,93 @@
+package io.patgate.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quarkus.runtime.configuration.MemorySize;
+import io.vertx.core.http.HttpHeaders;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+/**
+ * Errors that happen below the REST layer still answer {@code application/problem+json}: an unknown
+ * path under {@code /api}, a body over {@code quarkus.http.limits.max-body-size} (413), and failures the
+ * HTTP layer raises by status code.
+ */
+@ApplicationScoped
+public class ApiRoutes {
+
+    /** Quarkus enforces the body limit at order -2 with an empty 413; we answer first, with a problem. */
+    private static final int BEFORE_BODY_LIMIT = -3;
+    /** The REST layer's route is at order 20500; this one comes after it. */
+    private static final int AFTER_REST = 30_000;
+
+    private final ObjectMapper json;
+    private final long maxBodyBytes;
+
+    public ApiRoutes(ObjectMapper json,
+                     @ConfigProperty(name = "quarkus.http.limits.max-body-size", defaultValue = "10M") MemorySize maxBody) {
+        this.json = json;
+        this.maxBodyBytes = maxBody.asLongValue();
+    }
+
+    void install(@Observes Router router) {
+        router.route().order(BEFORE_BODY_LIMIT).handler(this::limitBody);
+        router.route("/api/*").order(AFTER_REST).handler(ctx ->
+                write(ctx, Problem.of(404, "not-found", "Not found", "No such resource")));
+        router.route().order(Integer.MIN_VALUE).failureHandler(this::failure);
+    }
+
+    private void limitBody(RoutingContext ctx) {
+        String length = ctx.request().getHeader(HttpHeaders.CONTENT_LENGTH);
+        if (length != null) {
+            long declared;
+            try {
+                declared = Long.parseLong(length.trim());
+            } catch (NumberFormatException e) {
+                declared = -1;
+            }
+            if (declared < 0 || declared > maxBodyBytes) {
+                ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
+                write(ctx, declared < 0
+                        ? Problem.of(400, "bad-request", "Bad request", "Content-Length is not a number")
+                        : Problem.of(413, "payload-too-large", "Payload too large",
+                        "The request body is larger than " + maxBodyBytes + " bytes"));
+                return;
+            }
+        }
+        ctx.next();
+    }
+
+    private void failure(RoutingContext ctx) {
+        int status = ctx.statusCode();
+        if (ctx.response().headWritten()) {
+            ctx.next();
+            return;
+        }
+        Problem problem = switch (status) {
+            case 413 -> Problem.of(413, "payload-too-large", "Payload too large", "The request body is too large");
+            case 400 -> Problem.of(400, "bad-request", "Bad request", "The request could not be read");
+            case 431 -> Problem.of(431, "headers-too-large", "Request header fields too large", "The request headers are too large");
+            default -> null;
+        };
+        if (problem == null) {
+            ctx.next();
+            return;
+        }
+        write(ctx, problem);
+    }
+
+    private void write(RoutingContext ctx, Problem problem) {
+        String body;
+        try {
+            body = json.writeValueAsString(problem);
+        } catch (JsonProcessingException e) {
+            body = "{\"title\":\"" + problem.title() + "\",\"status\":" + problem.status() + "}";
+        }
+        ctx.response().setStatusCode(problem.status())
+                .putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE)
+                .end(body);
+    }
+}

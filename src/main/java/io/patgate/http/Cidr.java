@@ -1,0 +1,119 @@
+package io.patgate.http;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * An IPv4 or IPv6 network such as {@code 10.0.0.0/8} or {@code 2001:db8::/32}.
+ * Parsing never resolves a host name: only address literals are accepted, so hostile input cannot
+ * make the service do a DNS lookup.
+ */
+public record Cidr(byte[] network, int prefix, String text) {
+
+    private static final Pattern IPV4 = Pattern.compile("^(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})$");
+    private static final Pattern IPV6 = Pattern.compile("^[0-9A-Fa-f:.]{2,45}$");
+
+    /** Parses {@code address[/prefix]}; a bare address is a single-host network. */
+    public static Optional<Cidr> parse(String value) {
+        if (value == null) {
+            return Optional.empty();
+        }
+        String s = value.trim();
+        int slash = s.indexOf('/');
+        String host = slash < 0 ? s : s.substring(0, slash);
+        Optional<byte[]> address = parseAddress(host);
+        if (address.isEmpty()) {
+            return Optional.empty();
+        }
+        byte[] bytes = address.get();
+        int max = bytes.length * 8;
+        int prefix = max;
+        if (slash >= 0) {
+            String p = s.substring(slash + 1);
+            if (p.isEmpty() || p.length() > 3 || !p.chars().allMatch(Character::isDigit)) {
+                return Optional.empty();
+            }
+            prefix = Integer.parseInt(p);
+            if (prefix > max) {
+                return Optional.empty();
+            }
+        }
+        byte[] network = mask(bytes, prefix);
+        return Optional.of(new Cidr(network, prefix, canonical(network) + "/" + prefix));
+    }
+
+    /** Parses an IPv4 or IPv6 literal into its bytes (IPv4-mapped IPv6 addresses become IPv4). */
+    public static Optional<byte[]> parseAddress(String host) {
+        if (host == null || host.isEmpty()) {
+            return Optional.empty();
+        }
+        var v4 = IPV4.matcher(host);
+        if (v4.matches()) {
+            byte[] bytes = new byte[4];
+            for (int i = 0; i < 4; i++) {
+                int octet = Integer.parseInt(v4.group(i + 1));
+                if (octet > 255) {
+                    return Optional.empty();
+                }
+                bytes[i] = (byte) octet;
+            }
+            return Optional.of(bytes);
+        }
+        String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        if (h.indexOf(':') < 0 || !IPV6.matcher(h).matches()) {
+            return Optional.empty();
+        }
+        try {
+            // Contains ':' and only hex digits, ':' and '.': the JDK parses it as a literal, never via DNS.
+            return Optional.of(InetAddress.getByName(h).getAddress());
+        } catch (UnknownHostException e) {
+            return Optional.empty();
+        }
+    }
+
+    public boolean contains(byte[] address) {
+        if (address == null || address.length != network.length) {
+            return false;
+        }
+        byte[] masked = mask(address, prefix);
+        return java.util.Arrays.equals(masked, network);
+    }
+
+    public boolean contains(String address) {
+        return parseAddress(address).map(this::contains).orElse(false);
+    }
+
+    @Override
+    public String toString() {
+        return text;
+    }
+
+    private static byte[] mask(byte[] address, int prefix) {
+        byte[] out = address.clone();
+        for (int i = 0; i < out.length; i++) {
+            int bits = Math.max(0, Math.min(8, prefix - i * 8));
+            out[i] = (byte) (out[i] & (0xFF << (8 - bits)));
+        }
+        return out;
+    }
+
+    private static String canonical(byte[] bytes) {
+        try {
+            return InetAddress.getByAddress(bytes).getHostAddress();
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Cidr c && c.text.equals(text);
+    }
+
+    @Override
+    public int hashCode() {
+        return text.hashCode();
+    }
+}

@@ -1,0 +1,109 @@
+package io.patgate.http;
+
+import io.patgate.config.PatgateConfig;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.net.SocketAddress;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The address a request comes from: the TCP peer, or the client named by {@code Forwarded} /
+ * {@code X-Forwarded-For} only when the peer is one of {@code patgate.http.trusted-proxies}.
+ * Untrusted peers cannot spoof their origin by sending those headers.
+ */
+@ApplicationScoped
+public class ClientAddress {
+
+    private final List<Cidr> trusted;
+
+    public ClientAddress(PatgateConfig config) {
+        this.trusted = config.http().trustedProxies().orElse(List.of()).stream()
+                .map(s -> Cidr.parse(s).orElseThrow(() -> new IllegalArgumentException(
+                        "patgate.http.trusted-proxies: '" + s + "' is not a CIDR")))
+                .toList();
+    }
+
+    public String of(HttpServerRequest request) {
+        SocketAddress remote = request.remoteAddress();
+        String peer = remote == null ? "unknown" : normalize(remote.hostAddress());
+        if (trusted.isEmpty() || !isTrusted(peer)) {
+            return peer;
+        }
+        String forwarded = request.getHeader("Forwarded");
+        if (forwarded != null) {
+            Optional<String> client = rightmostUntrusted(forwardedFor(forwarded));
+            if (client.isPresent()) {
+                return client.get();
+            }
+        }
+        String xff = request.getHeader("X-Forwarded-For");
+        if (xff != null) {
+            return rightmostUntrusted(List.of(xff.split(","))).orElse(peer);
+        }
+        return peer;
+    }
+
+    /**
+     * Walks the chain from the nearest hop outwards and stops at the first address that is not one of our
+     * proxies: everything left of it was written by the client and may be forged.
+     */
+    private Optional<String> rightmostUntrusted(List<String> hops) {
+        String last = null;
+        for (int i = hops.size() - 1; i >= 0 && i >= hops.size() - 32; i--) {
+            String hop = normalize(hops.get(i).trim());
+            if (Cidr.parseAddress(hop).isEmpty()) {
+                return Optional.ofNullable(last);
+            }
+            last = hop;
+            if (!isTrusted(hop)) {
+                return Optional.of(hop);
+            }
+        }
+        return Optional.ofNullable(last);
+    }
+
+    private static List<String> forwardedFor(String header) {
+        // RFC 7239: Forwarded: for=192.0.2.60;proto=http, for="[2001:db8::1]:4711"
+        java.util.ArrayList<String> out = new java.util.ArrayList<>();
+        for (String element : header.split(",")) {
+            for (String pair : element.split(";")) {
+                String p = pair.trim();
+                if (p.regionMatches(true, 0, "for=", 0, 4)) {
+                    String v = p.substring(4).replace("\"", "");
+                    if (v.startsWith("[")) {
+                        int end = v.indexOf(']');
+                        v = end > 0 ? v.substring(1, end) : v;
+                    } else if (v.indexOf(':') > 0 && v.indexOf(':') == v.lastIndexOf(':')) {
+                        v = v.substring(0, v.indexOf(':'));
+                    }
+                    out.add(v);
+                }
+            }
+        }
+        return out;
+    }
+
+    private boolean isTrusted(String address) {
+        Optional<byte[]> bytes = Cidr.parseAddress(address);
+        return bytes.isPresent() && trusted.stream().anyMatch(c -> c.contains(bytes.get()));
+    }
+
+    private static String normalize(String address) {
+        if (address == null) {
+            return "unknown";
+        }
+        String a = address.startsWith("[") && address.endsWith("]") ? address.substring(1, address.length() - 1) : address;
+        // ::ffff:10.0.0.1 -> 10.0.0.1, so one client has one spelling
+        return Cidr.parseAddress(a).map(ClientAddress::format).orElse(a);
+    }
+
+    private static String format(byte[] bytes) {
+        try {
+            return java.net.InetAddress.getByAddress(bytes).getHostAddress();
+        } catch (java.net.UnknownHostException e) {
+            return "unknown";
+        }
+    }
+}

@@ -1,0 +1,29 @@
+package io.patgate.http;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+import java.util.List;
+
+/**
+ * An RFC 9457 problem document, the body of every error this service answers.
+ *
+ * @param type   a stable URI naming the kind of problem, for clients to branch on
+ * @param errors one entry per invalid field, present only for validation failures
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record Problem(String type, String title, int status, String detail, List<FieldError> errors) {
+
+    public static final String MEDIA_TYPE = "application/problem+json";
+    private static final String TYPE_PREFIX = "urn:patgate:problem:";
+
+    public record FieldError(String field, String message) {
+    }
+
+    public static Problem of(int status, String slug, String title, String detail) {
+        return new Problem(TYPE_PREFIX + slug, title, status, detail, null);
+    }
+
+    public static Problem invalid(String detail, List<FieldError> errors) {
+        return new Problem(TYPE_PREFIX + "invalid-request", "Invalid request", 400, detail, errors);
+    }
+}

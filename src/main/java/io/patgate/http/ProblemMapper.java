@@ -1,0 +1,173 @@
+package io.patgate.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.security.ForbiddenException;
+import io.quarkus.security.UnauthorizedException;
+import io.smallrye.mutiny.CompositeException;
+import jakarta.validation.ConstraintViolation;
+import jakarta.validation.ConstraintViolationException;
+import jakarta.validation.ElementKind;
+import jakarta.validation.Path;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.Response;
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+import java.util.Comparator;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletionException;
+
+/**
+ * The one place where failures become {@code application/problem+json} (RFC 9457). A 500 says nothing
+ * about its cause beyond an incident id that is also in the log.
+ */
+public class ProblemMapper {
+
+    /** RFC 6750 section 3: the challenge that goes with every 401. */
+    public static final String BEARER_CHALLENGE = "Bearer error=\"invalid_token\"";
+
+    private static final Logger LOG = Logger.getLogger(ProblemMapper.class);
+
+    public static Response respond(Problem problem) {
+        Response.ResponseBuilder builder = Response.status(problem.status()).type(Problem.MEDIA_TYPE).entity(problem);
+        if (problem.status() == 401) {
+            builder.header(HttpHeaders.WWW_AUTHENTICATE, BEARER_CHALLENGE);
+        }
+        return builder.build();
+    }
+
+    @ServerExceptionMapper
+    public Response problem(ProblemException e) {
+        return respond(e.problem());
+    }
+
+    @ServerExceptionMapper
+    public Response invalid(ConstraintViolationException e) {
+        List<Problem.FieldError> errors = e.getConstraintViolations().stream()
+                .map(v -> new Problem.FieldError(fieldOf(v), v.getMessage()))
+                .sorted(Comparator.comparing(Problem.FieldError::field).thenComparing(Problem.FieldError::message))
+                .toList();
+        String detail = errors.stream().map(f -> f.field() + ": " + f.message()).reduce((a, b) -> a + "; " + b).orElse("invalid request");
+        return respond(Problem.invalid(detail, errors));
+    }
+
+    @ServerExceptionMapper
+    public Response unreadableJson(JsonProcessingException e) {
+        if (e instanceof StreamConstraintsException) {
+            return respond(Problem.invalid("The JSON document is too deeply nested or too large", null));
+        }
+        if (e instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
+            String field = jsonPath(mapping);
+            String message = e instanceof UnrecognizedPropertyException ? "unknown field" : "has the wrong type or format";
+            return respond(Problem.invalid(field + ": " + message, List.of(new Problem.FieldError(field, message))));
+        }
+        return respond(Problem.invalid("The body is not valid JSON", null));
+    }
+
+    @ServerExceptionMapper
+    public Response unauthenticated(AuthenticationFailedException e) {
+        return respond(Problem.of(401, "unauthorized", "Unauthorized", "The credential is missing, invalid, expired or revoked"));
+    }
+
+    @ServerExceptionMapper
+    public Response unauthenticated(UnauthorizedException e) {
+        return respond(Problem.of(401, "unauthorized", "Unauthorized", "The credential is missing, invalid, expired or revoked"));
+    }
+
+    @ServerExceptionMapper
+    public Response forbidden(ForbiddenException e) {
+        return respond(Problem.of(403, "forbidden", "Forbidden", "This credential is not allowed to do that"));
+    }
+
+    @ServerExceptionMapper
+    public Response web(WebApplicationException e) {
+        int status = e.getResponse().getStatus();
+        Problem problem = switch (status) {
+            case 404 -> Problem.of(404, "not-found", "Not found", "No such resource");
+            case 405 -> Problem.of(405, "method-not-allowed", "Method not allowed", "This method is not allowed on this resource");
+            case 406 -> Problem.of(406, "not-acceptable", "Not acceptable", "This resource answers application/json");
+            case 413 -> Problem.of(413, "payload-too-large", "Payload too large", "The request body is too large");
+            case 415 -> Problem.of(415, "unsupported-media-type", "Unsupported media type", "Send the body as application/json");
+            default -> status >= 500 ? null : Problem.of(status, "http-" + status, e.getResponse().getStatusInfo().getReasonPhrase(), "The request could not be processed");
+        };
+        if (problem == null) {
+            return unexpected(e);
+        }
+        Response response = respond(problem);
+        if (status == 405 && e.getResponse().getHeaderString(HttpHeaders.ALLOW) != null) {
+            return Response.fromResponse(response).header(HttpHeaders.ALLOW, e.getResponse().getHeaderString(HttpHeaders.ALLOW)).build();
+        }
+        return response;
+    }
+
+    @ServerExceptionMapper
+    public Response unexpected(Throwable e) {
+        Throwable cause = unwrap(e);
+        if (cause != e) {
+            if (cause instanceof ProblemException p) {
+                return problem(p);
+            }
+            if (cause instanceof ConstraintViolationException c) {
+                return invalid(c);
+            }
+        }
+        if (DatabaseFailures.isUnavailable(cause)) {
+            LOG.warnf("The database is unreachable: %s", cause.toString());
+            return respond(Problem.of(503, "database-unavailable", "Service unavailable",
+                    "The database is unreachable; try again shortly"));
+        }
+        String incident = UUID.randomUUID().toString();
+        LOG.errorf(e, "Unexpected failure, incident %s", incident);
+        return respond(Problem.of(500, "internal", "Internal error", "Unexpected failure; incident " + incident));
+    }
+
+    static Throwable unwrap(Throwable e) {
+        Throwable t = e;
+        for (int depth = 0; depth < 8; depth++) {
+            if (t instanceof CompositeException c && !c.getCauses().isEmpty()) {
+                t = c.getCauses().get(0);
+            } else if (t instanceof CompletionException && t.getCause() != null) {
+                t = t.getCause();
+            } else {
+                break;
+            }
+        }
+        return t;
+    }
+
+    private static String fieldOf(ConstraintViolation<?> violation) {
+        // "create.body.username" -> "username"; "list.size" -> "size"; a violation on a whole body -> "body"
+        String field = "body";
+        for (Path.Node node : violation.getPropertyPath()) {
+            if (node.getKind() == ElementKind.PROPERTY || node.getKind() == ElementKind.PARAMETER) {
+                String name = node.getName();
+                if (node.getKind() == ElementKind.PROPERTY && node.getIndex() != null) {
+                    name = name + "[" + node.getIndex() + "]";
+                }
+                field = name;
+            }
+        }
+        return field;
+    }
+
+    private static String jsonPath(JsonMappingException e) {
+        StringBuilder path = new StringBuilder();
+        for (JsonMappingException.Reference ref : e.getPath()) {
+            if (ref.getFieldName() != null) {
+                if (!path.isEmpty()) {
+                    path.append('.');
+                }
+                path.append(ref.getFieldName());
+            } else if (ref.getIndex() >= 0) {
+                path.append('[').append(ref.getIndex()).append(']');
+            }
+        }
+        return path.toString();
+    }
+}

@@ -1,0 +1,37 @@
+package io.patgate.identity;
+
+import java.time.Instant;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Who is calling, as established by the per-request check. For a session the effective permissions are
+ * the user's roles now; for a personal access token they are its scopes intersected with those roles.
+ *
+ * @param credentialId the session's {@code jti}, or the token's id
+ * @param scopes       the token's own scopes (null for a session)
+ */
+public record Caller(UUID userId, String username, Set<String> roles, AuthMethod method, UUID credentialId,
+                     Set<String> scopes, Instant expiresAt) {
+
+    /** The attribute of the {@code SecurityIdentity} that carries the caller. */
+    public static final String ATTRIBUTE = "patgate.caller";
+
+    public enum AuthMethod {
+        SESSION("session"), PAT("pat");
+
+        private final String wire;
+
+        AuthMethod(String wire) {
+            this.wire = wire;
+        }
+
+        public String wire() {
+            return wire;
+        }
+    }
+
+    public boolean isSession() {
+        return method == AuthMethod.SESSION;
+    }
+}

@@ -1,0 +1,193 @@
+package io.patgate.store;
+
+import io.patgate.config.PatgateConfig;
+import io.patgate.identity.KeyRing;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlConnection;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
+import org.jose4j.jwk.JsonWebKey;
+import org.jose4j.jwk.PublicJsonWebKey;
+import org.jose4j.lang.JoseException;
+
+import javax.crypto.Cipher;
+import javax.crypto.SecretKeyFactory;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.PBEKeySpec;
+import javax.crypto.spec.SecretKeySpec;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.PrivateKey;
+import java.security.SecureRandom;
+import java.security.spec.ECGenParameterSpec;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+
+/**
+ * The signing keys at rest. Private keys are stored only encrypted: AES-256-GCM under a key derived
+ * (PBKDF2-HMAC-SHA256, per-row salt) from {@code patgate.keys.encryption-secret}, with the {@code kid}
+ * as associated data so a ciphertext cannot be moved to another row.
+ */
+@ApplicationScoped
+public class SigningKeyStore {
+
+    private static final Logger LOG = Logger.getLogger(SigningKeyStore.class);
+    private static final byte FORMAT_V1 = 1;
+    private static final int SALT_BYTES = 16;
+    private static final int IV_BYTES = 12;
+    private static final int PBKDF2_ITERATIONS = 210_000;
+    /** Serialises key creation across replicas starting at the same moment. */
+    private static final long KEY_LOCK = 0x7061_7467_6b65_7931L;
+
+    private final Pool pool;
+    private final PatgateConfig config;
+    private final KeyRing ring;
+    private final SecureRandom random = new SecureRandom();
+
+    public SigningKeyStore(Pool pool, PatgateConfig config, KeyRing ring) {
+        this.pool = pool;
+        this.config = config;
+        this.ring = ring;
+    }
+
+    /** Creates the first key when there is none, then loads every key into the {@link KeyRing}. */
+    public Uni<Void> bootstrapAndLoad() {
+        return pool.withTransaction(conn -> conn.preparedQuery("select pg_advisory_xact_lock($1)").execute(Tuple.of(KEY_LOCK))
+                        .chain(() -> conn.query("select count(*) from signing_key where active").execute())
+                        .chain(rows -> rows.iterator().next().getLong(0) > 0 ? Uni.createFrom().voidItem() : insertNewKey(conn)))
+                .chain(this::load);
+    }
+
+    public Uni<Void> load() {
+        return pool.query("select kid, public_jwk, private_key_enc, active from signing_key"
+                        + " where retired_at is null or retired_at > now() order by created_at").execute()
+                .map(rows -> {
+                    List<KeyRing.VerificationKey> verification = new ArrayList<>();
+                    String activeKid = null;
+                    PrivateKey signing = null;
+                    for (Row row : rows) {
+                        String kid = row.getString("kid");
+                        try {
+                            PublicJsonWebKey jwk = PublicJsonWebKey.Factory.newPublicJwk(row.getString("public_jwk"));
+                            verification.add(new KeyRing.VerificationKey(kid, jwk.getPublicKey(), row.getString("public_jwk"),
+                                    KeyRing.verifierFor(jwk.getPublicKey(), config.keys().issuer())));
+                        } catch (JoseException e) {
+                            throw new IllegalStateException("Signing key " + kid + " has an unreadable public key", e);
+                        }
+                        if (row.getBoolean("active")) {
+                            activeKid = kid;
+                            signing = decrypt(kid, row.getBuffer("private_key_enc").getBytes());
+                        }
+                    }
+                    if (signing == null) {
+                        throw new IllegalStateException("No active signing key in the database");
+                    }
+                    ring.replace(activeKid, signing, verification);
+                    LOG.infof("Signing keys loaded: %d verification key(s), signing with kid %s", verification.size(), activeKid);
+                    return null;
+                });
+    }
+
+    private Uni<Void> insertNewKey(SqlConnection conn) {
+        KeyPair pair = generate();
+        String kid = newKid();
+        String publicJwk;
+        try {
+            PublicJsonWebKey jwk = PublicJsonWebKey.Factory.newPublicJwk(pair.getPublic());
+            jwk.setKeyId(kid);
+            jwk.setAlgorithm(KeyRing.ALGORITHM);
+            jwk.setUse("sig");
+            publicJwk = jwk.toJson(JsonWebKey.OutputControlLevel.PUBLIC_ONLY);
+        } catch (JoseException e) {
+            throw new IllegalStateException(e);
+        }
+        byte[] sealed = encrypt(kid, pair.getPrivate().getEncoded());
+        LOG.infof("Created signing key %s (%s)", kid, KeyRing.ALGORITHM);
+        return conn.preparedQuery("insert into signing_key (kid, algorithm, public_jwk, private_key_enc, created_at, active)"
+                        + " values ($1, $2, $3, $4, $5, true)")
+                .execute(Tuple.of(kid, KeyRing.ALGORITHM, publicJwk, io.vertx.core.buffer.Buffer.buffer(sealed),
+                        OffsetDateTime.ofInstant(Instant.now(), ZoneOffset.UTC)))
+                .replaceWithVoid();
+    }
+
+    private static KeyPair generate() {
+        try {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+            generator.initialize(new ECGenParameterSpec("secp256r1"));
+            return generator.generateKeyPair();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("P-256 keys are not available in this JVM", e);
+        }
+    }
+
+    private String newKid() {
+        byte[] bytes = new byte[12];
+        random.nextBytes(bytes);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    byte[] encrypt(String kid, byte[] plain) {
+        byte[] salt = new byte[SALT_BYTES];
+        byte[] iv = new byte[IV_BYTES];
+        random.nextBytes(salt);
+        random.nextBytes(iv);
+        try {
+            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            cipher.init(Cipher.ENCRYPT_MODE, deriveKey(salt), new GCMParameterSpec(128, iv));
+            cipher.updateAAD(kid.getBytes(StandardCharsets.UTF_8));
+            byte[] sealed = cipher.doFinal(plain);
+            return ByteBuffer.allocate(1 + SALT_BYTES + IV_BYTES + sealed.length)
+                    .put(FORMAT_V1).put(salt).put(iv).put(sealed).array();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("Could not encrypt the signing key", e);
+        }
+    }
+
+    PrivateKey decrypt(String kid, byte[] blob) {
+        try {
+            ByteBuffer in = ByteBuffer.wrap(blob);
+            if (in.get() != FORMAT_V1) {
+                throw new IllegalStateException("Signing key " + kid + " is stored in an unknown format");
+            }
+            byte[] salt = new byte[SALT_BYTES];
+            byte[] iv = new byte[IV_BYTES];
+            in.get(salt).get(iv);
+            byte[] sealed = new byte[in.remaining()];
+            in.get(sealed);
+            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            cipher.init(Cipher.DECRYPT_MODE, deriveKey(salt), new GCMParameterSpec(128, iv));
+            cipher.updateAAD(kid.getBytes(StandardCharsets.UTF_8));
+            byte[] pkcs8 = cipher.doFinal(sealed);
+            return KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(pkcs8));
+        } catch (javax.crypto.AEADBadTagException e) {
+            throw new IllegalStateException("patgate.keys.encryption-secret does not decrypt signing key " + kid
+                    + ": it is not the secret the keys were stored under");
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("Could not decrypt signing key " + kid, e);
+        }
+    }
+
+    private SecretKeySpec deriveKey(byte[] salt) throws GeneralSecurityException {
+        String secret = config.keys().encryptionSecret()
+                .orElseThrow(() -> new IllegalStateException("patgate.keys.encryption-secret is not set"));
+        PBEKeySpec spec = new PBEKeySpec(secret.toCharArray(), salt, PBKDF2_ITERATIONS, 256);
+        try {
+            byte[] key = SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256").generateSecret(spec).getEncoded();
+            return new SecretKeySpec(key, "AES");
+        } finally {
+            spec.clearPassword();
+        }
+    }
+}

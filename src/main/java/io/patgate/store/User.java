@@ -1,0 +1,40 @@
+package io.patgate.store;
+
+import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import org.hibernate.annotations.JdbcTypeCode;
+import org.hibernate.type.SqlTypes;
+
+import java.time.Instant;
+import java.util.UUID;
+
+/** An account. Passwords are kept only as Argon2id PHC strings. */
+@Entity
+@Table(name = "app_user")
+public class User extends PanacheEntityBase {
+
+    @Id
+    public UUID id;
+
+    @Column(nullable = false, length = 64)
+    public String username;
+
+    @Column(name = "password_hash", nullable = false)
+    public String passwordHash;
+
+    @JdbcTypeCode(SqlTypes.ARRAY)
+    @Column(nullable = false, columnDefinition = "text[]")
+    public String[] roles;
+
+    @Column(nullable = false)
+    public boolean disabled;
+
+    @Column(name = "created_at", nullable = false)
+    public Instant createdAt;
+
+    @Column(name = "updated_at", nullable = false)
+    public Instant updatedAt;
+}

@@ -1,0 +1,63 @@
+package io.patgate.support;
+
+import io.restassured.http.ContentType;
+import io.restassured.response.ValidatableResponse;
+import io.restassured.specification.RequestSpecification;
+
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static io.restassured.RestAssured.given;
+
+/** Test fixtures that talk to the service the way a client does: over HTTP. */
+public final class Api {
+
+    public static final String ADMIN_PASSWORD = "admin-test-password";
+    public static final String PASSWORD = "a perfectly fine password";
+
+    private Api() {
+    }
+
+    public static String login(String username, String password) {
+        return given().contentType(ContentType.JSON)
+                .body(Map.of("username", username, "password", password))
+                .post("/api/v1/auth/login")
+                .then().statusCode(200)
+                .extract().path("token");
+    }
+
+    public static String adminSession() {
+        return login("admin", ADMIN_PASSWORD);
+    }
+
+    public static RequestSpecification as(String bearer) {
+        return given().header("Authorization", "Bearer " + bearer);
+    }
+
+    /** A fresh user with a unique name; returns its id and name. */
+    public static TestUser aUser(String... roles) {
+        String name = "user-" + UUID.randomUUID().toString().substring(0, 8);
+        String id = as(adminSession()).contentType(ContentType.JSON)
+                .body(Map.of("username", name, "password", PASSWORD, "roles", List.of(roles)))
+                .post("/api/v1/users")
+                .then().statusCode(201)
+                .extract().path("id");
+        return new TestUser(id, name);
+    }
+
+    public record TestUser(String id, String username) {
+        public String session() {
+            return login(username, PASSWORD);
+        }
+    }
+
+    /** Every error is a problem document with the status it was answered with. */
+    public static ValidatableResponse isProblem(ValidatableResponse response, int status) {
+        return response.statusCode(status)
+                .contentType("application/problem+json")
+                .body("status", org.hamcrest.Matchers.equalTo(status))
+                .body("type", org.hamcrest.Matchers.startsWith("urn:patgate:problem:"))
+                .body("title", org.hamcrest.Matchers.notNullValue());
+    }
+}
