@@ -60,8 +60,8 @@ public class UserResource {
     @APIResponse(responseCode = "200", description = "A page of users",
             headers = @Header(name = "X-Total-Count", description = "Users in all pages"),
             content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "users", value = "[" + USER_EXAMPLE + "]")))
-    public Uni<Response> list(@Valid @BeanParam PageParams paging) {
-        return users.list(paging.page, paging.size).map(page -> page.toResponse());
+    public Uni<Response> list(@BeanParam PageParams paging) {
+        return users.list(paging.page(), paging.size()).map(page -> page.toResponse());
     }
 
     @GET

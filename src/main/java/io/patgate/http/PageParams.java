@@ -1,24 +1,45 @@
 package io.patgate.http;
 
-import jakarta.validation.constraints.Max;
-import jakarta.validation.constraints.Min;
-import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.QueryParam;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 
-/** {@code ?page=0&size=50}, size at most 500, shared by every list endpoint. */
+/**
+ * {@code ?page=0&size=50}, size at most 500, shared by every list endpoint. Read as text and checked
+ * here, so {@code ?page=abc} is a 400 naming the parameter rather than JAX-RS's 404.
+ */
 public class PageParams {
 
+    public static final int MAX_SIZE = 500;
+
     @QueryParam("page")
-    @DefaultValue("0")
-    @Min(value = 0, message = "must be 0 or more")
-    @Parameter(description = "Page number, from 0")
-    public int page;
+    @Parameter(description = "Page number, from 0", schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.INTEGER, defaultValue = "0", minimum = "0"))
+    String page;
 
     @QueryParam("size")
-    @DefaultValue("50")
-    @Min(value = 1, message = "must be between 1 and 500")
-    @Max(value = 500, message = "must be between 1 and 500")
-    @Parameter(description = "Page size, 1 to 500")
-    public int size;
+    @Parameter(description = "Page size, 1 to 500", schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.INTEGER, defaultValue = "50", minimum = "1", maximum = "500"))
+    String size;
+
+    public int page() {
+        return parse("page", page, 0, 0, 10_000_000);
+    }
+
+    public int size() {
+        return parse("size", size, 50, 1, MAX_SIZE);
+    }
+
+    private static int parse(String name, String value, int fallback, int min, int max) {
+        if (value == null || value.isBlank()) {
+            return fallback;
+        }
+        try {
+            int n = Integer.parseInt(value.trim());
+            if (n >= min && n <= max) {
+                return n;
+            }
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw ProblemException.invalid(name, "must be a whole number from " + min + " to " + max);
+    }
 }

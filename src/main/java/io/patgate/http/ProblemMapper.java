@@ -3,6 +3,7 @@ package io.patgate.http;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
@@ -67,7 +68,16 @@ public class ProblemMapper {
             String message = e instanceof UnrecognizedPropertyException ? "unknown field" : "has the wrong type or format";
             return respond(Problem.invalid(field + ": " + message, List.of(new Problem.FieldError(field, message))));
         }
+        if (e instanceof MismatchedInputException) {
+            return respond(Problem.invalid("The body is not the JSON object this endpoint expects", null));
+        }
         return respond(Problem.invalid("The body is not valid JSON", null));
+    }
+
+    /** More specific than Quarkus's built-in mapper for this type, which answers plain JSON. */
+    @ServerExceptionMapper
+    public Response mismatchedJson(MismatchedInputException e) {
+        return unreadableJson(e);
     }
 
     @ServerExceptionMapper
@@ -87,6 +97,9 @@ public class ProblemMapper {
 
     @ServerExceptionMapper
     public Response web(WebApplicationException e) {
+        if (e.getCause() instanceof JsonProcessingException json) {
+            return unreadableJson(json);
+        }
         int status = e.getResponse().getStatus();
         Problem problem = switch (status) {
             case 404 -> Problem.of(404, "not-found", "Not found", "No such resource");
@@ -145,7 +158,9 @@ public class ProblemMapper {
         // "create.body.username" -> "username"; "list.size" -> "size"; a violation on a whole body -> "body"
         String field = "body";
         for (Path.Node node : violation.getPropertyPath()) {
-            if (node.getKind() == ElementKind.PROPERTY || node.getKind() == ElementKind.PARAMETER) {
+            if (node.getKind() == ElementKind.CONTAINER_ELEMENT && node.getIndex() != null) {
+                field = field + "[" + node.getIndex() + "]";
+            } else if (node.getKind() == ElementKind.PROPERTY || node.getKind() == ElementKind.PARAMETER) {
                 String name = node.getName();
                 if (node.getKind() == ElementKind.PROPERTY && node.getIndex() != null) {
                     name = name + "[" + node.getIndex() + "]";

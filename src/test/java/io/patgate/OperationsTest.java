@@ -1,0 +1,49 @@
+package io.patgate;
+
+import io.quarkus.test.junit.QuarkusTest;
+import org.junit.jupiter.api.Test;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.*;
+
+@QuarkusTest
+class OperationsTest {
+
+    @Test
+    void readyOnceTheStateIsLoaded() {
+        given().get("/q/health/ready").then().statusCode(200)
+                .body("status", equalTo("UP"))
+                .body("checks.find { it.name == 'patgate-state' }.status", equalTo("UP"));
+        given().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
+    }
+
+    @Test
+    void jwksPublishesOnlyPublicEs256Keys() {
+        given().get("/.well-known/jwks.json").then().statusCode(200)
+                .contentType(containsString("json"))
+                .header("Cache-Control", containsString("max-age"))
+                .body("keys.size()", greaterThanOrEqualTo(1))
+                .body("keys[0].kty", equalTo("EC"))
+                .body("keys[0].crv", equalTo("P-256"))
+                .body("keys[0].alg", equalTo("ES256"))
+                .body("keys[0].use", equalTo("sig"))
+                .body("keys[0].kid", not(emptyOrNullString()))
+                .body("keys[0]", not(hasKey("d")));
+    }
+
+    @Test
+    void openApiDocumentsEveryEndpoint() {
+        String spec = given().queryParam("format", "json").get("/q/openapi").then().statusCode(200).extract().body().asString();
+        for (String path : new String[]{"/api/v1/auth/login", "/api/v1/auth/logout", "/api/v1/me", "/api/v1/users",
+                "/api/v1/users/{id}", "/.well-known/jwks.json"}) {
+            org.hamcrest.MatcherAssert.assertThat(spec, containsString("\"" + path + "\""));
+        }
+        org.hamcrest.MatcherAssert.assertThat(spec, containsString("\"examples\""));
+        org.hamcrest.MatcherAssert.assertThat(spec, containsString("\"bearer\""));
+    }
+
+    @Test
+    void metricsArePrometheus() {
+        given().get("/q/metrics").then().statusCode(200).body(containsString("http_server_requests"));
+    }
+}
