@@ -30,7 +30,7 @@ public final class EmbeddedPostgresServer {
     private EmbeddedPostgresServer() {
     }
 
-    static synchronized Map<String, String> start(boolean dev) {
+    public static synchronized Map<String, String> start(boolean dev) {
         String port = System.getProperty(PORT);
         if (port == null) {
             port = Integer.toString(launch(dev));
