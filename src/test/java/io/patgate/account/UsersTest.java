@@ -119,6 +119,21 @@ class UsersTest {
     }
 
     @Test
+    void anInvalidPatchChangesNothing() {
+        Api.TestUser user = Api.aUser("deploy");
+        String admin = Api.adminSession();
+        isProblem(as(admin).contentType(ContentType.JSON)
+                .body(Map.of("disabled", true, "roles", List.of("fine", "not fine!"), "password", "another good password"))
+                .patch("/api/v1/users/" + user.id()).then(), 400)
+                .body("errors[0].field", equalTo("roles[1]"));
+        isProblem(as(admin).contentType(ContentType.JSON).body(Map.of("disabled", true, "password", "short"))
+                .patch("/api/v1/users/" + user.id()).then(), 400);
+        as(admin).get("/api/v1/users/" + user.id()).then().statusCode(200)
+                .body("disabled", equalTo(false)).body("roles", contains("deploy"));
+        user.session(); // the old password still works
+    }
+
+    @Test
     void listIsPagedWithATotal() {
         String admin = Api.adminSession();
         Api.aUser();
