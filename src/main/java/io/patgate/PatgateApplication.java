@@ -17,6 +17,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
                 license = @License(name = "Apache-2.0")),
         tags = {
                 @Tag(name = "Accounts", description = "Users, login, sessions"),
+                @Tag(name = "Personal access tokens", description = "Long-lived tokens for scripts, pipelines and jobs"),
                 @Tag(name = "For other services", description = "Endpoints that ingresses, gateways and verifiers call")
         })
 @SecuritySchemes({

@@ -22,6 +22,7 @@ import java.util.List;
 @SecurityRequirement(name = "bearer")
 @SecurityRequirement(name = "basic")
 @Produces(MediaType.APPLICATION_JSON)
+@io.smallrye.common.annotation.NonBlocking
 public class MeResource {
 
     private final SecurityIdentity identity;

@@ -4,7 +4,10 @@ import io.patgate.config.PatgateConfig;
 import io.patgate.http.Paged;
 import io.patgate.http.ProblemException;
 import io.patgate.identity.IdentityState;
+import io.patgate.store.AccessToken;
+import io.patgate.store.AccessTokenRepository;
 import io.patgate.store.Constraints;
+import io.patgate.store.TokenRows;
 import io.patgate.store.User;
 import io.patgate.store.UserRepository;
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -17,6 +20,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
@@ -34,13 +38,16 @@ public class UserService {
     private static final Logger LOG = Logger.getLogger(UserService.class);
 
     private final UserRepository users;
+    private final AccessTokenRepository tokens;
     private final PasswordHasher hasher;
     private final IdentityState state;
     private final Vertx vertx;
     private final int minPasswordLength;
 
-    public UserService(UserRepository users, PasswordHasher hasher, IdentityState state, Vertx vertx, PatgateConfig config) {
+    public UserService(UserRepository users, AccessTokenRepository tokens, PasswordHasher hasher, IdentityState state, Vertx vertx,
+                       PatgateConfig config) {
         this.users = users;
+        this.tokens = tokens;
         this.hasher = hasher;
         this.state = state;
         this.vertx = vertx;
@@ -75,13 +82,13 @@ public class UserService {
     }
 
     public Uni<Paged<UserRequests.UserView>> list(int page, int size) {
-        return Panache.withSession(() -> users.count()
+        return Panache.withSession(() -> users.countLive()
                 .chain(total -> users.page(page, size)
                         .map(list -> new Paged<>(list.stream().map(UserService::view).toList(), total))));
     }
 
     public Uni<UserRequests.UserView> get(UUID id) {
-        return Panache.withSession(() -> users.findById(id))
+        return Panache.withSession(() -> users.findLive(id))
                 .map(user -> view(require(user)));
     }
 
@@ -91,10 +98,11 @@ public class UserService {
             checkPassword(request.password());
         }
         Uni<String> newHash = request.password() == null ? Uni.createFrom().nullItem() : hash(request.password());
-        return newHash.chain(hash -> Panache.withTransaction(() -> users.findById(id)
+        return newHash.chain(hash -> Panache.withTransaction(() -> users.findLive(id)
                         .chain(found -> {
                             User user = require(found);
                             boolean wasAdmin = isEnabledAdmin(user);
+                            boolean disabling = Boolean.TRUE.equals(request.disabled()) && !user.disabled;
                             if (roles != null) {
                                 user.roles = roles.toArray(String[]::new);
                             }
@@ -106,27 +114,49 @@ public class UserService {
                             }
                             user.updatedAt = now();
                             Uni<Void> guard = wasAdmin && !isEnabledAdmin(user) ? lastAdminGuard(user.id) : Uni.createFrom().voidItem();
-                            return guard.replaceWith(user);
+                            return guard.chain(() -> disabling ? revokeTokens(user, "user-disabled") : Uni.createFrom().item(List.<AccessToken>of()))
+                                    .map(revoked -> Map.entry(user, revoked));
                         })))
-                .invoke(user -> {
+                .invoke(changed -> {
+                    User user = changed.getKey();
                     state.putUser(toState(user));
-                    LOG.infof("Updated user %s (%s)", user.id, user.username);
+                    changed.getValue().forEach(t -> state.putToken(TokenRows.state(t)));
+                    LOG.infof("Updated user %s (%s)%s", user.id, user.username,
+                            changed.getValue().isEmpty() ? "" : ", revoked " + changed.getValue().size() + " tokens");
                 })
-                .map(UserService::view);
+                .map(changed -> view(changed.getKey()));
     }
 
     public Uni<Void> delete(UUID id) {
-        return Panache.withTransaction(() -> users.findById(id)
+        return Panache.withTransaction(() -> users.findLive(id)
                         .chain(found -> {
                             User user = require(found);
                             Uni<Void> guard = isEnabledAdmin(user) ? lastAdminGuard(user.id) : Uni.createFrom().voidItem();
-                            return guard.chain(() -> users.delete(user)).replaceWith(user);
+                            return guard.chain(() -> {
+                                // kept, marked deleted, so its tokens stay listed as revoked with reason user-deleted
+                                user.deletedAt = now();
+                                user.updatedAt = user.deletedAt;
+                                return revokeTokens(user, "user-deleted");
+                            }).map(revoked -> Map.entry(user, revoked));
                         }))
-                .invoke(user -> {
-                    state.removeUser(user.id);
-                    LOG.infof("Deleted user %s (%s)", user.id, user.username);
+                .invoke(deleted -> {
+                    deleted.getValue().forEach(t -> state.putToken(TokenRows.state(t)));
+                    state.removeUser(deleted.getKey().id);
+                    LOG.infof("Deleted user %s (%s), revoked %d tokens", deleted.getKey().id, deleted.getKey().username, deleted.getValue().size());
                 })
                 .replaceWithVoid();
+    }
+
+    /** Revokes every active token of {@code user} for {@code reason}, in the caller's transaction. */
+    private Uni<List<AccessToken>> revokeTokens(User user, String reason) {
+        Instant now = now();
+        return tokens.activeOf(user.id, now).invoke(active -> active.forEach(t -> {
+            t.revokedAt = now;
+            t.revokedReason = reason;
+            t.previousDigest = null;
+            t.previousValidUntil = null;
+            t.updatedAt = now;
+        }));
     }
 
     /** Nobody can remove the last enabled admin: that would lock everyone out of account management. */

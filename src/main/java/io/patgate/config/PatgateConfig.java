@@ -23,6 +23,30 @@ public interface PatgateConfig {
 
     Http http();
 
+    Tokens tokens();
+
+    interface Tokens {
+        /** Longest lifetime a token may be given. */
+        @WithDefault("P365D")
+        java.time.Duration maxLifetime();
+
+        /** Lifetime of a token created without an expiry. */
+        @WithDefault("P30D")
+        java.time.Duration defaultLifetime();
+
+        /** Whether tokens may be created with {@code "neverExpires": true}. */
+        @WithDefault("false")
+        boolean allowNonExpiring();
+
+        /** Active (neither revoked nor expired) tokens one user may hold; beyond that, 422. */
+        @WithDefault("50")
+        int maxPerUser();
+
+        /** How often last-used data gathered in memory is written to the database, in one transaction. */
+        @WithDefault("5S")
+        java.time.Duration usageFlushInterval();
+    }
+
     interface Admin {
         /**
          * Password of the {@code admin} account created on the first start with an empty database.

@@ -92,7 +92,9 @@ public class ProblemMapper {
 
     @ServerExceptionMapper
     public Response forbidden(ForbiddenException e) {
-        return respond(Problem.of(403, "forbidden", "Forbidden", "This credential is not allowed to do that"));
+        // every @RolesAllowed in patgate asks for "admin"
+        return respond(Problem.of(403, "forbidden", "Forbidden",
+                "This needs the 'admin' role (and, for a personal access token, the 'admin' scope)"));
     }
 
     @ServerExceptionMapper

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.smallrye.jwt.auth.principal.JWTParser;
 import io.smallrye.jwt.auth.principal.ParseException;
+import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.jboss.logging.Logger;
@@ -21,13 +22,18 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The per-request check of a bearer credential. In order: shape, header ({@code alg} pinned to ES256,
- * a known {@code kid}, a known {@code typ}), signature and claims (SmallRye JWT with the {@code kid}'s key
- * and the pinned algorithm), then the caller's state in memory ({@link IdentityState}).
+ * The per-request check of a bearer credential, in memory.
  *
- * <p>A credential that verified once is remembered by its SHA-256 digest, so a repeat request costs a
- * hash and a map lookup instead of an ECDSA verification. The state check runs on every request, so
- * a logout or a disabled account takes effect on the very next one. Nothing here touches the database.
+ * <p>A personal access token is accepted only when the SHA-256 digest of the presented value is the
+ * digest recorded for that token: one hash and one map lookup. That also means a stolen signing key is
+ * not enough to mint a working token, nor to turn a known token id into a token for someone else.
+ *
+ * <p>Anything else goes through full verification: shape, header ({@code alg} pinned to ES256, a known
+ * {@code kid}, a known {@code typ}), then signature and claims with SmallRye JWT and that {@code kid}'s
+ * key. A verified session is remembered by its digest, so a repeat request skips the ECDSA work. After
+ * that, the caller's state (logout, disabled, deleted, roles now, revocation, expiry, allowed networks)
+ * is checked on every request. The database is read only for a validly signed token this replica does
+ * not know yet, once per token, through {@link TokenGapFiller}.
  */
 @ApplicationScoped
 public class CredentialVerifier {
@@ -45,44 +51,73 @@ public class CredentialVerifier {
     private final JWTParser parser;
     private final KeyRing keys;
     private final IdentityState state;
+    private final UsageTracker usage;
+    private final TokenGapFiller gaps;
     private final ObjectMapper json;
-    private final Clock clock;
+    private final Clock clock = Clock.systemUTC();
     private final Map<ByteBuffer, Verified> remembered = new ConcurrentHashMap<>();
 
-    public CredentialVerifier(JWTParser parser, KeyRing keys, IdentityState state, ObjectMapper json) {
+    public CredentialVerifier(JWTParser parser, KeyRing keys, IdentityState state, UsageTracker usage,
+                              TokenGapFiller gaps, ObjectMapper json) {
         this.parser = parser;
         this.keys = keys;
         this.state = state;
+        this.usage = usage;
+        this.gaps = gaps;
         this.json = json;
-        this.clock = Clock.systemUTC();
     }
 
-    /** Checks a bearer token; empty when it is not good right now, for whatever reason. */
-    public Optional<Caller> check(String token) {
+    /** Checks a bearer token presented from {@code clientAddress}; empty when it is not good right now. */
+    public Uni<Optional<Caller>> check(String token, String clientAddress) {
         if (token == null || token.isEmpty() || token.length() > MAX_TOKEN_LENGTH) {
-            return Optional.empty();
+            return none();
         }
         ByteBuffer digest = ByteBuffer.wrap(sha256(token));
+        TokenState pat = state.tokenByDigest(digest);
+        if (pat != null) {
+            return Uni.createFrom().item(personalToken(pat, digest, clientAddress));
+        }
         Verified verified = remembered.get(digest);
         if (verified == null) {
             verified = verify(token);
             if (verified == null) {
-                return Optional.empty();
+                return none();
             }
             if (remembered.size() >= MAX_REMEMBERED) {
-                remembered.clear(); // rare; costs one re-verification per live token
+                remembered.clear(); // rare; costs one re-verification per live credential
             }
             remembered.put(digest, verified);
         }
-        Instant now = clock.instant();
-        if (!now.isBefore(verified.expiresAt()) || keys.verificationKey(verified.kid()) == null) {
+        if (!clock.instant().isBefore(verified.expiresAt()) || keys.verificationKey(verified.kid()) == null) {
             remembered.remove(digest);
-            return Optional.empty();
+            return none();
         }
         if (TokenSigner.SESSION_TYPE.equals(verified.type())) {
-            return session(verified);
+            return Uni.createFrom().item(session(verified));
         }
-        return Optional.empty();
+        // a PAT we signed but do not know: created on another replica a moment ago, or gone for good
+        return gaps.fill(verified.jti()).map(ignored -> {
+            TokenState filled = state.tokenByDigest(digest);
+            return filled == null ? Optional.<Caller>empty() : personalToken(filled, digest, clientAddress);
+        });
+    }
+
+    private Optional<Caller> personalToken(TokenState token, ByteBuffer digest, String clientAddress) {
+        Instant now = clock.instant();
+        if (!digest.equals(token.digest())
+                && (token.previousValidUntil() == null || !now.isBefore(token.previousValidUntil()))) {
+            return Optional.empty(); // a regenerated token's old value, past its grace period
+        }
+        if (token.isRevoked() || token.isExpiredAt(now) || !token.allows(clientAddress)) {
+            return Optional.empty();
+        }
+        IdentityState.UserState owner = state.user(token.userId());
+        if (owner == null || owner.disabled()) {
+            return Optional.empty();
+        }
+        usage.record(token.id(), clientAddress, now);
+        return Optional.of(new Caller(owner.id(), owner.username(), owner.roles(), Caller.AuthMethod.PAT, token.id(),
+                token.scopes(), token.expiresAt()));
     }
 
     private Optional<Caller> session(Verified v) {
@@ -108,9 +143,8 @@ public class CredentialVerifier {
         } catch (Exception e) {
             return null;
         }
-        if (header == null || !header.isObject()
-                || !KeyRing.ALGORITHM.equals(text(header, "alg"))) {
-            return null; // "none", HS256 with our public key as secret, RS256...: refused before any crypto
+        if (header == null || !header.isObject() || !KeyRing.ALGORITHM.equals(text(header, "alg"))) {
+            return null; // "none", HS256 keyed with our public key, RS256...: refused before any crypto
         }
         String type = text(header, "typ");
         if (!TokenSigner.SESSION_TYPE.equals(type) && !TokenSigner.PAT_TYPE.equals(type)) {
@@ -124,11 +158,17 @@ public class CredentialVerifier {
             JsonWebToken jwt = parser.parse(token, key.verifier());
             UUID jti = UUID.fromString(jwt.getTokenID());
             UUID subject = UUID.fromString(jwt.getSubject());
-            return new Verified(type, jti, subject, Instant.ofEpochSecond(jwt.getExpirationTime()), key.kid());
+            // a PAT that never expires has no exp; SmallRye JWT requires one, so such tokens carry a far one
+            Instant exp = Instant.ofEpochSecond(jwt.getExpirationTime());
+            return new Verified(type, jti, subject, exp, key.kid());
         } catch (ParseException | IllegalArgumentException e) {
             LOG.debugf("Rejected a %s: %s", type, e.getMessage());
             return null;
         }
+    }
+
+    private static Uni<Optional<Caller>> none() {
+        return Uni.createFrom().item(Optional.empty());
     }
 
     private static String text(JsonNode node, String field) {
@@ -136,7 +176,7 @@ public class CredentialVerifier {
         return value != null && value.isTextual() ? value.asText() : null;
     }
 
-    static byte[] sha256(String value) {
+    public static byte[] sha256(String value) {
         try {
             return MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
         } catch (NoSuchAlgorithmException e) {

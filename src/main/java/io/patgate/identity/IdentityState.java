@@ -2,12 +2,14 @@ package io.patgate.identity;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
 
 /**
  * Everything the per-request check needs to know about accounts and sessions, held in memory. Loaded
@@ -25,14 +27,20 @@ public class IdentityState {
     }
 
     private final Map<UUID, UserState> users = new ConcurrentHashMap<>();
+    private final Map<UUID, TokenState> tokens = new ConcurrentHashMap<>();
+    /** Digest of a token value (current or, in its grace period, previous) to the token's id. */
+    private final Map<ByteBuffer, UUID> tokensByDigest = new ConcurrentHashMap<>();
     /** Logged-out session ids, with the instant after which the JWT is dead anyway and can be forgotten. */
     private final Map<UUID, Instant> revokedSessions = new ConcurrentHashMap<>();
     private volatile boolean loaded;
 
-    public void load(Collection<UserState> allUsers, Map<UUID, Instant> revoked) {
-        users.keySet().retainAll(allUsers.stream().map(UserState::id).toList());
+    public void load(Collection<UserState> allUsers, Map<UUID, Instant> revoked, Collection<TokenState> allTokens) {
+        users.keySet().retainAll(allUsers.stream().map(UserState::id).collect(Collectors.toSet()));
         allUsers.forEach(u -> users.put(u.id(), u));
         revokedSessions.putAll(revoked);
+        Set<UUID> ids = allTokens.stream().map(TokenState::id).collect(Collectors.toSet());
+        tokens.keySet().stream().filter(id -> !ids.contains(id)).toList().forEach(this::removeToken);
+        allTokens.forEach(this::putToken);
         loaded = true;
     }
 
@@ -69,5 +77,45 @@ public class IdentityState {
 
     public int userCount() {
         return users.size();
+    }
+
+    public int tokenCount() {
+        return tokens.size();
+    }
+
+    public TokenState token(UUID id) {
+        return tokens.get(id);
+    }
+
+    /** The token whose current or previous value has this digest, or null. */
+    public TokenState tokenByDigest(ByteBuffer digest) {
+        UUID id = tokensByDigest.get(digest);
+        return id == null ? null : tokens.get(id);
+    }
+
+    public void putToken(TokenState token) {
+        TokenState old = tokens.put(token.id(), token);
+        tokensByDigest.put(token.digest(), token.id());
+        if (token.previousDigest() != null) {
+            tokensByDigest.put(token.previousDigest(), token.id());
+        }
+        if (old != null) {
+            forgetDigest(old.digest(), token);
+            forgetDigest(old.previousDigest(), token);
+        }
+    }
+
+    public void removeToken(UUID id) {
+        TokenState old = tokens.remove(id);
+        if (old != null) {
+            forgetDigest(old.digest(), null);
+            forgetDigest(old.previousDigest(), null);
+        }
+    }
+
+    private void forgetDigest(ByteBuffer digest, TokenState current) {
+        if (digest != null && (current == null || !digest.equals(current.digest()) && !digest.equals(current.previousDigest()))) {
+            tokensByDigest.remove(digest);
+        }
     }
 }

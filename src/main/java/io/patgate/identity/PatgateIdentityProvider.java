@@ -33,23 +33,22 @@ public class PatgateIdentityProvider implements IdentityProvider<CredentialReque
 
     @Override
     public Uni<SecurityIdentity> authenticate(CredentialRequest request, AuthenticationRequestContext context) {
-        Optional<Caller> caller = verifier.check(request.token());
-        if (request.basicUsername() != null) {
-            // Basic carries a PAT as the password, and only for its owner; a real password is never accepted here
-            caller = caller.filter(c -> c.method() == Caller.AuthMethod.PAT && c.username().equalsIgnoreCase(request.basicUsername()));
-        }
-        if (caller.isEmpty()) {
-            return Uni.createFrom().failure(new AuthenticationFailedException());
-        }
-        Caller c = caller.get();
-        return Uni.createFrom().item(QuarkusSecurityIdentity.builder()
-                .setPrincipal(new QuarkusPrincipal(c.username()))
-                .addRoles(effectiveRoles(c))
-                .addAttribute(Caller.ATTRIBUTE, c)
-                .build());
+        return verifier.check(request.token(), request.clientAddress()).map(checked -> {
+            Optional<Caller> caller = checked;
+            if (request.basicUsername() != null) {
+                // Basic carries a PAT as the password, and only for its owner; a real password is never accepted here
+                caller = caller.filter(c -> c.method() == Caller.AuthMethod.PAT && c.username().equalsIgnoreCase(request.basicUsername()));
+            }
+            Caller c = caller.orElseThrow(AuthenticationFailedException::new);
+            return QuarkusSecurityIdentity.builder()
+                    .setPrincipal(new QuarkusPrincipal(c.username()))
+                    .addRoles(effectiveRoles(c))
+                    .addAttribute(Caller.ATTRIBUTE, c)
+                    .build();
+        });
     }
 
-    static Set<String> effectiveRoles(Caller caller) {
+    public static Set<String> effectiveRoles(Caller caller) {
         if (caller.isSession()) {
             return caller.roles();
         }

@@ -29,7 +29,19 @@ public class TokenSigner {
     }
 
     public String sign(String type, UUID jti, UUID subject, String username, Instant issuedAt, Instant expiresAt) {
-        return Jwt.claims()
+        return sign(type, jti, subject, username, issuedAt, expiresAt, null);
+    }
+
+    /**
+     * @param nonce random text that makes every value unique, even two values of one token (id) signed in
+     *              the same second; null for none
+     */
+    public String sign(String type, UUID jti, UUID subject, String username, Instant issuedAt, Instant expiresAt, String nonce) {
+        var claims = Jwt.claims();
+        if (nonce != null) {
+            claims.claim("nonce", nonce);
+        }
+        return claims
                 .issuer(issuer)
                 .subject(subject.toString())
                 .upn(username)

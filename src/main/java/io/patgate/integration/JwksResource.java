@@ -15,6 +15,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Path("/.well-known/jwks.json")
 @Tag(name = "For other services")
 @PermitAll
+@io.smallrye.common.annotation.NonBlocking
 public class JwksResource {
 
     /** RFC 7517 section 8.5. */

@@ -37,4 +37,8 @@ public class User extends PanacheEntityBase {
 
     @Column(name = "updated_at", nullable = false)
     public Instant updatedAt;
+
+    /** Deleted accounts are kept, so their tokens can still be shown as revoked with reason user-deleted. */
+    @Column(name = "deleted_at")
+    public Instant deletedAt;
 }

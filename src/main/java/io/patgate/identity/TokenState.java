@@ -1,0 +1,37 @@
+package io.patgate.identity;
+
+import io.patgate.http.Cidr;
+
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * A personal access token as the per-request check sees it. Immutable: a change replaces the whole state.
+ *
+ * @param digest             SHA-256 of the current value
+ * @param previousDigest     SHA-256 of the value before the last regeneration, or null
+ * @param previousValidUntil until when that previous value is still accepted (the grace period)
+ */
+public record TokenState(UUID id, UUID userId, Set<String> scopes, List<Cidr> allowedCidrs, Instant expiresAt,
+                         Instant revokedAt, ByteBuffer digest, ByteBuffer previousDigest, Instant previousValidUntil) {
+
+    public boolean isRevoked() {
+        return revokedAt != null;
+    }
+
+    public boolean isExpiredAt(Instant now) {
+        return expiresAt != null && !now.isBefore(expiresAt);
+    }
+
+    /** Whether a request from {@code address} may use this token. */
+    public boolean allows(String address) {
+        if (allowedCidrs.isEmpty()) {
+            return true;
+        }
+        var bytes = Cidr.parseAddress(address);
+        return bytes.isPresent() && allowedCidrs.stream().anyMatch(c -> c.contains(bytes.get()));
+    }
+}

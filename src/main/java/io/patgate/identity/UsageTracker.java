@@ -1,0 +1,94 @@
+package io.patgate.identity;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * When and from where each token was last used, gathered in memory on the request path and written to
+ * the database in batches (see {@code TokenUsageWriter}). A request costs one map lookup; the record is
+ * only rewritten when the address changes or a second has passed.
+ */
+@ApplicationScoped
+public class UsageTracker {
+
+    public static final int RECENT_ADDRESSES = 5;
+
+    public record Seen(String ip, Instant at) {
+    }
+
+    /** @param recent distinct addresses, newest first, at most {@link #RECENT_ADDRESSES} */
+    public record Usage(Instant lastUsedAt, String lastUsedIp, List<Seen> recent) {
+    }
+
+    private final Map<UUID, Usage> usage = new ConcurrentHashMap<>();
+    private final Set<UUID> dirty = ConcurrentHashMap.newKeySet();
+
+    public void record(UUID tokenId, String ip, Instant now) {
+        Usage current = usage.get(tokenId);
+        if (current != null && ip.equals(current.lastUsedIp()) && now.getEpochSecond() == current.lastUsedAt().getEpochSecond()) {
+            return; // same address within the same second: nothing new to say
+        }
+        usage.compute(tokenId, (id, old) -> merge(old, ip, now));
+        dirty.add(tokenId);
+    }
+
+    static Usage merge(Usage old, String ip, Instant now) {
+        if (old != null && old.lastUsedAt() != null && old.lastUsedAt().isAfter(now)) {
+            return old;
+        }
+        List<Seen> recent = new ArrayList<>(RECENT_ADDRESSES);
+        recent.add(new Seen(ip, now));
+        if (old != null) {
+            for (Seen seen : old.recent()) {
+                if (recent.size() < RECENT_ADDRESSES && !seen.ip().equals(ip)) {
+                    recent.add(seen);
+                }
+            }
+        }
+        return new Usage(now, ip, List.copyOf(recent));
+    }
+
+    /** What is known of a token's use, from the database at start and from requests since; null if never used. */
+    public Usage usage(UUID tokenId) {
+        return usage.get(tokenId);
+    }
+
+    /** Seeds what the database knows, unless this replica saw something newer. */
+    public void seed(UUID tokenId, Usage fromDatabase) {
+        usage.merge(tokenId, fromDatabase, (mine, stored) ->
+                stored.lastUsedAt() != null && (mine.lastUsedAt() == null || stored.lastUsedAt().isAfter(mine.lastUsedAt())) ? stored : mine);
+    }
+
+    /** Takes the usage changed since the last call; give back what could not be written with {@link #putBack}. */
+    public Map<UUID, Usage> drain() {
+        Map<UUID, Usage> out = new java.util.HashMap<>();
+        for (UUID id : List.copyOf(dirty)) {
+            dirty.remove(id);
+            Usage u = usage.get(id);
+            if (u != null) {
+                out.put(id, u);
+            }
+        }
+        return out;
+    }
+
+    public void putBack(Set<UUID> ids) {
+        dirty.addAll(ids);
+    }
+
+    public int pending() {
+        return dirty.size();
+    }
+
+    public void forget(UUID tokenId) {
+        usage.remove(tokenId);
+        dirty.remove(tokenId);
+    }
+}

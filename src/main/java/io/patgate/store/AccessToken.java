@@ -1,0 +1,75 @@
+package io.patgate.store;
+
+import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import org.hibernate.annotations.JdbcTypeCode;
+import org.hibernate.type.SqlTypes;
+
+import java.time.Instant;
+import java.util.UUID;
+
+/** A personal access token: its metadata and the digest of its value, never the value. */
+@Entity
+@Table(name = "access_token")
+public class AccessToken extends PanacheEntityBase {
+
+    @Id
+    public UUID id;
+
+    @Column(name = "user_id", nullable = false)
+    public UUID userId;
+
+    @Column(nullable = false, length = 64)
+    public String name;
+
+    @Column(length = 256)
+    public String description;
+
+    @JdbcTypeCode(SqlTypes.ARRAY)
+    @Column(nullable = false, columnDefinition = "text[]")
+    public String[] scopes;
+
+    @JdbcTypeCode(SqlTypes.ARRAY)
+    @Column(name = "allowed_cidrs", nullable = false, columnDefinition = "text[]")
+    public String[] allowedCidrs;
+
+    /** SHA-256 of the current value. */
+    @Column(nullable = false)
+    public byte[] digest;
+
+    /** SHA-256 of the value before the last regeneration, accepted until {@link #previousValidUntil}. */
+    @Column(name = "previous_digest")
+    public byte[] previousDigest;
+
+    @Column(name = "previous_valid_until")
+    public Instant previousValidUntil;
+
+    @Column(name = "created_at", nullable = false)
+    public Instant createdAt;
+
+    @Column(name = "updated_at", nullable = false)
+    public Instant updatedAt;
+
+    /** Null for a token that never expires (only where patgate.tokens.allow-non-expiring is on). */
+    @Column(name = "expires_at")
+    public Instant expiresAt;
+
+    @Column(name = "revoked_at")
+    public Instant revokedAt;
+
+    @Column(name = "revoked_reason", length = 32)
+    public String revokedReason;
+
+    @Column(name = "last_used_at")
+    public Instant lastUsedAt;
+
+    @Column(name = "last_used_ip", length = 64)
+    public String lastUsedIp;
+
+    @JdbcTypeCode(SqlTypes.ARRAY)
+    @Column(name = "recent_ips", nullable = false, columnDefinition = "text[]")
+    public String[] recentIps;
+}

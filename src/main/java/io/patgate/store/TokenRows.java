@@ -1,0 +1,77 @@
+package io.patgate.store;
+
+import io.patgate.http.Cidr;
+import io.patgate.identity.IdentityState;
+import io.patgate.identity.TokenState;
+import io.patgate.identity.UsageTracker;
+import io.vertx.mutiny.sqlclient.Row;
+
+import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+
+/** Turns rows and entities into the in-memory shapes of the per-request check, in one place. */
+public final class TokenRows {
+
+    /** The columns {@link #state(Row)} reads. */
+    public static final String COLUMNS = "t.id, t.user_id, t.scopes, t.allowed_cidrs, t.expires_at, t.revoked_at, t.digest,"
+            + " t.previous_digest, t.previous_valid_until, t.last_used_at, t.last_used_ip, t.recent_ips";
+
+    private TokenRows() {
+    }
+
+    public static TokenState state(Row row) {
+        return new TokenState(row.getUUID("id"), row.getUUID("user_id"), Set.copyOf(Arrays.asList(row.getArrayOfStrings("scopes"))),
+                cidrs(row.getArrayOfStrings("allowed_cidrs")), instant(row.getOffsetDateTime("expires_at")),
+                instant(row.getOffsetDateTime("revoked_at")), bytes(row, "digest"), bytes(row, "previous_digest"),
+                instant(row.getOffsetDateTime("previous_valid_until")));
+    }
+
+    public static TokenState state(AccessToken t) {
+        return new TokenState(t.id, t.userId, Set.copyOf(Arrays.asList(t.scopes)), cidrs(t.allowedCidrs), t.expiresAt, t.revokedAt,
+                ByteBuffer.wrap(t.digest), t.previousDigest == null ? null : ByteBuffer.wrap(t.previousDigest), t.previousValidUntil);
+    }
+
+    public static IdentityState.UserState user(Row row) {
+        return new IdentityState.UserState(row.getUUID("id"), row.getString("username"),
+                Set.copyOf(Arrays.asList(row.getArrayOfStrings("roles"))), row.getBoolean("disabled"));
+    }
+
+    /** Last-used data as stored, or null when the token was never used. */
+    public static UsageTracker.Usage usage(Row row) {
+        Instant at = instant(row.getOffsetDateTime("last_used_at"));
+        return at == null ? null : new UsageTracker.Usage(at, row.getString("last_used_ip"), recent(row.getArrayOfStrings("recent_ips")));
+    }
+
+    public static List<UsageTracker.Seen> recent(String[] stored) {
+        List<UsageTracker.Seen> out = new ArrayList<>();
+        for (String entry : stored == null ? new String[0] : stored) {
+            int bar = entry.lastIndexOf('|');
+            if (bar > 0) {
+                out.add(new UsageTracker.Seen(entry.substring(0, bar), Instant.parse(entry.substring(bar + 1))));
+            }
+        }
+        return out;
+    }
+
+    public static String[] recent(List<UsageTracker.Seen> seen) {
+        return seen.stream().map(s -> s.ip() + "|" + s.at()).toArray(String[]::new);
+    }
+
+    public static List<Cidr> cidrs(String[] stored) {
+        return Arrays.stream(stored).map(c -> Cidr.parse(c).orElseThrow(() -> new IllegalStateException("stored CIDR " + c))).toList();
+    }
+
+    private static ByteBuffer bytes(Row row, String column) {
+        var buffer = row.getBuffer(column);
+        return buffer == null ? null : ByteBuffer.wrap(buffer.getBytes());
+    }
+
+    private static Instant instant(OffsetDateTime value) {
+        return value == null ? null : value.toInstant();
+    }
+}

@@ -1,0 +1,71 @@
+package io.patgate.store;
+
+import io.patgate.identity.UsageTracker;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import org.jboss.logging.Logger;
+
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Writes the last-used data gathered by {@link UsageTracker}: every few seconds, all changed tokens in one
+ * transaction (one batched statement), and once more on graceful shutdown. A failed write is retried on
+ * the next round, so a database outage loses nothing that is still in memory.
+ */
+@ApplicationScoped
+public class TokenUsageWriter {
+
+    private static final Logger LOG = Logger.getLogger(TokenUsageWriter.class);
+
+    private final Pool pool;
+    private final UsageTracker usage;
+
+    public TokenUsageWriter(Pool pool, UsageTracker usage) {
+        this.pool = pool;
+        this.usage = usage;
+    }
+
+    @Scheduled(every = "${patgate.tokens.usage-flush-interval:5S}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> scheduledFlush() {
+        return flush();
+    }
+
+    public Uni<Void> flush() {
+        Map<UUID, UsageTracker.Usage> changed = usage.drain();
+        if (changed.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        List<Tuple> rows = new ArrayList<>(changed.size());
+        changed.forEach((id, u) -> rows.add(Tuple.of(id, OffsetDateTime.ofInstant(u.lastUsedAt(), ZoneOffset.UTC), u.lastUsedIp(),
+                TokenRows.recent(u.recent()))));
+        return pool.withTransaction(conn -> conn.preparedQuery("update access_token set last_used_at = $2, last_used_ip = $3, recent_ips = $4"
+                        + " where id = $1 and (last_used_at is null or last_used_at <= $2)").executeBatch(rows))
+                .invoke(() -> LOG.debugf("Wrote last-used data of %d tokens", rows.size()))
+                .onFailure().invoke(e -> {
+                    usage.putBack(changed.keySet());
+                    LOG.warnf("Could not write last-used data of %d tokens, will retry: %s", rows.size(), e.toString());
+                })
+                .onFailure().recoverWithNull()
+                .replaceWithVoid();
+    }
+
+    void onStop(@Observes @Priority(1) ShutdownEvent event) {
+        try {
+            flush().await().atMost(Duration.ofSeconds(5));
+        } catch (RuntimeException e) {
+            LOG.warnf("Last-used data of %d tokens was not written at shutdown: %s", usage.pending(), e.toString());
+        }
+    }
+}

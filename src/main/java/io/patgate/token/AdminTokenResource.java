@@ -1,0 +1,51 @@
+package io.patgate.token;
+
+import io.patgate.account.Callers;
+import io.patgate.account.UserService;
+import io.patgate.http.PageParams;
+import io.quarkus.security.identity.SecurityIdentity;
+import io.smallrye.mutiny.Uni;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.BeanParam;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.headers.Header;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
+@Path("/api/v1/admin/tokens")
+@Tag(name = "Personal access tokens")
+@RolesAllowed(UserService.ADMIN_ROLE)
+@SecurityRequirement(name = "bearer")
+@Produces(MediaType.APPLICATION_JSON)
+public class AdminTokenResource {
+
+    private final TokenService tokens;
+    private final SecurityIdentity identity;
+
+    public AdminTokenResource(TokenService tokens, SecurityIdentity identity) {
+        this.tokens = tokens;
+        this.identity = identity;
+    }
+
+    @GET
+    @Operation(summary = "List every user's tokens", description = "Admin only. Newest first, paged; `?username=` narrows to one owner. "
+            + "Admins revoke any token with DELETE /api/v1/tokens/{id}.")
+    @APIResponse(responseCode = "200", description = "A page of tokens", headers = @Header(name = "X-Total-Count"),
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "tokens", value = "[" + TokenResource.TOKEN_EXAMPLE + "]")))
+    @APIResponse(responseCode = "403", description = "Not an admin")
+    public Uni<Response> list(@Parameter(description = "Only this owner's tokens") @QueryParam("username") String username,
+                              @Parameter(description = "active, expired, revoked or all (default)") @QueryParam("status") String status,
+                              @BeanParam PageParams paging) {
+        return tokens.listAll(Callers.of(identity), username, status, paging.page(), paging.size()).map(page -> page.toResponse());
+    }
+}
