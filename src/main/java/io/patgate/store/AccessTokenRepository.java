@@ -30,7 +30,7 @@ public class AccessTokenRepository implements PanacheRepositoryBase<AccessToken,
     private static final Sort NEWEST_FIRST = Sort.descending("createdAt").and("id", Sort.Direction.Descending);
 
     public Uni<List<AccessToken>> page(UUID owner, Status status, Instant now, int page, int size) {
-        return find(where(owner, status), parameters(owner, status, now), NEWEST_FIRST).page(page, size).list();
+        return find(where(owner, status), NEWEST_FIRST, parameters(owner, status, now)).page(page, size).list();
     }
 
     public Uni<Long> count(UUID owner, Status status, Instant now) {
@@ -59,7 +59,7 @@ public class AccessTokenRepository implements PanacheRepositoryBase<AccessToken,
         if (owner != null) {
             p = p.and("owner", owner);
         }
-        if (status != Status.ALL) {
+        if (status.condition.contains(":now")) {
             p = p.and("now", now);
         }
         return p;

@@ -114,8 +114,9 @@ public class TokenService {
                             token.scopes = scopes.toArray(String[]::new);
                             token.allowedCidrs = cidrs.toArray(String[]::new);
                             token.digest = CredentialVerifier.sha256(value);
-                            token.createdAt = now;
-                            token.updatedAt = now;
+                            // microseconds, so "newest first" holds between tokens created in the same second
+                            token.createdAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
+                            token.updatedAt = token.createdAt;
                             token.expiresAt = expiresAt;
                             token.recentIps = new String[0];
                             return tokens.persist(token);
@@ -290,7 +291,7 @@ public class TokenService {
         if (ids.isEmpty()) {
             return Uni.createFrom().item(Map.of());
         }
-        return users.list("id in ?1", ids).map(found -> found.stream().collect(Collectors.toMap(u -> u.id, u -> u.username)));
+        return users.list("id in :ids", io.quarkus.panache.common.Parameters.with("ids", List.copyOf(ids))).map(found -> found.stream().collect(Collectors.toMap(u -> u.id, u -> u.username)));
     }
 
     private Instant expiry(Caller caller, Instant now, Instant expiresAt, Integer days, Boolean never, boolean defaulted) {

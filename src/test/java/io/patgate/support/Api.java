@@ -52,6 +52,23 @@ public final class Api {
         }
     }
 
+    /** Creates a token with the given body (as a map) using {@code credential}; returns the whole answer. */
+    public static io.restassured.path.json.JsonPath createToken(String credential, Map<String, ?> body) {
+        return as(credential).contentType(ContentType.JSON).body(body)
+                .post("/api/v1/tokens").then().statusCode(201).extract().jsonPath();
+    }
+
+    /** A token named uniquely, with default settings plus {@code extra}; returns {id, token}. */
+    public static Issued aToken(String credential, Map<String, ?> extra) {
+        Map<String, Object> body = new java.util.HashMap<>(extra);
+        body.putIfAbsent("name", "t-" + UUID.randomUUID());
+        var json = createToken(credential, body);
+        return new Issued(json.getString("id"), json.getString("token"));
+    }
+
+    public record Issued(String id, String value) {
+    }
+
     /** Every error is a problem document with the status it was answered with. */
     public static ValidatableResponse isProblem(ValidatableResponse response, int status) {
         return response.statusCode(status)

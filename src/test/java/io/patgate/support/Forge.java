@@ -74,11 +74,12 @@ public final class Forge {
                 new HmacKey(publicJwkJson.getBytes(StandardCharsets.UTF_8)), kid, typ);
     }
 
-    /** A real token whose payload was edited after signing. */
+    /** A real token whose payload was edited after signing: {@code field} set to {@code value} (a string, or digits for a number). */
     public static String tamperedPayload(String realToken, String field, String value) {
         String[] parts = realToken.split("\\.");
         String payload = new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8);
-        String edited = payload.replaceFirst("\"" + field + "\":\"[^\"]*\"", "\"" + field + "\":\"" + value + "\"");
+        String literal = value.matches("\\d+") ? value : "\"" + value + "\"";
+        String edited = payload.replaceFirst("\"" + field + "\":(\"[^\"]*\"|\\d+)", "\"" + field + "\":" + literal);
         if (edited.equals(payload)) {
             throw new IllegalArgumentException("no field " + field + " in " + payload);
         }

@@ -1,0 +1,54 @@
+package io.patgate.integration;
+
+import io.patgate.support.Api;
+import io.quarkus.test.junit.QuarkusTest;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+
+import static io.patgate.support.Api.as;
+import static io.patgate.support.Api.isProblem;
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.*;
+
+@QuarkusTest
+class VerifyTest {
+
+    @Test
+    void aGoodTokenIsAnsweredWithWhoItIs() {
+        Api.TestUser user = Api.aUser("deploy", "devices:read");
+        Api.Issued token = Api.aToken(user.session(), Map.of("scopes", List.of("deploy", "devices:read")));
+        as(token.value()).get("/auth/verify").then().statusCode(200)
+                .header("X-Auth-User", user.username())
+                .header("X-Auth-User-Id", user.id())
+                .header("X-Auth-Scopes", "deploy,devices:read")
+                .header("X-Auth-Token-Id", token.id())
+                .header("Cache-Control", "no-store");
+    }
+
+    @Test
+    void requiredScopesAreChecked() {
+        String session = Api.aUser("deploy", "devices:read").session();
+        Api.Issued token = Api.aToken(session, Map.of("scopes", List.of("deploy")));
+        as(token.value()).get("/auth/verify?scope=deploy").then().statusCode(200);
+        isProblem(as(token.value()).get("/auth/verify?scope=deploy&scope=devices:read").then(), 403)
+                .body("detail", containsString("'devices:read'"));
+        isProblem(as(token.value()).get("/auth/verify?scope=admin").then(), 403).body("detail", containsString("'admin'"));
+    }
+
+    @Test
+    void badOrMissingCredentialsAre401WithAChallenge() {
+        isProblem(given().get("/auth/verify").then(), 401).header("WWW-Authenticate", equalTo("Bearer error=\"invalid_token\""));
+        isProblem(as("nonsense").get("/auth/verify").then(), 401).header("WWW-Authenticate", equalTo("Bearer error=\"invalid_token\""));
+    }
+
+    @Test
+    void sessionsAreGoodTooButCarryNoTokenId() {
+        Api.TestUser user = Api.aUser("deploy");
+        as(user.session()).get("/auth/verify").then().statusCode(200)
+                .header("X-Auth-User", user.username())
+                .header("X-Auth-Scopes", "deploy")
+                .header("X-Auth-Token-Id", nullValue());
+    }
+}
