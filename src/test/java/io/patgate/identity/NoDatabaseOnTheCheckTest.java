@@ -1,0 +1,74 @@
+package io.patgate.identity;
+
+import io.patgate.support.Api;
+import io.patgate.support.Postgres;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import io.restassured.config.HttpClientConfig;
+import io.restassured.config.RestAssuredConfig;
+import io.restassured.specification.RequestSpecification;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+import java.util.UUID;
+
+import static org.hamcrest.Matchers.equalTo;
+
+/**
+ * The per-request check answers from memory: with PostgreSQL frozen, every known credential is still
+ * answered at once, good or bad. Had the check touched the database, these requests would hang.
+ */
+@QuarkusTest
+class NoDatabaseOnTheCheckTest {
+
+    @Inject
+    IdentityState state;
+
+    private static RequestSpecification quick(String bearer) {
+        return RestAssured.given().config(RestAssuredConfig.config().httpClient(HttpClientConfig.httpClientConfig()
+                        .setParam("http.socket.timeout", 3000).setParam("http.connection.timeout", 3000)))
+                .header("Authorization", "Bearer " + bearer);
+    }
+
+    @Test
+    void knownCredentialsAreCheckedWithTheDatabaseFrozen() {
+        Api.TestUser user = Api.aUser("deploy");
+        String session = user.session();
+        Api.Issued good = Api.aToken(session, Map.of());
+        Api.Issued revoked = Api.aToken(session, Map.of());
+        Api.as(session).delete("/api/v1/tokens/" + revoked.id()).then().statusCode(204);
+        Api.as(good.value()).get("/api/v1/me").then().statusCode(200);
+
+        Postgres.freeze();
+        try {
+            for (int i = 0; i < 50; i++) {
+                quick(good.value()).get("/auth/verify").then().statusCode(200).header("X-Auth-Token-Id", good.id());
+                quick(good.value()).get("/api/v1/me").then().statusCode(200).body("tokenId", equalTo(good.id()));
+                quick(session).get("/auth/verify").then().statusCode(200);
+                quick(revoked.value()).get("/auth/verify").then().statusCode(401);
+                quick("garbage").get("/auth/verify").then().statusCode(401);
+            }
+            // the freeze is real: a request that needs the database does not answer
+            org.junit.jupiter.api.Assertions.assertThrows(Exception.class, () -> quick(session).get("/api/v1/tokens"));
+        } finally {
+            Postgres.thaw();
+        }
+    }
+
+    @Test
+    void aTokenThisReplicaDoesNotKnowIsFilledInByOneRead() {
+        String session = Api.aUser("deploy").session();
+        Api.Issued token = Api.aToken(session, Map.of());
+        // as if it had been created on another replica a moment ago
+        state.removeToken(UUID.fromString(token.id()));
+        Api.as(token.value()).get("/auth/verify").then().statusCode(200).header("X-Auth-Token-Id", token.id());
+        // now known: answered from memory even with the database frozen
+        Postgres.freeze();
+        try {
+            quick(token.value()).get("/auth/verify").then().statusCode(200);
+        } finally {
+            Postgres.thaw();
+        }
+    }
+}

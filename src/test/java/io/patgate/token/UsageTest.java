@@ -1,0 +1,85 @@
+package io.patgate.token;
+
+import io.patgate.support.Api;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static io.patgate.support.Api.as;
+import static io.patgate.support.Api.isProblem;
+import static org.hamcrest.Matchers.*;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+/** Last-used data, with the test client acting as a trusted reverse proxy so it can vary the client address. */
+@QuarkusTest
+@TestProfile(UsageTest.BehindAProxy.class)
+class UsageTest {
+
+    public static class BehindAProxy implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("patgate.http.trusted-proxies", "127.0.0.0/8,::1/128", "patgate.tokens.usage-flush-interval", "1S");
+        }
+    }
+
+    @Inject
+    Pool pool;
+
+    @Test
+    void lastUseIsVisibleAtOnceAndStoredWithinSeconds() throws InterruptedException {
+        String session = Api.aUser().session();
+        Api.Issued token = Api.aToken(session, Map.of());
+        Instant before = Instant.now().minusSeconds(1);
+        as(token.value()).header("X-Forwarded-For", "203.0.113.7").get("/auth/verify").then().statusCode(200);
+        as(session).get("/api/v1/tokens/" + token.id()).then().statusCode(200)
+                .body("lastUsedIp", equalTo("203.0.113.7"))
+                .body("lastUsedAt", notNullValue());
+        // and in the database within the flush interval, written in the background
+        String stored = null;
+        for (int i = 0; i < 50 && stored == null; i++) {
+            Thread.sleep(200);
+            var row = pool.preparedQuery("select last_used_ip, last_used_at from access_token where id = $1")
+                    .execute(Tuple.of(UUID.fromString(token.id()))).await().atMost(Duration.ofSeconds(5)).iterator().next();
+            stored = row.getString("last_used_ip");
+            if (stored != null) {
+                assertEquals(true, !row.getOffsetDateTime("last_used_at").toInstant().isBefore(before));
+            }
+        }
+        assertEquals("203.0.113.7", stored);
+    }
+
+    @Test
+    void recentIpsHoldTheLastFiveDistinctAddresses() throws InterruptedException {
+        String session = Api.aUser().session();
+        Api.Issued token = Api.aToken(session, Map.of());
+        for (String ip : List.of("198.51.100.1", "198.51.100.2", "198.51.100.1", "198.51.100.3", "198.51.100.4", "198.51.100.5", "2001:db8::9")) {
+            as(token.value()).header("X-Forwarded-For", ip).get("/auth/verify").then().statusCode(200);
+            Thread.sleep(1_050); // one record per address and second
+        }
+        as(session).get("/api/v1/tokens/" + token.id()).then().statusCode(200)
+                .body("lastUsedIp", equalTo("2001:db8:0:0:0:0:0:9"))
+                .body("recentIps.ip", contains("2001:db8:0:0:0:0:0:9", "198.51.100.5", "198.51.100.4", "198.51.100.3", "198.51.100.1"))
+                .body("recentIps[0].lastSeenAt", notNullValue());
+    }
+
+    @Test
+    void aTrustedProxyPassesTheClientAddressAndOnlyTheNearestUntrustedHopCounts() {
+        String session = Api.aUser().session();
+        Api.Issued token = Api.aToken(session, Map.of("allowedCidrs", List.of("192.0.2.0/24")));
+        as(token.value()).header("X-Forwarded-For", "192.0.2.10").get("/auth/verify").then().statusCode(200);
+        as(token.value()).header("Forwarded", "for=192.0.2.11;proto=https").get("/auth/verify").then().statusCode(200);
+        // a client that prepends an allowed address of its own gets nowhere: the proxy appended the real one
+        isProblem(as(token.value()).header("X-Forwarded-For", "192.0.2.10, 198.51.100.66").get("/auth/verify").then(), 401);
+        isProblem(as(token.value()).get("/auth/verify").then(), 401);
+    }
+}
