@@ -27,8 +27,16 @@ public class ClientAddress {
 
     public String of(HttpServerRequest request) {
         SocketAddress remote = request.remoteAddress();
-        String peer = remote == null ? "unknown" : normalize(remote.hostAddress());
-        if (trusted.isEmpty() || !isTrusted(peer)) {
+        if (remote == null) {
+            return "unknown";
+        }
+        String host = remote.hostAddress();
+        if (trusted.isEmpty()) {
+            // the common case, on every request: no parsing unless the address needs normalising
+            return host.startsWith("::ffff:") || host.startsWith("[") ? normalize(host) : host;
+        }
+        String peer = normalize(host);
+        if (!isTrusted(peer)) {
             return peer;
         }
         String forwarded = request.getHeader("Forwarded");

@@ -34,4 +34,19 @@ public record Caller(UUID userId, String username, Set<String> roles, AuthMethod
     public boolean isSession() {
         return method == AuthMethod.SESSION;
     }
+
+    /**
+     * What this credential may do now: a session, the user's roles; a token, its scopes intersected with
+     * the user's roles (plus {@code tokens}, which is a scope, not a role). Sorted.
+     */
+    public java.util.List<String> effectiveScopes() {
+        java.util.List<String> out = new java.util.ArrayList<>();
+        for (String scope : isSession() ? roles : scopes) {
+            if (isSession() || roles.contains(scope) || "tokens".equals(scope)) {
+                out.add(scope);
+            }
+        }
+        out.sort(null);
+        return out;
+    }
 }

@@ -67,6 +67,19 @@ public class CredentialVerifier {
         this.json = json;
     }
 
+    /**
+     * Checks a credential from the {@code Authorization} header: a bearer token, or a PAT given as the
+     * password of HTTP Basic, which counts only for its owner (a real password is never accepted there).
+     */
+    public Uni<Optional<Caller>> check(CredentialRequest request) {
+        Uni<Optional<Caller>> checked = check(request.token(), request.clientAddress());
+        if (request.basicUsername() == null) {
+            return checked;
+        }
+        return checked.map(caller -> caller.filter(c -> c.method() == Caller.AuthMethod.PAT
+                && c.username().equalsIgnoreCase(request.basicUsername())));
+    }
+
     /** Checks a bearer token presented from {@code clientAddress}; empty when it is not good right now. */
     public Uni<Optional<Caller>> check(String token, String clientAddress) {
         if (token == null || token.isEmpty() || token.length() > MAX_TOKEN_LENGTH) {
@@ -176,11 +189,18 @@ public class CredentialVerifier {
         return value != null && value.isTextual() ? value.asText() : null;
     }
 
-    public static byte[] sha256(String value) {
+    /** One digest per thread: looking the algorithm up costs more than hashing a token. */
+    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
         try {
-            return MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+    });
+
+    public static byte[] sha256(String value) {
+        MessageDigest digest = SHA256.get();
+        digest.reset();
+        return digest.digest(value.getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -48,7 +48,8 @@ public class PatgateAuthMechanism implements HttpAuthenticationMechanism {
         return identityProviderManager.authenticate(request);
     }
 
-    static CredentialRequest parse(String header, String client) {
+    /** The credential in an {@code Authorization} header, or null when the header is not one we accept. */
+    public static CredentialRequest parse(String header, String client) {
         int space = header.indexOf(' ');
         if (space <= 0 || header.length() > CredentialVerifier.MAX_TOKEN_LENGTH + 256) {
             return null;

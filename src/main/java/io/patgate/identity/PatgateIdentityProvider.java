@@ -10,7 +10,6 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.util.HashSet;
-import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -33,13 +32,8 @@ public class PatgateIdentityProvider implements IdentityProvider<CredentialReque
 
     @Override
     public Uni<SecurityIdentity> authenticate(CredentialRequest request, AuthenticationRequestContext context) {
-        return verifier.check(request.token(), request.clientAddress()).map(checked -> {
-            Optional<Caller> caller = checked;
-            if (request.basicUsername() != null) {
-                // Basic carries a PAT as the password, and only for its owner; a real password is never accepted here
-                caller = caller.filter(c -> c.method() == Caller.AuthMethod.PAT && c.username().equalsIgnoreCase(request.basicUsername()));
-            }
-            Caller c = caller.orElseThrow(AuthenticationFailedException::new);
+        return verifier.check(request).map(checked -> {
+            Caller c = checked.orElseThrow(AuthenticationFailedException::new);
             return QuarkusSecurityIdentity.builder()
                     .setPrincipal(new QuarkusPrincipal(c.username()))
                     .addRoles(effectiveRoles(c))
@@ -49,14 +43,6 @@ public class PatgateIdentityProvider implements IdentityProvider<CredentialReque
     }
 
     public static Set<String> effectiveRoles(Caller caller) {
-        if (caller.isSession()) {
-            return caller.roles();
-        }
-        Set<String> effective = new HashSet<>(caller.scopes());
-        effective.retainAll(caller.roles());
-        if (caller.scopes().contains("tokens")) {
-            effective.add("tokens");
-        }
-        return effective;
+        return caller.isSession() ? caller.roles() : new HashSet<>(caller.effectiveScopes());
     }
 }

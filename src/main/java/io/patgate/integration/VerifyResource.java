@@ -1,15 +1,20 @@
 package io.patgate.integration;
 
-import io.patgate.account.Callers;
+import io.patgate.http.ClientAddress;
 import io.patgate.http.ProblemException;
 import io.patgate.identity.Caller;
-import io.patgate.identity.PatgateIdentityProvider;
-import io.quarkus.security.Authenticated;
-import io.quarkus.security.identity.SecurityIdentity;
+import io.patgate.identity.CredentialRequest;
+import io.patgate.identity.CredentialVerifier;
+import io.patgate.identity.PatgateAuthMechanism;
 import io.smallrye.common.annotation.NonBlocking;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
+import jakarta.annotation.security.PermitAll;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.headers.Header;
@@ -19,24 +24,26 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import java.util.List;
-import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * Forward-auth for ingresses (nginx {@code auth_request}, Traefik ForwardAuth, Envoy {@code ext_authz}):
- * answers from memory whether the request's credential is good, and who it is.
+ * answers from memory whether the request's credential is good, and who it is. It is the hottest path
+ * of the service, so it calls the credential check directly (the same {@link CredentialVerifier} and
+ * header rules as every other endpoint) instead of going through the generic security layers.
  */
 @Path("/auth/verify")
 @Tag(name = "For other services")
-@Authenticated
+@PermitAll
 @SecurityRequirement(name = "bearer")
 @SecurityRequirement(name = "basic")
 public class VerifyResource {
 
-    private final SecurityIdentity identity;
+    private final CredentialVerifier verifier;
+    private final ClientAddress clientAddress;
 
-    public VerifyResource(SecurityIdentity identity) {
-        this.identity = identity;
+    public VerifyResource(CredentialVerifier verifier, ClientAddress clientAddress) {
+        this.verifier = verifier;
+        this.clientAddress = clientAddress;
     }
 
     @GET
@@ -50,24 +57,32 @@ public class VerifyResource {
             @Header(name = "X-Auth-Token-Id", description = "the token's id (personal access tokens only)")})
     @APIResponse(responseCode = "401", description = "Missing, invalid, expired or revoked")
     @APIResponse(responseCode = "403", description = "A scope named in `?scope=` is missing (the problem names it)")
-    public Response verify(@Parameter(description = "A scope the credential must hold; repeatable") @QueryParam("scope") List<String> required) {
-        Caller caller = Callers.of(identity);
-        Set<String> effective = new TreeSet<>(PatgateIdentityProvider.effectiveRoles(caller));
-        if (required != null) {
-            for (String scope : required) {
-                if (!effective.contains(scope)) {
-                    throw ProblemException.forbidden("Missing scope '" + scope + "'");
+    public Uni<Response> verify(@Parameter(description = "A scope the credential must hold; repeatable") @QueryParam("scope") List<String> required,
+                                @Context HttpServerRequest request) {
+        String header = request.getHeader(HttpHeaders.AUTHORIZATION);
+        CredentialRequest credential = header == null ? null : PatgateAuthMechanism.parse(header, clientAddress.of(request));
+        if (credential == null) {
+            throw ProblemException.unauthorized("A credential is required");
+        }
+        return verifier.check(credential).map(checked -> {
+            Caller caller = checked.orElseThrow(() -> ProblemException.unauthorized("The credential is invalid, expired or revoked"));
+            List<String> effective = caller.effectiveScopes();
+            if (required != null) {
+                for (String scope : required) {
+                    if (!effective.contains(scope)) {
+                        throw ProblemException.forbidden("Missing scope '" + scope + "'");
+                    }
                 }
             }
-        }
-        Response.ResponseBuilder ok = Response.ok()
-                .header("X-Auth-User", caller.username())
-                .header("X-Auth-User-Id", caller.userId())
-                .header("X-Auth-Scopes", String.join(",", effective))
-                .header("Cache-Control", "no-store");
-        if (!caller.isSession()) {
-            ok.header("X-Auth-Token-Id", caller.credentialId());
-        }
-        return ok.build();
+            Response.ResponseBuilder ok = Response.ok()
+                    .header("X-Auth-User", caller.username())
+                    .header("X-Auth-User-Id", caller.userId())
+                    .header("X-Auth-Scopes", String.join(",", effective))
+                    .header("Cache-Control", "no-store");
+            if (!caller.isSession()) {
+                ok.header("X-Auth-Token-Id", caller.credentialId());
+            }
+            return ok.build();
+        });
     }
 }

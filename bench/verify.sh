@@ -1,0 +1,169 @@
+#!/usr/bin/env bash
+# Throughput of the per-request check, against the packaged service on a real PostgreSQL.
+#
+#   bench/verify.sh                 # 10 tokens, then 100,000 tokens in the database
+#   ROUNDS=5 DURATION=10s bench/verify.sh
+#
+# For each database size it starts the packaged service, then alternates, ROUNDS times, a wrk run against
+#   public  GET /.well-known/jwks.json   (the baseline: same HTTP stack, no credential)
+#   verify  GET /auth/verify             with a personal access token
+#   me      GET /api/v1/me               with a personal access token
+# and prints requests/s and p99 of each, the ratio of authenticated to public throughput (medians of the
+# rounds), and PostgreSQL transactions per authenticated request (pg_stat_database), so the figures are
+# ratios measured in one run on a shared, noisy machine rather than absolute numbers.
+# Needs root or sudo for apt (wrk, postgresql) and a local PostgreSQL cluster it may create a database in.
+set -euo pipefail
+
+SIZES=${SIZES:-"10 100000"}
+ROUNDS=${ROUNDS:-3}
+DURATION=${DURATION:-8s}
+CONNECTIONS=${CONNECTIONS:-32}
+THREADS=${THREADS:-1}
+PORT=${PORT:-18080}
+DB=${DB:-patgate_bench}
+
+cd "$(dirname "$0")/.."
+OUT=bench/out
+mkdir -p "$OUT"
+
+need() { command -v "$1" >/dev/null 2>&1; }
+if ! need wrk || ! need psql || ! ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1; then
+  echo "installing wrk and postgresql from Debian..."
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk postgresql >/dev/null
+fi
+CLUSTER=$(pg_lsclusters -h | awk 'NR==1 {print $1" "$2}')
+[ -n "$CLUSTER" ] || { echo "no PostgreSQL cluster found (pg_lsclusters)"; exit 1; }
+pg_ctlcluster $CLUSTER start 2>/dev/null || true
+PGPORT=$(pg_lsclusters -h | awk 'NR==1 {print $3}')
+psql_as() { su postgres -c "psql -p $PGPORT -X -q -t -A $*"; }
+
+psql_as "-c \"drop database if exists $DB\"" >/dev/null
+psql_as "-c \"do \\\$\\\$ begin if not exists (select from pg_roles where rolname='patgate_bench') then create role patgate_bench login password 'bench'; end if; end \\\$\\\$\"" >/dev/null
+psql_as "-c \"create database $DB owner patgate_bench\"" >/dev/null
+
+JAR=target/quarkus-app/quarkus-run.jar
+if [ ! -f "$JAR" ]; then
+  ./mvnw -B -q package -DskipTests
+fi
+
+export QUARKUS_HTTP_PORT=$PORT
+export QUARKUS_DATASOURCE_REACTIVE_URL=postgresql://localhost:$PGPORT/$DB
+export QUARKUS_DATASOURCE_JDBC_URL=jdbc:postgresql://localhost:$PGPORT/$DB
+export QUARKUS_DATASOURCE_USERNAME=patgate_bench
+export QUARKUS_DATASOURCE_PASSWORD=bench
+export PATGATE_KEYS_ENCRYPTION_SECRET=bench-only-secret-0123456789abcdef0123
+export PATGATE_ADMIN_PASSWORD=bench-admin-password
+BASE=http://localhost:$PORT
+
+SERVER=
+stop_server() {
+  if [ -n "$SERVER" ]; then kill "$SERVER" 2>/dev/null || true; wait "$SERVER" 2>/dev/null || true; fi
+  SERVER=
+}
+trap stop_server EXIT
+
+start_server() {
+  local t0; t0=$(date +%s%N)
+  java -jar "$JAR" > "$OUT/server.log" 2>&1 &
+  SERVER=$!
+  for _ in $(seq 1 600); do
+    curl -sf "$BASE/q/health/ready" >/dev/null 2>&1 && { READY_MS=$(( ($(date +%s%N) - t0) / 1000000 )); return; }
+    sleep 0.1
+  done
+  echo "the service did not become ready; see $OUT/server.log" >&2; exit 1
+}
+
+json() { python3 -c "import sys,json; print(json.load(sys.stdin)$1)"; }
+
+commits() { psql_as "-d $DB -c \"select xact_commit + xact_rollback from pg_stat_database where datname = '$DB'\""; }
+
+heap_mb() {
+  jcmd "$SERVER" GC.run >/dev/null 2>&1 || true
+  sleep 1
+  curl -s "$BASE/q/metrics" | awk 'index($0, "jvm_memory_used_bytes{area=\"heap\"") == 1 {s += $NF} END {printf "%.0f", s / 1048576}'
+}
+
+# wrk prints "Requests/sec: N" and, with --latency, "99% Xms"
+run_wrk() {
+  local name=$1 url=$2 header=${3:-}
+  local args=(-t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency)
+  [ -n "$header" ] && args+=(-H "$header")
+  wrk "${args[@]}" "$url" > "$OUT/wrk-$name.txt"
+  local rps p99 non2xx
+  rps=$(awk '/Requests\/sec/ {print $2}' "$OUT/wrk-$name.txt")
+  p99=$(awk '$1 == "99%" {print $2}' "$OUT/wrk-$name.txt")
+  non2xx=$(awk '/Non-2xx/ {print $NF}' "$OUT/wrk-$name.txt")
+  total=$(awk '/requests in/ {print $1}' "$OUT/wrk-$name.txt")
+  [ -z "$non2xx" ] || { echo "$name: $non2xx non-2xx answers" >&2; exit 1; }
+  echo "$rps $p99 $total"
+}
+
+median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
+
+SUMMARY=""
+for SIZE in $SIZES; do
+  echo "== $SIZE tokens in the database =="
+  stop_server
+  psql_as "-d $DB -c \"truncate access_token, session_revocation; delete from app_user where username <> 'admin'\"" >/dev/null 2>&1 || true
+  start_server
+  ADMIN=$(curl -sf "$BASE/api/v1/auth/login" -H 'Content-Type: application/json' \
+          -d '{"username":"admin","password":"bench-admin-password"}' | json '["token"]')
+  curl -sf "$BASE/api/v1/users" -H "Authorization: Bearer $ADMIN" -H 'Content-Type: application/json' \
+       -d '{"username":"bench","password":"bench-user-password","roles":["deploy"]}' >/dev/null
+  USER=$(curl -sf "$BASE/api/v1/auth/login" -H 'Content-Type: application/json' \
+         -d '{"username":"bench","password":"bench-user-password"}' | json '["token"]')
+  PAT=$(curl -sf "$BASE/api/v1/tokens" -H "Authorization: Bearer $USER" -H 'Content-Type: application/json' \
+        -d '{"name":"bench","scopes":["deploy"]}' | json '["token"]')
+  # the rest of the tokens go straight into the database, as years of use would leave them
+  psql_as "-d $DB" >/dev/null <<SQL
+insert into app_user (id, username, password_hash, roles, disabled, created_at, updated_at)
+  values (gen_random_uuid(), 'bulk', 'not-a-hash', '{deploy}', false, now(), now());
+insert into access_token (id, user_id, name, scopes, allowed_cidrs, digest, created_at, updated_at, expires_at, recent_ips)
+  select gen_random_uuid(), (select id from app_user where username = 'bulk'), 'bulk-' || g, '{deploy}', '{}',
+         sha256(('bulk-' || g || '-' || random())::bytea), now(), now(), now() + interval '30 days', '{}'
+  from generate_series(1, $((SIZE - 1))) g;
+SQL
+  stop_server
+  start_server
+  HEAP=$(heap_mb)
+  echo "ready in ${READY_MS} ms after java -jar; heap in use after GC: ${HEAP} MB"
+  # warm up the JIT on all three paths
+  for u in "/.well-known/jwks.json" "/auth/verify" "/api/v1/me"; do
+    wrk -t1 -c8 -d3s -H "Authorization: Bearer $PAT" "$BASE$u" >/dev/null
+  done
+  : > "$OUT/public.rps"; : > "$OUT/verify.rps"; : > "$OUT/me.rps"
+  : > "$OUT/public.p99"; : > "$OUT/verify.p99"; : > "$OUT/me.p99"
+  AUTH_REQUESTS=0; AUTH_XACTS=0
+  for r in $(seq 1 "$ROUNDS"); do
+    read -r rps p99 _ < <(run_wrk public "$BASE/.well-known/jwks.json")
+    echo "$rps" >> "$OUT/public.rps"; echo "$p99" >> "$OUT/public.p99"
+    for ep in verify me; do
+      path=$([ $ep = verify ] && echo /auth/verify || echo /api/v1/me)
+      before=$(commits)
+      read -r rps p99 total < <(run_wrk $ep "$BASE$path" "Authorization: Bearer $PAT")
+      after=$(commits)
+      AUTH_REQUESTS=$((AUTH_REQUESTS + total)); AUTH_XACTS=$((AUTH_XACTS + after - before))
+      echo "$rps" >> "$OUT/$ep.rps"; echo "$p99" >> "$OUT/$ep.p99"
+    done
+    echo "round $r: public $(tail -1 "$OUT/public.rps") req/s, verify $(tail -1 "$OUT/verify.rps") req/s, me $(tail -1 "$OUT/me.rps") req/s"
+  done
+  PUB=$(median < "$OUT/public.rps"); VER=$(median < "$OUT/verify.rps"); ME=$(median < "$OUT/me.rps")
+  LINE=$(python3 - "$SIZE" "$PUB" "$VER" "$ME" "$AUTH_XACTS" "$AUTH_REQUESTS" "$READY_MS" "$HEAP" \
+         "$(paste -sd' ' "$OUT/public.p99")" "$(paste -sd' ' "$OUT/verify.p99")" "$(paste -sd' ' "$OUT/me.p99")" <<'PY'
+import sys
+size, pub, ver, me, x, n, ready, heap = sys.argv[1:9]
+p99 = [s.split()[-1] if s else "?" for s in sys.argv[9:12]]
+pub, ver, me, x, n = float(pub), float(ver), float(me), int(x), int(n)
+print(f"| {int(size):,} | {pub:,.0f} | {ver:,.0f} ({ver/pub:.2f}) | {me:,.0f} ({me/pub:.2f}) | "
+      f"{p99[0]} / {p99[1]} / {p99[2]} | {x} / {n:,} = {x/max(n,1):.5f} | {int(ready)/1000:.1f} s | {heap} MB |")
+PY
+)
+  SUMMARY="$SUMMARY$LINE"$'\n'
+  echo "$LINE"
+done
+stop_server
+
+echo
+echo "| tokens in DB | public req/s | /auth/verify req/s (ratio) | /api/v1/me req/s (ratio) | p99 public / verify / me (last round) | PG transactions / authenticated requests | ready after | heap after GC |"
+echo "|---|---|---|---|---|---|---|---|"
+printf "%s" "$SUMMARY"
