@@ -35,7 +35,8 @@ class OperationsTest {
     void openApiDocumentsEveryEndpoint() {
         String spec = given().queryParam("format", "json").get("/q/openapi").then().statusCode(200).extract().body().asString();
         for (String path : new String[]{"/api/v1/auth/login", "/api/v1/auth/logout", "/api/v1/me", "/api/v1/users",
-                "/api/v1/users/{id}", "/.well-known/jwks.json"}) {
+                "/api/v1/users/{id}", "/.well-known/jwks.json", "/api/v1/tokens", "/api/v1/tokens/{id}", "/api/v1/tokens/{id}/regenerate",
+                "/api/v1/tokens/self", "/api/v1/admin/tokens", "/auth/verify"}) {
             org.hamcrest.MatcherAssert.assertThat(spec, containsString("\"" + path + "\""));
         }
         org.hamcrest.MatcherAssert.assertThat(spec, containsString("\"examples\""));

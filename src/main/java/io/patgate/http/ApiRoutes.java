@@ -79,7 +79,11 @@ public class ApiRoutes {
         write(ctx, problem);
     }
 
-    private void write(RoutingContext ctx, Problem problem) {
+    /** Answers {@code problem} as {@code application/problem+json}, with the Bearer challenge on a 401. */
+    public void write(RoutingContext ctx, Problem problem) {
+        if (problem.status() == 401) {
+            ctx.response().putHeader("WWW-Authenticate", ProblemMapper.BEARER_CHALLENGE);
+        }
         String body;
         try {
             body = json.writeValueAsString(problem);

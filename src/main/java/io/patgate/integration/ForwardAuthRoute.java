@@ -1,0 +1,89 @@
+package io.patgate.integration;
+
+import io.patgate.http.ApiRoutes;
+import io.patgate.http.ClientAddress;
+import io.patgate.http.Problem;
+import io.patgate.identity.Caller;
+import io.patgate.identity.CredentialRequest;
+import io.patgate.identity.CredentialVerifier;
+import io.patgate.identity.PatgateAuthMechanism;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import org.jboss.logging.Logger;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * {@code GET /auth/verify}: forward-auth for ingresses (nginx {@code auth_request}, Traefik ForwardAuth,
+ * Envoy {@code ext_authz}). It answers from memory whether the request's credential is good, and who it
+ * is. This is the hottest path of the service, so it is a plain Vert.x route on the event loop: the same
+ * header rules ({@link PatgateAuthMechanism#parse}) and the same check ({@link CredentialVerifier}) as
+ * every API endpoint, without the REST and security layers around them. Documented in
+ * {@code META-INF/openapi.yaml}.
+ */
+@ApplicationScoped
+public class ForwardAuthRoute {
+
+    public static final String PATH = "/auth/verify";
+    /** Before the REST layer's route (order 20500). */
+    private static final int ORDER = 100;
+    private static final Logger LOG = Logger.getLogger(ForwardAuthRoute.class);
+
+    private final CredentialVerifier verifier;
+    private final ClientAddress clientAddress;
+    private final ApiRoutes problems;
+
+    public ForwardAuthRoute(CredentialVerifier verifier, ClientAddress clientAddress, ApiRoutes problems) {
+        this.verifier = verifier;
+        this.clientAddress = clientAddress;
+        this.problems = problems;
+    }
+
+    void install(@Observes Router router) {
+        router.get(PATH).order(ORDER).handler(this::verify);
+    }
+
+    private void verify(RoutingContext ctx) {
+        String header = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
+        CredentialRequest credential = header == null ? null : PatgateAuthMechanism.parse(header, clientAddress.of(ctx.request()));
+        if (credential == null) {
+            problems.write(ctx, Problem.of(401, "unauthorized", "Unauthorized", "A credential is required"));
+            return;
+        }
+        verifier.check(credential).subscribe().with(
+                caller -> answer(ctx, caller),
+                error -> {
+                    LOG.errorf(error, "Forward-auth check failed");
+                    problems.write(ctx, Problem.of(500, "internal", "Internal error", "Unexpected failure"));
+                });
+    }
+
+    private void answer(RoutingContext ctx, Optional<Caller> checked) {
+        if (checked.isEmpty()) {
+            problems.write(ctx, Problem.of(401, "unauthorized", "Unauthorized", "The credential is invalid, expired or revoked"));
+            return;
+        }
+        Caller caller = checked.get();
+        List<String> effective = caller.effectiveScopes();
+        for (String scope : ctx.queryParam("scope")) {
+            if (!effective.contains(scope)) {
+                problems.write(ctx, Problem.of(403, "forbidden", "Forbidden", "Missing scope '" + scope + "'"));
+                return;
+            }
+        }
+        HttpServerResponse response = ctx.response()
+                .putHeader("X-Auth-User", caller.username())
+                .putHeader("X-Auth-User-Id", caller.userId().toString())
+                .putHeader("X-Auth-Scopes", String.join(",", effective))
+                .putHeader(HttpHeaders.CACHE_CONTROL, "no-store");
+        if (!caller.isSession()) {
+            response.putHeader("X-Auth-Token-Id", caller.credentialId().toString());
+        }
+        response.setStatusCode(200).end();
+    }
+}
