@@ -13,21 +13,22 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Fills the in-memory state with a token this replica has not seen, reading the database at most once per
- * token at a time: concurrent requests for the same unknown token share one query, and a token found
- * missing is not looked up again for a while. So a flood of such requests never becomes a flood of
- * queries. Only validly signed tokens get here; forged ones were refused before.
+ * token at a time: concurrent requests for the same unknown token share one query, and a token that was
+ * just looked up (found or not) is not looked up again for a while. So a flood of such requests (an old
+ * value of a regenerated token, a deleted user's token) never becomes a flood of queries. Only validly
+ * signed tokens get here; forged ones were refused before.
  */
 @ApplicationScoped
 public class TokenGapFiller {
 
     private static final Logger LOG = Logger.getLogger(TokenGapFiller.class);
-    private static final Duration MISSING_FOR = Duration.ofSeconds(30);
-    private static final int MAX_MISSING = 100_000;
+    private static final Duration COOL_DOWN = Duration.ofSeconds(10);
+    private static final int MAX_REMEMBERED = 100_000;
 
     private final Instance<TokenLookup> lookup;
     private final IdentityState state;
     private final Map<UUID, Uni<Void>> inFlight = new ConcurrentHashMap<>();
-    private final Map<UUID, Instant> missingUntil = new ConcurrentHashMap<>();
+    private final Map<UUID, Instant> lookedUpUntil = new ConcurrentHashMap<>();
 
     public TokenGapFiller(Instance<TokenLookup> lookup, IdentityState state) {
         this.lookup = lookup;
@@ -35,18 +36,17 @@ public class TokenGapFiller {
     }
 
     public Uni<Void> fill(UUID tokenId) {
-        Instant until = missingUntil.get(tokenId);
+        Instant until = lookedUpUntil.get(tokenId);
         if (until != null && Instant.now().isBefore(until)) {
             return Uni.createFrom().voidItem();
         }
         return inFlight.computeIfAbsent(tokenId, id -> lookup.get().find(id)
                 .invoke(found -> {
-                    if (found == null) {
-                        if (missingUntil.size() >= MAX_MISSING) {
-                            missingUntil.clear();
-                        }
-                        missingUntil.put(id, Instant.now().plus(MISSING_FOR));
-                    } else {
+                    if (lookedUpUntil.size() >= MAX_REMEMBERED) {
+                        lookedUpUntil.clear();
+                    }
+                    lookedUpUntil.put(id, Instant.now().plus(COOL_DOWN));
+                    if (found != null) {
                         state.putUser(found.owner());
                         state.putToken(found.token());
                         LOG.debugf("Token %s filled in from the database", id);
@@ -59,8 +59,8 @@ public class TokenGapFiller {
                 .memoize().indefinitely());
     }
 
-    /** Forgets that a token was missing (it was just created here). */
+    /** Forgets a recent look-up of a token that this replica has just created or changed itself. */
     public void created(UUID tokenId) {
-        missingUntil.remove(tokenId);
+        lookedUpUntil.remove(tokenId);
     }
 }

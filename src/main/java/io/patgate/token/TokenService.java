@@ -83,7 +83,7 @@ public class TokenService {
         String name = name(request.name());
         String description = description(request.description());
         Instant now = now();
-        Instant expiresAt = expiry(caller, now, request.expiresAt(), request.expiresInDays(), request.neverExpires(), true);
+        Instant expiresAt = expiry(caller, now, request.expiresAt(), request.expiresInDays(), request.neverExpires());
         Set<String> scopes = scopes(caller, request.scopes());
         List<String> cidrs = cidrs(request.allowedCidrs());
         UUID id = UUID.randomUUID();
@@ -205,7 +205,7 @@ public class TokenService {
     public Uni<TokenRequests.View> regenerate(Caller caller, UUID id, TokenRequests.Regenerate request) {
         requireManager(caller);
         Instant now = now();
-        Instant expiresAt = expiry(caller, now, request.expiresAt(), request.expiresInDays(), request.neverExpires(), true);
+        Instant expiresAt = expiry(caller, now, request.expiresAt(), request.expiresInDays(), request.neverExpires());
         int grace = request.graceSeconds() == null ? 0 : request.graceSeconds();
         String[] issued = new String[1];
         return Panache.withTransaction(() -> visible(caller, id)
@@ -294,7 +294,7 @@ public class TokenService {
         return users.list("id in :ids", io.quarkus.panache.common.Parameters.with("ids", List.copyOf(ids))).map(found -> found.stream().collect(Collectors.toMap(u -> u.id, u -> u.username)));
     }
 
-    private Instant expiry(Caller caller, Instant now, Instant expiresAt, Integer days, Boolean never, boolean defaulted) {
+    private Instant expiry(Caller caller, Instant now, Instant expiresAt, Integer days, Boolean never) {
         int given = (expiresAt != null ? 1 : 0) + (days != null ? 1 : 0) + (Boolean.TRUE.equals(never) ? 1 : 0);
         if (given > 1) {
             throw ProblemException.invalid("expiresAt", "give only one of expiresAt, expiresInDays and neverExpires");
