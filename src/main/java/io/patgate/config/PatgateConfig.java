@@ -25,6 +25,21 @@ public interface PatgateConfig {
 
     Tokens tokens();
 
+    State state();
+
+    interface State {
+        /**
+         * How often each replica reconciles its in-memory state with the database, in case a change
+         * notification was lost. The worst-case staleness of a replica that missed a notification.
+         */
+        @WithDefault("5S")
+        java.time.Duration resyncInterval();
+
+        /** How long a reconciliation or a token look-up may wait on the database before it counts as down. */
+        @WithDefault("2S")
+        java.time.Duration databaseTimeout();
+    }
+
     interface Tokens {
         /** Longest lifetime a token may be given. */
         @WithDefault("P365D")
@@ -98,5 +113,12 @@ public interface PatgateConfig {
          * Default: none, so the client address is always the TCP peer and no client can spoof it.
          */
         Optional<List<String>> trustedProxies();
+
+        /**
+         * Longest time an API request may take before it is answered 503 (a database that hangs rather
+         * than refuses must not hold requests for the pool's whole connect timeout).
+         */
+        @WithDefault("10S")
+        java.time.Duration requestTimeout();
     }
 }

@@ -7,6 +7,7 @@ import io.vertx.core.http.HttpHeaders;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.TimeoutHandler;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
@@ -25,15 +26,19 @@ public class ApiRoutes {
 
     private final ObjectMapper json;
     private final long maxBodyBytes;
+    private final long requestTimeoutMillis;
 
-    public ApiRoutes(ObjectMapper json,
+    public ApiRoutes(ObjectMapper json, io.patgate.config.PatgateConfig config,
                      @ConfigProperty(name = "quarkus.http.limits.max-body-size", defaultValue = "10M") MemorySize maxBody) {
         this.json = json;
         this.maxBodyBytes = maxBody.asLongValue();
+        this.requestTimeoutMillis = config.http().requestTimeout().toMillis();
     }
 
     void install(@Observes Router router) {
         router.route().order(BEFORE_BODY_LIMIT).handler(this::limitBody);
+        // a database that hangs rather than refuses must not hold API requests for the connect timeout
+        router.route("/api/*").order(BEFORE_BODY_LIMIT).handler(TimeoutHandler.create(requestTimeoutMillis, 503));
         router.route("/api/*").order(AFTER_REST).handler(ctx ->
                 write(ctx, Problem.of(404, "not-found", "Not found", "No such resource")));
         router.route().order(Integer.MIN_VALUE).failureHandler(this::failure);
@@ -70,6 +75,7 @@ public class ApiRoutes {
             case 413 -> Problem.of(413, "payload-too-large", "Payload too large", "The request body is too large");
             case 400 -> Problem.of(400, "bad-request", "Bad request", "The request could not be read");
             case 431 -> Problem.of(431, "headers-too-large", "Request header fields too large", "The request headers are too large");
+            case 503 -> Problem.of(503, "timeout", "Service unavailable", "The request took too long (is the database reachable?); try again shortly");
             default -> null;
         };
         if (problem == null) {

@@ -30,6 +30,12 @@ import java.util.concurrent.CompletionException;
  */
 public class ProblemMapper {
 
+    private final io.patgate.store.DatabaseStatus database;
+
+    public ProblemMapper(io.patgate.store.DatabaseStatus database) {
+        this.database = database;
+    }
+
     /** RFC 6750 section 3: the challenge that goes with every 401. */
     public static final String BEARER_CHALLENGE = "Bearer error=\"invalid_token\"";
 
@@ -133,7 +139,7 @@ public class ProblemMapper {
             }
         }
         if (DatabaseFailures.isUnavailable(cause)) {
-            LOG.warnf("The database is unreachable: %s", cause.toString());
+            database.down(cause);
             return respond(Problem.of(503, "database-unavailable", "Service unavailable",
                     "The database is unreachable; try again shortly"));
         }

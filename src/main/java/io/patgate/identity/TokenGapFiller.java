@@ -23,6 +23,8 @@ public class TokenGapFiller {
 
     private static final Logger LOG = Logger.getLogger(TokenGapFiller.class);
     private static final Duration COOL_DOWN = Duration.ofSeconds(10);
+    /** A database that hangs must not hold a request: the token counts as unknown (401) instead. */
+    private static final Duration LOOKUP_TIMEOUT = Duration.ofSeconds(2);
     private static final int MAX_REMEMBERED = 100_000;
 
     private final Instance<TokenLookup> lookup;
@@ -41,6 +43,7 @@ public class TokenGapFiller {
             return Uni.createFrom().voidItem();
         }
         return inFlight.computeIfAbsent(tokenId, id -> lookup.get().find(id)
+                .ifNoItem().after(LOOKUP_TIMEOUT).fail()
                 .invoke(found -> {
                     if (lookedUpUntil.size() >= MAX_REMEMBERED) {
                         lookedUpUntil.clear();

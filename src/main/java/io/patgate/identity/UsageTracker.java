@@ -55,6 +55,22 @@ public class UsageTracker {
         return new Usage(now, ip, List.copyOf(recent));
     }
 
+    /** Two lists of recent addresses as one: each address once at its latest time, newest first, five at most. */
+    public static List<Seen> mergeRecent(List<Seen> a, List<Seen> b) {
+        Map<String, Instant> latest = new java.util.HashMap<>();
+        for (Seen s : a) {
+            latest.merge(s.ip(), s.at(), (x, y) -> x.isAfter(y) ? x : y);
+        }
+        for (Seen s : b) {
+            latest.merge(s.ip(), s.at(), (x, y) -> x.isAfter(y) ? x : y);
+        }
+        return latest.entrySet().stream()
+                .sorted(Map.Entry.<String, Instant>comparingByValue().reversed())
+                .limit(RECENT_ADDRESSES)
+                .map(e -> new Seen(e.getKey(), e.getValue()))
+                .toList();
+    }
+
     /** What is known of a token's use, from the database at start and from requests since; null if never used. */
     public Usage usage(UUID tokenId) {
         return usage.get(tokenId);

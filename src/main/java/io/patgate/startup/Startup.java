@@ -3,6 +3,7 @@ package io.patgate.startup;
 import io.patgate.account.AdminBootstrap;
 import io.patgate.store.IdentityStateLoader;
 import io.patgate.store.SigningKeyStore;
+import io.patgate.store.StateSync;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
@@ -26,11 +27,13 @@ public class Startup {
     private final SigningKeyStore keys;
     private final AdminBootstrap admin;
     private final IdentityStateLoader state;
+    private final StateSync sync;
 
-    public Startup(SigningKeyStore keys, AdminBootstrap admin, IdentityStateLoader state) {
+    public Startup(SigningKeyStore keys, AdminBootstrap admin, IdentityStateLoader state, StateSync sync) {
         this.keys = keys;
         this.admin = admin;
         this.state = state;
+        this.sync = sync;
     }
 
     void onStart(@Observes @Priority(1) StartupEvent event) {
@@ -40,7 +43,8 @@ public class Startup {
         try {
             keys.bootstrapAndLoad()
                     .chain(admin::ensureAdmin)
-                    .chain(state::loadAll)
+                    .chain(sync::initialLoad)
+                    .chain(sync::listen)
                     .await().atMost(Duration.ofSeconds(120));
         } catch (IllegalStateException e) {
             LOG.errorf("patgate cannot start: %s", e.getMessage());

@@ -2,22 +2,29 @@ package io.patgate.startup;
 
 import io.patgate.identity.IdentityState;
 import io.patgate.identity.KeyRing;
+import io.patgate.store.DatabaseStatus;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
-/** Ready once the signing keys and the identity state are in memory: from then on every check can be answered. */
+/**
+ * Ready once the signing keys and the identity state are in memory: from then on every check can be
+ * answered, with or without the database. A database that is away is reported as a degraded dependency
+ * in the data, not as "down": taking every replica out of the Service would stop the checks that still work.
+ */
 @Readiness
 @ApplicationScoped
 public class StateReadiness implements HealthCheck {
 
     private final IdentityState state;
     private final KeyRing keys;
+    private final DatabaseStatus database;
 
-    public StateReadiness(IdentityState state, KeyRing keys) {
+    public StateReadiness(IdentityState state, KeyRing keys, DatabaseStatus database) {
         this.state = state;
         this.keys = keys;
+        this.database = database;
     }
 
     @Override
@@ -25,6 +32,8 @@ public class StateReadiness implements HealthCheck {
         return HealthCheckResponse.named("patgate-state")
                 .status(state.isLoaded() && keys.isLoaded())
                 .withData("users", state.userCount())
+                .withData("tokens", state.tokenCount())
+                .withData("database", database.isAvailable() ? "up" : "degraded: unreachable since " + database.since())
                 .build();
     }
 }

@@ -39,18 +39,71 @@ public class IdentityStateLoader implements TokenLookup {
         this.usage = usage;
     }
 
-    public Uni<Void> loadAll() {
+    /** The oldest transaction still running at the snapshot: everything older is visible in it. */
+    private static final String WATERMARK = "select pg_snapshot_xmin(pg_current_snapshot())::text";
+
+    /**
+     * Replaces the whole state with what the database holds now.
+     *
+     * @return the watermark to pass to {@link #applyChangesSince} next
+     */
+    public Uni<String> loadAll() {
         long started = System.nanoTime();
-        // one snapshot, so users, sessions and tokens agree with each other
+        // one snapshot, so users, sessions and tokens agree with each other and with the watermark
         return pool.withTransaction(conn -> conn.query("set transaction isolation level repeatable read, read only").execute()
-                        .chain(() -> conn.query(LIVE_USERS).execute())
-                        .chain(users -> conn.query("select jti, expires_at from session_revocation where expires_at > now()").execute()
-                                .chain(sessions -> conn.query("select " + TokenRows.COLUMNS + " from access_token t"
-                                                + " join app_user u on u.id = t.user_id where u.deleted_at is null").execute()
-                                        .map(tokens -> apply(users, sessions, tokens)))))
-                .invoke(counts -> LOG.infof("Identity state loaded: %d users, %d tokens in %d ms", counts[0], counts[1],
-                        (System.nanoTime() - started) / 1_000_000))
-                .replaceWithVoid();
+                        .chain(() -> conn.query(WATERMARK).execute())
+                        .chain(mark -> conn.query(LIVE_USERS).execute()
+                                .chain(users -> conn.query("select jti, expires_at from session_revocation where expires_at > now()").execute()
+                                        .chain(sessions -> conn.query("select " + TokenRows.COLUMNS + " from access_token t"
+                                                        + " join app_user u on u.id = t.user_id where u.deleted_at is null").execute()
+                                                .map(tokens -> {
+                                                    int[] counts = apply(users, sessions, tokens);
+                                                    LOG.infof("Identity state loaded: %d users, %d tokens in %d ms", counts[0], counts[1],
+                                                            (System.nanoTime() - started) / 1_000_000);
+                                                    return mark.iterator().next().getString(0);
+                                                })))));
+    }
+
+    /** What changed since the last look, and whether the signing keys did. */
+    public record Changes(String watermark, int users, int tokens, int sessions, boolean keys) {
+        public boolean any() {
+            return users + tokens + sessions > 0 || keys;
+        }
+    }
+
+    /**
+     * Applies every row stamped by a transaction at or after {@code watermark}. Rows may be applied twice
+     * (a transaction still running last time is looked at again); applying is idempotent.
+     */
+    public Uni<Changes> applyChangesSince(String watermark) {
+        Tuple since = Tuple.of(watermark);
+        return pool.withTransaction(conn -> conn.query("set transaction isolation level repeatable read, read only").execute()
+                .chain(() -> conn.query(WATERMARK).execute())
+                .chain(mark -> conn.preparedQuery("select id, username, roles, disabled, deleted_at from app_user where change_xid >= $1::xid8")
+                        .execute(since)
+                        .chain(users -> conn.preparedQuery("select jti, expires_at from session_revocation where change_xid >= $1::xid8")
+                                .execute(since)
+                                .chain(sessions -> conn.preparedQuery("select " + TokenRows.COLUMNS + " from access_token t where t.change_xid >= $1::xid8")
+                                        .execute(since)
+                                        .chain(tokens -> conn.preparedQuery("select count(*) from signing_key where change_xid >= $1::xid8")
+                                                .execute(since)
+                                                .map(keys -> {
+                                                    for (Row row : users) {
+                                                        if (row.getOffsetDateTime("deleted_at") != null) {
+                                                            state.removeUser(row.getUUID("id"));
+                                                        } else {
+                                                            state.putUser(TokenRows.user(row));
+                                                        }
+                                                    }
+                                                    for (Row row : sessions) {
+                                                        state.revokeSession(row.getUUID("jti"), row.getOffsetDateTime("expires_at").toInstant());
+                                                    }
+                                                    for (Row row : tokens) {
+                                                        state.putToken(TokenRows.state(row));
+                                                    }
+                                                    return new Changes(mark.iterator().next().getString(0), users.size(), tokens.size(),
+                                                            sessions.size(), keys.iterator().next().getLong(0) > 0);
+                                                }))))));
     }
 
     private int[] apply(RowSet<Row> users, RowSet<Row> sessions, RowSet<Row> tokens) {

@@ -50,8 +50,13 @@ public class TokenUsageWriter {
         List<Tuple> rows = new ArrayList<>(changed.size());
         changed.forEach((id, u) -> rows.add(Tuple.of(id, OffsetDateTime.ofInstant(u.lastUsedAt(), ZoneOffset.UTC), u.lastUsedIp(),
                 TokenRows.recent(u.recent()))));
-        return pool.withTransaction(conn -> conn.preparedQuery("update access_token set last_used_at = $2, last_used_ip = $3, recent_ips = $4"
-                        + " where id = $1 and (last_used_at is null or last_used_at <= $2)").executeBatch(rows))
+        // replicas write independently: keep the latest use, and merge the recent addresses each of them saw
+        return pool.withTransaction(conn -> conn.preparedQuery("update access_token set"
+                        + " last_used_ip = case when last_used_at is null or last_used_at <= $2 then $3 else last_used_ip end,"
+                        + " last_used_at = greatest(last_used_at, $2),"
+                        + " recent_ips = patgate_merge_recent($4, recent_ips)"
+                        + " where id = $1").executeBatch(rows))
+                .ifNoItem().after(Duration.ofSeconds(10)).fail()
                 .invoke(() -> LOG.debugf("Wrote last-used data of %d tokens", rows.size()))
                 .onFailure().invoke(e -> {
                     usage.putBack(changed.keySet());

@@ -443,10 +443,13 @@ public class TokenService {
         String lastUsedIp = t.lastUsedIp;
         List<UsageTracker.Seen> recent = TokenRows.recent(t.recentIps);
         UsageTracker.Usage live = usage.usage(t.id);
-        if (live != null && (lastUsedAt == null || live.lastUsedAt().isAfter(lastUsedAt))) {
-            lastUsedAt = live.lastUsedAt();
-            lastUsedIp = live.lastUsedIp();
-            recent = live.recent();
+        if (live != null) {
+            // what this replica saw and has not written yet, merged with what every replica wrote
+            if (lastUsedAt == null || live.lastUsedAt().isAfter(lastUsedAt)) {
+                lastUsedAt = live.lastUsedAt();
+                lastUsedIp = live.lastUsedIp();
+            }
+            recent = UsageTracker.mergeRecent(live.recent(), recent);
         }
         String status = t.revokedAt != null ? "revoked" : t.expiresAt != null && !now.isBefore(t.expiresAt) ? "expired" : "active";
         return new TokenRequests.View(t.id, t.name, t.description, Arrays.stream(t.scopes).sorted().toList(), List.of(t.allowedCidrs),

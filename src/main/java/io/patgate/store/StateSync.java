@@ -1,0 +1,175 @@
+package io.patgate.store;
+
+import io.patgate.config.PatgateConfig;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.core.Vertx;
+import io.vertx.mutiny.pgclient.pubsub.PgSubscriber;
+import io.vertx.pgclient.PgConnectOptions;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Keeps this replica's in-memory state in step with the database and so with every other replica.
+ *
+ * <ul>
+ *   <li>Every committed change announces itself on {@code patgate_changes} (a trigger, in the same
+ *       transaction); on each notification this replica applies what changed since it last looked.</li>
+ *   <li>Every {@code patgate.state.resync-interval} it does the same unprompted, so a lost notification
+ *       costs at most one interval.</li>
+ *   <li>Whenever the subscription is (re)established, after a connection drop or a database restart, it
+ *       reloads everything: notifications sent while it was away are lost for good.</li>
+ * </ul>
+ * Runs are coalesced: a burst of notifications costs one query round, plus one more for any that came
+ * during it. The outcome of each round also tells {@link DatabaseStatus} whether the database answers.
+ */
+@ApplicationScoped
+public class StateSync {
+
+    public static final String CHANNEL = "patgate_changes";
+    private static final Logger LOG = Logger.getLogger(StateSync.class);
+
+    private final IdentityStateLoader loader;
+    private final SigningKeyStore keys;
+    private final DatabaseStatus database;
+    private final Vertx vertx;
+    private final PatgateConfig config;
+    private final String url;
+    private final Optional<String> username;
+    private final Optional<String> password;
+
+    private final AtomicBoolean running = new AtomicBoolean();
+    private final AtomicBoolean again = new AtomicBoolean();
+    private volatile String watermark;
+    private volatile boolean fullReloadNeeded;
+    private volatile boolean muted;
+    private volatile PgSubscriber subscriber;
+
+    public StateSync(IdentityStateLoader loader, SigningKeyStore keys, DatabaseStatus database, Vertx vertx, PatgateConfig config,
+                     @ConfigProperty(name = "quarkus.datasource.reactive.url") String url,
+                     @ConfigProperty(name = "quarkus.datasource.username") Optional<String> username,
+                     @ConfigProperty(name = "quarkus.datasource.password") Optional<String> password) {
+        this.loader = loader;
+        this.keys = keys;
+        this.database = database;
+        this.vertx = vertx;
+        this.config = config;
+        this.url = url;
+        this.username = username;
+        this.password = password;
+    }
+
+    /** The first full load, at start; readiness waits for it. */
+    public Uni<Void> initialLoad() {
+        return loader.loadAll().invoke(mark -> {
+            watermark = mark;
+            database.up();
+        }).replaceWithVoid();
+    }
+
+    /** Subscribes to change notifications; from then on the subscriber reconnects by itself. */
+    public Uni<Void> listen() {
+        String plain = url.startsWith("vertx-reactive:") ? url.substring("vertx-reactive:".length()) : url.split(",")[0];
+        PgConnectOptions options = PgConnectOptions.fromUri(plain);
+        username.ifPresent(options::setUser);
+        password.ifPresent(options::setPassword);
+        PgSubscriber sub = PgSubscriber.subscriber(vertx, options)
+                // keep trying for as long as it takes, once a second
+                .reconnectPolicy(attempt -> 1000L);
+        AtomicBoolean first = new AtomicBoolean(true);
+        sub.channel(CHANNEL)
+                .subscribeHandler(() -> {
+                    if (first.getAndSet(false)) {
+                        LOG.info("Listening for changes on " + CHANNEL);
+                    } else {
+                        LOG.info("Change subscription re-established; reloading the state in full");
+                        fullReloadNeeded = true;
+                    }
+                    database.up();
+                    sync();
+                })
+                .handler(payload -> {
+                    if (!muted) {
+                        sync();
+                    }
+                })
+                .exceptionHandler(e -> LOG.debugf("Change subscription: %s", e.toString()));
+        sub.closeHandler(() -> LOG.warn("Change subscription closed"));
+        this.subscriber = sub;
+        return sub.connect()
+                .onFailure().invoke(e -> LOG.warnf("Could not subscribe to changes yet (%s); retrying", e.toString()))
+                .onFailure().recoverWithNull()
+                .replaceWithVoid();
+    }
+
+    @Scheduled(every = "${patgate.state.resync-interval:5S}", delayed = "${patgate.state.resync-interval:5S}",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void periodic() {
+        if (watermark != null) {
+            sync();
+        }
+        PgSubscriber sub = subscriber;
+        if (sub != null && sub.closed()) {
+            // reconnecting gave up (it should not, with our policy): start over
+            listen().subscribe().with(ignored -> { }, e -> { });
+        }
+    }
+
+    /** Applies what changed; coalesced with any round already running. */
+    public void sync() {
+        if (!running.compareAndSet(false, true)) {
+            again.set(true);
+            return;
+        }
+        again.set(false);
+        Duration timeout = config.state().databaseTimeout();
+        Uni<Void> round = fullReloadNeeded || watermark == null
+                ? loader.loadAll().invoke(mark -> {
+                    fullReloadNeeded = false;
+                    watermark = mark;
+                }).chain(keys::load)
+                : loader.applyChangesSince(watermark).chain(changes -> {
+                    watermark = changes.watermark();
+                    if (changes.any()) {
+                        LOG.debugf("Applied changes: %s", changes);
+                    }
+                    return changes.keys() ? keys.load() : Uni.createFrom().voidItem();
+                });
+        round.ifNoItem().after(timeout.multipliedBy(2)).fail()
+                .subscribe().with(
+                        ignored -> {
+                            database.up();
+                            finish();
+                        },
+                        error -> {
+                            database.down(error);
+                            finish();
+                        });
+    }
+
+    private void finish() {
+        running.set(false);
+        if (again.getAndSet(false)) {
+            sync();
+        }
+    }
+
+    /** For tests that lose a notification on purpose: while muted, notifications are ignored. */
+    public void mute(boolean mute) {
+        this.muted = mute;
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        PgSubscriber sub = subscriber;
+        if (sub != null) {
+            sub.close().subscribe().with(ignored -> { }, e -> { });
+        }
+    }
+}
