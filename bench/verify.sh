@@ -23,62 +23,21 @@ PORT=${PORT:-18080}
 DB=${DB:-patgate_bench}
 
 cd "$(dirname "$0")/.."
-OUT=bench/out
-mkdir -p "$OUT"
-
-need() { command -v "$1" >/dev/null 2>&1; }
-if ! need wrk || ! need psql || ! ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1; then
-  echo "installing wrk and postgresql from Debian..."
-  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk postgresql >/dev/null
-fi
-CLUSTER=$(pg_lsclusters -h | awk 'NR==1 {print $1" "$2}')
-[ -n "$CLUSTER" ] || { echo "no PostgreSQL cluster found (pg_lsclusters)"; exit 1; }
-pg_ctlcluster $CLUSTER start 2>/dev/null || true
-PGPORT=$(pg_lsclusters -h | awk 'NR==1 {print $3}')
-psql_as() { su postgres -c "psql -p $PGPORT -X -q -t -A $*"; }
-
-psql_as "-c \"drop database if exists $DB\"" >/dev/null
-psql_as "-c \"do \\\$\\\$ begin if not exists (select from pg_roles where rolname='patgate_bench') then create role patgate_bench login password 'bench'; end if; end \\\$\\\$\"" >/dev/null
-psql_as "-c \"create database $DB owner patgate_bench\"" >/dev/null
-
-JAR=target/quarkus-app/quarkus-run.jar
-if [ ! -f "$JAR" ]; then
-  ./mvnw -B -q package -DskipTests
-fi
-
-export QUARKUS_HTTP_PORT=$PORT
-export QUARKUS_DATASOURCE_REACTIVE_URL=postgresql://localhost:$PGPORT/$DB
-export QUARKUS_DATASOURCE_JDBC_URL=jdbc:postgresql://localhost:$PGPORT/$DB
-export QUARKUS_DATASOURCE_USERNAME=patgate_bench
-export QUARKUS_DATASOURCE_PASSWORD=bench
-export PATGATE_KEYS_ENCRYPTION_SECRET=bench-only-secret-0123456789abcdef0123
-export PATGATE_ADMIN_PASSWORD=bench-admin-password
+. bench/lib.sh
+ensure_tools
+fresh_database "$DB"
+ensure_jar
 BASE=http://localhost:$PORT
 
-SERVER=
-stop_server() {
-  if [ -n "$SERVER" ]; then kill "$SERVER" 2>/dev/null || true; wait "$SERVER" 2>/dev/null || true; fi
-  SERVER=
-}
-trap stop_server EXIT
-
-start_server() {
-  local t0; t0=$(date +%s%N)
-  java -jar "$JAR" > "$OUT/server.log" 2>&1 &
-  SERVER=$!
-  for _ in $(seq 1 600); do
-    curl -sf "$BASE/q/health/ready" >/dev/null 2>&1 && { READY_MS=$(( ($(date +%s%N) - t0) / 1000000 )); return; }
-    sleep 0.1
-  done
-  echo "the service did not become ready; see $OUT/server.log" >&2; exit 1
-}
-
-json() { python3 -c "import sys,json; print(json.load(sys.stdin)$1)"; }
+trap stop_all_services EXIT
+stop_server() { stop_service server; }
+start_server() { start_service server "$PORT"; }
+SERVER_PID() { echo "${PIDS[server]}"; }
 
 commits() { psql_as "-d $DB -c \"select xact_commit + xact_rollback from pg_stat_database where datname = '$DB'\""; }
 
 heap_mb() {
-  jcmd "$SERVER" GC.run >/dev/null 2>&1 || true
+  jcmd "$(SERVER_PID)" GC.run >/dev/null 2>&1 || true
   sleep 1
   curl -s "$BASE/q/metrics" | awk 'index($0, "jvm_memory_used_bytes{area=\"heap\"") == 1 {s += $NF} END {printf "%.0f", s / 1048576}'
 }

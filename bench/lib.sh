@@ -1,0 +1,70 @@
+# Shared by the benchmarks: tools, a throwaway database on the local PostgreSQL, the packaged service.
+# Source it from bench/*.sh after `set -euo pipefail` and `cd` to the repository.
+
+OUT=bench/out
+mkdir -p "$OUT"
+
+need() { command -v "$1" >/dev/null 2>&1; }
+
+ensure_tools() {
+  if ! need wrk || ! need psql || ! ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1; then
+    echo "installing wrk and postgresql from Debian..."
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk postgresql >/dev/null
+  fi
+}
+
+# Creates (afresh) database $1 owned by role patgate_bench on the first local cluster; sets PGPORT.
+fresh_database() {
+  local db=$1 cluster
+  cluster=$(pg_lsclusters -h | awk 'NR==1 {print $1" "$2}')
+  [ -n "$cluster" ] || { echo "no PostgreSQL cluster found (pg_lsclusters)"; exit 1; }
+  pg_ctlcluster $cluster start 2>/dev/null || true
+  PGPORT=$(pg_lsclusters -h | awk 'NR==1 {print $3}')
+  psql_as "-c \"drop database if exists $db\"" >/dev/null
+  psql_as "-c \"do \\\$\\\$ begin if not exists (select from pg_roles where rolname='patgate_bench') then create role patgate_bench login password 'bench'; end if; end \\\$\\\$\"" >/dev/null
+  psql_as "-c \"create database $db owner patgate_bench\"" >/dev/null
+  export QUARKUS_DATASOURCE_REACTIVE_URL=postgresql://localhost:$PGPORT/$db
+  export QUARKUS_DATASOURCE_JDBC_URL=jdbc:postgresql://localhost:$PGPORT/$db
+  export QUARKUS_DATASOURCE_USERNAME=patgate_bench
+  export QUARKUS_DATASOURCE_PASSWORD=bench
+  export PATGATE_KEYS_ENCRYPTION_SECRET=bench-only-secret-0123456789abcdef0123
+  export PATGATE_ADMIN_PASSWORD=bench-admin-password
+}
+
+psql_as() { su postgres -c "psql -p $PGPORT -X -q -t -A $*"; }
+
+JAR=target/quarkus-app/quarkus-run.jar
+ensure_jar() {
+  [ -f "$JAR" ] || ./mvnw -B -q package -DskipTests
+}
+
+# start_service NAME PORT: starts the packaged service in the background; its pid goes to PIDS[NAME],
+# and READY_MS is how long it took to become ready.
+declare -A PIDS
+start_service() {
+  local name=$1 port=$2 t0
+  t0=$(date +%s%N)
+  QUARKUS_HTTP_PORT=$port java -jar "$JAR" > "$OUT/$name.log" 2>&1 &
+  PIDS[$name]=$!
+  for _ in $(seq 1 600); do
+    if curl -sf "http://localhost:$port/q/health/ready" >/dev/null 2>&1; then
+      READY_MS=$(( ($(date +%s%N) - t0) / 1000000 ))
+      return
+    fi
+    sleep 0.1
+  done
+  echo "$name did not become ready; see $OUT/$name.log" >&2
+  exit 1
+}
+
+stop_service() {
+  local pid=${PIDS[$1]:-}
+  if [ -n "$pid" ]; then kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; fi
+  PIDS[$1]=
+}
+
+stop_all_services() {
+  for name in "${!PIDS[@]}"; do stop_service "$name"; done
+}
+
+json() { python3 -c "import sys,json; print(json.load(sys.stdin)$1)"; }

@@ -1,0 +1,56 @@
+package io.patgate.replica;
+
+import io.patgate.store.StateSync;
+import io.patgate.support.Api;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+
+import static io.patgate.support.Api.as;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** A notification that never arrives is repaired by the periodic resync, within one interval. */
+@QuarkusTest
+@TestProfile(LostNotificationTest.ShortResync.class)
+class LostNotificationTest {
+
+    public static class ShortResync implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("patgate.state.resync-interval", "1S");
+        }
+    }
+
+    @Inject
+    StateSync sync;
+
+    @Inject
+    Pool pool;
+
+    @Test
+    void aDroppedNotificationCostsAtMostOneResyncInterval() throws InterruptedException {
+        String session = Api.aUser().session();
+        Api.Issued token = Api.aToken(session, Map.of());
+        as(token.value()).get("/auth/verify").then().statusCode(200);
+        sync.mute(true);
+        try {
+            pool.preparedQuery("update access_token set revoked_at = now(), revoked_reason = 'admin' where id = $1")
+                    .execute(Tuple.of(UUID.fromString(token.id()))).await().atMost(Duration.ofSeconds(5));
+            long started = System.nanoTime();
+            while (as(token.value()).get("/auth/verify").statusCode() != 401) {
+                assertTrue(System.nanoTime() - started < 3_000_000_000L, "not repaired within the resync interval");
+                Thread.sleep(20);
+            }
+        } finally {
+            sync.mute(false);
+        }
+    }
+}
