@@ -18,6 +18,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
         tags = {
                 @Tag(name = "Accounts", description = "Users, login, sessions"),
                 @Tag(name = "Personal access tokens", description = "Long-lived tokens for scripts, pipelines and jobs"),
+                @Tag(name = "Audit", description = "Who did what, when, from where"),
                 @Tag(name = "For other services", description = "Endpoints that ingresses, gateways and verifiers call")
         })
 @SecuritySchemes({

@@ -1,5 +1,6 @@
 package io.patgate.account;
 
+import io.patgate.audit.AuditService;
 import io.patgate.config.PatgateConfig;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -26,9 +27,11 @@ public class AdminBootstrap {
     private final Pool pool;
     private final PasswordHasher hasher;
     private final PatgateConfig config;
+    private final AuditService audit;
 
-    public AdminBootstrap(Pool pool, PasswordHasher hasher, PatgateConfig config) {
+    public AdminBootstrap(Pool pool, PasswordHasher hasher, PatgateConfig config, AuditService audit) {
         this.pool = pool;
+        this.audit = audit;
         this.hasher = hasher;
         this.config = config;
     }
@@ -48,9 +51,12 @@ public class AdminBootstrap {
                     }
                     String hash = hasher.hash(password);
                     OffsetDateTime now = OffsetDateTime.now(ZoneOffset.UTC);
+                    UUID id = UUID.randomUUID();
                     return conn.preparedQuery("insert into app_user (id, username, password_hash, roles, disabled, created_at, updated_at)"
                                     + " values ($1, 'admin', $2, array['admin'], false, $3, $3)")
-                            .execute(Tuple.of(UUID.randomUUID(), hash, now))
+                            .execute(Tuple.of(id, hash, now))
+                            .call(() -> audit.record(conn, AuditService.SYSTEM, "user.created", id, "admin", null,
+                                    "first start: roles [admin], password " + (generated ? "generated" : "from PATGATE_ADMIN_PASSWORD")))
                             .invoke(() -> {
                                 if (generated) {
                                     // the contract: printed once, on the start that created the account

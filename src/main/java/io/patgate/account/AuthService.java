@@ -1,5 +1,6 @@
 package io.patgate.account;
 
+import io.patgate.audit.AuditService;
 import io.patgate.config.PatgateConfig;
 import io.patgate.http.ProblemException;
 import io.patgate.identity.Caller;
@@ -28,16 +29,20 @@ public class AuthService {
 
     private final UserRepository users;
     private final SessionRevocationRepository revocations;
+    private final AuditService audit;
+    private final LoginThrottle throttle;
     private final PasswordHasher hasher;
     private final TokenSigner signer;
     private final IdentityState state;
     private final Vertx vertx;
     private final Duration lifetime;
 
-    public AuthService(UserRepository users, SessionRevocationRepository revocations, PasswordHasher hasher,
-                       TokenSigner signer, IdentityState state, Vertx vertx, PatgateConfig config) {
+    public AuthService(UserRepository users, SessionRevocationRepository revocations, AuditService audit, LoginThrottle throttle,
+                       PasswordHasher hasher, TokenSigner signer, IdentityState state, Vertx vertx, PatgateConfig config) {
+        this.throttle = throttle;
         this.users = users;
         this.revocations = revocations;
+        this.audit = audit;
         this.hasher = hasher;
         this.signer = signer;
         this.state = state;
@@ -46,17 +51,27 @@ public class AuthService {
     }
 
     public Uni<UserRequests.Session> login(UserRequests.Login request, String clientAddress) {
+        throttle.check(request.username(), clientAddress);
         return Panache.withSession(() -> users.findByUsername(request.username()))
                 // the hash runs even for an unknown user (against a decoy), so timing tells nothing
                 .chain(user -> vertx.executeBlocking(Uni.createFrom().item(
-                        () -> hasher.verify(request.password(), user == null ? null : user.passwordHash) ? user : null)))
-                .map(user -> {
-                    if (user == null || user.disabled) {
-                        LOG.infof("Failed login for '%s' from %s", sanitize(request.username()), clientAddress);
-                        throw ProblemException.unauthorized("Wrong username or password");
-                    }
-                    return issue(user);
-                });
+                                () -> hasher.verify(request.password(), user == null ? null : user.passwordHash)))
+                        .chain(matches -> {
+                            boolean ok = matches && user != null && !user.disabled;
+                            String actor = sanitize(request.username());
+                            Uni<Void> recorded = Panache.withTransaction(() -> audit.record(actor, ok ? "login.succeeded" : "login.failed",
+                                    user == null ? null : user.id, user == null ? null : user.username, null,
+                                    ok ? "" : user == null ? "unknown user" : user.disabled ? "account disabled" : "wrong password"));
+                            if (!ok) {
+                                throttle.failed(request.username(), clientAddress);
+                                LOG.infof("Failed login for '%s' from %s", actor, clientAddress);
+                                return recorded.invoke(() -> {
+                                    throw ProblemException.unauthorized("Wrong username or password");
+                                }).replaceWith((UserRequests.Session) null);
+                            }
+                            throttle.succeeded(request.username(), clientAddress);
+                            return recorded.map(ignored -> issue(user));
+                        }));
     }
 
     private UserRequests.Session issue(User user) {
@@ -78,11 +93,25 @@ public class AuthService {
         revocation.expiresAt = caller.expiresAt();
         revocation.revokedAt = Instant.now();
         return Panache.withTransaction(() -> revocations.findById(revocation.jti)
-                        .chain(existing -> existing != null ? Uni.createFrom().voidItem() : revocations.persist(revocation).replaceWithVoid()))
+                        .chain(existing -> existing != null ? Uni.createFrom().voidItem() : revocations.persist(revocation)
+                                .chain(() -> audit.record(caller.username(), "logout", caller.userId(), caller.username(), null, "session " + revocation.jti))))
                 .invoke(() -> {
                     state.revokeSession(revocation.jti, revocation.expiresAt);
                     LOG.infof("Session %s of user %s logged out", revocation.jti, revocation.userId);
                 });
+    }
+
+    /** RFC 7009 for a session token: someone holding it reports it; it ends like a logout. */
+    public Uni<Void> revokeReportedSession(UUID jti, UUID userId, String username, Instant expiresAt) {
+        SessionRevocation revocation = new SessionRevocation();
+        revocation.jti = jti;
+        revocation.userId = userId;
+        revocation.expiresAt = expiresAt;
+        revocation.revokedAt = Instant.now();
+        return Panache.withTransaction(() -> revocations.findById(jti)
+                        .chain(existing -> existing != null ? Uni.createFrom().voidItem() : revocations.persist(revocation)
+                                .chain(() -> audit.record(AuditService.ANONYMOUS, "session.leak-reported", userId, username, null, "session " + jti))))
+                .invoke(() -> state.revokeSession(jti, expiresAt));
     }
 
     /** Usernames come from the client: keep log lines one line and short. */

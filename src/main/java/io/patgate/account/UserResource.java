@@ -1,6 +1,7 @@
 package io.patgate.account;
 
 import io.patgate.http.PageParams;
+import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
@@ -38,9 +39,11 @@ public class UserResource {
             + "\"roles\":[\"deploy\",\"devices:read\"],\"disabled\":false,\"createdAt\":\"2027-01-31T12:00:00Z\"}";
 
     private final UserService users;
+    private final SecurityIdentity identity;
 
-    public UserResource(UserService users) {
+    public UserResource(UserService users, SecurityIdentity identity) {
         this.users = users;
+        this.identity = identity;
     }
 
     @POST
@@ -52,7 +55,7 @@ public class UserResource {
     @APIResponse(responseCode = "403", description = "The caller is not an admin")
     @APIResponse(responseCode = "409", description = "A user with that username already exists (case-insensitive)")
     public Uni<Response> create(@Valid @NotNull UserRequests.CreateUser body) {
-        return users.create(body).map(user -> Response.created(URI.create("/api/v1/users/" + user.id())).entity(user).build());
+        return users.create(Callers.of(identity), body).map(user -> Response.created(URI.create("/api/v1/users/" + user.id())).entity(user).build());
     }
 
     @GET
@@ -85,7 +88,7 @@ public class UserResource {
     @APIResponse(responseCode = "404", description = "No such user")
     @APIResponse(responseCode = "409", description = "That would leave no enabled admin")
     public Uni<UserRequests.UserView> update(@PathParam("id") UUID id, @Valid @NotNull UserRequests.UpdateUser body) {
-        return users.update(id, body);
+        return users.update(Callers.of(identity), id, body);
     }
 
     @DELETE
@@ -95,6 +98,6 @@ public class UserResource {
     @APIResponse(responseCode = "404", description = "No such user")
     @APIResponse(responseCode = "409", description = "That is the last enabled admin")
     public Uni<Void> delete(@PathParam("id") UUID id) {
-        return users.delete(id);
+        return users.delete(Callers.of(identity), id);
     }
 }

@@ -1,6 +1,8 @@
 package io.patgate.account;
 
+import io.patgate.audit.AuditService;
 import io.patgate.config.PatgateConfig;
+import io.patgate.identity.Caller;
 import io.patgate.http.Paged;
 import io.patgate.http.ProblemException;
 import io.patgate.identity.IdentityState;
@@ -39,22 +41,24 @@ public class UserService {
 
     private final UserRepository users;
     private final AccessTokenRepository tokens;
+    private final AuditService audit;
     private final PasswordHasher hasher;
     private final IdentityState state;
     private final Vertx vertx;
     private final int minPasswordLength;
 
-    public UserService(UserRepository users, AccessTokenRepository tokens, PasswordHasher hasher, IdentityState state, Vertx vertx,
-                       PatgateConfig config) {
+    public UserService(UserRepository users, AccessTokenRepository tokens, AuditService audit, PasswordHasher hasher, IdentityState state,
+                       Vertx vertx, PatgateConfig config) {
         this.users = users;
         this.tokens = tokens;
+        this.audit = audit;
         this.hasher = hasher;
         this.state = state;
         this.vertx = vertx;
         this.minPasswordLength = config.password().minLength();
     }
 
-    public Uni<UserRequests.UserView> create(UserRequests.CreateUser request) {
+    public Uni<UserRequests.UserView> create(Caller caller, UserRequests.CreateUser request) {
         Set<String> roles = roles(request.roles());
         checkPassword(request.password());
         return hash(request.password())
@@ -71,7 +75,8 @@ public class UserService {
                             user.disabled = false;
                             user.createdAt = now();
                             user.updatedAt = user.createdAt;
-                            return users.persist(user);
+                            return users.persist(user).call(created -> audit.record(AuditService.actor(caller), "user.created",
+                                    created.id, created.username, null, "roles " + roles));
                         })))
                 .onFailure(Constraints::isUniqueViolation).transform(e -> duplicate(request.username()))
                 .invoke(user -> {
@@ -92,7 +97,7 @@ public class UserService {
                 .map(user -> view(require(user)));
     }
 
-    public Uni<UserRequests.UserView> update(UUID id, UserRequests.UpdateUser request) {
+    public Uni<UserRequests.UserView> update(Caller caller, UUID id, UserRequests.UpdateUser request) {
         Set<String> roles = request.roles() == null ? null : roles(request.roles());
         if (request.password() != null) {
             checkPassword(request.password());
@@ -103,6 +108,16 @@ public class UserService {
                             User user = require(found);
                             boolean wasAdmin = isEnabledAdmin(user);
                             boolean disabling = Boolean.TRUE.equals(request.disabled()) && !user.disabled;
+                            List<String[]> events = new java.util.ArrayList<>();
+                            if (roles != null && !roles.equals(new TreeSet<>(Arrays.asList(user.roles)))) {
+                                events.add(new String[]{"user.roles-changed", new TreeSet<>(Arrays.asList(user.roles)) + " -> " + roles});
+                            }
+                            if (request.disabled() != null && request.disabled() != user.disabled) {
+                                events.add(new String[]{request.disabled() ? "user.disabled" : "user.enabled", ""});
+                            }
+                            if (hash != null) {
+                                events.add(new String[]{"user.password-changed", ""});
+                            }
                             if (roles != null) {
                                 user.roles = roles.toArray(String[]::new);
                             }
@@ -114,7 +129,8 @@ public class UserService {
                             }
                             user.updatedAt = now();
                             Uni<Void> guard = wasAdmin && !isEnabledAdmin(user) ? lastAdminGuard(user.id) : Uni.createFrom().voidItem();
-                            return guard.chain(() -> disabling ? revokeTokens(user, "user-disabled") : Uni.createFrom().item(List.<AccessToken>of()))
+                            return guard.chain(() -> disabling ? revokeTokens(caller, user, "user-disabled") : Uni.createFrom().item(List.<AccessToken>of()))
+                                    .call(revoked -> recordAll(caller, user, events))
                                     .map(revoked -> Map.entry(user, revoked));
                         })))
                 .invoke(changed -> {
@@ -127,7 +143,7 @@ public class UserService {
                 .map(changed -> view(changed.getKey()));
     }
 
-    public Uni<Void> delete(UUID id) {
+    public Uni<Void> delete(Caller caller, UUID id) {
         return Panache.withTransaction(() -> users.findLive(id)
                         .chain(found -> {
                             User user = require(found);
@@ -136,8 +152,9 @@ public class UserService {
                                 // kept, marked deleted, so its tokens stay listed as revoked with reason user-deleted
                                 user.deletedAt = now();
                                 user.updatedAt = user.deletedAt;
-                                return revokeTokens(user, "user-deleted");
-                            }).map(revoked -> Map.entry(user, revoked));
+                                return revokeTokens(caller, user, "user-deleted");
+                            }).call(() -> audit.record(AuditService.actor(caller), "user.deleted", user.id, user.username, null, ""))
+                                    .map(revoked -> Map.entry(user, revoked));
                         }))
                 .invoke(deleted -> {
                     deleted.getValue().forEach(t -> state.putToken(TokenRows.state(t)));
@@ -147,8 +164,16 @@ public class UserService {
                 .replaceWithVoid();
     }
 
-    /** Revokes every active token of {@code user} for {@code reason}, in the caller's transaction. */
-    private Uni<List<AccessToken>> revokeTokens(User user, String reason) {
+    private Uni<Void> recordAll(Caller caller, User user, List<String[]> events) {
+        Uni<Void> chain = Uni.createFrom().voidItem();
+        for (String[] e : events) {
+            chain = chain.chain(() -> audit.record(AuditService.actor(caller), e[0], user.id, user.username, null, e[1]));
+        }
+        return chain;
+    }
+
+    /** Revokes every active token of {@code user} for {@code reason}, in the caller's transaction, with an event each. */
+    private Uni<List<AccessToken>> revokeTokens(Caller caller, User user, String reason) {
         Instant now = now();
         return tokens.activeOf(user.id, now).invoke(active -> active.forEach(t -> {
             t.revokedAt = now;
@@ -156,7 +181,13 @@ public class UserService {
             t.previousDigest = null;
             t.previousValidUntil = null;
             t.updatedAt = now;
-        }));
+        })).call(active -> {
+            Uni<Void> chain = Uni.createFrom().voidItem();
+            for (AccessToken t : active) {
+                chain = chain.chain(() -> audit.record(AuditService.actor(caller), "token.revoked", user.id, user.username, t.id, "reason " + reason));
+            }
+            return chain;
+        });
     }
 
     /** Nobody can remove the last enabled admin: that would lock everyone out of account management. */

@@ -27,6 +27,14 @@ public interface PatgateConfig {
 
     State state();
 
+    Audit audit();
+
+    interface Audit {
+        /** How long audit events are kept; older ones are deleted by an hourly job. */
+        @WithDefault("P365D")
+        java.time.Duration retention();
+    }
+
     interface State {
         /**
          * How often each replica reconciles its in-memory state with the database, in case a change

@@ -9,14 +9,29 @@ import java.util.List;
 public class ProblemException extends RuntimeException {
 
     private final transient Problem problem;
+    private final long retryAfterSeconds;
 
     public ProblemException(Problem problem) {
+        this(problem, 0);
+    }
+
+    private ProblemException(Problem problem, long retryAfterSeconds) {
         super(problem.detail(), null, false, false);
         this.problem = problem;
+        this.retryAfterSeconds = retryAfterSeconds;
     }
 
     public Problem problem() {
         return problem;
+    }
+
+    /** Seconds for a {@code Retry-After} header; 0 for none. */
+    public long retryAfterSeconds() {
+        return retryAfterSeconds;
+    }
+
+    public static ProblemException throttled(long retryAfterSeconds, String detail) {
+        return new ProblemException(Problem.of(429, "too-many-requests", "Too many requests", detail), Math.max(1, retryAfterSeconds));
     }
 
     public static ProblemException notFound(String what) {

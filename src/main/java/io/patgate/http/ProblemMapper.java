@@ -51,7 +51,10 @@ public class ProblemMapper {
 
     @ServerExceptionMapper
     public Response problem(ProblemException e) {
-        return respond(e.problem());
+        Response response = respond(e.problem());
+        return e.retryAfterSeconds() > 0
+                ? Response.fromResponse(response).header("Retry-After", e.retryAfterSeconds()).build()
+                : response;
     }
 
     @ServerExceptionMapper

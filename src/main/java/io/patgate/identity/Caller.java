@@ -10,9 +10,11 @@ import java.util.UUID;
  *
  * @param credentialId the session's {@code jti}, or the token's id
  * @param scopes       the token's own scopes (null for a session)
+ * @param issuedAt     when the presented value was issued
+ * @param expiresAt    when it expires; null for a token that never does
  */
 public record Caller(UUID userId, String username, Set<String> roles, AuthMethod method, UUID credentialId,
-                     Set<String> scopes, Instant expiresAt) {
+                     Set<String> scopes, Instant issuedAt, Instant expiresAt) {
 
     /** The attribute of the {@code SecurityIdentity} that carries the caller. */
     public static final String ATTRIBUTE = "patgate.caller";

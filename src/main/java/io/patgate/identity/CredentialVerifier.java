@@ -45,7 +45,7 @@ public class CredentialVerifier {
     private static final Base64.Decoder B64URL = Base64.getUrlDecoder();
 
     /** What a verified signature established; the state is looked up again on every request. */
-    record Verified(String type, UUID jti, UUID subject, Instant expiresAt, String kid) {
+    record Verified(String type, UUID jti, UUID subject, Instant issuedAt, Instant expiresAt, String kid) {
     }
 
     private final JWTParser parser;
@@ -115,6 +115,38 @@ public class CredentialVerifier {
         });
     }
 
+    /** What a presented value is, whatever its state: a token we issued, or a session we signed. */
+    public record Identified(TokenState token, UUID sessionId, UUID userId, Instant expiresAt) {
+    }
+
+    /**
+     * Identifies a value without judging it (revoked, expired or from elsewhere, it is still identified):
+     * for RFC 7009, where holding the value is the proof. Forged values identify as nothing.
+     */
+    public Uni<Optional<Identified>> identify(String token) {
+        if (token == null || token.isEmpty() || token.length() > MAX_TOKEN_LENGTH) {
+            return Uni.createFrom().item(Optional.empty());
+        }
+        ByteBuffer digest = ByteBuffer.wrap(sha256(token));
+        TokenState pat = state.tokenByDigest(digest);
+        if (pat != null) {
+            return Uni.createFrom().item(Optional.of(new Identified(pat, null, pat.userId(), pat.expiresAt())));
+        }
+        Verified v = remembered.get(digest);
+        if (v == null) {
+            v = verify(token);
+        }
+        if (v == null) {
+            return Uni.createFrom().item(Optional.empty());
+        }
+        Verified verified = v;
+        if (TokenSigner.SESSION_TYPE.equals(verified.type())) {
+            return Uni.createFrom().item(Optional.of(new Identified(null, verified.jti(), verified.subject(), verified.expiresAt())));
+        }
+        return gaps.fill(verified.jti()).map(ignored -> Optional.ofNullable(state.tokenByDigest(digest))
+                .map(t -> new Identified(t, null, t.userId(), t.expiresAt())));
+    }
+
     private Optional<Caller> personalToken(TokenState token, ByteBuffer digest, String clientAddress) {
         Instant now = clock.instant();
         if (!digest.equals(token.digest())
@@ -130,7 +162,7 @@ public class CredentialVerifier {
         }
         usage.record(token.id(), clientAddress, now);
         return Optional.of(new Caller(owner.id(), owner.username(), owner.roles(), Caller.AuthMethod.PAT, token.id(),
-                token.scopes(), token.expiresAt()));
+                token.scopes(), token.issuedAt(), token.expiresAt()));
     }
 
     private Optional<Caller> session(Verified v) {
@@ -141,7 +173,8 @@ public class CredentialVerifier {
         if (user == null || user.disabled()) {
             return Optional.empty();
         }
-        return Optional.of(new Caller(user.id(), user.username(), user.roles(), Caller.AuthMethod.SESSION, v.jti(), null, v.expiresAt()));
+        return Optional.of(new Caller(user.id(), user.username(), user.roles(), Caller.AuthMethod.SESSION, v.jti(), null,
+                v.issuedAt(), v.expiresAt()));
     }
 
     private Verified verify(String token) {
@@ -173,7 +206,7 @@ public class CredentialVerifier {
             UUID subject = UUID.fromString(jwt.getSubject());
             // a PAT that never expires has no exp; SmallRye JWT requires one, so such tokens carry a far one
             Instant exp = Instant.ofEpochSecond(jwt.getExpirationTime());
-            return new Verified(type, jti, subject, exp, key.kid());
+            return new Verified(type, jti, subject, Instant.ofEpochSecond(jwt.getIssuedAtTime()), exp, key.kid());
         } catch (ParseException | IllegalArgumentException e) {
             LOG.debugf("Rejected a %s: %s", type, e.getMessage());
             return null;

@@ -11,11 +11,12 @@ import java.util.UUID;
 /**
  * A personal access token as the per-request check sees it. Immutable: a change replaces the whole state.
  *
+ * @param issuedAt           when the current value was issued (its JWT {@code iat})
  * @param digest             SHA-256 of the current value
  * @param previousDigest     SHA-256 of the value before the last regeneration, or null
  * @param previousValidUntil until when that previous value is still accepted (the grace period)
  */
-public record TokenState(UUID id, UUID userId, Set<String> scopes, List<Cidr> allowedCidrs, Instant expiresAt,
+public record TokenState(UUID id, UUID userId, Set<String> scopes, List<Cidr> allowedCidrs, Instant issuedAt, Instant expiresAt,
                          Instant revokedAt, ByteBuffer digest, ByteBuffer previousDigest, Instant previousValidUntil) {
 
     public boolean isRevoked() {

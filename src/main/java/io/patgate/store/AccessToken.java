@@ -53,6 +53,10 @@ public class AccessToken extends PanacheEntityBase {
     @Column(name = "updated_at", nullable = false)
     public Instant updatedAt;
 
+    /** When the current value was issued: creation, or the last regeneration. */
+    @Column(name = "issued_at", nullable = false)
+    public Instant issuedAt;
+
     /** Null for a token that never expires (only where patgate.tokens.allow-non-expiring is on). */
     @Column(name = "expires_at")
     public Instant expiresAt;

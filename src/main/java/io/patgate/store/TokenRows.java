@@ -18,7 +18,7 @@ import java.util.Set;
 public final class TokenRows {
 
     /** The columns {@link #state(Row)} reads. */
-    public static final String COLUMNS = "t.id, t.user_id, t.scopes, t.allowed_cidrs, t.expires_at, t.revoked_at, t.digest,"
+    public static final String COLUMNS = "t.id, t.user_id, t.scopes, t.allowed_cidrs, t.issued_at, t.expires_at, t.revoked_at, t.digest,"
             + " t.previous_digest, t.previous_valid_until, t.last_used_at, t.last_used_ip, t.recent_ips";
 
     private TokenRows() {
@@ -26,13 +26,13 @@ public final class TokenRows {
 
     public static TokenState state(Row row) {
         return new TokenState(row.getUUID("id"), row.getUUID("user_id"), Set.copyOf(Arrays.asList(row.getArrayOfStrings("scopes"))),
-                cidrs(row.getArrayOfStrings("allowed_cidrs")), instant(row.getOffsetDateTime("expires_at")),
+                cidrs(row.getArrayOfStrings("allowed_cidrs")), instant(row.getOffsetDateTime("issued_at")), instant(row.getOffsetDateTime("expires_at")),
                 instant(row.getOffsetDateTime("revoked_at")), bytes(row, "digest"), bytes(row, "previous_digest"),
                 instant(row.getOffsetDateTime("previous_valid_until")));
     }
 
     public static TokenState state(AccessToken t) {
-        return new TokenState(t.id, t.userId, Set.copyOf(Arrays.asList(t.scopes)), cidrs(t.allowedCidrs), t.expiresAt, t.revokedAt,
+        return new TokenState(t.id, t.userId, Set.copyOf(Arrays.asList(t.scopes)), cidrs(t.allowedCidrs), t.issuedAt, t.expiresAt, t.revokedAt,
                 ByteBuffer.wrap(t.digest), t.previousDigest == null ? null : ByteBuffer.wrap(t.previousDigest), t.previousValidUntil);
     }
 

@@ -139,7 +139,7 @@ class TokenSecurityTest {
         as(token.value()).get("/api/v1/me").then().statusCode(200);
         TokenState live = state.token(UUID.fromString(token.id()));
         // time travel: the same token, as it will be once its expiry has passed
-        state.putToken(new TokenState(live.id(), live.userId(), live.scopes(), live.allowedCidrs(), Instant.now().minus(Duration.ofSeconds(1)),
+        state.putToken(new TokenState(live.id(), live.userId(), live.scopes(), live.allowedCidrs(), live.issuedAt(), Instant.now().minus(Duration.ofSeconds(1)),
                 live.revokedAt(), live.digest(), live.previousDigest(), live.previousValidUntil()));
         try {
             isProblem(as(token.value()).get("/api/v1/me").then(), 401);

@@ -1,8 +1,8 @@
 package io.patgate.token;
 
 import io.patgate.support.Api;
+import io.patgate.support.BehindAProxy;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -22,15 +22,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** Last-used data, with the test client acting as a trusted reverse proxy so it can vary the client address. */
 @QuarkusTest
-@TestProfile(UsageTest.BehindAProxy.class)
+@TestProfile(BehindAProxy.class)
 class UsageTest {
-
-    public static class BehindAProxy implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("patgate.http.trusted-proxies", "127.0.0.0/8,::1/128", "patgate.tokens.usage-flush-interval", "1S");
-        }
-    }
 
     @Inject
     Pool pool;

@@ -1,0 +1,47 @@
+package io.patgate.account;
+
+import io.patgate.http.ProblemException;
+import io.patgate.http.Throttle;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Locale;
+
+/**
+ * Limits password guessing. Ten failed logins within 15 minutes, per username and per client address,
+ * are allowed; after that each further attempt waits 1, 2, 4... seconds (429 with Retry-After). A
+ * username is never locked for more than a minute at a time, so failing on purpose cannot lock a real
+ * user out for long; an address is locked for up to 15 minutes. A successful login clears both.
+ * Counted per replica.
+ */
+@ApplicationScoped
+public class LoginThrottle {
+
+    static final int ALLOWED_FAILURES = 10;
+    private static final Duration WINDOW = Duration.ofMinutes(15);
+
+    private final Throttle byUser = new Throttle(ALLOWED_FAILURES, WINDOW, Duration.ofMinutes(1), Clock.systemUTC());
+    private final Throttle byAddress = new Throttle(ALLOWED_FAILURES, WINDOW, Duration.ofMinutes(15), Clock.systemUTC());
+
+    public void check(String username, String address) {
+        long wait = Math.max(byUser.retryAfter(key(username)), byAddress.retryAfter(address));
+        if (wait > 0) {
+            throw ProblemException.throttled(wait, "Too many failed logins; try again in " + wait + " s");
+        }
+    }
+
+    public void failed(String username, String address) {
+        byUser.count(key(username));
+        byAddress.count(address);
+    }
+
+    public void succeeded(String username, String address) {
+        byUser.reset(key(username));
+        byAddress.reset(address);
+    }
+
+    private static String key(String username) {
+        return username.toLowerCase(Locale.ROOT);
+    }
+}

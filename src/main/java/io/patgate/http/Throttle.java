@@ -1,0 +1,67 @@
+package io.patgate.http;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Counts events per key (a username, a client address) in a sliding window and, past an allowance,
+ * locks the key for a time that doubles with each further event, up to a cap. In memory, per replica.
+ */
+public final class Throttle {
+
+    private record Entry(int count, Instant windowStart, Instant lockedUntil) {
+    }
+
+    private final int allowance;
+    private final Duration window;
+    private final Duration maxLock;
+    private final Clock clock;
+    private final Map<String, Entry> entries = new ConcurrentHashMap<>();
+
+    /**
+     * @param allowance events allowed in {@code window} before the key is locked
+     * @param maxLock   the longest a key is locked for at a time
+     */
+    public Throttle(int allowance, Duration window, Duration maxLock, Clock clock) {
+        this.allowance = allowance;
+        this.window = window;
+        this.maxLock = maxLock;
+        this.clock = clock;
+    }
+
+    /** Seconds until {@code key} may try again; 0 when it may now. */
+    public long retryAfter(String key) {
+        Entry e = entries.get(key);
+        Instant now = clock.instant();
+        if (e == null || e.lockedUntil() == null || !now.isBefore(e.lockedUntil())) {
+            return 0;
+        }
+        return Math.max(1, (Duration.between(now, e.lockedUntil()).toMillis() + 999) / 1000);
+    }
+
+    /** Counts one event for {@code key}; past the allowance the key is locked for 1, 2, 4... seconds, up to the cap. */
+    public void count(String key) {
+        Instant now = clock.instant();
+        if (entries.size() > 100_000) {
+            entries.values().removeIf(e -> e.windowStart().plus(window).isBefore(now)
+                    && (e.lockedUntil() == null || e.lockedUntil().isBefore(now)));
+        }
+        entries.compute(key, (k, old) -> {
+            Entry e = old == null || old.windowStart().plus(window).isBefore(now) ? new Entry(0, now, null) : old;
+            int count = e.count() + 1;
+            Instant locked = e.lockedUntil();
+            if (count >= allowance) {
+                long seconds = Math.min(maxLock.toSeconds(), 1L << Math.min(30, count - allowance));
+                locked = now.plusSeconds(seconds);
+            }
+            return new Entry(count, e.windowStart(), locked);
+        });
+    }
+
+    public void reset(String key) {
+        entries.remove(key);
+    }
+}

@@ -1,0 +1,61 @@
+package io.patgate.http;
+
+import io.patgate.support.Api;
+import io.patgate.support.BehindAProxy;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.http.ContentType;
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+
+import static io.patgate.support.Api.isProblem;
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.*;
+
+/** Abuse limits. Behind a (trusted, test) proxy, so each test can be its own client address. */
+@QuarkusTest
+@TestProfile(BehindAProxy.class)
+class AbuseTest {
+
+    private static io.restassured.response.ValidatableResponse login(String ip, String username, String password) {
+        return given().header("X-Forwarded-For", ip).contentType(ContentType.JSON)
+                .body(Map.of("username", username, "password", password)).post("/api/v1/auth/login").then();
+    }
+
+    @Test
+    void theEleventhFailedLoginIs429WithRetryAfterAndSuccessResets() throws InterruptedException {
+        Api.TestUser user = Api.aUser();
+        for (int i = 0; i < 10; i++) {
+            isProblem(login("192.0.2.50", user.username(), "wrong-password-" + i), 401);
+        }
+        isProblem(login("192.0.2.50", user.username(), Api.PASSWORD), 429)
+                .header("Retry-After", matchesPattern("\\d+"));
+        // the address is locked for any username, the username for any address
+        isProblem(login("192.0.2.50", "someone-else", "whatever-password"), 429);
+        isProblem(login("192.0.2.51", user.username(), Api.PASSWORD), 429);
+        // a username lock is short (one minute at most): the real user gets back in
+        Thread.sleep(1_200);
+        login("192.0.2.51", user.username(), Api.PASSWORD).statusCode(200);
+        isProblem(login("192.0.2.51", user.username(), "wrong-again"), 401);
+    }
+
+    @Test
+    void leakReportsAreThrottledPerAddress() {
+        for (int i = 0; i < 20; i++) {
+            given().header("X-Forwarded-For", "192.0.2.60").contentType(ContentType.URLENC).formParam("token", "junk-" + i)
+                    .post("/oauth/revoke").then().statusCode(200);
+        }
+        isProblem(given().header("X-Forwarded-For", "192.0.2.60").contentType(ContentType.URLENC).formParam("token", "junk")
+                .post("/oauth/revoke").then(), 429).header("Retry-After", matchesPattern("\\d+"));
+        given().header("X-Forwarded-For", "192.0.2.61").contentType(ContentType.URLENC).formParam("token", "junk")
+                .post("/oauth/revoke").then().statusCode(200);
+    }
+
+    @Test
+    void deeplyNestedJsonIs400() {
+        String deep = "{\"username\":" + "[".repeat(200) + "]".repeat(200) + ",\"password\":\"x\"}";
+        isProblem(given().contentType(ContentType.JSON).body(deep).post("/api/v1/auth/login").then(), 400)
+                .body(not(containsString("Exception")));
+    }
+}

@@ -1,0 +1,119 @@
+package io.patgate.integration;
+
+import com.nimbusds.oauth2.sdk.TokenIntrospectionRequest;
+import com.nimbusds.oauth2.sdk.TokenIntrospectionResponse;
+import com.nimbusds.oauth2.sdk.TokenIntrospectionSuccessResponse;
+import com.nimbusds.oauth2.sdk.TokenRevocationRequest;
+import com.nimbusds.oauth2.sdk.http.HTTPResponse;
+import com.nimbusds.oauth2.sdk.id.ClientID;
+import com.nimbusds.oauth2.sdk.token.BearerAccessToken;
+import io.patgate.support.Api;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.util.List;
+import java.util.Map;
+
+import static io.patgate.support.Api.as;
+import static io.patgate.support.Api.isProblem;
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.*;
+import static org.junit.jupiter.api.Assertions.*;
+
+@QuarkusTest
+class OAuthTest {
+
+    @TestHTTPResource("/oauth/introspect")
+    URI introspect;
+
+    @TestHTTPResource("/oauth/revoke")
+    URI revoke;
+
+    private static String gateway() {
+        return Api.aToken(Api.aUser("introspect").session(), Map.of()).value();
+    }
+
+    @Test
+    void introspectionDescribesAnActiveToken() {
+        Api.TestUser alice = Api.aUser("deploy", "devices:read");
+        Api.Issued token = Api.aToken(alice.session(), Map.of("scopes", List.of("deploy", "devices:read")));
+        as(gateway()).contentType(ContentType.URLENC).formParam("token", token.value()).formParam("token_type_hint", "access_token")
+                .post("/oauth/introspect").then().statusCode(200).contentType(ContentType.JSON)
+                .body("active", equalTo(true))
+                .body("sub", equalTo(alice.id()))
+                .body("username", equalTo(alice.username()))
+                .body("scope", equalTo("deploy devices:read"))
+                .body("jti", equalTo(token.id()))
+                .body("token_type", equalTo("Bearer"))
+                .body("exp", greaterThan((int) (System.currentTimeMillis() / 1000)))
+                .body("iat", lessThanOrEqualTo((int) (System.currentTimeMillis() / 1000) + 1));
+    }
+
+    @Test
+    void anythingNotValidNowIsExactlyInactive() {
+        String gateway = gateway();
+        String session = Api.aUser().session();
+        Api.Issued revoked = Api.aToken(session, Map.of());
+        as(session).delete("/api/v1/tokens/" + revoked.id()).then().statusCode(204);
+        for (String token : List.of("garbage", "a.b.c", revoked.value(), "")) {
+            String body = as(gateway).contentType(ContentType.URLENC).formParam("token", token)
+                    .post("/oauth/introspect").then().statusCode(200).extract().body().asString();
+            assertEquals("{\"active\":false}", body);
+        }
+    }
+
+    @Test
+    void introspectionNeedsTheIntrospectRole() {
+        String plain = Api.aUser("deploy").session();
+        isProblem(as(plain).contentType(ContentType.URLENC).formParam("token", "x").post("/oauth/introspect").then(), 403)
+                .body("detail", containsString("introspect"));
+        isProblem(given().contentType(ContentType.URLENC).formParam("token", "x").post("/oauth/introspect").then(), 401);
+        as(Api.adminSession()).contentType(ContentType.URLENC).formParam("token", "x").post("/oauth/introspect").then().statusCode(200);
+    }
+
+    @Test
+    void revocationAlwaysAnswers200AndRevokesWithReasonLeakReport() {
+        String session = Api.aUser().session();
+        Api.Issued leaked = Api.aToken(session, Map.of());
+        given().contentType(ContentType.URLENC).formParam("token", leaked.value()).post("/oauth/revoke").then().statusCode(200);
+        isProblem(as(leaked.value()).get("/api/v1/me").then(), 401);
+        as(session).get("/api/v1/tokens/" + leaked.id()).then().body("revokedReason", equalTo("leak-report"));
+        // again, and garbage: 200 all the same
+        given().contentType(ContentType.URLENC).formParam("token", leaked.value()).post("/oauth/revoke").then().statusCode(200);
+        given().contentType(ContentType.URLENC).formParam("token", "garbage").post("/oauth/revoke").then().statusCode(200);
+        given().contentType(ContentType.URLENC).post("/oauth/revoke").then().statusCode(200);
+        // and a leaked session ends
+        String other = Api.aUser().session();
+        given().contentType(ContentType.URLENC).formParam("token", other).post("/oauth/revoke").then().statusCode(200);
+        isProblem(as(other).get("/api/v1/me").then(), 401);
+        // the owner sees why
+        as(session).get("/api/v1/audit?tokenId=" + leaked.id() + "&action=token.leak-reported").then().statusCode(200)
+                .header("X-Total-Count", "1").body("[0].actor", equalTo("anonymous"));
+    }
+
+    @Test
+    void nimbusSpeaksToItByTheBook() throws Exception {
+        String session = Api.aUser("deploy").session();
+        Api.Issued token = Api.aToken(session, Map.of());
+        HTTPResponse raw = new TokenIntrospectionRequest(introspect, new BearerAccessToken(gateway()), new BearerAccessToken(token.value()))
+                .toHTTPRequest().send();
+        TokenIntrospectionResponse response = TokenIntrospectionResponse.parse(raw);
+        assertTrue(response.indicatesSuccess(), raw.getBody());
+        TokenIntrospectionSuccessResponse success = response.toSuccessResponse();
+        assertTrue(success.isActive());
+        assertEquals(token.id(), success.getJWTID().getValue());
+        assertEquals("deploy", success.getScope().toString());
+
+        HTTPResponse revoked = new TokenRevocationRequest(revoke, new ClientID("leak-scanner"), new BearerAccessToken(token.value()))
+                .toHTTPRequest().send();
+        assertEquals(200, revoked.getStatusCode());
+
+        TokenIntrospectionSuccessResponse after = TokenIntrospectionResponse.parse(
+                new TokenIntrospectionRequest(introspect, new BearerAccessToken(gateway()), new BearerAccessToken(token.value()))
+                        .toHTTPRequest().send()).toSuccessResponse();
+        assertFalse(after.isActive());
+    }
+}

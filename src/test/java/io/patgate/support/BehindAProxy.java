@@ -1,0 +1,13 @@
+package io.patgate.support;
+
+import io.quarkus.test.junit.QuarkusTestProfile;
+
+import java.util.Map;
+
+/** The test client acts as a trusted reverse proxy, so a test can choose its client address with X-Forwarded-For. */
+public class BehindAProxy implements QuarkusTestProfile {
+    @Override
+    public Map<String, String> getConfigOverrides() {
+        return Map.of("patgate.http.trusted-proxies", "127.0.0.0/8,::1/128", "patgate.tokens.usage-flush-interval", "1S");
+    }
+}
