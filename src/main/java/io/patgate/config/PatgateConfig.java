@@ -113,6 +113,12 @@ public interface PatgateConfig {
         /** The JWT issuer ({@code iss}) of every token this service signs. */
         @WithDefault("patgate")
         String issuer();
+
+        /**
+         * Rotate the signing key automatically once it is this old (checked hourly). Unset: only by
+         * {@code POST /api/v1/admin/keys/rotate}.
+         */
+        Optional<java.time.Duration> rotationInterval();
     }
 
     interface Http {

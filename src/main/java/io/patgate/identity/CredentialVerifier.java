@@ -53,12 +53,14 @@ public class CredentialVerifier {
     private final IdentityState state;
     private final UsageTracker usage;
     private final TokenGapFiller gaps;
+    private final ExpiredUses expiredUses;
     private final ObjectMapper json;
     private final Clock clock = Clock.systemUTC();
     private final Map<ByteBuffer, Verified> remembered = new ConcurrentHashMap<>();
 
     public CredentialVerifier(JWTParser parser, KeyRing keys, IdentityState state, UsageTracker usage,
-                              TokenGapFiller gaps, ObjectMapper json) {
+                              TokenGapFiller gaps, ExpiredUses expiredUses, ObjectMapper json) {
+        this.expiredUses = expiredUses;
         this.parser = parser;
         this.keys = keys;
         this.state = state;
@@ -153,7 +155,11 @@ public class CredentialVerifier {
                 && (token.previousValidUntil() == null || !now.isBefore(token.previousValidUntil()))) {
             return Optional.empty(); // a regenerated token's old value, past its grace period
         }
-        if (token.isRevoked() || token.isExpiredAt(now) || !token.allows(clientAddress)) {
+        if (token.isExpiredAt(now) && !token.isRevoked()) {
+            expiredUses.note(token.id(), token.userId(), clientAddress, now);
+            return Optional.empty();
+        }
+        if (token.isRevoked() || !token.allows(clientAddress)) {
             return Optional.empty();
         }
         IdentityState.UserState owner = state.user(token.userId());

@@ -66,13 +66,71 @@ public class SigningKeyStore {
     public Uni<Void> bootstrapAndLoad() {
         return pool.withTransaction(conn -> conn.preparedQuery("select pg_advisory_xact_lock($1)").execute(Tuple.of(KEY_LOCK))
                         .chain(() -> conn.query("select count(*) from signing_key where active").execute())
-                        .chain(rows -> rows.iterator().next().getLong(0) > 0 ? Uni.createFrom().voidItem() : insertNewKey(conn)))
+                        .chain(rows -> rows.iterator().next().getLong(0) > 0 ? Uni.createFrom().voidItem() : insertNewKey(conn).replaceWithVoid()))
                 .chain(this::load);
+    }
+
+    /** A key as the admin API lists it. */
+    public record KeyInfo(String kid, String algorithm, Instant createdAt, boolean active, Instant retiredAt) {
+    }
+
+    /**
+     * How long a retired key stays published and accepted: as long as a token it signed may live. With
+     * tokens that never expire allowed, that is forever.
+     */
+    private String verificationWindow() {
+        if (config.tokens().allowNonExpiring()) {
+            return "true";
+        }
+        long seconds = config.tokens().maxLifetime().plus(config.session().lifetime()).toSeconds();
+        return "retired_at > now() - make_interval(secs => " + seconds + ")";
+    }
+
+    public Uni<List<KeyInfo>> list() {
+        return pool.query("select kid, algorithm, created_at, active, retired_at from signing_key order by created_at desc").execute()
+                .map(rows -> {
+                    List<KeyInfo> out = new ArrayList<>();
+                    for (Row row : rows) {
+                        OffsetDateTime retired = row.getOffsetDateTime("retired_at");
+                        out.add(new KeyInfo(row.getString("kid"), row.getString("algorithm"), row.getOffsetDateTime("created_at").toInstant(),
+                                row.getBoolean("active"), retired == null ? null : retired.toInstant()));
+                    }
+                    return out;
+                });
+    }
+
+    /**
+     * Retires the active key and creates a new one that signs from now on; the retired key goes on
+     * verifying (and stays in the JWKS) while tokens it signed may still be alive. Other replicas load the
+     * new key through the change feed. {@code olderThan}: rotate only if the active key is older (the
+     * automatic rotation, so that two replicas never rotate twice); null to rotate regardless.
+     *
+     * @return the new kid, or null when nothing was rotated
+     */
+    public Uni<String> rotate(String actor, java.time.Duration olderThan, io.patgate.audit.AuditService audit) {
+        String[] created = new String[1];
+        return pool.withTransaction(conn -> conn.preparedQuery("select pg_advisory_xact_lock($1)").execute(Tuple.of(KEY_LOCK))
+                        .chain(() -> conn.query("select kid, created_at from signing_key where active").execute())
+                        .chain(rows -> {
+                            Row active = rows.iterator().hasNext() ? rows.iterator().next() : null;
+                            if (olderThan != null && active != null
+                                    && active.getOffsetDateTime("created_at").toInstant().isAfter(Instant.now().minus(olderThan))) {
+                                return Uni.createFrom().voidItem();
+                            }
+                            String old = active == null ? null : active.getString("kid");
+                            return conn.query("update signing_key set active = false, retired_at = now() where active").execute()
+                                    .chain(() -> insertNewKey(conn))
+                                    .invoke(kid -> created[0] = kid)
+                                    .chain(kid -> audit.record(conn, actor, "key.rotated", null, null, null,
+                                            "new kid " + kid + (old == null ? "" : ", retired kid " + old)));
+                        }))
+                .chain(() -> created[0] == null ? Uni.createFrom().voidItem() : load())
+                .map(ignored -> created[0]);
     }
 
     public Uni<Void> load() {
         return pool.query("select kid, public_jwk, private_key_enc, active from signing_key"
-                        + " where retired_at is null or retired_at > now() order by created_at").execute()
+                        + " where active or retired_at is null or " + verificationWindow() + " order by created_at desc").execute()
                 .map(rows -> {
                     List<KeyRing.VerificationKey> verification = new ArrayList<>();
                     String activeKid = null;
@@ -100,7 +158,7 @@ public class SigningKeyStore {
                 });
     }
 
-    private Uni<Void> insertNewKey(SqlConnection conn) {
+    private Uni<String> insertNewKey(SqlConnection conn) {
         KeyPair pair = generate();
         String kid = newKid();
         String publicJwk;
@@ -119,7 +177,7 @@ public class SigningKeyStore {
                         + " values ($1, $2, $3, $4, $5, true)")
                 .execute(Tuple.of(kid, KeyRing.ALGORITHM, publicJwk, io.vertx.core.buffer.Buffer.buffer(sealed),
                         OffsetDateTime.ofInstant(Instant.now(), ZoneOffset.UTC)))
-                .replaceWithVoid();
+                .replaceWith(kid);
     }
 
     private static KeyPair generate() {

@@ -1,0 +1,54 @@
+package io.patgate.identity;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Attempts to use an expired token, noted on the request path (in memory, at most one a minute per
+ * token) and written to the audit log in batches by {@code ExpiredUseWriter}: the check itself never
+ * waits on the database.
+ */
+@ApplicationScoped
+public class ExpiredUses {
+
+    public record Attempt(UUID tokenId, UUID userId, String ip, Instant at) {
+    }
+
+    private static final int MAX_PENDING = 10_000;
+
+    private final Map<UUID, Attempt> pending = new ConcurrentHashMap<>();
+    private final Map<UUID, Instant> lastNoted = new ConcurrentHashMap<>();
+
+    void note(UUID tokenId, UUID userId, String ip, Instant now) {
+        Instant last = lastNoted.get(tokenId);
+        if (last != null && last.isAfter(now.minusSeconds(60)) || pending.size() >= MAX_PENDING) {
+            return;
+        }
+        if (lastNoted.size() > 100_000) {
+            lastNoted.clear();
+        }
+        lastNoted.put(tokenId, now);
+        pending.putIfAbsent(tokenId, new Attempt(tokenId, userId, ip, now));
+    }
+
+    public List<Attempt> drain() {
+        List<Attempt> out = new ArrayList<>();
+        for (UUID id : List.copyOf(pending.keySet())) {
+            Attempt a = pending.remove(id);
+            if (a != null) {
+                out.add(a);
+            }
+        }
+        return out;
+    }
+
+    public void putBack(List<Attempt> attempts) {
+        attempts.forEach(a -> pending.putIfAbsent(a.tokenId(), a));
+    }
+}
