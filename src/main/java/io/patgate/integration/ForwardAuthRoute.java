@@ -44,8 +44,14 @@ public class ForwardAuthRoute {
         this.problems = problems;
     }
 
+    /** Scopes an ingress may require by header instead of {@code ?scope=} (Envoy cannot add a query). */
+    public static final String REQUIRE_HEADER = "X-Auth-Require-Scope";
+
     void install(@Observes Router router) {
-        router.get(PATH).order(ORDER).handler(this::verify);
+        // any method, and any path below /auth/verify: Envoy's ext_authz sends the original method and
+        // appends the original path to its path_prefix; nothing of either changes the answer
+        router.route(PATH).order(ORDER).handler(this::verify);
+        router.route(PATH + "/*").order(ORDER).handler(this::verify);
     }
 
     private void verify(RoutingContext ctx) {
@@ -70,7 +76,15 @@ public class ForwardAuthRoute {
         }
         Caller caller = checked.get();
         List<String> effective = caller.effectiveScopes();
-        for (String scope : ctx.queryParam("scope")) {
+        List<String> required = new java.util.ArrayList<>(ctx.queryParam("scope"));
+        for (String header : ctx.request().headers().getAll(REQUIRE_HEADER)) {
+            for (String scope : header.split(",")) {
+                if (!scope.isBlank()) {
+                    required.add(scope.trim());
+                }
+            }
+        }
+        for (String scope : required) {
             if (!effective.contains(scope)) {
                 problems.write(ctx, Problem.of(403, "forbidden", "Forbidden", "Missing scope '" + scope + "'"));
                 return;

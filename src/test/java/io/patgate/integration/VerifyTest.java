@@ -38,6 +38,17 @@ class VerifyTest {
     }
 
     @Test
+    void envoyStylePathsMethodsAndHeaderScopesWork() {
+        String session = Api.aUser("deploy").session();
+        Api.Issued token = Api.aToken(session, Map.of());
+        // ext_authz appends the original path and keeps the original method
+        as(token.value()).post("/auth/verify/orders/42?x=1").then().statusCode(200).header("X-Auth-Token-Id", token.id());
+        as(token.value()).header("X-Auth-Require-Scope", "deploy").get("/auth/verify/deploy").then().statusCode(200);
+        isProblem(as(token.value()).header("X-Auth-Require-Scope", "deploy, admin").get("/auth/verify/deploy").then(), 403)
+                .body("detail", containsString("'admin'"));
+    }
+
+    @Test
     void badOrMissingCredentialsAre401WithAChallenge() {
         isProblem(given().get("/auth/verify").then(), 401).header("WWW-Authenticate", equalTo("Bearer error=\"invalid_token\""));
         isProblem(as("nonsense").get("/auth/verify").then(), 401).header("WWW-Authenticate", equalTo("Bearer error=\"invalid_token\""));
