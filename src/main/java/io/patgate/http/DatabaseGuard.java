@@ -1,6 +1,7 @@
 package io.patgate.http;
 
 import io.patgate.store.DatabaseStatus;
+import io.patgate.store.StateSync;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.Response;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
@@ -8,14 +9,17 @@ import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 /**
  * While the database is known to be away, API requests that need it are answered 503 at once rather
  * than waiting on a connection that will not come. {@code GET /api/v1/me} and {@code /auth/verify} are
- * answered from memory and stay up. The status recovers by itself (see {@code StateSync}).
+ * answered from memory and stay up. Each refused request also starts a probe, so the service notices
+ * the database is back within one round trip of its return.
  */
 public class DatabaseGuard {
 
     private final DatabaseStatus database;
+    private final StateSync sync;
 
-    public DatabaseGuard(DatabaseStatus database) {
+    public DatabaseGuard(DatabaseStatus database, StateSync sync) {
         this.database = database;
+        this.sync = sync;
     }
 
     @ServerRequestFilter
@@ -27,6 +31,9 @@ public class DatabaseGuard {
         if (!path.startsWith("/api/") || "/api/v1/me".equals(path)) {
             return null;
         }
+        // a probe: one reconciliation round (coalesced with any running); when it succeeds, the
+        // database is marked up and the next request goes through
+        sync.sync();
         return ProblemMapper.respond(Problem.of(503, "database-unavailable", "Service unavailable",
                 "The database is unreachable; token checks go on, changes have to wait. Try again shortly"));
     }

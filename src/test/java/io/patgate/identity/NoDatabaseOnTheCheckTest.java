@@ -61,6 +61,16 @@ class NoDatabaseOnTheCheckTest {
         } finally {
             Postgres.thaw();
         }
+        // and once thawed, the service notices by itself and serves writes again
+        long deadline = System.nanoTime() + 15_000_000_000L;
+        while (Api.as(session).get("/api/v1/tokens").statusCode() != 200) {
+            org.junit.jupiter.api.Assertions.assertTrue(System.nanoTime() < deadline, "did not recover");
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                throw new IllegalStateException(e);
+            }
+        }
     }
 
     @Test
