@@ -5,14 +5,9 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import org.junit.jupiter.api.Test;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 import static io.patgate.support.Api.as;
 import static io.patgate.support.Api.isProblem;
@@ -45,23 +40,11 @@ class UsersTest {
     void sixteenConcurrentCreatesOfOneNameMakeExactlyOneUser() throws Exception {
         String admin = Api.adminSession();
         String name = "race-" + UUID.randomUUID().toString().substring(0, 8);
-        ExecutorService pool = Executors.newFixedThreadPool(16);
-        try {
-            List<Callable<Integer>> calls = new ArrayList<>();
-            for (int i = 0; i < 16; i++) {
-                calls.add(() -> as(admin).contentType(ContentType.JSON)
-                        .body(Map.of("username", name, "password", Api.PASSWORD))
-                        .post("/api/v1/users").then().extract().statusCode());
-            }
-            List<Integer> codes = new ArrayList<>();
-            for (Future<Integer> f : pool.invokeAll(calls)) {
-                codes.add(f.get());
-            }
-            assertEquals(1, codes.stream().filter(c -> c == 201).count(), codes.toString());
-            assertEquals(15, codes.stream().filter(c -> c == 409).count(), codes.toString());
-        } finally {
-            pool.shutdownNow();
-        }
+        List<Integer> codes = Api.concurrently(16, () -> as(admin).contentType(ContentType.JSON)
+                .body(Map.of("username", name, "password", Api.PASSWORD))
+                .post("/api/v1/users").then().extract().statusCode());
+        assertEquals(1, codes.stream().filter(c -> c == 201).count(), codes.toString());
+        assertEquals(15, codes.stream().filter(c -> c == 409).count(), codes.toString());
     }
 
     @Test

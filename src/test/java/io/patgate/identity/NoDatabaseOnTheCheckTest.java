@@ -4,9 +4,6 @@ import io.patgate.support.Api;
 import io.patgate.support.Postgres;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
-import io.restassured.config.HttpClientConfig;
-import io.restassured.config.RestAssuredConfig;
-import io.restassured.specification.RequestSpecification;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
@@ -25,11 +22,6 @@ class NoDatabaseOnTheCheckTest {
     @Inject
     IdentityState state;
 
-    private static RequestSpecification quick(String bearer) {
-        return RestAssured.given().config(RestAssuredConfig.config().httpClient(HttpClientConfig.httpClientConfig()
-                        .setParam("http.socket.timeout", 3000).setParam("http.connection.timeout", 3000)))
-                .header("Authorization", "Bearer " + bearer);
-    }
 
     @Test
     void knownCredentialsAreCheckedWithTheDatabaseFrozen() {
@@ -43,17 +35,17 @@ class NoDatabaseOnTheCheckTest {
         Postgres.freeze();
         try {
             for (int i = 0; i < 50; i++) {
-                quick(good.value()).get("/auth/verify").then().statusCode(200).header("X-Auth-Token-Id", good.id());
-                quick(good.value()).get("/api/v1/me").then().statusCode(200).body("tokenId", equalTo(good.id()));
-                quick(session).get("/auth/verify").then().statusCode(200);
-                quick(revoked.value()).get("/auth/verify").then().statusCode(401);
-                quick("garbage").get("/auth/verify").then().statusCode(401);
+                Api.quick(good.value()).get("/auth/verify").then().statusCode(200).header("X-Auth-Token-Id", good.id());
+                Api.quick(good.value()).get("/api/v1/me").then().statusCode(200).body("tokenId", equalTo(good.id()));
+                Api.quick(session).get("/auth/verify").then().statusCode(200);
+                Api.quick(revoked.value()).get("/auth/verify").then().statusCode(401);
+                Api.quick("garbage").get("/auth/verify").then().statusCode(401);
             }
             // the freeze is real: a request that needs the database gets no answer, or a 503 once the
             // replica has noticed the database is away; never a 200
             int status;
             try {
-                status = quick(session).get("/api/v1/tokens").statusCode();
+                status = Api.quick(session).get("/api/v1/tokens").statusCode();
             } catch (Exception timedOut) {
                 status = -1;
             }
@@ -83,7 +75,7 @@ class NoDatabaseOnTheCheckTest {
         // now known: answered from memory even with the database frozen
         Postgres.freeze();
         try {
-            quick(token.value()).get("/auth/verify").then().statusCode(200);
+            Api.quick(token.value()).get("/auth/verify").then().statusCode(200);
         } finally {
             Postgres.thaw();
         }

@@ -4,10 +4,7 @@ import io.patgate.support.Api;
 import io.patgate.support.Postgres;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
-import io.restassured.config.HttpClientConfig;
-import io.restassured.config.RestAssuredConfig;
 import io.restassured.http.ContentType;
-import io.restassured.specification.RequestSpecification;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
@@ -31,11 +28,6 @@ class DatabaseOutageTest {
     @Inject
     Pool pool;
 
-    private static RequestSpecification quick(String bearer) {
-        return RestAssured.given().config(RestAssuredConfig.config().httpClient(HttpClientConfig.httpClientConfig()
-                        .setParam("http.socket.timeout", 5000).setParam("http.connection.timeout", 5000)))
-                .header("Authorization", "Bearer " + bearer);
-    }
 
     private static void eventually(Duration within, Runnable check) throws InterruptedException {
         long deadline = System.nanoTime() + within.toNanos();
@@ -65,23 +57,23 @@ class DatabaseOutageTest {
         try {
             // checks answer from memory
             for (int i = 0; i < 20; i++) {
-                quick(good.value()).get("/auth/verify").then().statusCode(200);
-                quick(good.value()).header("X-Forwarded-For", "198.51.100.9").get("/api/v1/me").then().statusCode(200);
-                quick(session).get("/auth/verify").then().statusCode(200);
-                quick(revoked.value()).get("/auth/verify").then().statusCode(401);
+                Api.quick(good.value()).get("/auth/verify").then().statusCode(200);
+                Api.quick(good.value()).header("X-Forwarded-For", "198.51.100.9").get("/api/v1/me").then().statusCode(200);
+                Api.quick(session).get("/auth/verify").then().statusCode(200);
+                Api.quick(revoked.value()).get("/auth/verify").then().statusCode(401);
             }
             // writes and logins answer 503 quickly
             long started = System.nanoTime();
-            isProblem(quick(session).contentType(ContentType.JSON).body(Map.of("name", "during outage")).post("/api/v1/tokens").then(), 503);
+            isProblem(Api.quick(session).contentType(ContentType.JSON).body(Map.of("name", "during outage")).post("/api/v1/tokens").then(), 503);
             isProblem(RestAssured.given().contentType(ContentType.JSON).body(Map.of("username", user.username(), "password", Api.PASSWORD))
                     .post("/api/v1/auth/login").then(), 503);
-            isProblem(quick(session).delete("/api/v1/tokens/" + good.id()).then(), 503);
+            isProblem(Api.quick(session).delete("/api/v1/tokens/" + good.id()).then(), 503);
             assertTrue(Duration.ofNanos(System.nanoTime() - started).toMillis() < 3000, "503s took too long");
             // liveness stays up; readiness stays up but says the database is degraded
             RestAssured.get("/q/health/live").then().statusCode(200);
             eventually(Duration.ofSeconds(15), () -> RestAssured.get("/q/health/ready").then().statusCode(200)
                     .body("checks.find { it.name == 'patgate-state' }.data.database", startsWith("degraded")));
-            quick(good.value()).get("/auth/verify").then().statusCode(200);
+            Api.quick(good.value()).get("/auth/verify").then().statusCode(200);
         } finally {
             Postgres.start();
         }
@@ -94,7 +86,7 @@ class DatabaseOutageTest {
         // the subscription is back too: a change written straight to the database (as by another replica) arrives
         pool.preparedQuery("update access_token set revoked_at = now(), revoked_reason = 'admin' where id = $1")
                 .execute(Tuple.of(UUID.fromString(revokedLater.id()))).await().atMost(Duration.ofSeconds(5));
-        eventually(Duration.ofSeconds(3), () -> quick(revokedLater.value()).get("/auth/verify").then().statusCode(401));
+        eventually(Duration.ofSeconds(3), () -> Api.quick(revokedLater.value()).get("/auth/verify").then().statusCode(401));
         // the use made during the outage was kept in memory and written once the database came back
         eventually(Duration.ofSeconds(15), () -> {
             var row = pool.preparedQuery("select recent_ips from access_token where id = $1")

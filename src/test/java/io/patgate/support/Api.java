@@ -69,6 +69,27 @@ public final class Api {
     public record Issued(String id, String value) {
     }
 
+    /** Sends the same request from {@code n} threads at once; returns the status codes. */
+    public static List<Integer> concurrently(int n, java.util.concurrent.Callable<Integer> request) throws Exception {
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(n);
+        try {
+            List<Integer> codes = new java.util.ArrayList<>();
+            for (var f : pool.invokeAll(java.util.Collections.nCopies(n, request))) {
+                codes.add(f.get());
+            }
+            return codes;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** A request that gives up after a few seconds instead of waiting for ever (for tests that freeze the database). */
+    public static RequestSpecification quick(String bearer) {
+        return given().config(io.restassured.config.RestAssuredConfig.config().httpClient(io.restassured.config.HttpClientConfig
+                        .httpClientConfig().setParam("http.socket.timeout", 5000).setParam("http.connection.timeout", 5000)))
+                .header("Authorization", "Bearer " + bearer);
+    }
+
     /** Every error is a problem document with the status it was answered with. */
     public static ValidatableResponse isProblem(ValidatableResponse response, int status) {
         return response.statusCode(status)

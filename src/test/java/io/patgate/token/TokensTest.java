@@ -7,14 +7,9 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 import static io.patgate.support.Api.as;
 import static io.patgate.support.Api.isProblem;
@@ -85,22 +80,10 @@ class TokensTest {
     @Test
     void sixteenConcurrentCreatesOfOneNameMakeExactlyOneToken() throws Exception {
         String session = Api.aUser().session();
-        ExecutorService pool = Executors.newFixedThreadPool(16);
-        try {
-            List<Callable<Integer>> calls = new ArrayList<>();
-            for (int i = 0; i < 16; i++) {
-                calls.add(() -> as(session).contentType(ContentType.JSON).body(Map.of("name", "same"))
-                        .post("/api/v1/tokens").then().extract().statusCode());
-            }
-            List<Integer> codes = new ArrayList<>();
-            for (Future<Integer> f : pool.invokeAll(calls)) {
-                codes.add(f.get());
-            }
-            assertEquals(1, codes.stream().filter(c -> c == 201).count(), codes.toString());
-            assertEquals(15, codes.stream().filter(c -> c == 409).count(), codes.toString());
-        } finally {
-            pool.shutdownNow();
-        }
+        List<Integer> codes = Api.concurrently(16, () -> as(session).contentType(ContentType.JSON).body(Map.of("name", "same"))
+                .post("/api/v1/tokens").then().extract().statusCode());
+        assertEquals(1, codes.stream().filter(c -> c == 201).count(), codes.toString());
+        assertEquals(15, codes.stream().filter(c -> c == 409).count(), codes.toString());
         assertEquals(1, count(session, "all"));
     }
 
