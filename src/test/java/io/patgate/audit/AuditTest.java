@@ -82,6 +82,23 @@ class AuditTest {
         as(admin).get("/api/v1/audit?until=" + future + "&size=2").then().statusCode(200).body("size()", equalTo(2));
     }
 
+    @Inject
+    AuditRetention retention;
+
+    @Test
+    void eventsPastTheRetentionArePrunedAndNoOthers() {
+        java.util.UUID old = java.util.UUID.randomUUID();
+        java.util.UUID recent = java.util.UUID.randomUUID();
+        pool.query("insert into audit_event (id, at, actor, action, detail) values ('" + old + "', now() - interval '400 days', 'system', 'test.old', ''),"
+                + " ('" + recent + "', now() - interval '300 days', 'system', 'test.recent', '')").execute().await().atMost(Duration.ofSeconds(5));
+        retention.prune().await().atMost(Duration.ofSeconds(10));
+        long left = pool.query("select count(*) from audit_event where id in ('" + old + "', '" + recent + "')").execute()
+                .await().atMost(Duration.ofSeconds(5)).iterator().next().getLong(0);
+        org.junit.jupiter.api.Assertions.assertEquals(1, left);
+        as(Api.adminSession()).get("/api/v1/audit?action=test.recent").then().header("X-Total-Count", "1");
+        as(Api.adminSession()).get("/api/v1/audit?action=test.old").then().header("X-Total-Count", "0");
+    }
+
     @Test
     void theLogIsAppendOnly() {
         assertThrows(Exception.class, () -> pool.query("update audit_event set detail = 'forged'").execute().await().atMost(Duration.ofSeconds(5)));
