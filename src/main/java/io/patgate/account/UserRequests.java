@@ -1,5 +1,6 @@
 package io.patgate.account;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
@@ -23,6 +24,7 @@ public final class UserRequests {
     }
 
     @Schema(name = "CreateUser")
+    @RegisterForReflection
     public record CreateUser(
             @Schema(examples = "ci-bot") @NotBlank @Pattern(regexp = USERNAME, message = USERNAME_MESSAGE) String username,
             @Schema(examples = "correct horse battery staple") @NotNull @Size(max = 1024) String password,
@@ -30,6 +32,7 @@ public final class UserRequests {
     }
 
     @Schema(name = "UpdateUser", description = "Any of the fields; those left out are unchanged")
+    @RegisterForReflection
     public record UpdateUser(
             @Size(max = 50) List<@NotNull @Pattern(regexp = ROLE, message = ROLE_MESSAGE) String> roles,
             Boolean disabled,
@@ -37,22 +40,26 @@ public final class UserRequests {
     }
 
     @Schema(name = "User")
+    @RegisterForReflection
     public record UserView(UUID id, String username, List<String> roles, boolean disabled, Instant createdAt) {
     }
 
     @Schema(name = "Login")
+    @RegisterForReflection
     public record Login(
             @Schema(examples = "admin") @NotBlank @Size(max = 64) String username,
             @Schema(examples = "correct horse battery staple") @NotNull @Size(max = 1024) String password) {
     }
 
     @Schema(name = "Session")
+    @RegisterForReflection
     public record Session(@Schema(description = "The session JWT: send it as `Authorization: Bearer <token>`") String token,
                           Instant expiresAt) {
     }
 
     @Schema(name = "Me")
     @JsonInclude(JsonInclude.Include.NON_NULL)
+    @RegisterForReflection
     public record Me(UUID id, String username, List<String> roles,
                      @Schema(enumeration = {"session", "pat"}) String authMethod,
                      UUID tokenId, List<String> scopes) {

@@ -1,5 +1,6 @@
 package io.patgate.audit;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.patgate.store.AuditEvent;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
@@ -9,6 +10,7 @@ import java.util.UUID;
 
 @Schema(name = "AuditEvent")
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@RegisterForReflection
 public record AuditView(UUID id, Instant at, String actor, String action, UUID tokenId, String username, String ip, String detail) {
 
     static AuditView of(AuditEvent e) {

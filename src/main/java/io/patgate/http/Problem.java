@@ -1,5 +1,6 @@
 package io.patgate.http;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import com.fasterxml.jackson.annotation.JsonInclude;
 
 import java.util.List;
@@ -11,11 +12,13 @@ import java.util.List;
  * @param errors one entry per invalid field, present only for validation failures
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@RegisterForReflection
 public record Problem(String type, String title, int status, String detail, List<FieldError> errors) {
 
     public static final String MEDIA_TYPE = "application/problem+json";
     private static final String TYPE_PREFIX = "urn:patgate:problem:";
 
+    @RegisterForReflection
     public record FieldError(String field, String message) {
     }
 

@@ -1,5 +1,6 @@
 package io.patgate.integration;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.patgate.account.Callers;
 import io.patgate.account.UserService;
 import io.patgate.audit.AuditService;
@@ -67,6 +68,7 @@ public class KeyResource {
                 .map(kid -> Response.status(201).entity(new Rotated(kid)).build());
     }
 
+    @RegisterForReflection
     public record Rotated(String kid) {
     }
 

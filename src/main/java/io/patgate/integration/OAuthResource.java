@@ -1,5 +1,6 @@
 package io.patgate.integration;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.patgate.account.AuthService;
@@ -65,6 +66,7 @@ public class OAuthResource {
 
     /** RFC 7662 section 2.2. Only {@code active} for anything that is not valid now. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
+    @RegisterForReflection
     public record Introspection(boolean active, String sub, String username, String scope, Long exp, Long iat, String jti,
                                 @JsonProperty("token_type") String tokenType,
                                 @JsonProperty("patgate_credential") String credential) {

@@ -1,5 +1,6 @@
 package io.patgate.store;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.patgate.config.PatgateConfig;
 import io.patgate.identity.KeyRing;
 import io.smallrye.mutiny.Uni;
@@ -71,6 +72,7 @@ public class SigningKeyStore {
     }
 
     /** A key as the admin API lists it. */
+    @RegisterForReflection
     public record KeyInfo(String kid, String algorithm, Instant createdAt, boolean active, Instant retiredAt) {
     }
 

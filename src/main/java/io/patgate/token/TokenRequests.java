@@ -1,5 +1,6 @@
 package io.patgate.token;
 
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -18,6 +19,7 @@ public final class TokenRequests {
     }
 
     @Schema(name = "CreateToken", description = "Give at most one of `expiresAt`, `expiresInDays`, `neverExpires`; default 30 days.")
+    @RegisterForReflection
     public record Create(
             @Schema(examples = "nightly backup", description = "1-64 characters, unique among your active tokens") String name,
             @Schema(examples = "Runs at 02:00 from the backup host") String description,
@@ -30,10 +32,12 @@ public final class TokenRequests {
     }
 
     @Schema(name = "UpdateToken", description = "Any of the fields; those left out are unchanged. Takes effect on the next request.")
+    @RegisterForReflection
     public record Update(String description, @Size(max = 100) List<@NotNull String> scopes) {
     }
 
     @Schema(name = "RegenerateToken", description = "A new value and expiry; the old value dies at once or after `graceSeconds`.")
+    @RegisterForReflection
     public record Regenerate(
             @Schema(examples = "2027-01-31T12:00:00Z") Instant expiresAt,
             @Schema(examples = "30") Integer expiresInDays,
@@ -42,10 +46,12 @@ public final class TokenRequests {
     }
 
     @Schema(name = "RecentAddress")
+    @RegisterForReflection
     public record RecentIp(String ip, Instant lastSeenAt) {
     }
 
     @Schema(name = "Token")
+    @RegisterForReflection
     public record View(
             UUID id,
             String name,
