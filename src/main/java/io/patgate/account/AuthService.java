@@ -52,6 +52,7 @@ public class AuthService {
 
     public Uni<UserRequests.Session> login(UserRequests.Login request, String clientAddress) {
         throttle.check(request.username(), clientAddress);
+        throttle.attempt(request.username(), clientAddress);
         return Panache.withSession(() -> users.findByUsername(request.username()))
                 // the hash runs even for an unknown user (against a decoy), so timing tells nothing
                 .chain(user -> vertx.executeBlocking(Uni.createFrom().item(
@@ -63,7 +64,6 @@ public class AuthService {
                                     user == null ? null : user.id, user == null ? null : user.username, null,
                                     ok ? "" : user == null ? "unknown user" : user.disabled ? "account disabled" : "wrong password"));
                             if (!ok) {
-                                throttle.failed(request.username(), clientAddress);
                                 LOG.infof("Failed login for '%s' from %s", actor, clientAddress);
                                 return recorded.invoke(() -> {
                                     throw ProblemException.unauthorized("Wrong username or password");
@@ -76,6 +76,9 @@ public class AuthService {
 
     private UserRequests.Session issue(User user) {
         Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
+        if (user.sessionsNotBefore != null && user.sessionsNotBefore.isAfter(now)) {
+            now = user.sessionsNotBefore; // the password changed within this second: count from the next one
+        }
         Instant expiresAt = now.plus(lifetime);
         UUID jti = UUID.randomUUID();
         String token = signer.sign(TokenSigner.SESSION_TYPE, jti, user.id, user.username, now, expiresAt);

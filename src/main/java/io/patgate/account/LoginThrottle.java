@@ -12,8 +12,9 @@ import java.util.Locale;
  * Limits password guessing. Ten failed logins within 15 minutes, per username and per client address,
  * are allowed; after that each further attempt waits 1, 2, 4... seconds (429 with Retry-After). A
  * username is never locked for more than a minute at a time, so failing on purpose cannot lock a real
- * user out for long; an address is locked for up to 15 minutes. A successful login clears both.
- * Counted per replica.
+ * user out for long; an address is locked for up to 15 minutes. Every attempt is counted before the
+ * (slow) password check, so a burst of parallel guesses cannot slip past the limit; a successful login
+ * takes its own attempt back and clears the username's count, not the address's. Counted per replica.
  */
 @ApplicationScoped
 public class LoginThrottle {
@@ -31,14 +32,15 @@ public class LoginThrottle {
         }
     }
 
-    public void failed(String username, String address) {
+    /** Counts an attempt, before its password is checked. */
+    public void attempt(String username, String address) {
         byUser.count(key(username));
         byAddress.count(address);
     }
 
     public void succeeded(String username, String address) {
         byUser.reset(key(username));
-        byAddress.reset(address);
+        byAddress.uncount(address);
     }
 
     private static String key(String username) {

@@ -103,7 +103,7 @@ public class UserService {
             checkPassword(request.password());
         }
         Uni<String> newHash = request.password() == null ? Uni.createFrom().nullItem() : hash(request.password());
-        return newHash.chain(hash -> Panache.withTransaction(() -> users.findLive(id)
+        return newHash.chain(hash -> Panache.withTransaction(() -> users.findLiveForUpdate(id)
                         .chain(found -> {
                             User user = require(found);
                             boolean wasAdmin = isEnabledAdmin(user);
@@ -127,6 +127,11 @@ public class UserService {
                             if (hash != null) {
                                 user.passwordHash = hash;
                             }
+                            if (hash != null || disabling) {
+                                // every session open until now ends, and stays ended if the account is enabled again
+                                // (JWT iat has whole seconds: from the next second on, so no session of this one survives)
+                                user.sessionsNotBefore = Instant.now().truncatedTo(ChronoUnit.SECONDS).plusSeconds(1);
+                            }
                             user.updatedAt = now();
                             Uni<Void> guard = wasAdmin && !isEnabledAdmin(user) ? lastAdminGuard(user.id) : Uni.createFrom().voidItem();
                             return guard.chain(() -> disabling ? revokeTokens(caller, user, "user-disabled") : Uni.createFrom().item(List.<AccessToken>of()))
@@ -144,7 +149,7 @@ public class UserService {
     }
 
     public Uni<Void> delete(Caller caller, UUID id) {
-        return Panache.withTransaction(() -> users.findLive(id)
+        return Panache.withTransaction(() -> users.findLiveForUpdate(id)
                         .chain(found -> {
                             User user = require(found);
                             Uni<Void> guard = isEnabledAdmin(user) ? lastAdminGuard(user.id) : Uni.createFrom().voidItem();
@@ -192,7 +197,8 @@ public class UserService {
 
     /** Nobody can remove the last enabled admin: that would lock everyone out of account management. */
     private Uni<Void> lastAdminGuard(UUID userId) {
-        return users.countOtherEnabledAdmins(userId).invoke(others -> {
+        // serialised across requests and replicas: two admins demoting each other cannot both pass
+        return users.lockAdminChanges().chain(() -> users.countOtherEnabledAdmins(userId)).invoke(others -> {
             if (others == 0) {
                 throw ProblemException.conflict("This is the last enabled admin; promote another user first");
             }
@@ -237,7 +243,8 @@ public class UserService {
     }
 
     public static IdentityState.UserState toState(User user) {
-        return new IdentityState.UserState(user.id, user.username, Set.copyOf(Arrays.asList(user.roles)), user.disabled);
+        return new IdentityState.UserState(user.id, user.username, Set.copyOf(Arrays.asList(user.roles)), user.disabled,
+                user.sessionsNotBefore);
     }
 
     static UserRequests.UserView view(User user) {

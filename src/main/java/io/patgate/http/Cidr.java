@@ -81,6 +81,11 @@ public record Cidr(byte[] network, int prefix, String text) {
         return java.util.Arrays.equals(masked, network);
     }
 
+    /** Whether every address of {@code other} is in this network. */
+    public boolean covers(Cidr other) {
+        return other.network.length == network.length && other.prefix >= prefix && contains(other.network);
+    }
+
     public boolean contains(String address) {
         return parseAddress(address).map(this::contains).orElse(false);
     }

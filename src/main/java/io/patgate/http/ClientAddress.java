@@ -9,9 +9,9 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The address a request comes from: the TCP peer, or the client named by {@code Forwarded} /
- * {@code X-Forwarded-For} only when the peer is one of {@code patgate.http.trusted-proxies}.
- * Untrusted peers cannot spoof their origin by sending those headers.
+ * The address a request comes from: the TCP peer, or the client named by {@code X-Forwarded-For} only
+ * when the peer is one of {@code patgate.http.trusted-proxies}. Untrusted peers cannot spoof their origin
+ * by sending it. ({@code Forwarded} is ignored: nginx passes a client's own through untouched.)
  */
 @ApplicationScoped
 public class ClientAddress {
@@ -39,13 +39,8 @@ public class ClientAddress {
         if (!isTrusted(peer)) {
             return peer;
         }
-        String forwarded = request.getHeader("Forwarded");
-        if (forwarded != null) {
-            Optional<String> client = rightmostUntrusted(forwardedFor(forwarded));
-            if (client.isPresent()) {
-                return client.get();
-            }
-        }
+        // X-Forwarded-For only: every proxy we document sets it, while some (nginx) pass a client's own
+        // Forwarded header through untouched, which would let the client choose its address
         String xff = request.getHeader("X-Forwarded-For");
         if (xff != null) {
             return rightmostUntrusted(List.of(xff.split(","))).orElse(peer);
@@ -70,27 +65,6 @@ public class ClientAddress {
             }
         }
         return Optional.ofNullable(last);
-    }
-
-    private static List<String> forwardedFor(String header) {
-        // RFC 7239: Forwarded: for=192.0.2.60;proto=http, for="[2001:db8::1]:4711"
-        java.util.ArrayList<String> out = new java.util.ArrayList<>();
-        for (String element : header.split(",")) {
-            for (String pair : element.split(";")) {
-                String p = pair.trim();
-                if (p.regionMatches(true, 0, "for=", 0, 4)) {
-                    String v = p.substring(4).replace("\"", "");
-                    if (v.startsWith("[")) {
-                        int end = v.indexOf(']');
-                        v = end > 0 ? v.substring(1, end) : v;
-                    } else if (v.indexOf(':') > 0 && v.indexOf(':') == v.lastIndexOf(':')) {
-                        v = v.substring(0, v.indexOf(':'));
-                    }
-                    out.add(v);
-                }
-            }
-        }
-        return out;
     }
 
     private boolean isTrusted(String address) {

@@ -61,6 +61,12 @@ public final class Throttle {
         });
     }
 
+    /** Takes back one event counted for {@code key} (it turned out to be legitimate). */
+    public void uncount(String key) {
+        entries.computeIfPresent(key, (k, e) -> e.count() <= 1 ? null
+                : new Entry(e.count() - 1, e.windowStart(), e.count() - 1 >= allowance ? e.lockedUntil() : null));
+    }
+
     public void reset(String key) {
         entries.remove(key);
     }

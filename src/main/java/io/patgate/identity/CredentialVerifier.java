@@ -132,7 +132,10 @@ public class CredentialVerifier {
         ByteBuffer digest = ByteBuffer.wrap(sha256(token));
         TokenState pat = state.tokenByDigest(digest);
         if (pat != null) {
-            return Uni.createFrom().item(Optional.of(new Identified(pat, null, pat.userId(), pat.expiresAt())));
+            // an old value past its grace period is dead: it identifies nothing (and cannot revoke the live token)
+            return Uni.createFrom().item(isLiveValue(pat, digest, clock.instant())
+                    ? Optional.of(new Identified(pat, null, pat.userId(), pat.expiresAt()))
+                    : Optional.empty());
         }
         Verified v = remembered.get(digest);
         if (v == null) {
@@ -146,13 +149,13 @@ public class CredentialVerifier {
             return Uni.createFrom().item(Optional.of(new Identified(null, verified.jti(), verified.subject(), verified.expiresAt())));
         }
         return gaps.fill(verified.jti()).map(ignored -> Optional.ofNullable(state.tokenByDigest(digest))
+                .filter(t -> isLiveValue(t, digest, clock.instant()))
                 .map(t -> new Identified(t, null, t.userId(), t.expiresAt())));
     }
 
     private Optional<Caller> personalToken(TokenState token, ByteBuffer digest, String clientAddress) {
         Instant now = clock.instant();
-        if (!digest.equals(token.digest())
-                && (token.previousValidUntil() == null || !now.isBefore(token.previousValidUntil()))) {
+        if (!isLiveValue(token, digest, now)) {
             return Optional.empty(); // a regenerated token's old value, past its grace period
         }
         if (token.isExpiredAt(now) && !token.isRevoked()) {
@@ -171,12 +174,19 @@ public class CredentialVerifier {
                 token.scopes(), token.issuedAt(), token.expiresAt()));
     }
 
+    /** The current value, or the previous one within its grace period. */
+    private static boolean isLiveValue(TokenState token, ByteBuffer digest, Instant now) {
+        return digest.equals(token.digest())
+                || token.previousValidUntil() != null && now.isBefore(token.previousValidUntil());
+    }
+
     private Optional<Caller> session(Verified v) {
         if (state.isSessionRevoked(v.jti())) {
             return Optional.empty();
         }
         IdentityState.UserState user = state.user(v.subject());
-        if (user == null || user.disabled()) {
+        if (user == null || user.disabled()
+                || user.sessionsNotBefore() != null && v.issuedAt().isBefore(user.sessionsNotBefore())) {
             return Optional.empty();
         }
         return Optional.of(new Caller(user.id(), user.username(), user.roles(), Caller.AuthMethod.SESSION, v.jti(), null,

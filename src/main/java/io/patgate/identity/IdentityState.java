@@ -20,7 +20,8 @@ import java.util.stream.Collectors;
 public class IdentityState {
 
     /** An account as the check sees it. */
-    public record UserState(UUID id, String username, Set<String> roles, boolean disabled) {
+    /** @param sessionsNotBefore sessions issued before this instant are refused; null for none */
+    public record UserState(UUID id, String username, Set<String> roles, boolean disabled, Instant sessionsNotBefore) {
         public boolean isAdmin() {
             return roles.contains("admin");
         }
@@ -91,6 +92,16 @@ public class IdentityState {
     public TokenState tokenByDigest(ByteBuffer digest) {
         UUID id = tokensByDigest.get(digest);
         return id == null ? null : tokens.get(id);
+    }
+
+    public void putUserIfAbsent(UserState user) {
+        users.putIfAbsent(user.id(), user);
+    }
+
+    public void putTokenIfAbsent(TokenState token) {
+        if (!tokens.containsKey(token.id())) {
+            putToken(token);
+        }
     }
 
     public void putToken(TokenState token) {

@@ -50,8 +50,10 @@ public class TokenGapFiller {
                     }
                     lookedUpUntil.put(id, Instant.now().plus(COOL_DOWN));
                     if (found != null) {
-                        state.putUser(found.owner());
-                        state.putToken(found.token());
+                        // only fills gaps: what this replica already knows came through the change feed,
+                        // which orders changes; a look-up may be older than that and must not win
+                        state.putUserIfAbsent(found.owner());
+                        state.putTokenIfAbsent(found.token());
                         LOG.debugf("Token %s filled in from the database", id);
                     }
                 })

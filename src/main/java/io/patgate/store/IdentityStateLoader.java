@@ -27,7 +27,7 @@ import java.util.UUID;
 public class IdentityStateLoader implements TokenLookup {
 
     private static final Logger LOG = Logger.getLogger(IdentityStateLoader.class);
-    private static final String LIVE_USERS = "select id, username, roles, disabled from app_user where deleted_at is null";
+    private static final String LIVE_USERS = "select id, username, roles, disabled, sessions_not_before from app_user where deleted_at is null";
 
     private final Pool pool;
     private final IdentityState state;
@@ -47,7 +47,7 @@ public class IdentityStateLoader implements TokenLookup {
      *
      * @return the watermark to pass to {@link #applyChangesSince} next
      */
-    public Uni<String> loadAll() {
+    public Uni<String> loadAll(java.util.function.BooleanSupplier stillCurrent) {
         long started = System.nanoTime();
         // one snapshot, so users, sessions and tokens agree with each other and with the watermark
         return pool.withTransaction(conn -> conn.query("set transaction isolation level repeatable read, read only").execute()
@@ -57,6 +57,9 @@ public class IdentityStateLoader implements TokenLookup {
                                         .chain(sessions -> conn.query("select " + TokenRows.COLUMNS + " from access_token t"
                                                         + " join app_user u on u.id = t.user_id where u.deleted_at is null").execute()
                                                 .map(tokens -> {
+                                                    if (!stillCurrent.getAsBoolean()) {
+                                                        throw new IllegalStateException("superseded state load");
+                                                    }
                                                     int[] counts = apply(users, sessions, tokens);
                                                     LOG.infof("Identity state loaded: %d users, %d tokens in %d ms", counts[0], counts[1],
                                                             (System.nanoTime() - started) / 1_000_000);
@@ -75,11 +78,11 @@ public class IdentityStateLoader implements TokenLookup {
      * Applies every row stamped by a transaction at or after {@code watermark}. Rows may be applied twice
      * (a transaction still running last time is looked at again); applying is idempotent.
      */
-    public Uni<Changes> applyChangesSince(String watermark) {
+    public Uni<Changes> applyChangesSince(String watermark, java.util.function.BooleanSupplier stillCurrent) {
         Tuple since = Tuple.of(watermark);
         return pool.withTransaction(conn -> conn.query("set transaction isolation level repeatable read, read only").execute()
                 .chain(() -> conn.query(WATERMARK).execute())
-                .chain(mark -> conn.preparedQuery("select id, username, roles, disabled, deleted_at from app_user where change_xid >= $1::xid8")
+                .chain(mark -> conn.preparedQuery("select id, username, roles, disabled, sessions_not_before, deleted_at from app_user where change_xid >= $1::xid8")
                         .execute(since)
                         .chain(users -> conn.preparedQuery("select jti, expires_at from session_revocation where change_xid >= $1::xid8")
                                 .execute(since)
@@ -88,6 +91,9 @@ public class IdentityStateLoader implements TokenLookup {
                                         .chain(tokens -> conn.preparedQuery("select count(*) from signing_key where change_xid >= $1::xid8")
                                                 .execute(since)
                                                 .map(keys -> {
+                                                    if (!stillCurrent.getAsBoolean()) {
+                                                        throw new IllegalStateException("superseded resync round");
+                                                    }
                                                     for (Row row : users) {
                                                         if (row.getOffsetDateTime("deleted_at") != null) {
                                                             state.removeUser(row.getUUID("id"));
@@ -130,7 +136,7 @@ public class IdentityStateLoader implements TokenLookup {
 
     @Override
     public Uni<Found> find(UUID tokenId) {
-        return pool.preparedQuery("select " + TokenRows.COLUMNS + ", u.username, u.roles, u.disabled from access_token t"
+        return pool.preparedQuery("select " + TokenRows.COLUMNS + ", u.username, u.roles, u.disabled, u.sessions_not_before from access_token t"
                         + " join app_user u on u.id = t.user_id where t.id = $1 and u.deleted_at is null")
                 .execute(Tuple.of(tokenId))
                 .map(rows -> {
@@ -140,7 +146,8 @@ public class IdentityStateLoader implements TokenLookup {
                     Row row = rows.iterator().next();
                     TokenState token = TokenRows.state(row);
                     IdentityState.UserState owner = new IdentityState.UserState(token.userId(), row.getString("username"),
-                            java.util.Set.copyOf(java.util.Arrays.asList(row.getArrayOfStrings("roles"))), row.getBoolean("disabled"));
+                            java.util.Set.copyOf(java.util.Arrays.asList(row.getArrayOfStrings("roles"))), row.getBoolean("disabled"),
+                            row.getOffsetDateTime("sessions_not_before") == null ? null : row.getOffsetDateTime("sessions_not_before").toInstant());
                     UsageTracker.Usage used = TokenRows.usage(row);
                     if (used != null) {
                         usage.seed(token.id(), used);

@@ -46,6 +46,8 @@ public class StateSync {
     private final Optional<String> password;
 
     private final AtomicBoolean running = new AtomicBoolean();
+    /** The round allowed to apply its results; a round that timed out must not apply them late. */
+    private final java.util.concurrent.atomic.AtomicLong currentRound = new java.util.concurrent.atomic.AtomicLong();
     private final AtomicBoolean again = new AtomicBoolean();
     private volatile String watermark;
     private volatile boolean fullReloadNeeded;
@@ -68,7 +70,7 @@ public class StateSync {
 
     /** The first full load, at start; readiness waits for it. */
     public Uni<Void> initialLoad() {
-        return loader.loadAll().invoke(mark -> {
+        return loader.loadAll(() -> true).invoke(mark -> {
             watermark = mark;
             database.up();
         }).replaceWithVoid();
@@ -129,20 +131,23 @@ public class StateSync {
             return;
         }
         again.set(false);
+        long round = currentRound.incrementAndGet();
+        java.util.function.BooleanSupplier current = () -> currentRound.get() == round;
         Duration timeout = config.state().databaseTimeout();
-        Uni<Void> round = fullReloadNeeded || watermark == null
-                ? loader.loadAll().invoke(mark -> {
+        Uni<Void> work = fullReloadNeeded || watermark == null
+                ? loader.loadAll(current).invoke(mark -> {
                     fullReloadNeeded = false;
                     watermark = mark;
                 }).chain(keys::load)
-                : loader.applyChangesSince(watermark).chain(changes -> {
+                : loader.applyChangesSince(watermark, current).chain(changes -> {
                     watermark = changes.watermark();
                     if (changes.any()) {
                         LOG.debugf("Applied changes: %s", changes);
                     }
                     return changes.keys() ? keys.load() : Uni.createFrom().voidItem();
                 });
-        round.ifNoItem().after(timeout.multipliedBy(2)).fail()
+        work.ifNoItem().after(timeout.multipliedBy(2)).fail()
+                .onFailure().invoke(() -> currentRound.compareAndSet(round, round + 1_000_000_000L))
                 .subscribe().with(
                         ignored -> {
                             database.up();

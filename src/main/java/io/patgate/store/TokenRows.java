@@ -38,7 +38,8 @@ public final class TokenRows {
 
     public static IdentityState.UserState user(Row row) {
         return new IdentityState.UserState(row.getUUID("id"), row.getString("username"),
-                Set.copyOf(Arrays.asList(row.getArrayOfStrings("roles"))), row.getBoolean("disabled"));
+                Set.copyOf(Arrays.asList(row.getArrayOfStrings("roles"))), row.getBoolean("disabled"),
+                instant(row.getOffsetDateTime("sessions_not_before")));
     }
 
     /** Last-used data as stored, or null when the token was never used. */

@@ -38,6 +38,10 @@ public class User extends PanacheEntityBase {
     @Column(name = "updated_at", nullable = false)
     public Instant updatedAt;
 
+    /** Sessions issued before this are refused (set on a password change and on disabling). */
+    @Column(name = "sessions_not_before")
+    public Instant sessionsNotBefore;
+
     /** Deleted accounts are kept, so their tokens can still be shown as revoked with reason user-deleted. */
     @Column(name = "deleted_at")
     public Instant deletedAt;

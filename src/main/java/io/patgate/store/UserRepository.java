@@ -20,6 +20,18 @@ public class UserRepository implements PanacheRepositoryBase<User, UUID> {
         return find("id = ?1 and deletedAt is null", id).firstResult();
     }
 
+    /** The live account, its row locked until the transaction ends (changes to one account run one at a time). */
+    public Uni<User> findLiveForUpdate(UUID id) {
+        return find("id = ?1 and deletedAt is null", id).withLock(jakarta.persistence.LockModeType.PESSIMISTIC_WRITE).firstResult();
+    }
+
+    /** A transaction-scoped lock that serialises changes which could remove the last enabled admin. */
+    public Uni<Void> lockAdminChanges() {
+        return getSession().chain(session -> session.createNativeQuery(
+                        "select count(*) from (select pg_advisory_xact_lock(7022217116003182190)) locked", Long.class)
+                .getSingleResult()).replaceWithVoid();
+    }
+
     public Uni<Long> countLive() {
         return count("deletedAt is null");
     }

@@ -12,6 +12,7 @@ import io.patgate.identity.IdentityState;
 import io.patgate.identity.PatgateIdentityProvider;
 import io.patgate.identity.TokenGapFiller;
 import io.patgate.identity.TokenSigner;
+import io.patgate.identity.TokenState;
 import io.patgate.identity.UsageTracker;
 import io.patgate.store.AccessToken;
 import io.patgate.store.AccessTokenRepository;
@@ -88,14 +89,14 @@ public class TokenService {
         Instant now = now();
         Instant expiresAt = expiry(caller, now, request.expiresAt(), request.expiresInDays(), request.neverExpires());
         Set<String> scopes = scopes(caller, request.scopes());
-        List<String> cidrs = cidrs(request.allowedCidrs());
+        List<String> cidrs = cidrsFor(caller, cidrs(request.allowedCidrs()));
         UUID id = UUID.randomUUID();
         String value = sign(id, caller, now, expiresAt);
         return Panache.withTransaction(() -> users.findById(caller.userId(), LockModeType.PESSIMISTIC_WRITE)
                         // the owner's row is locked: concurrent creates for one user run one after the other
                         .chain(owner -> {
-                            if (owner == null || owner.deletedAt != null) {
-                                throw ProblemException.unauthorized("The account no longer exists");
+                            if (owner == null || owner.deletedAt != null || owner.disabled) {
+                                throw ProblemException.unauthorized("The account is disabled or no longer exists");
                             }
                             return tokens.activeNameTaken(owner.id, name, now);
                         })
@@ -190,7 +191,7 @@ public class TokenService {
         requireManager(caller);
         String description = request.description() == null ? null : description(request.description());
         Instant now = now();
-        return Panache.withTransaction(() -> visible(caller, id)
+        return Panache.withTransaction(() -> visibleForUpdate(caller, id)
                         .chain(token -> owner(token).map(owner -> {
                             if (request.scopes() != null) {
                                 token.scopes = scopesFor(caller, owner, request.scopes()).toArray(String[]::new);
@@ -217,7 +218,7 @@ public class TokenService {
         Instant expiresAt = expiry(caller, now, request.expiresAt(), request.expiresInDays(), request.neverExpires());
         int grace = request.graceSeconds() == null ? 0 : request.graceSeconds();
         String[] issued = new String[1];
-        return Panache.withTransaction(() -> visible(caller, id)
+        return Panache.withTransaction(() -> visibleForUpdate(caller, id)
                         .chain(token -> owner(token).map(owner -> {
                             if (token.revokedAt != null) {
                                 throw ProblemException.conflict("A revoked token cannot be regenerated; create a new one");
@@ -249,7 +250,7 @@ public class TokenService {
     public Uni<Void> revoke(Caller caller, UUID id) {
         requireManager(caller);
         Instant now = now();
-        return Panache.withTransaction(() -> visible(caller, id).chain(token -> {
+        return Panache.withTransaction(() -> visibleForUpdate(caller, id).chain(token -> {
                     if (token.revokedAt != null) {
                         return Uni.createFrom().item(token);
                     }
@@ -270,7 +271,7 @@ public class TokenService {
      */
     public Uni<Boolean> revokeReported(UUID id) {
         Instant now = now();
-        return Panache.withTransaction(() -> tokens.findById(id).chain(token -> {
+        return Panache.withTransaction(() -> tokens.findById(id, LockModeType.PESSIMISTIC_WRITE).chain(token -> {
                     if (token == null || token.revokedAt != null) {
                         return Uni.createFrom().<AccessToken>nullItem();
                     }
@@ -316,6 +317,19 @@ public class TokenService {
     /** The token, if the caller owns it or is an admin; someone else's token is "not found", not "forbidden". */
     private Uni<AccessToken> visible(Caller caller, UUID id) {
         return tokens.findById(id).map(token -> {
+            if (token == null || !token.userId.equals(caller.userId()) && !isAdmin(caller)) {
+                throw ProblemException.notFound("Token");
+            }
+            return token;
+        });
+    }
+
+    /**
+     * Like {@link #visible}, with the row locked until the transaction ends: a revocation and a concurrent
+     * regeneration (or patch) run one after the other, so neither can write over the other.
+     */
+    private Uni<AccessToken> visibleForUpdate(Caller caller, UUID id) {
+        return tokens.findById(id, LockModeType.PESSIMISTIC_WRITE).map(token -> {
             if (token == null || !token.userId.equals(caller.userId()) && !isAdmin(caller)) {
                 throw ProblemException.notFound("Token");
             }
@@ -452,6 +466,30 @@ public class TokenService {
                     .orElseThrow(() -> ProblemException.invalid("allowedCidrs[" + index + "]", "is not an IPv4 or IPv6 address or CIDR")));
         }
         return new ArrayList<>(out);
+    }
+
+    /**
+     * A token made by a network-restricted token is restricted at least as much: by default to its
+     * maker's networks, and never to networks outside them.
+     */
+    private List<String> cidrsFor(Caller caller, List<String> requested) {
+        if (caller.isSession()) {
+            return requested;
+        }
+        TokenState maker = state.token(caller.credentialId());
+        if (maker == null || maker.allowedCidrs().isEmpty()) {
+            return requested;
+        }
+        if (requested.isEmpty()) {
+            return maker.allowedCidrs().stream().map(Cidr::toString).toList();
+        }
+        for (String wanted : requested) {
+            Cidr c = Cidr.parse(wanted).orElseThrow();
+            if (maker.allowedCidrs().stream().noneMatch(m -> m.covers(c))) {
+                throw ProblemException.forbidden("A token cannot allow networks outside its own: " + wanted);
+            }
+        }
+        return requested;
     }
 
     private static Status status(String value) {

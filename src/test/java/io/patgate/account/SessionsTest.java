@@ -48,10 +48,22 @@ class SessionsTest {
         isProblem(as(session).get("/api/v1/me").then(), 401);
         isProblem(given().contentType(ContentType.JSON).body(Map.of("username", user.username(), "password", Api.PASSWORD))
                 .post("/api/v1/auth/login").then(), 401);
-        // enabled again: the same session works again, since it has not expired and was never logged out
+        // enabled again: sessions from before stay dead (a thief's among them); a new login works
         as(Api.adminSession()).contentType(ContentType.JSON).body(Map.of("disabled", false))
                 .patch("/api/v1/users/" + user.id()).then().statusCode(200);
-        as(session).get("/api/v1/me").then().statusCode(200);
+        isProblem(as(session).get("/api/v1/me").then(), 401);
+        as(user.session()).get("/api/v1/me").then().statusCode(200);
+    }
+
+    @Test
+    void changingThePasswordEndsEverySessionOpenUntilThen() {
+        Api.TestUser user = Api.aUser();
+        String before = user.session();
+        String newPassword = "a completely new password";
+        as(Api.adminSession()).contentType(ContentType.JSON).body(Map.of("password", newPassword))
+                .patch("/api/v1/users/" + user.id()).then().statusCode(200);
+        isProblem(as(before).get("/api/v1/me").then(), 401);
+        as(Api.login(user.username(), newPassword)).get("/api/v1/me").then().statusCode(200);
     }
 
     @Test

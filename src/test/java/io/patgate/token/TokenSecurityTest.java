@@ -82,6 +82,29 @@ class TokenSecurityTest {
     }
 
     @Test
+    void aNetworkRestrictedTokenCannotMintAnUnrestrictedOne() {
+        String session = Api.aUser("deploy").session();
+        Api.Issued maker = Api.aToken(session, Map.of("scopes", List.of("deploy", "tokens"), "allowedCidrs", List.of("127.0.0.0/8")));
+        as(maker.value()).contentType(ContentType.JSON).body(Map.of("name", "child")).post("/api/v1/tokens").then().statusCode(201)
+                .body("allowedCidrs", contains("127.0.0.0/8"));
+        isProblem(as(maker.value()).contentType(ContentType.JSON).body(Map.of("name", "escape", "allowedCidrs", List.of("0.0.0.0/0")))
+                .post("/api/v1/tokens").then(), 403);
+        as(maker.value()).contentType(ContentType.JSON).body(Map.of("name", "narrower", "allowedCidrs", List.of("127.0.0.1/32")))
+                .post("/api/v1/tokens").then().statusCode(201);
+    }
+
+    @Test
+    void aDeadOldValueCannotRevokeTheLiveToken() {
+        String session = Api.aUser().session();
+        Api.Issued token = Api.aToken(session, Map.of());
+        String fresh = as(session).contentType(ContentType.JSON).body(Map.of("expiresInDays", 5))
+                .post("/api/v1/tokens/" + token.id() + "/regenerate").then().statusCode(200).extract().path("token");
+        given().contentType(ContentType.URLENC).formParam("token", token.value()).post("/oauth/revoke").then().statusCode(200);
+        as(fresh).get("/api/v1/me").then().statusCode(200);
+        as(session).get("/api/v1/tokens/" + token.id()).then().body("status", equalTo("active"));
+    }
+
+    @Test
     void forgedTokensAreRefused() {
         String session = Api.aUser("deploy").session();
         Api.Issued real = Api.aToken(session, Map.of());
