@@ -74,16 +74,17 @@ for SIZE in $SIZES; do
   PAT=$(curl -sf "$BASE/api/v1/tokens" -H "Authorization: Bearer $USER" -H 'Content-Type: application/json' \
         -d '{"name":"bench","scopes":["deploy"]}' | json '["token"]')
   # the rest of the tokens go straight into the database, as years of use would leave them
-  psql_as "-d $DB" >/dev/null <<SQL
+  psql_as "-d $DB -v ON_ERROR_STOP=1" >/dev/null <<SQL
 insert into app_user (id, username, password_hash, roles, disabled, created_at, updated_at)
   values (gen_random_uuid(), 'bulk', 'not-a-hash', '{deploy}', false, now(), now());
-insert into access_token (id, user_id, name, scopes, allowed_cidrs, digest, created_at, updated_at, expires_at, recent_ips)
+insert into access_token (id, user_id, name, scopes, allowed_cidrs, digest, created_at, updated_at, issued_at, expires_at, recent_ips)
   select gen_random_uuid(), (select id from app_user where username = 'bulk'), 'bulk-' || g, '{deploy}', '{}',
-         sha256(('bulk-' || g || '-' || random())::bytea), now(), now(), now() + interval '30 days', '{}'
+         sha256(('bulk-' || g || '-' || random())::bytea), now(), now(), now(), now() + interval '30 days', '{}'
   from generate_series(1, $((SIZE - 1))) g;
 SQL
   stop_server
   start_server
+  grep -o "Identity state loaded: [0-9]* users, [0-9]* tokens" "$OUT/server.log" | tail -1
   HEAP=$(heap_mb)
   echo "ready in ${READY_MS} ms after java -jar; heap in use after GC: ${HEAP} MB"
   # warm up the JIT on all three paths
