@@ -28,6 +28,9 @@ public class AuditService {
 
     public static final String SYSTEM = "system";
     public static final String ANONYMOUS = "anonymous";
+    /** One event; the parameters in the order of {@link #record(SqlConnection, String, String, UUID, String, UUID, String)}'s row. */
+    public static final String INSERT = "insert into audit_event (id, at, actor, action, user_id, username, token_id, ip, detail)"
+            + " values ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
 
     private final AuditEventRepository events;
     private final ClientAddress clientAddress;
@@ -61,8 +64,7 @@ public class AuditService {
 
     /** Records an event on a connection whose transaction the caller holds (raw SQL paths). */
     public Uni<Void> record(SqlConnection conn, String actor, String action, UUID userId, String username, UUID tokenId, String detail) {
-        return conn.preparedQuery("insert into audit_event (id, at, actor, action, user_id, username, token_id, ip, detail)"
-                        + " values ($1, $2, $3, $4, $5, $6, $7, $8, $9)")
+        return conn.preparedQuery(INSERT)
                 .execute(Tuple.from(new Object[]{UUID.randomUUID(), OffsetDateTime.now(ZoneOffset.UTC), truncate(actor, 128), action,
                         userId, username, tokenId, currentAddress(), detail == null ? "" : truncate(detail, 2000)}))
                 .replaceWithVoid();

@@ -42,8 +42,7 @@ public class ExpiredUseWriter {
                     "token.expired-use", a.userId(), owner == null ? null : owner.username(), a.tokenId(), a.ip(),
                     "an expired token was presented"}));
         }
-        return pool.withTransaction(conn -> conn.preparedQuery("insert into audit_event (id, at, actor, action, user_id, username, token_id, ip, detail)"
-                        + " values ($1, $2, $3, $4, $5, $6, $7, $8, $9)").executeBatch(rows))
+        return pool.withTransaction(conn -> conn.preparedQuery(AuditService.INSERT).executeBatch(rows))
                 .ifNoItem().after(Duration.ofSeconds(10)).fail()
                 .onFailure().invoke(() -> uses.putBack(attempts))
                 .onFailure().recoverWithNull()

@@ -54,10 +54,6 @@ public class ProblemException extends RuntimeException {
         return new ProblemException(Problem.of(422, "policy-limit", "Policy limit reached", detail));
     }
 
-    public static ProblemException unavailable(String detail) {
-        return new ProblemException(Problem.of(503, "unavailable", "Service unavailable", detail));
-    }
-
     public static ProblemException invalid(String field, String message) {
         return new ProblemException(Problem.invalid(field + ": " + message, List.of(new Problem.FieldError(field, message))));
     }

@@ -102,9 +102,4 @@ public class UsageTracker {
     public int pending() {
         return dirty.size();
     }
-
-    public void forget(UUID tokenId) {
-        usage.remove(tokenId);
-        dirty.remove(tokenId);
-    }
 }

@@ -17,7 +17,6 @@ public class DatabaseStatus {
 
     private volatile boolean available = true;
     private volatile Instant since = Instant.now();
-    private volatile String reason;
 
     public boolean isAvailable() {
         return available;
@@ -27,15 +26,10 @@ public class DatabaseStatus {
         return since;
     }
 
-    public String reason() {
-        return reason;
-    }
-
     public void up() {
         if (!available) {
             LOG.info("The database is reachable again");
             since = Instant.now();
-            reason = null;
         }
         available = true;
     }
@@ -45,7 +39,6 @@ public class DatabaseStatus {
             LOG.warnf("The database is unreachable (%s); checks go on from memory, writes answer 503", error.toString());
             since = Instant.now();
         }
-        reason = error.getClass().getSimpleName();
         available = false;
     }
 }

@@ -145,9 +145,7 @@ public class IdentityStateLoader implements TokenLookup {
                     }
                     Row row = rows.iterator().next();
                     TokenState token = TokenRows.state(row);
-                    IdentityState.UserState owner = new IdentityState.UserState(token.userId(), row.getString("username"),
-                            java.util.Set.copyOf(java.util.Arrays.asList(row.getArrayOfStrings("roles"))), row.getBoolean("disabled"),
-                            row.getOffsetDateTime("sessions_not_before") == null ? null : row.getOffsetDateTime("sessions_not_before").toInstant());
+                    IdentityState.UserState owner = TokenRows.owner(row);
                     UsageTracker.Usage used = TokenRows.usage(row);
                     if (used != null) {
                         usage.seed(token.id(), used);

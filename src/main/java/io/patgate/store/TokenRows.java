@@ -36,8 +36,18 @@ public final class TokenRows {
                 ByteBuffer.wrap(t.digest), t.previousDigest == null ? null : ByteBuffer.wrap(t.previousDigest), t.previousValidUntil);
     }
 
+    /** An account from an {@code app_user} row. */
     public static IdentityState.UserState user(Row row) {
-        return new IdentityState.UserState(row.getUUID("id"), row.getString("username"),
+        return user(row, "id");
+    }
+
+    /** A token's owner, from a token row joined with {@code app_user} (the account's id is the token's user_id). */
+    public static IdentityState.UserState owner(Row row) {
+        return user(row, "user_id");
+    }
+
+    private static IdentityState.UserState user(Row row, String idColumn) {
+        return new IdentityState.UserState(row.getUUID(idColumn), row.getString("username"),
                 Set.copyOf(Arrays.asList(row.getArrayOfStrings("roles"))), row.getBoolean("disabled"),
                 instant(row.getOffsetDateTime("sessions_not_before")));
     }
