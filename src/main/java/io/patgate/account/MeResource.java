@@ -3,6 +3,15 @@ package io.patgate.account;
 import io.patgate.identity.Caller;
 import io.quarkus.security.Authenticated;
 import io.quarkus.security.identity.SecurityIdentity;
+import io.patgate.http.ClientAddress;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.http.HttpServerRequest;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.core.Context;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -26,9 +35,33 @@ import java.util.List;
 public class MeResource {
 
     private final SecurityIdentity identity;
+    private final UserService users;
+    private final ClientAddress clientAddress;
 
-    public MeResource(SecurityIdentity identity) {
+    public MeResource(SecurityIdentity identity, UserService users, ClientAddress clientAddress) {
         this.identity = identity;
+        this.users = users;
+        this.clientAddress = clientAddress;
+    }
+
+    @POST
+    @Path("/password")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Change my password", description = "With a signed-in session only, never a personal access token. "
+            + "Every other session of the account ends; this session and every personal access token keep working. "
+            + "Audited; a wrong current password counts against the login throttle.")
+    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "change",
+            value = "{\"currentPassword\":\"correct horse battery staple\",\"newPassword\":\"a much longer passphrase than before\"}")))
+    @APIResponse(responseCode = "204", description = "Changed")
+    @APIResponse(responseCode = "400", description = "The new password breaks the policy (too short, or the same as the current one)",
+            content = @Content(mediaType = "application/problem+json", examples = @ExampleObject(name = "too short", value =
+                    "{\"type\":\"urn:patgate:problem:invalid\",\"title\":\"Invalid request\",\"status\":400,"
+                            + "\"detail\":\"newPassword: must be at least 8 characters\","
+                            + "\"errors\":[{\"field\":\"newPassword\",\"message\":\"must be at least 8 characters\"}]}")))
+    @APIResponse(responseCode = "403", description = "The current password is wrong, or the credential is a personal access token")
+    @APIResponse(responseCode = "429", description = "Too many wrong passwords; `Retry-After` says how long to wait")
+    public Uni<Void> changePassword(@Valid @NotNull UserRequests.ChangePassword body, @Context HttpServerRequest request) {
+        return users.changeOwnPassword(Callers.of(identity), body, clientAddress.of(request));
     }
 
     @GET

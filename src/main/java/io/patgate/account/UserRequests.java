@@ -51,6 +51,13 @@ public final class UserRequests {
             @Schema(examples = "correct horse battery staple") @NotNull @Size(max = 1024) String password) {
     }
 
+    @Schema(name = "ChangePassword")
+    @RegisterForReflection
+    public record ChangePassword(
+            @Schema(examples = "correct horse battery staple") @NotNull @Size(max = 1024) String currentPassword,
+            @Schema(examples = "a much longer passphrase than before") @NotNull @Size(max = 1024) String newPassword) {
+    }
+
     @Schema(name = "Session")
     @RegisterForReflection
     public record Session(@Schema(description = "The session JWT: send it as `Authorization: Bearer <token>`") String token,

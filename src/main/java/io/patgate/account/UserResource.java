@@ -15,6 +15,8 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -63,8 +65,10 @@ public class UserResource {
     @APIResponse(responseCode = "200", description = "A page of users",
             headers = @Header(name = "X-Total-Count", description = "Users in all pages"),
             content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "users", value = "[" + USER_EXAMPLE + "]")))
-    public Uni<Response> list(@BeanParam PageParams paging) {
-        return users.list(paging.page(), paging.size()).map(page -> page.toResponse());
+    public Uni<Response> list(@Parameter(description = "Only usernames containing this text (case-insensitive)", example = "bot")
+                              @QueryParam("q") String search,
+                              @BeanParam PageParams paging) {
+        return users.list(search, paging.page(), paging.size()).map(page -> page.toResponse());
     }
 
     @GET

@@ -45,10 +45,12 @@ public class UserService {
     private final PasswordHasher hasher;
     private final IdentityState state;
     private final Vertx vertx;
+    private final LoginThrottle throttle;
     private final int minPasswordLength;
 
     public UserService(UserRepository users, AccessTokenRepository tokens, AuditService audit, PasswordHasher hasher, IdentityState state,
-                       Vertx vertx, PatgateConfig config) {
+                       Vertx vertx, LoginThrottle throttle, PatgateConfig config) {
+        this.throttle = throttle;
         this.users = users;
         this.tokens = tokens;
         this.audit = audit;
@@ -60,7 +62,7 @@ public class UserService {
 
     public Uni<UserRequests.UserView> create(Caller caller, UserRequests.CreateUser request) {
         Set<String> roles = roles(request.roles());
-        checkPassword(request.password());
+        checkPassword("password", request.password());
         return hash(request.password())
                 .chain(hash -> Panache.withTransaction(() -> users.findByUsername(request.username())
                         .chain(existing -> {
@@ -86,9 +88,14 @@ public class UserService {
                 .map(UserService::view);
     }
 
-    public Uni<Paged<UserRequests.UserView>> list(int page, int size) {
-        return Panache.withSession(() -> users.countLive()
-                .chain(total -> users.page(page, size)
+    /** Live accounts, oldest first; {@code search} narrows to usernames containing it. */
+    public Uni<Paged<UserRequests.UserView>> list(String search, int page, int size) {
+        String q = search == null || search.isBlank() ? null : search.trim();
+        if (q != null && q.length() > 64) {
+            throw ProblemException.invalid("q", "must be at most 64 characters");
+        }
+        return Panache.withSession(() -> users.countLive(q)
+                .chain(total -> users.page(q, page, size)
                         .map(list -> new Paged<>(list.stream().map(UserService::view).toList(), total))));
     }
 
@@ -100,7 +107,7 @@ public class UserService {
     public Uni<UserRequests.UserView> update(Caller caller, UUID id, UserRequests.UpdateUser request) {
         Set<String> roles = request.roles() == null ? null : roles(request.roles());
         if (request.password() != null) {
-            checkPassword(request.password());
+            checkPassword("password", request.password());
         }
         Uni<String> newHash = request.password() == null ? Uni.createFrom().nullItem() : hash(request.password());
         return newHash.chain(hash -> Panache.withTransaction(() -> users.findLiveForUpdate(id)
@@ -131,6 +138,7 @@ public class UserService {
                                 // every session open until now ends, and stays ended if the account is enabled again
                                 // (JWT iat has whole seconds: from the next second on, so no session of this one survives)
                                 user.sessionsNotBefore = Instant.now().truncatedTo(ChronoUnit.SECONDS).plusSeconds(1);
+                                user.keptSession = null;
                             }
                             user.updatedAt = now();
                             Uni<Void> guard = wasAdmin && !isEnabledAdmin(user) ? lastAdminGuard(user.id) : Uni.createFrom().voidItem();
@@ -146,6 +154,60 @@ public class UserService {
                             changed.getValue().isEmpty() ? "" : ", revoked " + changed.getValue().size() + " tokens");
                 })
                 .map(changed -> view(changed.getKey()));
+    }
+
+    /**
+     * A person changes their own password. Only with a session: a personal access token is a password
+     * replacement and must never be able to take over the account. Counted by the login throttle (a wrong
+     * current password is a guess like a failed login), audited, and every other session of the account
+     * ends; the session making the change, and every personal access token, keep working.
+     */
+    public Uni<Void> changeOwnPassword(Caller caller, UserRequests.ChangePassword request, String clientAddress) {
+        if (!caller.isSession()) {
+            throw ProblemException.forbidden("Only a signed-in session may change the password, never a personal access token");
+        }
+        throttle.check(caller.username(), clientAddress);
+        checkPassword("newPassword", request.newPassword());
+        if (request.newPassword().equals(request.currentPassword())) {
+            throw ProblemException.invalid("newPassword", "must differ from the current password");
+        }
+        throttle.attempt(caller.username(), clientAddress);
+        String actor = AuditService.actor(caller);
+        return Panache.withSession(() -> users.findLive(caller.userId()))
+                .chain(user -> {
+                    if (user == null || user.disabled) {
+                        throw ProblemException.unauthorized("The account is disabled or no longer exists");
+                    }
+                    return vertx.executeBlocking(Uni.createFrom().item(() -> hasher.verify(request.currentPassword(), user.passwordHash)));
+                })
+                .chain(matches -> {
+                    if (!matches) {
+                        LOG.infof("Wrong current password in a password change of user %s", caller.userId());
+                        return Panache.withTransaction(() -> audit.record(actor, "user.password-change-failed", caller.userId(), caller.username(),
+                                        null, "wrong current password"))
+                                .invoke(() -> {
+                                    throw ProblemException.forbidden("The current password is wrong");
+                                });
+                    }
+                    throttle.succeeded(caller.username(), clientAddress);
+                    return hash(request.newPassword()).chain(hash -> Panache.withTransaction(() -> users.findLiveForUpdate(caller.userId())
+                                    .chain(found -> {
+                                        User user = require(found);
+                                        user.passwordHash = hash;
+                                        // every session open until now ends (from the next whole second, as JWT iat has
+                                        // whole seconds), except the one making this change
+                                        user.sessionsNotBefore = Instant.now().truncatedTo(ChronoUnit.SECONDS).plusSeconds(1);
+                                        user.keptSession = caller.credentialId();
+                                        user.updatedAt = now();
+                                        return audit.record(actor, "user.password-changed", user.id, user.username, null,
+                                                "by the user; other sessions ended").replaceWith(user);
+                                    })))
+                            .invoke(user -> {
+                                state.putUser(toState(user));
+                                LOG.infof("User %s changed their password; other sessions ended", user.id);
+                            })
+                            .replaceWithVoid();
+                });
     }
 
     public Uni<Void> delete(Caller caller, UUID id) {
@@ -209,9 +271,9 @@ public class UserService {
         return vertx.executeBlocking(Uni.createFrom().item(() -> hasher.hash(password)));
     }
 
-    private void checkPassword(String password) {
+    private void checkPassword(String field, String password) {
         if (password.codePointCount(0, password.length()) < minPasswordLength) {
-            throw ProblemException.invalid("password", "must be at least " + minPasswordLength + " characters");
+            throw ProblemException.invalid(field, "must be at least " + minPasswordLength + " characters");
         }
     }
 
@@ -244,7 +306,7 @@ public class UserService {
 
     public static IdentityState.UserState toState(User user) {
         return new IdentityState.UserState(user.id, user.username, Set.copyOf(Arrays.asList(user.roles)), user.disabled,
-                user.sessionsNotBefore);
+                user.sessionsNotBefore, user.keptSession);
     }
 
     static UserRequests.UserView view(User user) {

@@ -185,8 +185,7 @@ public class CredentialVerifier {
             return Optional.empty();
         }
         IdentityState.UserState user = state.user(v.subject());
-        if (user == null || user.disabled()
-                || user.sessionsNotBefore() != null && v.issuedAt().isBefore(user.sessionsNotBefore())) {
+        if (user == null || user.disabled() || !user.admitsSession(v.jti(), v.issuedAt())) {
             return Optional.empty();
         }
         return Optional.of(new Caller(user.id(), user.username(), user.roles(), Caller.AuthMethod.SESSION, v.jti(), null,

@@ -19,9 +19,19 @@ import java.util.stream.Collectors;
 @ApplicationScoped
 public class IdentityState {
 
-    /** An account as the check sees it. */
-    /** @param sessionsNotBefore sessions issued before this instant are refused; null for none */
-    public record UserState(UUID id, String username, Set<String> roles, boolean disabled, Instant sessionsNotBefore) {
+    /**
+     * An account as the check sees it.
+     *
+     * @param sessionsNotBefore sessions issued before this instant are refused; null for none
+     * @param keptSession       the one session spared by that cut: the one that changed its own password; null for none
+     */
+    public record UserState(UUID id, String username, Set<String> roles, boolean disabled, Instant sessionsNotBefore, UUID keptSession) {
+
+        /** Whether a session with this id, issued at {@code issuedAt}, survives the account's session cut. */
+        public boolean admitsSession(UUID jti, Instant issuedAt) {
+            return sessionsNotBefore == null || !issuedAt.isBefore(sessionsNotBefore) || jti.equals(keptSession);
+        }
+
         public boolean isAdmin() {
             return roles.contains("admin");
         }

@@ -2,7 +2,6 @@ package io.patgate.store;
 
 import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
 import io.quarkus.panache.common.Parameters;
-import io.quarkus.panache.common.Sort;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -27,14 +26,40 @@ public class AccessTokenRepository implements PanacheRepositoryBase<AccessToken,
         }
     }
 
-    private static final Sort NEWEST_FIRST = Sort.descending("createdAt").and("id", Sort.Direction.Descending);
+    /** What {@code ?sort=} orders by (HQL); every order ends with the id, so pages never overlap. */
+    public enum Order {
+        /** Newest first (the default). */
+        CREATED("createdAt desc, id desc"),
+        /** Soonest expiry first; tokens that never expire last. */
+        EXPIRES("expiresAt asc nulls last, id"),
+        /** Most recently used first; never-used tokens last. */
+        LAST_USED("lastUsedAt desc nulls last, id"),
+        /** By name, A to Z, whatever the case. */
+        NAME("lower(name), name, id");
 
-    public Uni<List<AccessToken>> page(UUID owner, Status status, Instant now, int page, int size) {
-        return find(where(owner, status), NEWEST_FIRST, parameters(owner, status, now)).page(page, size).list();
+        final String orderBy;
+
+        Order(String orderBy) {
+            this.orderBy = orderBy;
+        }
+    }
+
+    /**
+     * One page of tokens.
+     *
+     * @param owner  only this owner's tokens; null for everyone's
+     * @param search only names containing this text (case-insensitive); null for any
+     */
+    public Uni<List<AccessToken>> page(UUID owner, Status status, String search, Order order, Instant now, int page, int size) {
+        return find(where(owner, status, search) + " order by " + order.orderBy, parameters(owner, status, search, now)).page(page, size).list();
+    }
+
+    public Uni<Long> count(UUID owner, Status status, String search, Instant now) {
+        return count(where(owner, status, search), parameters(owner, status, search, now));
     }
 
     public Uni<Long> count(UUID owner, Status status, Instant now) {
-        return count(where(owner, status), parameters(owner, status, now));
+        return count(owner, status, null, now);
     }
 
     public Uni<Long> countActive(UUID owner, Instant now) {
@@ -50,18 +75,28 @@ public class AccessTokenRepository implements PanacheRepositoryBase<AccessToken,
         return list("userId = :owner and " + Status.ACTIVE.condition, Parameters.with("owner", owner).and("now", now));
     }
 
-    private static String where(UUID owner, Status status) {
-        return (owner == null ? "" : "userId = :owner and ") + status.condition;
+    private static String where(UUID owner, Status status, String search) {
+        return (owner == null ? "" : "userId = :owner and ")
+                + (search == null ? "" : "lower(name) like :search escape '\\' and ")
+                + status.condition;
     }
 
-    private static Parameters parameters(UUID owner, Status status, Instant now) {
+    private static Parameters parameters(UUID owner, Status status, String search, Instant now) {
         Parameters p = new Parameters();
         if (owner != null) {
             p = p.and("owner", owner);
+        }
+        if (search != null) {
+            p = p.and("search", "%" + likeEscaped(search.toLowerCase(java.util.Locale.ROOT)) + "%");
         }
         if (status.condition.contains(":now")) {
             p = p.and("now", now);
         }
         return p;
+    }
+
+    /** The text as a literal inside a LIKE pattern: its own %, _ and \\ match only themselves. */
+    static String likeEscaped(String text) {
+        return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
     }
 }

@@ -27,7 +27,7 @@ import java.util.UUID;
 public class IdentityStateLoader implements TokenLookup {
 
     private static final Logger LOG = Logger.getLogger(IdentityStateLoader.class);
-    private static final String LIVE_USERS = "select id, username, roles, disabled, sessions_not_before from app_user where deleted_at is null";
+    private static final String LIVE_USERS = "select id, username, roles, disabled, sessions_not_before, kept_session from app_user where deleted_at is null";
 
     private final Pool pool;
     private final IdentityState state;
@@ -82,7 +82,7 @@ public class IdentityStateLoader implements TokenLookup {
         Tuple since = Tuple.of(watermark);
         return pool.withTransaction(conn -> conn.query("set transaction isolation level repeatable read, read only").execute()
                 .chain(() -> conn.query(WATERMARK).execute())
-                .chain(mark -> conn.preparedQuery("select id, username, roles, disabled, sessions_not_before, deleted_at from app_user where change_xid >= $1::xid8")
+                .chain(mark -> conn.preparedQuery("select id, username, roles, disabled, sessions_not_before, kept_session, deleted_at from app_user where change_xid >= $1::xid8")
                         .execute(since)
                         .chain(users -> conn.preparedQuery("select jti, expires_at from session_revocation where change_xid >= $1::xid8")
                                 .execute(since)
@@ -136,7 +136,7 @@ public class IdentityStateLoader implements TokenLookup {
 
     @Override
     public Uni<Found> find(UUID tokenId) {
-        return pool.preparedQuery("select " + TokenRows.COLUMNS + ", u.username, u.roles, u.disabled, u.sessions_not_before from access_token t"
+        return pool.preparedQuery("select " + TokenRows.COLUMNS + ", u.username, u.roles, u.disabled, u.sessions_not_before, u.kept_session from access_token t"
                         + " join app_user u on u.id = t.user_id where t.id = $1 and u.deleted_at is null")
                 .execute(Tuple.of(tokenId))
                 .map(rows -> {

@@ -49,7 +49,7 @@ public final class TokenRows {
     private static IdentityState.UserState user(Row row, String idColumn) {
         return new IdentityState.UserState(row.getUUID(idColumn), row.getString("username"),
                 Set.copyOf(Arrays.asList(row.getArrayOfStrings("roles"))), row.getBoolean("disabled"),
-                instant(row.getOffsetDateTime("sessions_not_before")));
+                instant(row.getOffsetDateTime("sessions_not_before")), row.getUUID("kept_session"));
     }
 
     /** Last-used data as stored, or null when the token was never used. */

@@ -42,6 +42,10 @@ public class User extends PanacheEntityBase {
     @Column(name = "sessions_not_before")
     public Instant sessionsNotBefore;
 
+    /** The one session that survives {@link #sessionsNotBefore}: the one that changed its own password. */
+    @Column(name = "kept_session")
+    public UUID keptSession;
+
     /** Deleted accounts are kept, so their tokens can still be shown as revoked with reason user-deleted. */
     @Column(name = "deleted_at")
     public Instant deletedAt;

@@ -32,12 +32,21 @@ public class UserRepository implements PanacheRepositoryBase<User, UUID> {
                 .getSingleResult()).replaceWithVoid();
     }
 
-    public Uni<Long> countLive() {
-        return count("deletedAt is null");
+    /** Live accounts whose username contains {@code search} (case-insensitive); every live account when null. */
+    public Uni<Long> countLive(String search) {
+        return search == null ? count("deletedAt is null")
+                : count("deletedAt is null and lower(username) like ?1 escape '\\'", pattern(search));
     }
 
-    public Uni<List<User>> page(int page, int size) {
-        return find("deletedAt is null", Sort.by("createdAt").and("id")).page(page, size).list();
+    /** Oldest first, like {@link #countLive}. */
+    public Uni<List<User>> page(String search, int page, int size) {
+        Sort oldestFirst = Sort.by("createdAt").and("id");
+        return (search == null ? find("deletedAt is null", oldestFirst)
+                : find("deletedAt is null and lower(username) like ?1 escape '\\'", oldestFirst, pattern(search))).page(page, size).list();
+    }
+
+    private static String pattern(String search) {
+        return "%" + AccessTokenRepository.likeEscaped(search.toLowerCase(java.util.Locale.ROOT)) + "%";
     }
 
     /** Enabled accounts holding the admin role, other than {@code except}. */

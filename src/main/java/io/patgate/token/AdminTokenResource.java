@@ -45,7 +45,10 @@ public class AdminTokenResource {
     @APIResponse(responseCode = "403", description = "Not an admin")
     public Uni<Response> list(@Parameter(description = "Only this owner's tokens") @QueryParam("username") String username,
                               @Parameter(description = "active, expired, revoked or all (default)") @QueryParam("status") String status,
+                              @Parameter(description = "Only names containing this text (case-insensitive)") @QueryParam("q") String search,
+                              @Parameter(description = "created (default), expires, lastUsed or name") @QueryParam("sort") String sort,
                               @BeanParam PageParams paging) {
-        return tokens.listAll(Callers.of(identity), username, status, paging.page(), paging.size()).map(page -> page.toResponse());
+        return tokens.listAll(Callers.of(identity), username, new TokenService.ListQuery(status, search, sort), paging.page(), paging.size())
+                .map(page -> page.toResponse());
     }
 }

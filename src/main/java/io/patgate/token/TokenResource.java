@@ -83,8 +83,15 @@ public class TokenResource {
     public Uni<Response> list(@Parameter(description = "active, expired, revoked or all (default)",
                                       schema = @Schema(type = SchemaType.STRING, enumeration = {"active", "expired", "revoked", "all"}))
                               @QueryParam("status") String status,
+                              @Parameter(description = "Only names containing this text (case-insensitive)", example = "deploy")
+                              @QueryParam("q") String search,
+                              @Parameter(description = "created (newest first, the default), expires (soonest first), "
+                                      + "lastUsed (most recent first) or name (A to Z)",
+                                      schema = @Schema(type = SchemaType.STRING, enumeration = {"created", "expires", "lastUsed", "name"}))
+                              @QueryParam("sort") String sort,
                               @BeanParam PageParams paging) {
-        return tokens.listOwn(Callers.of(identity), status, paging.page(), paging.size()).map(page -> page.toResponse());
+        return tokens.listOwn(Callers.of(identity), new TokenService.ListQuery(status, search, sort), paging.page(), paging.size())
+                .map(page -> page.toResponse());
     }
 
     @GET

@@ -138,18 +138,26 @@ public class TokenService {
 
     // ---- read ----
 
-    public Uni<Paged<TokenRequests.View>> listOwn(Caller caller, String status, int page, int size) {
+    /** The list filters a person (or the web UI) sends: {@code ?status=&q=&sort=}. */
+    public record ListQuery(String status, String search, String sort) {
+    }
+
+    public Uni<Paged<TokenRequests.View>> listOwn(Caller caller, ListQuery query, int page, int size) {
         requireManager(caller);
-        Status filter = status(status);
+        Status filter = status(query.status());
+        String search = search(query.search());
+        AccessTokenRepository.Order order = order(query.sort());
         Instant now = now();
-        return Panache.withSession(() -> tokens.count(caller.userId(), filter, now)
-                .chain(total -> tokens.page(caller.userId(), filter, now, page, size)
+        return Panache.withSession(() -> tokens.count(caller.userId(), filter, search, now)
+                .chain(total -> tokens.page(caller.userId(), filter, search, order, now, page, size)
                         .map(list -> new Paged<>(list.stream().map(t -> view(t, caller.username(), now)).toList(), total))));
     }
 
-    public Uni<Paged<TokenRequests.View>> listAll(Caller caller, String username, String status, int page, int size) {
+    public Uni<Paged<TokenRequests.View>> listAll(Caller caller, String username, ListQuery query, int page, int size) {
         requireManager(caller);
-        Status filter = status(status);
+        Status filter = status(query.status());
+        String search = search(query.search());
+        AccessTokenRepository.Order order = order(query.sort());
         Instant now = now();
         return Panache.withSession(() -> {
             Uni<UUID> owner = username == null || username.isBlank()
@@ -157,8 +165,8 @@ public class TokenService {
                     : users.find("lower(username) = lower(?1)", username).list()
                     .map(found -> found.stream().filter(u -> u.deletedAt == null).findFirst().or(() -> found.stream().findFirst())
                             .map(u -> u.id).orElse(new UUID(0, 0)));
-            return owner.chain(ownerId -> tokens.count(ownerId, filter, now)
-                    .chain(total -> tokens.page(ownerId, filter, now, page, size)
+            return owner.chain(ownerId -> tokens.count(ownerId, filter, search, now)
+                    .chain(total -> tokens.page(ownerId, filter, search, order, now, page, size)
                             .chain(list -> owners(list).map(names -> new Paged<>(
                                     list.stream().map(t -> view(t, names.get(t.userId), now)).toList(), total)))));
         });
@@ -501,6 +509,29 @@ public class TokenService {
         } catch (IllegalArgumentException e) {
             throw ProblemException.invalid("status", "must be one of active, expired, revoked, all");
         }
+    }
+
+    private static String search(String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        if (value.length() > 64) {
+            throw ProblemException.invalid("q", "must be at most 64 characters");
+        }
+        return value.trim();
+    }
+
+    private static AccessTokenRepository.Order order(String value) {
+        if (value == null || value.isBlank()) {
+            return AccessTokenRepository.Order.CREATED;
+        }
+        return switch (value.trim()) {
+            case "created" -> AccessTokenRepository.Order.CREATED;
+            case "expires" -> AccessTokenRepository.Order.EXPIRES;
+            case "lastUsed" -> AccessTokenRepository.Order.LAST_USED;
+            case "name" -> AccessTokenRepository.Order.NAME;
+            default -> throw ProblemException.invalid("sort", "must be one of created, expires, lastUsed, name");
+        };
     }
 
     private String sign(UUID id, Caller caller, Instant now, Instant expiresAt) {

@@ -1,0 +1,242 @@
+// The shell: sign-in, the top bar, and the client-side views. Views are plain modules that render into
+// <main>; the URL names the view, so a reload, the back button and links from a team's docs all work.
+import { api, currentSession, endSession, startSession, ApiError } from './api.js';
+import { h, clear, toast } from './dom.js';
+import { field, showProblem, busy } from './forms.js';
+import { tokensView } from './tokens.js';
+import { newTokenView } from './token-form.js';
+import { profileView } from './profile.js';
+import { usersView, auditView, keysView } from './admin.js';
+
+const main = document.getElementById('main');
+const topbar = document.getElementById('topbar');
+
+/** What every view may read: who is signed in and the deployment's limits. */
+export const app = { me: null, policy: null, navigate, render };
+
+const VIEWS = {
+  '/': { title: 'Tokens', render: ctx => tokensView(ctx) },
+  '/tokens': { title: 'Tokens', render: ctx => tokensView(ctx) },
+  '/tokens/new': { title: 'Generate token', render: ctx => newTokenView(ctx) },
+  '/profile': { title: 'Profile', render: ctx => profileView(ctx) },
+  '/admin/users': { title: 'Users', admin: true, render: ctx => usersView(ctx) },
+  '/admin/tokens': { title: 'All tokens', admin: true, render: ctx => tokensView({ ...ctx, admin: true }) },
+  '/admin/audit': { title: 'Audit log', admin: true, render: ctx => auditView(ctx) },
+  '/admin/keys': { title: 'Signing keys', admin: true, render: ctx => keysView(ctx) },
+};
+
+const NAV = [
+  { path: '/tokens', label: 'Tokens' },
+  { path: '/profile', label: 'Profile' },
+  { path: '/admin/users', label: 'Users', admin: true },
+  { path: '/admin/tokens', label: 'All tokens', admin: true },
+  { path: '/admin/audit', label: 'Audit log', admin: true },
+  { path: '/admin/keys', label: 'Signing keys', admin: true },
+];
+
+let sessionTimer;
+let renderCount = 0;
+
+function isAdmin() {
+  return Boolean(app.me && app.me.roles.includes('admin'));
+}
+
+function navigate(url, { replace = false } = {}) {
+  if (replace) history.replaceState(null, '', url);
+  else history.pushState(null, '', url);
+  return render();
+}
+
+async function render() {
+  if (!app.me) return;
+  const path = location.pathname === '/signin' ? '/tokens' : location.pathname;
+  if (location.pathname === '/signin') history.replaceState(null, '', '/tokens');
+  const current = ++renderCount;
+  try {
+    await refreshAccount();
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 401) return; // the session-ended handler shows sign-in
+  }
+  if (current !== renderCount) return;
+  markNav(path);
+  const view = VIEWS[path] && (!VIEWS[path].admin || isAdmin()) ? VIEWS[path] : null;
+  clear(main);
+  if (!view) {
+    document.title = 'Not found · patgate';
+    main.append(h('h1', { tabindex: '-1' }, 'Page not found'),
+      h('p', {}, 'There is nothing here. ', h('a', { href: '/tokens' }, 'Go to your tokens'), '.'));
+    return;
+  }
+  document.title = `${view.title} · patgate`;
+  try {
+    await view.render({ main, params: new URLSearchParams(location.search), app, isCurrent: () => current === renderCount });
+  } catch (error) {
+    if (current !== renderCount || (error instanceof ApiError && error.status === 401)) return;
+    clear(main);
+    main.append(h('h1', { tabindex: '-1' }, view.title),
+      h('div', { class: 'error-summary', role: 'alert' }, h('h2', {}, 'This page could not be loaded'),
+        h('p', {}, error instanceof ApiError ? error.sentence : 'Something went wrong while showing this page.')),
+      h('button', { type: 'button', class: 'button', onclick: () => render() }, 'Try again'));
+  }
+  if (current === renderCount && renderCount > 1) {
+    const heading = main.querySelector('h1');
+    if (heading && !main.contains(document.activeElement)) heading.focus();
+  }
+}
+
+function markNav(path) {
+  topbar.querySelectorAll('nav a').forEach(a => {
+    const active = a.getAttribute('href') === path || (path === '/' && a.getAttribute('href') === '/tokens');
+    if (active) a.setAttribute('aria-current', 'page');
+    else a.removeAttribute('aria-current');
+  });
+}
+
+function renderTopbar() {
+  clear(topbar);
+  topbar.hidden = false;
+  const links = NAV.filter(item => !item.admin || isAdmin());
+  const user = links.filter(item => !item.admin);
+  const admin = links.filter(item => item.admin);
+  topbar.append(
+    h('a', { class: 'brand', href: '/tokens' }, h('img', { src: '/favicon.svg', alt: '', width: 24, height: 24 }), 'patgate'),
+    h('nav', { 'aria-label': 'Main' },
+      h('ul', {}, user.map(item => h('li', {}, h('a', { href: item.path }, item.label)))),
+      admin.length ? h('ul', { class: 'admin-nav', 'aria-label': 'Administration' },
+        admin.map(item => h('li', {}, h('a', { href: item.path }, item.label)))) : null),
+    h('div', { class: 'who' },
+      h('span', { class: 'signed-in-as' }, 'Signed in as ', h('strong', {}, app.me.username)),
+      h('button', { type: 'button', class: 'button secondary small', onclick: signOut }, 'Sign out')));
+}
+
+async function signOut() {
+  try {
+    await api('POST', '/api/v1/auth/logout');
+  } catch {
+    // the session is forgotten here whatever the server said; it expires by itself anyway
+  }
+  endSession();
+  showSignIn('You have signed out.');
+}
+
+function sessionEnded(message) {
+  clearTimeout(sessionTimer);
+  endSession();
+  document.querySelectorAll('dialog').forEach(d => d.remove());
+  showSignIn(message);
+}
+
+function watchExpiry() {
+  clearTimeout(sessionTimer);
+  const session = currentSession();
+  if (!session) return;
+  const left = new Date(session.expiresAt).getTime() - Date.now();
+  sessionTimer = setTimeout(() => sessionEnded('Your session expired. Sign in again to continue.'), Math.max(0, Math.min(left, 2 ** 31 - 1)));
+}
+
+/**
+ * Each view starts by asking who is signed in: a session ended elsewhere (signed out in another tab,
+ * a password reset) is noticed at once, and changed roles show (or hide) the admin pages.
+ */
+async function refreshAccount() {
+  const { data } = await api('GET', '/api/v1/me');
+  const rolesChanged = JSON.stringify(data.roles) !== JSON.stringify(app.me.roles);
+  app.me = data;
+  if (rolesChanged) renderTopbar();
+}
+
+/** Who is signed in and the limits; a 401 here means the stored session is no longer good. */
+async function loadAccount() {
+  const [me, policy] = await Promise.all([api('GET', '/api/v1/me'), api('GET', '/api/v1/policy')]);
+  app.me = me.data;
+  app.policy = policy.data;
+}
+
+function showSignIn(message) {
+  app.me = null;
+  topbar.hidden = true;
+  clear(topbar);
+  clear(main);
+  document.title = 'Sign in · patgate';
+  const username = field({ label: 'Username', name: 'username', autocomplete: 'username', autocapitalize: 'none', spellcheck: false, required: true });
+  const password = field({ label: 'Password', name: 'password', type: 'password', autocomplete: 'current-password', required: true });
+  const submit = h('button', { type: 'submit', class: 'button' }, 'Sign in');
+  const form = h('form', { class: 'signin card', novalidate: true, 'aria-labelledby': 'signin-title' },
+    h('h1', { id: 'signin-title', tabindex: '-1' }, 'Sign in to patgate'),
+    message ? h('p', { class: 'notice', role: 'status' }, message) : null,
+    username, password, submit);
+  form.addEventListener('submit', async event => {
+    event.preventDefault();
+    const fields = { username, password };
+    if (!username.control.value.trim() || !password.control.value) {
+      showProblem(form, {
+        fieldErrors: [
+          ...(username.control.value.trim() ? [] : [{ field: 'username', message: 'is required' }]),
+          ...(password.control.value ? [] : [{ field: 'password', message: 'is required' }]),
+        ],
+      }, fields);
+      return;
+    }
+    await busy(submit, async () => {
+      try {
+        const { data } = await api('POST', '/api/v1/auth/login',
+          { username: username.control.value.trim(), password: password.control.value }, { signedIn: false });
+        startSession(data.token, data.expiresAt);
+        password.control.value = '';
+        await enter();
+      } catch (error) {
+        if (!(error instanceof ApiError)) throw error;
+        const sentence = error.status === 401 ? 'The username or password is wrong.'
+          : error.status === 429 ? `Too many failed sign-ins. Wait ${seconds(error.retryAfter)}, then try again.`
+            : error.sentence;
+        showProblem(form, { sentence }, fields);
+        password.control.value = '';
+      }
+    });
+  });
+  main.append(h('div', { class: 'signin-page' }, form,
+    h('p', { class: 'hint center' }, 'patgate issues personal access tokens: long-lived credentials for CI pipelines, scheduled jobs and scripts.')));
+  username.control.focus();
+}
+
+function seconds(n) {
+  return !n ? 'a few seconds' : n === 1 ? '1 second' : `${n} seconds`;
+}
+
+async function enter() {
+  await loadAccount();
+  renderTopbar();
+  watchExpiry();
+  await render();
+}
+
+
+document.addEventListener('click', event => {
+  const link = event.target.closest('a[href]');
+  if (!link || event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey
+      || link.target || link.hasAttribute('download')) return;
+  const url = new URL(link.href, location.href);
+  if (url.origin !== location.origin || url.pathname.startsWith('/api/') || url.pathname.startsWith('/q/')) return;
+  if (!(url.pathname in VIEWS)) return;
+  event.preventDefault();
+  navigate(url.pathname + url.search);
+});
+
+window.addEventListener('popstate', () => render());
+window.addEventListener('patgate:session-ended', () => sessionEnded('Your session has ended. Sign in again to continue.'));
+
+async function start() {
+  if (!currentSession()) {
+    showSignIn();
+    return;
+  }
+  try {
+    await enter();
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 401) return; // the session-ended handler has shown sign-in
+    endSession();
+    showSignIn(error instanceof ApiError ? error.sentence : 'patgate could not be loaded.');
+  }
+}
+
+start();

@@ -1,0 +1,69 @@
+// Profile: who am I, my roles, and changing my own password.
+import { api } from './api.js';
+import { h } from './dom.js';
+import { field, showProblem, clearProblem, busy } from './forms.js';
+import { time } from './format.js';
+import { currentSession } from './api.js';
+
+export async function profileView({ main, app }) {
+  const me = app.me;
+  const session = currentSession();
+  const current = field({ label: 'Current password', name: 'currentPassword', type: 'password', autocomplete: 'current-password', required: true });
+  const next = field({ label: 'New password', name: 'newPassword', type: 'password', autocomplete: 'new-password', required: true,
+    minlength: app.policy.password.minLength,
+    hint: `At least ${app.policy.password.minLength} characters. A long passphrase of several words is best.` });
+  const submit = h('button', { type: 'submit', class: 'button' }, 'Change password');
+  const done = h('p', { class: 'success', role: 'status', hidden: true });
+  const form = h('form', { class: 'card form', novalidate: true, 'aria-labelledby': 'password-title' },
+    h('h2', { id: 'password-title' }, 'Change password'),
+    h('p', { class: 'hint' }, 'Your other sessions are signed out. Your personal access tokens keep working.'),
+    done,
+    // for password managers: whose password this is
+    h('input', { type: 'text', name: 'username', autocomplete: 'username', value: me.username, hidden: true, readOnly: true, tabindex: '-1' }),
+    current, next, submit);
+  const fields = { currentPassword: current, newPassword: next };
+
+  form.addEventListener('submit', async event => {
+    event.preventDefault();
+    done.hidden = true;
+    const problems = [
+      ...(current.control.value ? [] : [{ field: 'currentPassword', message: 'is required' }]),
+      ...(next.control.value ? [] : [{ field: 'newPassword', message: 'is required' }]),
+    ];
+    if (problems.length) {
+      showProblem(form, { fieldErrors: problems }, fields);
+      return;
+    }
+    await busy(submit, async () => {
+      try {
+        await api('POST', '/api/v1/me/password', { currentPassword: current.control.value, newPassword: next.control.value });
+        clearProblem(form, fields);
+        current.control.value = '';
+        next.control.value = '';
+        done.textContent = 'Your password was changed. Your other sessions were signed out; your tokens keep working.';
+        done.hidden = false;
+        done.focus();
+      } catch (error) {
+        if (error.status === 401) return;
+        if (error.status === 403) {
+          showProblem(form, { fieldErrors: [{ field: 'currentPassword', message: 'is wrong' }] }, fields);
+        } else {
+          showProblem(form, error, fields);
+        }
+        current.control.value = '';
+      }
+    });
+  });
+  done.tabIndex = -1;
+
+  main.append(
+    h('h1', { tabindex: '-1' }, 'Profile'),
+    h('section', { class: 'card', 'aria-labelledby': 'account-title' },
+      h('h2', { id: 'account-title' }, 'Your account'),
+      h('dl', { class: 'facts' },
+        h('dt', {}, 'Username'), h('dd', {}, me.username),
+        h('dt', {}, 'Roles'), h('dd', {}, me.roles.length ? h('ul', { class: 'chips' }, me.roles.map(r => h('li', {}, r)))
+          : h('span', { class: 'muted' }, 'None')),
+        h('dt', {}, 'Session ends'), h('dd', {}, session ? time(session.expiresAt, { withExact: true }) : '—'))),
+    form);
+}

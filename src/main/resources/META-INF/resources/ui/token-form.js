@@ -1,0 +1,87 @@
+// "Generate token": a page (so a team's docs can link to it filled in: /tokens/new?name=deploy-bot&
+// scopes=deploy&expiresInDays=30), then the value, shown once, in a dialog over the token list.
+import { api } from './api.js';
+import { h } from './dom.js';
+import { field, checkboxes, showProblem, busy } from './forms.js';
+import { expirationChooser } from './expiration.js';
+import { showTokenOnce } from './token-dialogs.js';
+
+export const TOKENS_SCOPE_HINT = 'Lets the token create, change and revoke tokens through the API. Leave it off unless a script manages tokens.';
+
+/** Checkboxes for the scopes a token may get: one per role of the owner, plus "tokens". */
+export function scopeChoices(roles, checked) {
+  return checkboxes({
+    legend: 'Scopes',
+    name: 'scopes',
+    hint: 'What the token may do: some or all of your roles. It can never do more than you can, and loses a scope when you lose the role.',
+    items: [...roles.filter(r => r !== 'tokens').sort().map(role => ({ value: role, label: role, checked: checked.includes(role) })),
+      { value: 'tokens', label: 'tokens', hint: TOKENS_SCOPE_HINT, checked: checked.includes('tokens') }],
+  });
+}
+
+function list(params, key) {
+  return params.getAll(key).flatMap(v => v.split(/[,\s]+/)).map(v => v.trim()).filter(Boolean);
+}
+
+export async function newTokenView({ main, params, app }) {
+  const roles = app.me.roles;
+  const prefilled = ['name', 'description', 'scopes', 'expiresInDays', 'allowedCidrs'].some(k => params.has(k));
+  const wantedScopes = params.has('scopes') ? list(params, 'scopes') : roles.filter(r => r !== 'tokens');
+  const unknownScopes = wantedScopes.filter(s => s !== 'tokens' && !roles.includes(s));
+  const days = params.has('expiresInDays') ? Number(params.get('expiresInDays')) : undefined;
+
+  const name = field({ label: 'Name', name: 'name', maxlength: 64, required: true, autocomplete: 'off',
+    hint: 'What the token is for, such as deploy-bot or nightly backup. Unique among your active tokens.',
+    value: (params.get('name') || '').slice(0, 64) });
+  const description = field({ label: 'Description', name: 'description', kind: 'textarea', rows: 2, maxlength: 256,
+    hint: 'Optional. Where it runs and who to ask about it.', value: (params.get('description') || '').slice(0, 256) });
+  const expiration = expirationChooser(app.policy, { days });
+  const scopes = scopeChoices(roles, wantedScopes);
+  const networks = field({ label: 'Allowed networks', name: 'allowedCidrs', kind: 'textarea', rows: 3, spellcheck: false,
+    class: 'mono', hint: 'Optional. One address or CIDR per line, such as 10.0.0.0/8 or 2001:db8::/32. Requests from anywhere else get 401. Empty: any address.',
+    value: list(params, 'allowedCidrs').join('\n') });
+  const submit = h('button', { type: 'submit', class: 'button' }, 'Create token');
+  const form = h('form', { class: 'card form', novalidate: true },
+    prefilled ? h('div', { class: 'notice', role: 'note' },
+      'Some fields were filled in from the link you followed. Check them before you create the token.',
+      unknownScopes.length ? h('p', {}, `The link asked for scopes you do not hold, which were left out: ${unknownScopes.join(', ')}.`) : null) : null,
+    name, description, expiration, scopes, networks,
+    h('div', { class: 'button-row' }, submit, h('a', { class: 'button secondary', href: '/tokens' }, 'Cancel')));
+  const fields = { name, description, scopes, allowedCidrs: networks, ...expiration.wrappers };
+
+  form.addEventListener('submit', async event => {
+    event.preventDefault();
+    const problems = [
+      ...(name.control.value.trim() ? [] : [{ field: 'name', message: 'is required' }]),
+      ...expiration.validate(),
+    ];
+    if (problems.length) {
+      showProblem(form, { fieldErrors: problems }, fields);
+      return;
+    }
+    const body = {
+      name: name.control.value.trim(),
+      scopes: scopes.values(),
+      allowedCidrs: networks.control.value.split('\n').map(l => l.trim()).filter(Boolean),
+      ...expiration.body(),
+    };
+    if (description.control.value.trim()) body.description = description.control.value.trim();
+    await busy(submit, async () => {
+      try {
+        const { data } = await api('POST', '/api/v1/tokens', body);
+        await app.navigate('/tokens');
+        showTokenOnce(data, { regenerated: false, app });
+      } catch (error) {
+        if (error.status === 401) return;
+        showProblem(form, error, fields);
+      }
+    });
+  });
+
+  main.append(
+    h('p', { class: 'back' }, h('a', { href: '/tokens' }, '← Tokens')),
+    h('h1', { tabindex: '-1' }, 'Generate a personal access token'),
+    h('p', { class: 'lead' }, 'You will see the token\'s value once, right after you create it.'),
+    form);
+  name.control.focus();
+}
