@@ -73,7 +73,7 @@ export async function usersView({ main, params, app, isCurrent }) {
     const self = user.id === app.me.id;
     const name = user.username;
     return h('tr', {},
-      h('td', { 'data-label': 'Username' }, h('strong', {}, name), self ? h('span', { class: 'muted small' }, ' (you)') : null),
+      h('td', { 'data-label': 'Username' }, h('div', {}, h('strong', {}, name), self ? h('span', { class: 'muted small' }, ' (you)') : null)),
       h('td', { 'data-label': 'Roles' }, user.roles.length ? h('ul', { class: 'chips' }, user.roles.map(r => h('li', {}, r))) : h('span', { class: 'muted' }, 'None')),
       h('td', { 'data-label': 'Status' }, h('span', { class: user.disabled ? 'badge revoked' : 'badge active' }, user.disabled ? 'Disabled' : 'Active')),
       h('td', { 'data-label': 'Created' }, time(user.createdAt)),

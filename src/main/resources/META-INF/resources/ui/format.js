@@ -17,10 +17,11 @@ export function relative(iso, now = Date.now()) {
   const sign = seconds < 0 ? -1 : 1;
   if (abs < 45) return seconds < 0 ? 'just now' : 'in a few seconds';
   if (abs < HOUR) return relativeFormat.format(sign * Math.max(1, Math.floor(abs / MINUTE)), 'minute');
-  if (abs < DAY) return relativeFormat.format(sign * Math.floor(abs / HOUR), 'hour');
-  if (abs < 60 * DAY) return relativeFormat.format(sign * Math.floor(abs / DAY), 'day');
-  if (abs < 365 * DAY) return relativeFormat.format(sign * Math.floor(abs / (30 * DAY)), 'month');
-  return relativeFormat.format(sign * Math.floor(abs / (365 * DAY)), 'year');
+  // rounded, so a token made to last 2 days reads "in 2 days" a second later, not "tomorrow"
+  if (abs < DAY) return relativeFormat.format(sign * Math.round(abs / HOUR), 'hour');
+  if (abs < 60 * DAY) return relativeFormat.format(sign * Math.round(abs / DAY), 'day');
+  if (abs < 365 * DAY) return relativeFormat.format(sign * Math.round(abs / (30 * DAY)), 'month');
+  return relativeFormat.format(sign * Math.round(abs / (365 * DAY)), 'year');
 }
 
 /** The exact time in the browser's zone, e.g. "Jan 31, 2027, 12:00 PM". */

@@ -154,11 +154,11 @@ export async function tokensView({ main, params, app, isCurrent, admin = false }
     }) : null;
     const cells = [
       h('td', { class: 'select' }, box),
-      h('td', { 'data-label': 'Token' }, h('span', { id: nameId, class: 'token-name' }, token.name),
-        token.description ? h('span', { class: 'description' }, token.description) : null),
-      h('td', { 'data-label': 'Status' }, h('span', { class: `badge ${b.kind}` }, b.label),
+      h('td', { 'data-label': 'Token' }, h('div', {}, h('span', { id: nameId, class: 'token-name' }, token.name),
+        token.description ? h('span', { class: 'description' }, token.description) : null)),
+      h('td', { 'data-label': 'Status' }, h('div', {}, h('span', { class: `badge ${b.kind}` }, b.label),
         b.note ? h('span', { class: 'muted small block' }, b.note) : null,
-        token.revokedAt ? h('span', { class: 'muted small block' }, time(token.revokedAt)) : null),
+        token.revokedAt ? h('span', { class: 'muted small block' }, time(token.revokedAt)) : null)),
       h('td', { 'data-label': 'Scopes' }, token.scopes.length
         ? h('ul', { class: 'chips' }, token.scopes.map(s => h('li', {}, s))) : h('span', { class: 'muted' }, 'None')),
       h('td', { 'data-label': 'Created' }, time(token.createdAt)),

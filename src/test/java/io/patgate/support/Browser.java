@@ -194,14 +194,26 @@ public final class Browser implements AutoCloseable {
 
     // ---- evidence ----
 
-    /** Saves a screenshot of the viewport to docs/screenshots/{name}.png. */
+    /**
+     * Saves a screenshot to docs/screenshots/{name}.png: the whole page from its top (the window grows to
+     * the page's height, up to 2400 px, for the picture), or the viewport when a dialog is open.
+     */
     public void screenshot(String name) {
+        Dimension before = driver.manage().window().getSize();
         try {
             Files.createDirectories(SCREENSHOTS);
+            if (!dialogOpen()) {
+                js("window.scrollTo(0, 0); document.activeElement && document.activeElement.blur && document.activeElement.blur()");
+                long height = ((Number) js("return document.documentElement.scrollHeight")).longValue();
+                long chrome = before.getHeight() - ((Number) js("return window.innerHeight")).longValue();
+                driver.manage().window().setSize(new Dimension(before.getWidth(), (int) Math.min(2400, Math.max(before.getHeight(), height + chrome))));
+            }
             File shot = ((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE);
             Files.copy(shot.toPath(), SCREENSHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
             throw new IllegalStateException(e);
+        } finally {
+            driver.manage().window().setSize(before);
         }
     }
 

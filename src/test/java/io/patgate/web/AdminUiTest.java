@@ -1,0 +1,186 @@
+package io.patgate.web;
+
+import io.patgate.support.Api;
+import io.patgate.support.Browser;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.WebElement;
+
+import java.net.URL;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static io.patgate.support.Api.as;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The admin pages: present for admins, absent for everyone else, and they do what they say. */
+@QuarkusTest
+class AdminUiTest {
+
+    private static final List<String> ADMIN_LINKS = List.of("Users", "All tokens", "Audit log", "Signing keys");
+
+    @TestHTTPResource("/")
+    URL base;
+
+    Browser browser;
+
+    @BeforeEach
+    void open() {
+        browser = Browser.open(base);
+    }
+
+    @AfterEach
+    void close() {
+        browser.close();
+    }
+
+    private void signInAsAdmin() {
+        browser.go("/");
+        SignInUiTest.signIn(browser, "admin", Api.ADMIN_PASSWORD);
+        browser.heading("Personal access tokens");
+    }
+
+    @Test
+    void peopleWithoutTheAdminRoleNeverSeeTheAdminPages() {
+        Api.TestUser user = Api.aUser("deploy");
+        browser.go("/");
+        SignInUiTest.signIn(browser, user.username(), Api.PASSWORD);
+        browser.heading("Personal access tokens");
+        for (String link : ADMIN_LINKS) {
+            assertTrue(browser.links(link).isEmpty(), link + " is not offered");
+        }
+        browser.go("/admin/users");
+        browser.heading("Page not found");
+        assertFalse(browser.text().contains("Create user"));
+        browser.assertNoConsoleErrors();
+    }
+
+    @Test
+    void anAdminManagesUsers() {
+        signInAsAdmin();
+        for (String link : ADMIN_LINKS) {
+            assertFalse(browser.links(link).isEmpty(), link + " is offered to an admin");
+        }
+        browser.link("Users").click();
+        browser.heading("Users");
+        String name = "ui-user-" + UUID.randomUUID().toString().substring(0, 6);
+
+        browser.button("Create user").click();
+        WebElement create = browser.dialog("Create user");
+        browser.type(browser.field(create, "Username"), name);
+        browser.type(browser.field(create, "Password"), "short");
+        browser.type(browser.field(create, "Roles"), "deploy, devices:read");
+        browser.button(create, "Create user").click();
+        browser.waitForText("Password must be at least 8 characters");
+        browser.type(browser.field(create, "Password"), "a long enough password");
+        browser.button(create, "Create user").click();
+        browser.waitForText("Created user '" + name + "'.");
+
+        browser.type(browser.field("Search users"), name);
+        browser.waitUntil(d -> browser.driver().findElements(org.openqa.selenium.By.cssSelector("tbody tr")).size() == 1 ? true : null);
+        WebElement row = browser.row(name);
+        assertTrue(row.getText().contains("deploy") && row.getText().contains("devices:read"));
+        browser.assertAccessible("users page");
+        browser.screenshot("admin-users");
+        Api.login(name, "a long enough password");
+
+        browser.button(row, "Change roles").click();
+        WebElement roles = browser.dialog("Change roles of '" + name + "'");
+        browser.type(browser.field(roles, "Roles"), "deploy");
+        browser.button(roles, "Save").click();
+        browser.waitForText("Changed the roles of '" + name + "'.");
+        as(Api.login(name, "a long enough password")).get("/api/v1/me").then().body("roles", contains("deploy"));
+
+        browser.button(browser.row(name), "Reset password").click();
+        WebElement reset = browser.dialog("Reset the password of '" + name + "'");
+        browser.type(browser.field(reset, "New password"), "another long password");
+        browser.button(reset, "Reset password").click();
+        browser.waitForText("Reset the password of '" + name + "'.");
+        Api.login(name, "another long password");
+
+        browser.button(browser.row(name), "Disable").click();
+        WebElement disable = browser.dialog("Disable '" + name + "'?");
+        browser.button(disable, "Disable user").click();
+        browser.waitUntil(d -> browser.row(name).getText().contains("Disabled") ? true : null);
+        browser.button(browser.row(name), "Enable").click();
+        browser.waitUntil(d -> browser.row(name).getText().contains("Active") ? true : null);
+
+        browser.button(browser.row(name), "Delete").click();
+        WebElement delete = browser.dialog("Delete '" + name + "'?");
+        assertTrue(delete.getText().contains("cannot be undone"));
+        browser.button(delete, "Delete user").click();
+        browser.waitForText("Deleted '" + name + "'.");
+        browser.waitForText("0 users");
+        browser.assertNoConsoleErrors(400);
+    }
+
+    @Test
+    void anAdminSeesAndRevokesAnyonesTokensAndReadsTheAuditLog() {
+        Api.TestUser owner = Api.aUser("deploy");
+        Api.Issued issued = Api.aToken(owner.session(), Map.of("name", "owned-elsewhere"));
+        signInAsAdmin();
+        browser.link("All tokens").click();
+        browser.heading("All tokens");
+        browser.type(browser.field("Owner"), owner.username());
+        browser.waitUntil(d -> browser.text().contains("1 token match") ? true : null);
+        WebElement row = browser.row("owned-elsewhere");
+        assertTrue(row.getText().contains(owner.username()));
+        browser.button(row, "Revoke").click();
+        browser.button(browser.dialog("Revoke 'owned-elsewhere'?"), "Revoke token").click();
+        browser.waitUntil(d -> browser.row("owned-elsewhere").getText().contains("by an admin") ? true : null);
+        as(issued.value()).get("/api/v1/me").then().statusCode(401);
+        browser.assertAccessible("all tokens page");
+
+        browser.link("Audit log").click();
+        browser.heading("Audit log");
+        browser.type(browser.field("User"), owner.username());
+        browser.select(browser.field("Action"), "token.revoked");
+        browser.button("Apply filters").click();
+        browser.waitUntil(d -> browser.text().contains("1 event") ? true : null);
+        assertTrue(browser.text().contains("reason admin"));
+        assertTrue(browser.url().contains("action=token.revoked"));
+        browser.assertAccessible("audit log");
+        browser.screenshot("admin-audit");
+
+        browser.type(browser.field("Token"), "not-an-id");
+        browser.button("Apply filters").click();
+        browser.waitForText("Token is not a token id");
+        browser.button("Clear filters").click();
+        browser.waitUntil(d -> browser.text().contains("There is a problem") ? null : true);
+        browser.assertNoConsoleErrors(400);
+    }
+
+    @Test
+    void anAdminRotatesTheSigningKeyAfterConfirming() {
+        String before = as(Api.adminSession()).get("/api/v1/admin/keys").then().extract().path("find { it.active }.kid");
+        signInAsAdmin();
+        browser.link("Signing keys").click();
+        browser.heading("Signing keys");
+        browser.waitForText(before);
+        browser.assertAccessible("signing keys");
+        browser.button("Rotate signing key").click();
+        WebElement confirm = browser.dialog("Rotate the signing key?");
+        browser.button(confirm, "Cancel").click();
+        assertEquals(before, as(Api.adminSession()).get("/api/v1/admin/keys").then().extract().path("find { it.active }.kid"), "Cancel rotates nothing");
+
+        browser.button("Rotate signing key").click();
+        browser.button(browser.dialog("Rotate the signing key?"), "Rotate key").click();
+        browser.waitForText("Rotated: new tokens are signed with key");
+        String after = as(Api.adminSession()).get("/api/v1/admin/keys").then().extract().path("find { it.active }.kid");
+        assertFalse(before.equals(after));
+        browser.waitForText(after);
+        // the browser's session, signed with the old key, keeps working
+        browser.link("Tokens").click();
+        browser.heading("Personal access tokens");
+        as(Api.adminSession()).get("/api/v1/audit?action=key.rotated&size=1").then().body("[0].actor", equalTo("admin"));
+        browser.assertNoConsoleErrors();
+    }
+}
