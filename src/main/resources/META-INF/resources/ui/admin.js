@@ -51,7 +51,12 @@ export async function usersView({ main, params, app, isCurrent }) {
   let debounce;
   ['input', 'change'].forEach(type => search.addEventListener(type, () => {
     clearTimeout(debounce);
-    debounce = setTimeout(() => { state.q = search.value.trim(); state.page = 0; reload(); }, 250);
+    debounce = setTimeout(() => {
+      if (state.q === search.value.trim()) return; // nothing changed (a blur, say)
+      state.q = search.value.trim();
+      state.page = 0;
+      reload();
+    }, 250);
   }));
 
   const reload = guarded(load, list);

@@ -61,11 +61,14 @@ export async function tokensView({ main, params, app, isCurrent, admin = false }
 
   let debounce;
   const onFilter = () => {
-    state.status = statusField.control.value;
-    state.q = searchField.control.value.trim();
-    state.sort = sortField.control.value;
-    if (ownerField) state.owner = ownerField.control.value.trim();
-    state.page = 0;
+    const wanted = {
+      status: statusField.control.value,
+      q: searchField.control.value.trim(),
+      sort: sortField.control.value,
+      owner: ownerField ? ownerField.control.value.trim() : '',
+    };
+    if (Object.entries(wanted).every(([key, value]) => state[key] === value)) return; // nothing changed (a blur, say)
+    Object.assign(state, wanted, { page: 0 });
     reload();
   };
   [statusField, sortField].forEach(f => f.control.addEventListener('change', onFilter));

@@ -84,12 +84,12 @@ class AdminUiTest {
         browser.button(create, "Create user").click();
         browser.waitForText("Created user '" + name + "'.");
 
+        browser.assertAccessible("users page");
+        browser.screenshot("admin-users");
         browser.type(browser.field("Search users"), name);
         browser.waitUntil(d -> browser.driver().findElements(org.openqa.selenium.By.cssSelector("tbody tr")).size() == 1 ? true : null);
         WebElement row = browser.row(name);
         assertTrue(row.getText().contains("deploy") && row.getText().contains("devices:read"));
-        browser.assertAccessible("users page");
-        browser.screenshot("admin-users");
         Api.login(name, "a long enough password");
 
         browser.button(row, "Change roles").click();
