@@ -1,15 +1,11 @@
 package io.patgate.web;
 
 import io.patgate.support.Api;
-import io.patgate.support.Browser;
-import io.quarkus.test.common.http.TestHTTPResource;
+import io.patgate.support.BrowserTest;
 import io.quarkus.test.junit.QuarkusTest;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.WebElement;
 
-import java.net.URL;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -23,28 +19,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The admin pages: present for admins, absent for everyone else, and they do what they say. */
 @QuarkusTest
-class AdminUiTest {
+class AdminUiTest extends BrowserTest {
 
     private static final List<String> ADMIN_LINKS = List.of("Users", "All tokens", "Audit log", "Signing keys");
 
-    @TestHTTPResource("/")
-    URL base;
-
-    Browser browser;
-
-    @BeforeEach
-    void open() {
-        browser = Browser.open(base);
-    }
-
-    @AfterEach
-    void close() {
-        browser.close();
-    }
 
     private void signInAsAdmin() {
         browser.go("/");
-        SignInUiTest.signIn(browser, "admin", Api.ADMIN_PASSWORD);
+        signIn("admin", Api.ADMIN_PASSWORD);
         browser.heading("Personal access tokens");
     }
 
@@ -52,7 +34,7 @@ class AdminUiTest {
     void peopleWithoutTheAdminRoleNeverSeeTheAdminPages() {
         Api.TestUser user = Api.aUser("deploy");
         browser.go("/");
-        SignInUiTest.signIn(browser, user.username(), Api.PASSWORD);
+        signIn(user.username(), Api.PASSWORD);
         browser.heading("Personal access tokens");
         for (String link : ADMIN_LINKS) {
             assertTrue(browser.links(link).isEmpty(), link + " is not offered");

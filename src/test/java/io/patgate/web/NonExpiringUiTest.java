@@ -1,8 +1,7 @@
 package io.patgate.web;
 
 import io.patgate.support.Api;
-import io.patgate.support.Browser;
-import io.quarkus.test.common.http.TestHTTPResource;
+import io.patgate.support.BrowserTest;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -10,7 +9,6 @@ import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 
-import java.net.URL;
 import java.util.List;
 import java.util.Map;
 
@@ -23,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** Where the policy allows tokens that never expire (and caps lifetimes at 90 days), the form follows it. */
 @QuarkusTest
 @TestProfile(NonExpiringUiTest.Permissive.class)
-class NonExpiringUiTest {
+class NonExpiringUiTest extends BrowserTest {
 
     public static class Permissive implements QuarkusTestProfile {
         @Override
@@ -32,32 +30,28 @@ class NonExpiringUiTest {
         }
     }
 
-    @TestHTTPResource("/")
-    URL base;
 
     @Test
     void noExpirationIsOfferedWithAWarningAndPresetsStopAtTheMaximum() {
         Api.TestUser hal = Api.aUser("deploy");
-        try (Browser browser = Browser.open(base)) {
-            browser.go("/tokens/new");
-            SignInUiTest.signIn(browser, hal.username(), Api.PASSWORD);
-            browser.heading("Generate a personal access token");
-            List<String> options = browser.field("Expiration").findElements(By.tagName("option")).stream().map(WebElement::getText).toList();
-            assertEquals(List.of("7 days", "30 days", "60 days", "90 days", "Custom…", "No expiration"), options, "1 year is past the 90-day maximum");
-            browser.type(browser.field("Name"), "forever");
-            browser.select(browser.field("Expiration"), "No expiration");
-            browser.waitForText("This token will never expire.");
-            assertTrue(browser.text().contains("A token that never expires stays valid until someone revokes it."));
-            browser.screenshot("generate-no-expiration");
-            browser.button("Create token").click();
-            browser.dialog("Token 'forever' created");
-            browser.button(browser.top(), "Copy").click();
-            browser.button(browser.top(), "Done").click();
-            browser.waitUntil(d -> browser.dialogOpen() ? null : true);
-            assertTrue(browser.row("forever").getText().contains("Never"));
-            as(hal.session()).get("/api/v1/tokens?q=forever").then().statusCode(200).body("[0].expiresAt", nullValue());
-            assertFalse(browser.text().contains("Expiring soon"));
-            browser.assertNoConsoleErrors();
-        }
+        browser.go("/tokens/new");
+        signIn(hal.username(), Api.PASSWORD);
+        browser.heading("Generate a personal access token");
+        List<String> options = browser.field("Expiration").findElements(By.tagName("option")).stream().map(WebElement::getText).toList();
+        assertEquals(List.of("7 days", "30 days", "60 days", "90 days", "Custom…", "No expiration"), options, "1 year is past the 90-day maximum");
+        browser.type(browser.field("Name"), "forever");
+        browser.select(browser.field("Expiration"), "No expiration");
+        browser.waitForText("This token will never expire.");
+        assertTrue(browser.text().contains("A token that never expires stays valid until someone revokes it."));
+        browser.screenshot("generate-no-expiration");
+        browser.button("Create token").click();
+        browser.dialog("Token 'forever' created");
+        browser.button(browser.top(), "Copy").click();
+        browser.button(browser.top(), "Done").click();
+        browser.waitUntil(d -> browser.dialogOpen() ? null : true);
+        assertTrue(browser.row("forever").getText().contains("Never"));
+        as(hal.session()).get("/api/v1/tokens?q=forever").then().statusCode(200).body("[0].expiresAt", nullValue());
+        assertFalse(browser.text().contains("Expiring soon"));
+        browser.assertNoConsoleErrors();
     }
 }

@@ -1,14 +1,10 @@
 package io.patgate.web;
 
 import io.patgate.support.Api;
-import io.patgate.support.Browser;
-import io.quarkus.test.common.http.TestHTTPResource;
+import io.patgate.support.BrowserTest;
 import io.quarkus.test.junit.QuarkusTest;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import java.net.URL;
 
 import static io.patgate.support.Api.as;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -19,28 +15,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Signing in and out of the web UI, in a real browser. */
 @QuarkusTest
-class SignInUiTest {
-
-    @TestHTTPResource("/")
-    URL base;
-
-    Browser browser;
-
-    @BeforeEach
-    void open() {
-        browser = Browser.open(base);
-    }
-
-    @AfterEach
-    void close() {
-        browser.close();
-    }
-
-    static void signIn(Browser browser, String username, String password) {
-        browser.type(browser.field("Username"), username);
-        browser.type(browser.field("Password"), password);
-        browser.button("Sign in").click();
-    }
+class SignInUiTest extends BrowserTest {
 
     @Test
     void aWrongPasswordIsExplainedOnTheFormAndTheRightOneSignsIn() {
@@ -50,11 +25,11 @@ class SignInUiTest {
         browser.assertAccessible("sign-in page");
         browser.screenshot("sign-in");
 
-        signIn(browser, alice.username(), "not the password");
+        signIn(alice.username(), "not the password");
         browser.waitForText("The username or password is wrong.");
         assertEquals("", browser.field("Password").getDomProperty("value"), "a refused password is not left in the field");
 
-        signIn(browser, alice.username(), Api.PASSWORD);
+        signIn(alice.username(), Api.PASSWORD);
         browser.heading("Personal access tokens");
         assertTrue(browser.text().contains("Signed in as " + alice.username()));
         browser.assertNoConsoleErrors(401);
@@ -64,7 +39,7 @@ class SignInUiTest {
     void aReloadKeepsThePersonSignedInAndSignOutEndsTheSessionOnTheServer() {
         Api.TestUser bob = Api.aUser();
         browser.go("/tokens");
-        signIn(browser, bob.username(), Api.PASSWORD);
+        signIn(bob.username(), Api.PASSWORD);
         browser.heading("Personal access tokens");
 
         browser.driver().navigate().refresh();
@@ -87,7 +62,7 @@ class SignInUiTest {
     void whenTheSessionEndsThePageSaysSoAndReturnsToSignIn() {
         Api.TestUser carol = Api.aUser();
         browser.go("/");
-        signIn(browser, carol.username(), Api.PASSWORD);
+        signIn(carol.username(), Api.PASSWORD);
         browser.heading("Personal access tokens");
         String session = (String) browser.js("return JSON.parse(sessionStorage.getItem('patgate.session')).token");
         // the session ends elsewhere (a logout from another tab, an admin's reset...)

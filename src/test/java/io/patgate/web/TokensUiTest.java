@@ -1,19 +1,15 @@
 package io.patgate.web;
 
 import io.patgate.support.Api;
-import io.patgate.support.Browser;
-import io.quarkus.test.common.http.TestHTTPResource;
+import io.patgate.support.BrowserTest;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.NoAlertPresentException;
 import org.openqa.selenium.WebElement;
 
-import java.net.URL;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -29,27 +25,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** A person manages their tokens in a real browser, through the labels of the UI contract. */
 @QuarkusTest
-class TokensUiTest {
-
-    @TestHTTPResource("/")
-    URL base;
-
-    Browser browser;
-
-    @BeforeEach
-    void open() {
-        browser = Browser.open(base);
-    }
-
-    @AfterEach
-    void close() {
-        browser.close();
-    }
+class TokensUiTest extends BrowserTest {
 
     private Api.TestUser signedIn(String... roles) {
         Api.TestUser user = Api.aUser(roles);
         browser.go("/");
-        SignInUiTest.signIn(browser, user.username(), Api.PASSWORD);
+        signIn(user.username(), Api.PASSWORD);
         browser.heading("Personal access tokens");
         return user;
     }
@@ -258,7 +239,7 @@ class TokensUiTest {
         String hostile = "<img src=x onerror=alert(1)>";
         Api.createToken(mallory.session(), Map.of("name", hostile, "description", "<script>alert(2)</script><b>bold</b>"));
         browser.go("/");
-        SignInUiTest.signIn(browser, mallory.username(), Api.PASSWORD);
+        signIn(mallory.username(), Api.PASSWORD);
         WebElement row = browser.row(hostile);
         assertTrue(row.getText().contains("<script>alert(2)</script><b>bold</b>"));
         assertTrue(row.findElements(By.tagName("img")).isEmpty());
