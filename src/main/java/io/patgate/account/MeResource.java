@@ -70,14 +70,14 @@ public class MeResource {
     @APIResponse(responseCode = "200", description = "The caller", content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = {
             @ExampleObject(name = "session", value = "{\"id\":\"0b9c2f6e-8d1a-4c61-9a43-6f1f0d7f4a10\",\"username\":\"alice\",\"roles\":[\"deploy\"],\"authMethod\":\"session\"}"),
             @ExampleObject(name = "pat", value = "{\"id\":\"0b9c2f6e-8d1a-4c61-9a43-6f1f0d7f4a10\",\"username\":\"alice\",\"roles\":[\"deploy\"],\"authMethod\":\"pat\","
-                    + "\"tokenId\":\"5d0c8f2a-1b7e-4e0c-8a0b-2f4d3c9e7a11\",\"scopes\":[\"deploy\"]}")}))
+                    + "\"tokenId\":\"5d0c8f2a-1b7e-4e0c-8a0b-2f4d3c9e7a11\",\"scopes\":[\"deploy\"],\"grantedScopes\":[\"deploy\",\"devices:write\"]}")}))
     @APIResponse(responseCode = "401", description = "No credential, or one that is not valid now")
     public UserRequests.Me me() {
         Caller caller = Callers.of(identity);
         List<String> roles = caller.roles().stream().sorted().toList();
         return caller.isSession()
-                ? new UserRequests.Me(caller.userId(), caller.username(), roles, caller.method().wire(), null, null)
+                ? new UserRequests.Me(caller.userId(), caller.username(), roles, caller.method().wire(), null, null, null)
                 : new UserRequests.Me(caller.userId(), caller.username(), roles, caller.method().wire(), caller.credentialId(),
-                caller.scopes().stream().sorted().toList());
+                caller.effectiveScopes(), caller.scopes().stream().sorted().toList());
     }
 }

@@ -58,6 +58,12 @@ public final class UserRequests {
             @Schema(examples = "a much longer passphrase than before") @NotNull @Size(max = 1024) String newPassword) {
     }
 
+    @Schema(name = "SessionsEnded")
+    @RegisterForReflection
+    public record SessionsEnded(@Schema(description = "Accounts whose sessions ended") int accounts,
+                                @Schema(description = "Sessions issued before this instant no longer work") Instant sessionsNotBefore) {
+    }
+
     @Schema(name = "Session")
     @RegisterForReflection
     public record Session(@Schema(description = "The session JWT: send it as `Authorization: Bearer <token>`") String token,
@@ -69,6 +75,10 @@ public final class UserRequests {
     @RegisterForReflection
     public record Me(UUID id, String username, List<String> roles,
                      @Schema(enumeration = {"session", "pat"}) String authMethod,
-                     UUID tokenId, List<String> scopes) {
+                     UUID tokenId,
+                     @Schema(description = "For a personal access token: what it may do now, its granted scopes that its owner still "
+                             + "holds as roles (plus `tokens`)") List<String> scopes,
+                     @Schema(description = "For a personal access token: the scopes it was granted, some of which its owner may no "
+                             + "longer hold") List<String> grantedScopes) {
     }
 }

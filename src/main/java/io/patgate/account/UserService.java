@@ -210,6 +210,25 @@ public class UserService {
                 });
     }
 
+    /**
+     * The incident button after a signing key leaked (rotate first): every session of every account ends,
+     * the caller's own included, on every replica. Personal access tokens are bound to their digests, so a
+     * stolen key cannot mint them, and they keep working.
+     */
+    public Uni<UserRequests.SessionsEnded> endAllSessions(Caller caller) {
+        Instant cut = Instant.now().truncatedTo(ChronoUnit.SECONDS).plusSeconds(1);
+        return Panache.withTransaction(() -> users.update("sessionsNotBefore = ?1, keptSession = null, updatedAt = ?2 where deletedAt is null",
+                                cut, now())
+                        .chain(count -> audit.record(AuditService.actor(caller), "sessions.revoked-all", null, null, null,
+                                "every session issued before " + cut + " ended (" + count + " accounts)").replaceWith(count))
+                        .chain(count -> users.list("deletedAt is null").map(live -> Map.entry(count, live))))
+                .invoke(result -> {
+                    result.getValue().forEach(u -> state.putUser(toState(u)));
+                    LOG.warnf("Every session ended by %s (%d accounts)", caller.userId(), result.getKey());
+                })
+                .map(result -> new UserRequests.SessionsEnded(result.getKey(), cut));
+    }
+
     public Uni<Void> delete(Caller caller, UUID id) {
         return Panache.withTransaction(() -> users.findLiveForUpdate(id)
                         .chain(found -> {

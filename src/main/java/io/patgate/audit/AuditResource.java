@@ -55,6 +55,7 @@ public class AuditResource {
                     + "\"9f1c0c1e-3b1e-4f7a-9d55-0d7a4f6b2c10\",\"at\":\"2027-01-02T02:00:03Z\",\"actor\":\"alice\",\"action\":\"token.revoked\","
                     + "\"tokenId\":\"5d0c8f2a-1b7e-4e0c-8a0b-2f4d3c9e7a11\",\"username\":\"alice\",\"ip\":\"10.1.2.3\",\"detail\":\"reason owner\"}]")))
     @APIResponse(responseCode = "400", description = "A filter is malformed")
+    @APIResponse(responseCode = "403", description = "A personal access token of a non-admin without scope `tokens`")
     public Uni<Response> list(@Parameter(description = "Only events about this token") @QueryParam("tokenId") String tokenId,
                               @Parameter(description = "Only events about this account") @QueryParam("username") String username,
                               @Parameter(description = "e.g. token.revoked, login.failed") @QueryParam("action") String action,
@@ -63,6 +64,10 @@ public class AuditResource {
                               @BeanParam PageParams paging) {
         Caller caller = Callers.of(identity);
         boolean admin = identity.hasRole(UserService.ADMIN_ROLE);
+        if (!admin && !caller.isSession() && !caller.scopes().contains(UserService.TOKENS_SCOPE)) {
+            // a narrow CI token (say, deploy only) must not read its owner's token names, networks and login addresses
+            throw ProblemException.forbidden("Reading the audit log needs a session or a token with scope '" + UserService.TOKENS_SCOPE + "'");
+        }
         AuditEventRepository.Filter filter = new AuditEventRepository.Filter(admin ? null : caller.userId(), uuid("tokenId", tokenId),
                 blank(username), blank(action), instant("since", since), instant("until", until));
         int page = paging.page();

@@ -9,16 +9,21 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The address a request comes from: the TCP peer, or the client named by {@code X-Forwarded-For} only
- * when the peer is one of {@code patgate.http.trusted-proxies}. Untrusted peers cannot spoof their origin
- * by sending it. ({@code Forwarded} is ignored: nginx passes a client's own through untouched.)
+ * The address a request comes from: the TCP peer, or, only when the peer is one of
+ * {@code patgate.http.trusted-proxies}, the client named by the one header those proxies write
+ * ({@code patgate.http.forwarded-header}: {@code X-Forwarded-For} by default, or RFC 7239 {@code Forwarded}).
+ * Every line of that header is read, and the chain is walked from the right: the nearest hops are our
+ * proxies, and the first address that is not one of them is the client (anything left of it may be forged).
+ * The other header is ignored, since a proxy passes a client's own through untouched.
  */
 @ApplicationScoped
 public class ClientAddress {
 
     private final List<Cidr> trusted;
+    private final boolean rfc7239;
 
     public ClientAddress(PatgateConfig config) {
+        this.rfc7239 = config.http().forwardedHeader() == PatgateConfig.Http.ForwardedHeader.FORWARDED;
         this.trusted = config.http().trustedProxies().orElse(List.of()).stream()
                 .map(s -> Cidr.parse(s).orElseThrow(() -> new IllegalArgumentException(
                         "patgate.http.trusted-proxies: '" + s + "' is not a CIDR")))
@@ -39,13 +44,41 @@ public class ClientAddress {
         if (!isTrusted(peer)) {
             return peer;
         }
-        // X-Forwarded-For only: every proxy we document sets it, while some (nginx) pass a client's own
-        // Forwarded header through untouched, which would let the client choose its address
-        String xff = request.getHeader("X-Forwarded-For");
-        if (xff != null) {
-            return rightmostUntrusted(List.of(xff.split(","))).orElse(peer);
+        List<String> lines = request.headers().getAll(rfc7239 ? "Forwarded" : "X-Forwarded-For");
+        if (lines.isEmpty()) {
+            return peer;
         }
-        return peer;
+        List<String> hops = new java.util.ArrayList<>();
+        for (String line : lines) {
+            for (String element : line.split(",")) {
+                hops.add(rfc7239 ? forNode(element) : element);
+            }
+        }
+        return rightmostUntrusted(hops).orElse(peer);
+    }
+
+    /**
+     * The address in one RFC 7239 element ({@code for=192.0.2.60;proto=https}, {@code for="[2001:db8::1]:4711"}).
+     * An element without {@code for}, or with an obfuscated or "unknown" node, yields text that is no
+     * address, which ends the walk.
+     */
+    static String forNode(String element) {
+        for (String pair : element.split(";")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0 && pair.substring(0, eq).trim().equalsIgnoreCase("for")) {
+                String node = pair.substring(eq + 1).trim();
+                if (node.length() >= 2 && node.startsWith("\"") && node.endsWith("\"")) {
+                    node = node.substring(1, node.length() - 1);
+                }
+                if (node.startsWith("[")) {
+                    int close = node.indexOf(']');
+                    return close > 0 ? node.substring(1, close) : node;
+                }
+                int colon = node.indexOf(':');
+                return colon > 0 && node.indexOf(':', colon + 1) < 0 ? node.substring(0, colon) : node;
+            }
+        }
+        return "";
     }
 
     /**

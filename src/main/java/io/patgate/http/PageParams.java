@@ -20,8 +20,16 @@ public class PageParams {
     @Parameter(description = "Page size, 1 to 500", schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.INTEGER, defaultValue = "50", minimum = "1", maximum = "500"))
     String size;
 
+    /** The furthest a list may be paged into (page × size): far past any real list, far below an int overflow. */
+    static final long MAX_OFFSET = 100_000_000;
+
     public int page() {
-        return parse("page", page, 0, 0, 10_000_000);
+        int n = parse("page", page, 0, 0, 10_000_000);
+        int perPage = size();
+        if ((long) n * perPage > MAX_OFFSET) {
+            throw ProblemException.invalid("page", "is too far: page × size must be at most " + MAX_OFFSET);
+        }
+        return n;
     }
 
     public int size() {

@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Map;
@@ -57,9 +58,13 @@ public class CredentialVerifier {
     private final ObjectMapper json;
     private final Clock clock = Clock.systemUTC();
     private final Map<ByteBuffer, Verified> remembered = new ConcurrentHashMap<>();
+    /** Clocks disagree a little: an iat this far in the future is still believed (as SmallRye JWT's own skew). */
+    static final Duration SKEW = Duration.ofSeconds(30);
+    private final Duration sessionLifetime;
 
     public CredentialVerifier(JWTParser parser, KeyRing keys, IdentityState state, UsageTracker usage,
-                              TokenGapFiller gaps, ExpiredUses expiredUses, ObjectMapper json) {
+                              TokenGapFiller gaps, ExpiredUses expiredUses, ObjectMapper json, io.patgate.config.PatgateConfig config) {
+        this.sessionLifetime = config.session().lifetime();
         this.expiredUses = expiredUses;
         this.parser = parser;
         this.keys = keys;
@@ -174,14 +179,35 @@ public class CredentialVerifier {
                 token.scopes(), token.issuedAt(), token.expiresAt()));
     }
 
-    /** The current value, or the previous one within its grace period. */
-    private static boolean isLiveValue(TokenState token, ByteBuffer digest, Instant now) {
+    /**
+     * The current value, or the previous one within its grace period: compared by digest, so a value
+     * older than the previous one, still indexed for a moment, is never mistaken for it.
+     */
+    static boolean isLiveValue(TokenState token, ByteBuffer digest, Instant now) {
         return digest.equals(token.digest())
-                || token.previousValidUntil() != null && now.isBefore(token.previousValidUntil());
+                || digest.equals(token.previousDigest()) && token.previousValidUntil() != null && now.isBefore(token.previousValidUntil());
+    }
+
+    /**
+     * A session's own claims, beyond its signature. Sessions are not digest-bound like tokens, so someone
+     * holding a copy of a signing key could mint one: it must not outlive the key's retirement by more than
+     * one session lifetime, may not last longer than a session does, and may not claim to be issued in the
+     * future (which would also slip past a password change's cut).
+     */
+    private boolean plausibleSession(Verified v, Instant now) {
+        if (v.issuedAt().isAfter(now.plus(SKEW))) {
+            return false;
+        }
+        if (Duration.between(v.issuedAt(), v.expiresAt()).compareTo(sessionLifetime.plus(SKEW)) > 0) {
+            return false;
+        }
+        KeyRing.VerificationKey key = keys.verificationKey(v.kid());
+        return key != null && (key.retiredAt() == null || now.isBefore(key.retiredAt().plus(sessionLifetime).plus(SKEW))
+                && !v.issuedAt().isAfter(key.retiredAt().plus(SKEW)));
     }
 
     private Optional<Caller> session(Verified v) {
-        if (state.isSessionRevoked(v.jti())) {
+        if (state.isSessionRevoked(v.jti()) || !plausibleSession(v, clock.instant())) {
             return Optional.empty();
         }
         IdentityState.UserState user = state.user(v.subject());

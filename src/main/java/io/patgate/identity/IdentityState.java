@@ -38,6 +38,11 @@ public class IdentityState {
     }
 
     private final Map<UUID, UserState> users = new ConcurrentHashMap<>();
+    /**
+     * Accounts deleted while this replica ran. Ids are never reused, so a deletion is final: a look-up
+     * whose read ran before the delete committed must not bring the account back.
+     */
+    private final Set<UUID> deletedUsers = ConcurrentHashMap.newKeySet();
     private final Map<UUID, TokenState> tokens = new ConcurrentHashMap<>();
     /** Digest of a token value (current or, in its grace period, previous) to the token's id. */
     private final Map<ByteBuffer, UUID> tokensByDigest = new ConcurrentHashMap<>();
@@ -68,6 +73,7 @@ public class IdentityState {
     }
 
     public void removeUser(UUID id) {
+        deletedUsers.add(id);
         users.remove(id);
     }
 
@@ -104,8 +110,11 @@ public class IdentityState {
         return id == null ? null : tokens.get(id);
     }
 
+    /** Fills a gap from a look-up, which may be older than what this replica knows: never over a newer state, never a deleted account. */
     public void putUserIfAbsent(UserState user) {
-        users.putIfAbsent(user.id(), user);
+        if (!deletedUsers.contains(user.id())) {
+            users.putIfAbsent(user.id(), user);
+        }
     }
 
     public void putTokenIfAbsent(TokenState token) {
@@ -114,24 +123,31 @@ public class IdentityState {
         }
     }
 
+    /**
+     * Replaces a token's state and its digest index in one step per token (inside the map's compute), so
+     * two updates of the same token racing each other (the change feed and a local write) cannot leave an
+     * index entry of the loser behind.
+     */
     public void putToken(TokenState token) {
-        TokenState old = tokens.put(token.id(), token);
-        tokensByDigest.put(token.digest(), token.id());
-        if (token.previousDigest() != null) {
-            tokensByDigest.put(token.previousDigest(), token.id());
-        }
-        if (old != null) {
-            forgetDigest(old.digest(), token);
-            forgetDigest(old.previousDigest(), token);
-        }
+        tokens.compute(token.id(), (id, old) -> {
+            tokensByDigest.put(token.digest(), id);
+            if (token.previousDigest() != null) {
+                tokensByDigest.put(token.previousDigest(), id);
+            }
+            if (old != null) {
+                forgetDigest(old.digest(), token);
+                forgetDigest(old.previousDigest(), token);
+            }
+            return token;
+        });
     }
 
     public void removeToken(UUID id) {
-        TokenState old = tokens.remove(id);
-        if (old != null) {
+        tokens.computeIfPresent(id, (key, old) -> {
             forgetDigest(old.digest(), null);
             forgetDigest(old.previousDigest(), null);
-        }
+            return null;
+        });
     }
 
     private void forgetDigest(ByteBuffer digest, TokenState current) {

@@ -21,8 +21,12 @@ public class KeyRing {
     /** The only algorithm this service signs with or accepts (no {@code none}, no HMAC, no RSA). */
     public static final String ALGORITHM = "ES256";
 
-    /** A verification key as the JWKS publishes it, with its ready-made verifier settings. */
-    public record VerificationKey(String kid, PublicKey key, String publicJwk, JWTAuthContextInfo verifier) {
+    /**
+     * A verification key as the JWKS publishes it, with its ready-made verifier settings.
+     *
+     * @param retiredAt when it stopped signing; null for the key that signs now
+     */
+    public record VerificationKey(String kid, PublicKey key, String publicJwk, JWTAuthContextInfo verifier, java.time.Instant retiredAt) {
     }
 
     private record Keys(String activeKid, PrivateKey signingKey, Map<String, VerificationKey> byKid, String jwks) {

@@ -131,7 +131,7 @@ public class SigningKeyStore {
     }
 
     public Uni<Void> load() {
-        return pool.query("select kid, public_jwk, private_key_enc, active from signing_key"
+        return pool.query("select kid, public_jwk, private_key_enc, active, retired_at from signing_key"
                         + " where active or retired_at is null or " + verificationWindow() + " order by created_at desc").execute()
                 .map(rows -> {
                     List<KeyRing.VerificationKey> verification = new ArrayList<>();
@@ -141,8 +141,10 @@ public class SigningKeyStore {
                         String kid = row.getString("kid");
                         try {
                             PublicJsonWebKey jwk = PublicJsonWebKey.Factory.newPublicJwk(row.getString("public_jwk"));
+                            OffsetDateTime retiredAt = row.getBoolean("active") ? null : row.getOffsetDateTime("retired_at");
                             verification.add(new KeyRing.VerificationKey(kid, jwk.getPublicKey(), row.getString("public_jwk"),
-                                    KeyRing.verifierFor(jwk.getPublicKey(), config.keys().issuer())));
+                                    KeyRing.verifierFor(jwk.getPublicKey(), config.keys().issuer()),
+                                    retiredAt == null ? null : retiredAt.toInstant()));
                         } catch (JoseException e) {
                             throw new IllegalStateException("Signing key " + kid + " has an unreadable public key", e);
                         }

@@ -69,11 +69,20 @@ public final class TokenRequests {
             @Schema(description = "The owner's username") String owner,
             UUID ownerId,
             @Schema(description = "The token value: present only in the answer that created or regenerated it")
-            @JsonInclude(JsonInclude.Include.NON_NULL) String token) {
+            @JsonInclude(JsonInclude.Include.NON_NULL) String token,
+            @Schema(description = "Only in GET /api/v1/tokens/self, where `scopes` is what the token may do now (its granted scopes "
+                    + "that its owner still holds as roles): the scopes it was granted")
+            @JsonInclude(JsonInclude.Include.NON_NULL) List<String> grantedScopes) {
 
         View withToken(String value) {
             return new View(id, name, description, scopes, allowedCidrs, createdAt, expiresAt, lastUsedAt, lastUsedIp, recentIps,
-                    revokedAt, revokedReason, status, owner, ownerId, value);
+                    revokedAt, revokedReason, status, owner, ownerId, value, null);
+        }
+
+        /** As the token itself sees it: {@code scopes} narrowed to what it may do now, the grant kept apart. */
+        View asSeenBySelf(List<String> effective) {
+            return new View(id, name, description, effective, allowedCidrs, createdAt, expiresAt, lastUsedAt, lastUsedIp, recentIps,
+                    revokedAt, revokedReason, status, owner, ownerId, null, scopes);
         }
     }
 }

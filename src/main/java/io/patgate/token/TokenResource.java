@@ -96,7 +96,9 @@ public class TokenResource {
 
     @GET
     @Path("/self")
-    @Operation(summary = "The token making this request", description = "Any personal access token may ask about itself.")
+    @Operation(summary = "The token making this request", description = "Any personal access token may ask about itself. "
+            + "`scopes` is what it may do now (its granted scopes that its owner still holds as roles, plus `tokens`); "
+            + "`grantedScopes` is what it was granted.")
     @APIResponse(responseCode = "200", description = "This token", content = @Content(mediaType = MediaType.APPLICATION_JSON,
             examples = @ExampleObject(name = "token", value = TOKEN_EXAMPLE)))
     @APIResponse(responseCode = "403", description = "The request was made with a session")

@@ -189,7 +189,7 @@ public class TokenService {
                     if (t == null) {
                         throw ProblemException.notFound("Token");
                     }
-                    return view(t, caller.username(), now);
+                    return view(t, caller.username(), now).asSeenBySelf(caller.effectiveScopes());
                 });
     }
 
@@ -201,6 +201,7 @@ public class TokenService {
         Instant now = now();
         return Panache.withTransaction(() -> visibleForUpdate(caller, id)
                         .chain(token -> owner(token).map(owner -> {
+                            requireNoWiderNetworks(caller, token);
                             if (request.scopes() != null) {
                                 token.scopes = scopesFor(caller, owner, request.scopes()).toArray(String[]::new);
                             }
@@ -235,6 +236,7 @@ public class TokenService {
                                 throw ProblemException.forbidden("A token cannot regenerate a token with scopes it does not hold: "
                                         + missing(Arrays.asList(token.scopes), caller.scopes()));
                             }
+                            requireNoWiderNetworks(caller, token);
                             issued[0] = signer.sign(TokenSigner.PAT_TYPE, token.id, owner.id, owner.username, now,
                                     expiresAt == null ? now.plus(NEVER) : expiresAt, nonce());
                             token.previousDigest = grace > 0 ? token.digest : null;
@@ -500,6 +502,29 @@ public class TokenService {
         return requested;
     }
 
+    /**
+     * A token limited to networks may change or regenerate only tokens limited at least as tightly: it must
+     * never get (or shape) a value that works from where it cannot itself, which is the rule of create too.
+     */
+    private void requireNoWiderNetworks(Caller caller, AccessToken target) {
+        if (caller.isSession()) {
+            return;
+        }
+        TokenState maker = state.token(caller.credentialId());
+        if (maker == null || maker.allowedCidrs().isEmpty()) {
+            return;
+        }
+        if (target.allowedCidrs.length == 0) {
+            throw ProblemException.forbidden("A token limited to networks cannot change a token that works from anywhere");
+        }
+        for (String allowed : target.allowedCidrs) {
+            Cidr c = Cidr.parse(allowed).orElseThrow();
+            if (maker.allowedCidrs().stream().noneMatch(m -> m.covers(c))) {
+                throw ProblemException.forbidden("A token cannot change a token that works from networks outside its own: " + allowed);
+            }
+        }
+    }
+
     private static Status status(String value) {
         if (value == null || value.isBlank()) {
             return Status.ALL;
@@ -570,7 +595,7 @@ public class TokenService {
         return new TokenRequests.View(t.id, t.name, t.description, Arrays.stream(t.scopes).sorted().toList(), List.of(t.allowedCidrs),
                 t.createdAt, t.expiresAt, lastUsedAt, lastUsedIp,
                 recent.stream().map(s -> new TokenRequests.RecentIp(s.ip(), s.at())).toList(),
-                t.revokedAt, t.revokedReason, status, owner, t.userId, null);
+                t.revokedAt, t.revokedReason, status, owner, t.userId, null, null);
     }
 
 }
