@@ -14,7 +14,8 @@ import java.util.Locale;
  * username is never locked for more than a minute at a time, so failing on purpose cannot lock a real
  * user out for long; an address is locked for up to 15 minutes. Every attempt is counted before the
  * (slow) password check, so a burst of parallel guesses cannot slip past the limit; a successful login
- * takes its own attempt back and clears the username's count, not the address's. Counted per replica.
+ * takes its own attempt back and clears the username's count, not the address's. An IPv6 client counts by
+ * its /64. Counted per replica.
  */
 @ApplicationScoped
 public class LoginThrottle {
@@ -26,7 +27,7 @@ public class LoginThrottle {
     private final Throttle byAddress = new Throttle(ALLOWED_FAILURES, WINDOW, Duration.ofMinutes(15), Clock.systemUTC());
 
     public void check(String username, String address) {
-        long wait = Math.max(byUser.retryAfter(key(username)), byAddress.retryAfter(address));
+        long wait = Math.max(byUser.retryAfter(key(username)), byAddress.retryAfter(Throttle.addressKey(address)));
         if (wait > 0) {
             throw ProblemException.throttled(wait, "Too many failed logins; try again in " + wait + " s");
         }
@@ -35,12 +36,12 @@ public class LoginThrottle {
     /** Counts an attempt, before its password is checked. */
     public void attempt(String username, String address) {
         byUser.count(key(username));
-        byAddress.count(address);
+        byAddress.count(Throttle.addressKey(address));
     }
 
     public void succeeded(String username, String address) {
         byUser.reset(key(username));
-        byAddress.uncount(address);
+        byAddress.uncount(Throttle.addressKey(address));
     }
 
     private static String key(String username) {

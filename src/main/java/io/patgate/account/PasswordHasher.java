@@ -50,7 +50,17 @@ public class PasswordHasher {
                 + "$" + B64.encodeToString(salt) + "$" + B64.encodeToString(hash);
     }
 
-    /** Constant-time check of {@code password} against a stored PHC string; a null hash checks against a decoy. */
+    /** The most a stored hash may ask of one check: 1 GiB, 64 passes, 64 lanes, a 64-byte hash, a 64-byte salt. */
+    static final int MAX_MEMORY_KIB = 1 << 20;
+    static final int MAX_ITERATIONS = 64;
+    static final int MAX_PARALLELISM = 64;
+    static final int MAX_BYTES = 64;
+
+    /**
+     * Constant-time check of {@code password} against a stored PHC string; a null hash checks against a decoy.
+     * A stored string that is malformed, or asks for more work than {@link #MAX_MEMORY_KIB} and friends (a
+     * corrupted or planted row), never matches and never runs: it must not cost unbounded memory or time.
+     */
     public boolean verify(String password, String phc) {
         String stored = phc == null ? decoy : phc;
         boolean real = phc != null;
@@ -67,6 +77,9 @@ public class PasswordHasher {
             if (pair.length != 2) {
                 return false;
             }
+            if (pair[1].isEmpty() || pair[1].length() > 9 || !pair[1].chars().allMatch(Character::isDigit)) {
+                return false;
+            }
             int value = Integer.parseInt(pair[1]);
             switch (pair[0]) {
                 case "m" -> m = value;
@@ -77,8 +90,21 @@ public class PasswordHasher {
                 }
             }
         }
-        byte[] salt = B64D.decode(parts[4]);
-        byte[] expected = B64D.decode(parts[5]);
+        if (m < 8 || m > MAX_MEMORY_KIB || t < 1 || t > MAX_ITERATIONS || p < 1 || p > MAX_PARALLELISM || m < 8 * p
+                || parts[4].length() > MAX_BYTES * 2 || parts[5].length() > MAX_BYTES * 2) {
+            return false;
+        }
+        byte[] salt;
+        byte[] expected;
+        try {
+            salt = B64D.decode(parts[4]);
+            expected = B64D.decode(parts[5]);
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+        if (salt.length < 8 || expected.length < 16 || expected.length > MAX_BYTES) {
+            return false;
+        }
         byte[] actual = derive(password, salt, m, t, p, expected.length);
         return MessageDigest.isEqual(expected, actual) && real;
     }

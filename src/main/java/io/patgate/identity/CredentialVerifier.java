@@ -20,7 +20,8 @@ import java.util.Base64;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 
 /**
  * The per-request check of a bearer credential, in memory.
@@ -57,7 +58,8 @@ public class CredentialVerifier {
     private final ExpiredUses expiredUses;
     private final ObjectMapper json;
     private final Clock clock = Clock.systemUTC();
-    private final Map<ByteBuffer, Verified> remembered = new ConcurrentHashMap<>();
+    /** Verified sessions by digest; bounded, the least used forgotten first (it costs one re-verification). */
+    private final Cache<ByteBuffer, Verified> remembered = Caffeine.newBuilder().maximumSize(MAX_REMEMBERED).build();
     /** Clocks disagree a little: an iat this far in the future is still believed (as SmallRye JWT's own skew). */
     static final Duration SKEW = Duration.ofSeconds(30);
     private final Duration sessionLifetime;
@@ -97,19 +99,16 @@ public class CredentialVerifier {
         if (pat != null) {
             return Uni.createFrom().item(personalToken(pat, digest, clientAddress));
         }
-        Verified verified = remembered.get(digest);
+        Verified verified = remembered.getIfPresent(digest);
         if (verified == null) {
             verified = verify(token);
             if (verified == null) {
                 return none();
             }
-            if (remembered.size() >= MAX_REMEMBERED) {
-                remembered.clear(); // rare; costs one re-verification per live credential
-            }
             remembered.put(digest, verified);
         }
         if (!clock.instant().isBefore(verified.expiresAt()) || keys.verificationKey(verified.kid()) == null) {
-            remembered.remove(digest);
+            remembered.invalidate(digest);
             return none();
         }
         if (TokenSigner.SESSION_TYPE.equals(verified.type())) {
@@ -142,7 +141,7 @@ public class CredentialVerifier {
                     ? Optional.of(new Identified(pat, null, pat.userId(), pat.expiresAt()))
                     : Optional.empty());
         }
-        Verified v = remembered.get(digest);
+        Verified v = remembered.getIfPresent(digest);
         if (v == null) {
             v = verify(token);
         }

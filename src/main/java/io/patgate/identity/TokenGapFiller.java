@@ -7,6 +7,8 @@ import org.jboss.logging.Logger;
 
 import java.time.Duration;
 import java.time.Instant;
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -30,7 +32,8 @@ public class TokenGapFiller {
     private final Instance<TokenLookup> lookup;
     private final IdentityState state;
     private final Map<UUID, Uni<Void>> inFlight = new ConcurrentHashMap<>();
-    private final Map<UUID, Instant> lookedUpUntil = new ConcurrentHashMap<>();
+    /** Tokens looked up lately (found or not): bounded, each forgotten after the cool-down. */
+    private final Cache<UUID, Boolean> lookedUp = Caffeine.newBuilder().maximumSize(MAX_REMEMBERED).expireAfterWrite(COOL_DOWN).build();
 
     public TokenGapFiller(Instance<TokenLookup> lookup, IdentityState state) {
         this.lookup = lookup;
@@ -38,17 +41,13 @@ public class TokenGapFiller {
     }
 
     public Uni<Void> fill(UUID tokenId) {
-        Instant until = lookedUpUntil.get(tokenId);
-        if (until != null && Instant.now().isBefore(until)) {
+        if (lookedUp.getIfPresent(tokenId) != null) {
             return Uni.createFrom().voidItem();
         }
         return inFlight.computeIfAbsent(tokenId, id -> lookup.get().find(id)
                 .ifNoItem().after(LOOKUP_TIMEOUT).fail()
                 .invoke(found -> {
-                    if (lookedUpUntil.size() >= MAX_REMEMBERED) {
-                        lookedUpUntil.clear();
-                    }
-                    lookedUpUntil.put(id, Instant.now().plus(COOL_DOWN));
+                    lookedUp.put(id, Boolean.TRUE);
                     if (found != null) {
                         // only fills gaps: what this replica already knows came through the change feed,
                         // which orders changes; a look-up may be older than that and must not win
@@ -66,6 +65,6 @@ public class TokenGapFiller {
 
     /** Forgets a recent look-up of a token that this replica has just created or changed itself. */
     public void created(UUID tokenId) {
-        lookedUpUntil.remove(tokenId);
+        lookedUp.invalidate(tokenId);
     }
 }

@@ -123,11 +123,11 @@ public class OAuthResource {
     public Uni<Response> revoke(@FormParam("token") String token, @FormParam("token_type_hint") String hint,
                                 @Context HttpServerRequest request) {
         String address = clientAddress.of(request);
-        long wait = REVOCATIONS.retryAfter(address);
+        long wait = REVOCATIONS.retryAfter(Throttle.addressKey(address));
         if (wait > 0) {
             throw ProblemException.throttled(wait, "Too many revocation requests from this address; try again in " + wait + " s");
         }
-        REVOCATIONS.count(address);
+        REVOCATIONS.count(Throttle.addressKey(address));
         if (token == null || token.isBlank()) {
             return Uni.createFrom().item(Response.ok().build());
         }

@@ -53,6 +53,17 @@ class AbuseTest {
     }
 
     @Test
+    void anIpv6ClientCannotRotateThroughItsSlash64ForFreshBuckets() {
+        for (int i = 1; i <= 10; i++) {
+            isProblem(login("2001:db8:77:1::" + Integer.toHexString(i), "sprayed-" + i, "wrong-password"), 401);
+        }
+        // a new address, a new username: the same /64, so the same bucket
+        isProblem(login("2001:db8:77:1:ffff::1", "sprayed-11", "wrong-password"), 429);
+        // the next /64 is someone else
+        isProblem(login("2001:db8:77:2::1", "sprayed-12", "wrong-password"), 401);
+    }
+
+    @Test
     void deeplyNestedJsonIs400() {
         String deep = "{\"username\":" + "[".repeat(200) + "]".repeat(200) + ",\"password\":\"x\"}";
         isProblem(given().contentType(ContentType.JSON).body(deep).post("/api/v1/auth/login").then(), 400)
