@@ -43,6 +43,15 @@ public interface PatgateConfig {
         @WithDefault("5S")
         java.time.Duration resyncInterval();
 
+        /**
+         * The longest this replica answers checks from state it could not bring up to date: past it (its
+         * database unreachable while the others' may not be, so it could miss a revocation made elsewhere)
+         * it fails closed, /auth/verify answers 503, other checks 401, and readiness goes down, until a
+         * sync succeeds again. A whole-cluster database outage shorter than this keeps working as usual.
+         */
+        @WithDefault("5M")
+        java.time.Duration maxStaleness();
+
         /** How long a reconciliation or a token look-up may wait on the database before it counts as down. */
         @WithDefault("2S")
         java.time.Duration databaseTimeout();

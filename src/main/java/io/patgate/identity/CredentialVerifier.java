@@ -63,10 +63,22 @@ public class CredentialVerifier {
     /** Clocks disagree a little: an iat this far in the future is still believed (as SmallRye JWT's own skew). */
     static final Duration SKEW = Duration.ofSeconds(30);
     private final Duration sessionLifetime;
+    private final Duration maxStaleness;
+
+    /**
+     * Whether this replica's state is too old to trust: its last successful sync began more than
+     * {@code patgate.state.max-staleness} ago, so a revocation made elsewhere may be missing. Then every
+     * check fails closed.
+     */
+    public boolean isStale() {
+        Instant synced = state.syncedAt();
+        return synced != null && clock.instant().isAfter(synced.plus(maxStaleness));
+    }
 
     public CredentialVerifier(JWTParser parser, KeyRing keys, IdentityState state, UsageTracker usage,
                               TokenGapFiller gaps, ExpiredUses expiredUses, ObjectMapper json, io.patgate.config.PatgateConfig config) {
         this.sessionLifetime = config.session().lifetime();
+        this.maxStaleness = config.state().maxStaleness();
         this.expiredUses = expiredUses;
         this.parser = parser;
         this.keys = keys;
@@ -91,7 +103,7 @@ public class CredentialVerifier {
 
     /** Checks a bearer token presented from {@code clientAddress}; empty when it is not good right now. */
     public Uni<Optional<Caller>> check(String token, String clientAddress) {
-        if (token == null || token.isEmpty() || token.length() > MAX_TOKEN_LENGTH) {
+        if (token == null || token.isEmpty() || token.length() > MAX_TOKEN_LENGTH || isStale()) {
             return none();
         }
         ByteBuffer digest = ByteBuffer.wrap(sha256(token));

@@ -49,6 +49,8 @@ public class IdentityState {
     /** Logged-out session ids, with the instant after which the JWT is dead anyway and can be forgotten. */
     private final Map<UUID, Instant> revokedSessions = new ConcurrentHashMap<>();
     private volatile boolean loaded;
+    /** The database's state as of this instant is in memory: when the last successful sync began. */
+    private volatile Instant syncedAt;
 
     public void load(Collection<UserState> allUsers, Map<UUID, Instant> revoked, Collection<TokenState> allTokens) {
         users.keySet().retainAll(allUsers.stream().map(UserState::id).collect(Collectors.toSet()));
@@ -62,6 +64,19 @@ public class IdentityState {
 
     public boolean isLoaded() {
         return loaded;
+    }
+
+    /** Records a successful sync that began at {@code asOf}. */
+    public void synced(Instant asOf) {
+        Instant last = syncedAt;
+        if (last == null || asOf.isAfter(last)) {
+            syncedAt = asOf;
+        }
+    }
+
+    /** When the last successful sync began; null before the first. */
+    public Instant syncedAt() {
+        return syncedAt;
     }
 
     public UserState user(UUID id) {

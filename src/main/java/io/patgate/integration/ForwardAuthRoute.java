@@ -61,6 +61,12 @@ public class ForwardAuthRoute {
             problems.write(ctx, Problem.of(401, "unauthorized", "Unauthorized", "A credential is required"));
             return;
         }
+        if (verifier.isStale()) {
+            // fail closed: this replica cannot see revocations made elsewhere any more
+            problems.write(ctx, Problem.of(503, "state-stale", "Service unavailable",
+                    "This replica has not been able to refresh its state from the database; try again shortly"));
+            return;
+        }
         verifier.check(credential).subscribe().with(
                 caller -> answer(ctx, caller),
                 error -> {

@@ -37,6 +37,7 @@ public class StateSync {
     private static final Logger LOG = Logger.getLogger(StateSync.class);
 
     private final IdentityStateLoader loader;
+    private final io.patgate.identity.IdentityState state;
     private final SigningKeyStore keys;
     private final DatabaseStatus database;
     private final Vertx vertx;
@@ -54,11 +55,13 @@ public class StateSync {
     private volatile boolean muted;
     private volatile PgSubscriber subscriber;
 
-    public StateSync(IdentityStateLoader loader, SigningKeyStore keys, DatabaseStatus database, Vertx vertx, PatgateConfig config,
+    public StateSync(IdentityStateLoader loader, io.patgate.identity.IdentityState state, SigningKeyStore keys, DatabaseStatus database,
+                     Vertx vertx, PatgateConfig config,
                      @ConfigProperty(name = "quarkus.datasource.reactive.url") String url,
                      @ConfigProperty(name = "quarkus.datasource.username") Optional<String> username,
                      @ConfigProperty(name = "quarkus.datasource.password") Optional<String> password) {
         this.loader = loader;
+        this.state = state;
         this.keys = keys;
         this.database = database;
         this.vertx = vertx;
@@ -70,9 +73,11 @@ public class StateSync {
 
     /** The first full load, at start; readiness waits for it. */
     public Uni<Void> initialLoad() {
+        java.time.Instant started = java.time.Instant.now();
         return loader.loadAll(() -> true).invoke(mark -> {
             watermark = mark;
             database.up();
+            state.synced(started);
         }).replaceWithVoid();
     }
 
@@ -132,6 +137,7 @@ public class StateSync {
         }
         again.set(false);
         long round = currentRound.incrementAndGet();
+        java.time.Instant started = java.time.Instant.now();
         java.util.function.BooleanSupplier current = () -> currentRound.get() == round;
         Duration timeout = config.state().databaseTimeout();
         Uni<Void> work = fullReloadNeeded || watermark == null
@@ -151,6 +157,7 @@ public class StateSync {
                 .subscribe().with(
                         ignored -> {
                             database.up();
+                            state.synced(started);
                             finish();
                         },
                         error -> {

@@ -1,0 +1,67 @@
+package io.patgate.replica;
+
+import io.patgate.support.Api;
+import io.patgate.support.Postgres;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.Map;
+
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+
+/**
+ * A replica cut off from its database fails closed once its state is older than the bound: it could be
+ * missing a revocation made on a replica that still reaches the database. (Here the bound is 3 s.)
+ */
+@QuarkusTest
+@TestProfile(StaleReplicaTest.ShortBound.class)
+class StaleReplicaTest {
+
+    public static class ShortBound implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("patgate.state.max-staleness", "3S", "patgate.state.resync-interval", "1S", "patgate.state.database-timeout", "1S");
+        }
+    }
+
+    private static void eventually(Duration within, Runnable check) throws InterruptedException {
+        long deadline = System.nanoTime() + within.toNanos();
+        while (true) {
+            try {
+                check.run();
+                return;
+            } catch (AssertionError | RuntimeException e) {
+                if (System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(200);
+            }
+        }
+    }
+
+    @Test
+    void pastTheBoundChecksFailClosedAndReadinessGoesDownThenAllRecovers() throws Exception {
+        Api.TestUser user = Api.aUser("deploy");
+        Api.Issued token = Api.aToken(user.session(), Map.of());
+        Api.quick(token.value()).get("/auth/verify").then().statusCode(200);
+
+        Postgres.freeze();
+        try {
+            // within the bound the gate goes on from memory
+            Api.quick(token.value()).get("/auth/verify").then().statusCode(200);
+            eventually(Duration.ofSeconds(15), () -> Api.quick(token.value()).get("/auth/verify").then().statusCode(503)
+                    .contentType("application/problem+json").body("type", equalTo("urn:patgate:problem:state-stale")));
+            Api.quick(token.value()).get("/api/v1/me").then().statusCode(401);
+            given().get("/q/health/ready").then().statusCode(503);
+            given().get("/q/health/live").then().statusCode(200);
+        } finally {
+            Postgres.thaw();
+        }
+        eventually(Duration.ofSeconds(20), () -> Api.quick(token.value()).get("/auth/verify").then().statusCode(200));
+        given().get("/q/health/ready").then().statusCode(200);
+    }
+}
