@@ -128,6 +128,14 @@ public interface PatgateConfig {
          * {@code POST /api/v1/admin/keys/rotate}.
          */
         Optional<java.time.Duration> rotationInterval();
+
+        /**
+         * How long a new key is published in the JWKS before it signs, after a rotation: longer than
+         * verifiers cache the key set ({@code Cache-Control: max-age=300}), so none of them meets a token
+         * signed by a key it has not fetched. An incident rotation ({@code ?immediate=true}) skips it.
+         */
+        @WithDefault("10M")
+        java.time.Duration publishAhead();
     }
 
     interface Http {

@@ -29,17 +29,43 @@ public class KeyRing {
     public record VerificationKey(String kid, PublicKey key, String publicJwk, JWTAuthContextInfo verifier, java.time.Instant retiredAt) {
     }
 
-    private record Keys(String activeKid, PrivateKey signingKey, Map<String, VerificationKey> byKid, String jwks) {
+    /** A key that signs from {@code signsFrom} on (until a later one's {@code signsFrom}). */
+    public record Signer(String kid, PrivateKey key, java.time.Instant signsFrom) {
+    }
+
+    /** @param signers newest first */
+    private record Keys(List<Signer> signers, Map<String, VerificationKey> byKid, String jwks) {
     }
 
     private volatile Keys keys;
+    private final java.time.Clock clock = java.time.Clock.systemUTC();
 
-    public void replace(String activeKid, PrivateKey signingKey, List<VerificationKey> verificationKeys) {
+    /**
+     * @param signers every key that signs now or will (a new key is published before it signs), with its
+     *                private key
+     */
+    public void replace(List<Signer> signers, List<VerificationKey> verificationKeys) {
         Map<String, VerificationKey> byKid = verificationKeys.stream()
                 .collect(Collectors.toUnmodifiableMap(VerificationKey::kid, k -> k));
         String jwks = verificationKeys.stream().map(VerificationKey::publicJwk)
                 .collect(Collectors.joining(",", "{\"keys\":[", "]}"));
-        this.keys = new Keys(activeKid, signingKey, byKid, jwks);
+        List<Signer> newestFirst = signers.stream().sorted(java.util.Comparator.comparing(Signer::signsFrom).reversed()).toList();
+        this.keys = new Keys(newestFirst, byKid, jwks);
+    }
+
+    /**
+     * The key that signs now: the newest whose time has come. Every replica switches at the same instant
+     * without talking to the database. One object, so a kid is never paired with another key's signature.
+     */
+    public Signer signer() {
+        java.time.Instant now = clock.instant();
+        List<Signer> signers = loaded().signers();
+        for (Signer s : signers) {
+            if (!now.isBefore(s.signsFrom())) {
+                return s;
+            }
+        }
+        return signers.get(signers.size() - 1);
     }
 
     public static JWTAuthContextInfo verifierFor(PublicKey key, String issuer) {
@@ -57,11 +83,11 @@ public class KeyRing {
     }
 
     public String activeKid() {
-        return loaded().activeKid();
+        return signer().kid();
     }
 
     public PrivateKey signingKey() {
-        return loaded().signingKey();
+        return signer().key();
     }
 
     public VerificationKey verificationKey(String kid) {

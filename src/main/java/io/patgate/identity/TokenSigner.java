@@ -37,6 +37,7 @@ public class TokenSigner {
      *              the same second; null for none
      */
     public String sign(String type, UUID jti, UUID subject, String username, Instant issuedAt, Instant expiresAt, String nonce) {
+        KeyRing.Signer signer = keys.signer();
         var claims = Jwt.claims();
         if (nonce != null) {
             claims.claim("nonce", nonce);
@@ -50,8 +51,8 @@ public class TokenSigner {
                 .expiresAt(expiresAt.getEpochSecond())
                 .jws()
                 .algorithm(SignatureAlgorithm.ES256)
-                .keyId(keys.activeKid())
+                .keyId(signer.kid())
                 .type(type)
-                .sign(keys.signingKey());
+                .sign(signer.key());
     }
 }

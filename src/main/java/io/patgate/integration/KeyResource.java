@@ -1,6 +1,5 @@
 package io.patgate.integration;
 
-import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.patgate.account.Callers;
 import io.patgate.account.UserService;
 import io.patgate.audit.AuditService;
@@ -14,6 +13,9 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import io.patgate.http.ProblemException;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.Operation;
@@ -52,24 +54,32 @@ public class KeyResource {
     @Operation(summary = "Signing keys", description = "Admin only. Every key, the active one first; never private material.")
     @APIResponse(responseCode = "200", description = "The keys", content = @Content(mediaType = MediaType.APPLICATION_JSON,
             examples = @ExampleObject(name = "keys", value = "[{\"kid\":\"q3Zf0sYt3m1Vn2Rk\",\"algorithm\":\"ES256\","
-                    + "\"createdAt\":\"2027-01-01T00:00:00Z\",\"active\":true,\"retiredAt\":null}]")))
+                    + "\"createdAt\":\"2027-01-01T00:00:00Z\",\"active\":true,\"signsFrom\":\"2027-01-01T00:00:00Z\",\"retiredAt\":null}]")))
     public Uni<List<SigningKeyStore.KeyInfo>> list() {
         return keys.list();
     }
 
     @POST
     @Path("/rotate")
-    @Operation(summary = "Rotate the signing key", description = "Admin only. New tokens are signed with a new key (new `kid`); tokens signed "
+    @Operation(summary = "Rotate the signing key", description = "Admin only. A new key (new `kid`) is published in the JWKS at once and "
+            + "signs new tokens and sessions from `signsFrom`: `patgate.keys.publish-ahead` (10 minutes) later, so verifiers that cache the "
+            + "JWKS (max-age 300 s) know it before they meet it. After a leak, `?immediate=true` makes it sign at once. Tokens signed "
             + "before keep working until they expire or are revoked, and the old public key stays in the JWKS while they may.")
     @APIResponse(responseCode = "201", description = "Rotated", content = @Content(mediaType = MediaType.APPLICATION_JSON,
-            examples = @ExampleObject(name = "rotated", value = "{\"kid\":\"Vn2Rkq3Zf0sYt3m1\"}")))
-    public Uni<Response> rotate() {
-        return keys.rotate(AuditService.actor(Callers.of(identity)), null, audit)
-                .map(kid -> Response.status(201).entity(new Rotated(kid)).build());
-    }
-
-    @RegisterForReflection
-    public record Rotated(String kid) {
+            examples = @ExampleObject(name = "rotated", value = "{\"kid\":\"Vn2Rkq3Zf0sYt3m1\",\"signsFrom\":\"2027-01-31T12:10:00Z\"}")))
+    @APIResponse(responseCode = "400", description = "`immediate` is neither true nor false")
+    public Uni<Response> rotate(@Parameter(description = "true: sign with the new key at once (after a leak)", example = "true")
+                                @QueryParam("immediate") String immediate) {
+        boolean now;
+        if (immediate == null || immediate.isBlank() || "false".equals(immediate.trim())) {
+            now = false;
+        } else if ("true".equals(immediate.trim())) {
+            now = true;
+        } else {
+            throw ProblemException.invalid("immediate", "must be true or false");
+        }
+        return keys.rotate(AuditService.actor(Callers.of(identity)), null, now, audit)
+                .map(rotation -> Response.status(201).entity(rotation).build());
     }
 
     @Scheduled(every = "1h", delayed = "1m", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)

@@ -67,13 +67,14 @@ public class SigningKeyStore {
     public Uni<Void> bootstrapAndLoad() {
         return pool.withTransaction(conn -> conn.preparedQuery("select pg_advisory_xact_lock($1)").execute(Tuple.of(KEY_LOCK))
                         .chain(() -> conn.query("select count(*) from signing_key where active").execute())
-                        .chain(rows -> rows.iterator().next().getLong(0) > 0 ? Uni.createFrom().voidItem() : insertNewKey(conn).replaceWithVoid()))
+                        .chain(rows -> rows.iterator().next().getLong(0) > 0 ? Uni.createFrom().voidItem()
+                                : insertNewKey(conn, Instant.now()).replaceWithVoid()))
                 .chain(this::load);
     }
 
     /** A key as the admin API lists it. */
     @RegisterForReflection
-    public record KeyInfo(String kid, String algorithm, Instant createdAt, boolean active, Instant retiredAt) {
+    public record KeyInfo(String kid, String algorithm, Instant createdAt, boolean active, Instant signsFrom, Instant retiredAt) {
     }
 
     /**
@@ -89,27 +90,40 @@ public class SigningKeyStore {
     }
 
     public Uni<List<KeyInfo>> list() {
-        return pool.query("select kid, algorithm, created_at, active, retired_at from signing_key order by created_at desc").execute()
+        return pool.query("select kid, algorithm, created_at, active, signs_from, retired_at from signing_key order by created_at desc").execute()
                 .map(rows -> {
                     List<KeyInfo> out = new ArrayList<>();
                     for (Row row : rows) {
                         OffsetDateTime retired = row.getOffsetDateTime("retired_at");
                         out.add(new KeyInfo(row.getString("kid"), row.getString("algorithm"), row.getOffsetDateTime("created_at").toInstant(),
-                                row.getBoolean("active"), retired == null ? null : retired.toInstant()));
+                                row.getBoolean("active"), row.getOffsetDateTime("signs_from").toInstant(),
+                                retired == null ? null : retired.toInstant()));
                     }
                     return out;
                 });
     }
 
     /**
-     * Retires the active key and creates a new one that signs from now on; the retired key goes on
-     * verifying (and stays in the JWKS) while tokens it signed may still be alive. Other replicas load the
-     * new key through the change feed. {@code olderThan}: rotate only if the active key is older (the
-     * automatic rotation, so that two replicas never rotate twice); null to rotate regardless.
+     * Creates a new key, published in the JWKS at once, that signs from {@code patgate.keys.publish-ahead}
+     * from now (or at once when {@code immediate}, after a leak); the key it replaces signs until then and
+     * is retired at that instant, and goes on verifying (and stays in the JWKS) while tokens it signed may
+     * still be alive. Other replicas load the new key through the change feed, and every replica switches at
+     * the same instant. {@code olderThan}: rotate only if the newest key is older (the automatic rotation,
+     * so that two replicas never rotate twice); null to rotate regardless.
      *
      * @return the new kid, or null when nothing was rotated
      */
     public Uni<String> rotate(String actor, java.time.Duration olderThan, io.patgate.audit.AuditService audit) {
+        return rotate(actor, olderThan, false, audit).map(r -> r == null ? null : r.kid());
+    }
+
+    /** What a rotation made: the new key, and when it starts signing. */
+    @RegisterForReflection
+    public record Rotation(String kid, Instant signsFrom) {
+    }
+
+    public Uni<Rotation> rotate(String actor, java.time.Duration olderThan, boolean immediate, io.patgate.audit.AuditService audit) {
+        Instant signsFrom = Instant.now().plus(immediate ? java.time.Duration.ZERO : config.keys().publishAhead()).truncatedTo(java.time.temporal.ChronoUnit.MICROS);
         String[] created = new String[1];
         return pool.withTransaction(conn -> conn.preparedQuery("select pg_advisory_xact_lock($1)").execute(Tuple.of(KEY_LOCK))
                         .chain(() -> conn.query("select kid, created_at from signing_key where active").execute())
@@ -120,23 +134,26 @@ public class SigningKeyStore {
                                 return Uni.createFrom().voidItem();
                             }
                             String old = active == null ? null : active.getString("kid");
-                            return conn.query("update signing_key set active = false, retired_at = now() where active").execute()
-                                    .chain(() -> insertNewKey(conn))
+                            OffsetDateTime at = OffsetDateTime.ofInstant(signsFrom, ZoneOffset.UTC);
+                            // the newest key, and any key still signing until a later instant, retire when the new one starts
+                            // (a key still waiting for its turn never signs)
+                            return conn.preparedQuery("update signing_key set active = false, retired_at = $1 where active or retired_at > $1")
+                                    .execute(Tuple.of(at))
+                                    .chain(() -> insertNewKey(conn, signsFrom))
                                     .invoke(kid -> created[0] = kid)
                                     .chain(kid -> audit.record(conn, actor, "key.rotated", null, null, null,
-                                            "new kid " + kid + (old == null ? "" : ", retired kid " + old)));
+                                            "new kid " + kid + ", signs from " + signsFrom + (old == null ? "" : ", retired kid " + old)));
                         }))
                 .chain(() -> created[0] == null ? Uni.createFrom().voidItem() : load())
-                .map(ignored -> created[0]);
+                .map(ignored -> created[0] == null ? null : new Rotation(created[0], signsFrom));
     }
 
     public Uni<Void> load() {
-        return pool.query("select kid, public_jwk, private_key_enc, active, retired_at from signing_key"
+        return pool.query("select kid, public_jwk, private_key_enc, active, signs_from, retired_at, retired_at > now() as signing from signing_key"
                         + " where active or retired_at is null or " + verificationWindow() + " order by created_at desc").execute()
                 .map(rows -> {
                     List<KeyRing.VerificationKey> verification = new ArrayList<>();
-                    String activeKid = null;
-                    PrivateKey signing = null;
+                    List<KeyRing.Signer> signers = new ArrayList<>();
                     for (Row row : rows) {
                         String kid = row.getString("kid");
                         try {
@@ -148,21 +165,22 @@ public class SigningKeyStore {
                         } catch (JoseException e) {
                             throw new IllegalStateException("Signing key " + kid + " has an unreadable public key", e);
                         }
-                        if (row.getBoolean("active")) {
-                            activeKid = kid;
-                            signing = decrypt(kid, row.getBuffer("private_key_enc").getBytes());
+                        // the newest key, and a key it has not yet replaced (retired in the future), can sign
+                        if (row.getBoolean("active") || Boolean.TRUE.equals(row.getBoolean("signing"))) {
+                            signers.add(new KeyRing.Signer(kid, decrypt(kid, row.getBuffer("private_key_enc").getBytes()),
+                                    row.getOffsetDateTime("signs_from").toInstant()));
                         }
                     }
-                    if (signing == null) {
+                    if (signers.isEmpty()) {
                         throw new IllegalStateException("No active signing key in the database");
                     }
-                    ring.replace(activeKid, signing, verification);
-                    LOG.infof("Signing keys loaded: %d verification key(s), signing with kid %s", verification.size(), activeKid);
+                    ring.replace(signers, verification);
+                    LOG.infof("Signing keys loaded: %d verification key(s), signing with kid %s", verification.size(), ring.activeKid());
                     return null;
                 });
     }
 
-    private Uni<String> insertNewKey(SqlConnection conn) {
+    private Uni<String> insertNewKey(SqlConnection conn, Instant signsFrom) {
         KeyPair pair = generate();
         String kid = newKid();
         String publicJwk;
@@ -177,10 +195,10 @@ public class SigningKeyStore {
         }
         byte[] sealed = encrypt(kid, pair.getPrivate().getEncoded());
         LOG.infof("Created signing key %s (%s)", kid, KeyRing.ALGORITHM);
-        return conn.preparedQuery("insert into signing_key (kid, algorithm, public_jwk, private_key_enc, created_at, active)"
-                        + " values ($1, $2, $3, $4, $5, true)")
+        return conn.preparedQuery("insert into signing_key (kid, algorithm, public_jwk, private_key_enc, created_at, active, signs_from)"
+                        + " values ($1, $2, $3, $4, $5, true, $6)")
                 .execute(Tuple.of(kid, KeyRing.ALGORITHM, publicJwk, io.vertx.core.buffer.Buffer.buffer(sealed),
-                        OffsetDateTime.ofInstant(Instant.now(), ZoneOffset.UTC)))
+                        OffsetDateTime.ofInstant(Instant.now(), ZoneOffset.UTC), OffsetDateTime.ofInstant(signsFrom, ZoneOffset.UTC)))
                 .replaceWith(kid);
     }
 

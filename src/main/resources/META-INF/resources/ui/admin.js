@@ -4,7 +4,7 @@ import { api, query } from './api.js';
 import { h, clear, toast, uid } from './dom.js';
 import { field, showProblem, busy } from './forms.js';
 import { openDialog, confirmAction } from './dialog.js';
-import { time, plural } from './format.js';
+import { time, plural, exact } from './format.js';
 
 const PAGE_SIZE = 20;
 
@@ -274,24 +274,44 @@ export async function auditView({ main, params, isCurrent }) {
 
 // ---- Signing keys ----
 
+/** Signing, published and waiting for its turn, signing until its successor takes over, or retired. */
+function keyStatus(key, now = Date.now()) {
+  const future = iso => iso && new Date(iso).getTime() > now;
+  if (key.active && future(key.signsFrom)) {
+    return h('div', {}, h('span', { class: 'badge soon' }, 'Published'), h('span', { class: 'muted small block' }, 'signs from ', time(key.signsFrom)));
+  }
+  if (key.active) return h('div', {}, h('span', { class: 'badge active' }, 'Signing'));
+  if (future(key.retiredAt)) {
+    return h('div', {}, h('span', { class: 'badge active' }, 'Signing'), h('span', { class: 'muted small block' }, 'until ', time(key.retiredAt)));
+  }
+  return h('div', {}, h('span', { class: 'badge expired' }, 'Retired'), key.retiredAt ? h('span', { class: 'muted small block' }, time(key.retiredAt)) : null);
+}
+
 export async function keysView({ main, isCurrent }) {
   const list = h('div', { class: 'list' });
   const rotate = h('button', { type: 'button', class: 'button danger' }, 'Rotate signing key');
   main.append(
     h('div', { class: 'page-head' }, h('div', {}, h('h1', { tabindex: '-1' }, 'Signing keys'),
-      h('p', { class: 'lead' }, 'patgate signs sessions and tokens with ES256 keys. Rotating makes a new key sign from now on; '
-        + 'what the old keys signed keeps working, and their public keys stay published at /.well-known/jwks.json while it may.')), rotate),
+      h('p', { class: 'lead' }, 'patgate signs sessions and tokens with ES256 keys. Rotating publishes a new key at '
+        + '/.well-known/jwks.json at once and signs with it a few minutes later; what the old keys signed keeps working, '
+        + 'and their public keys stay published while it may.')), rotate),
     list);
   rotate.addEventListener('click', async () => {
+    const immediateId = uid('immediate');
+    const immediate = h('input', { type: 'checkbox', id: immediateId });
     if (!await confirmAction({
       title: 'Rotate the signing key?',
-      message: ['New sessions and tokens are signed with a new key from now on. Existing sessions and tokens keep working.',
-        'Services that cache the JWKS pick up the new key on their next refresh.'],
+      message: ['The new key is published at once and signs new sessions and tokens a few minutes later, once services '
+        + 'that cache the JWKS have fetched it. Existing sessions and tokens keep working.',
+      h('div', { class: 'checkbox' }, immediate, h('label', { for: immediateId }, 'Sign with the new key at once (after a leak)'),
+        h('p', { class: 'hint' }, 'Services that cached the key set may refuse new tokens for up to 5 minutes. '
+          + 'After a leak, also end every session (see the README\'s runbook).'))],
       confirm: 'Rotate key',
     })) return;
     try {
-      const { data } = await api('POST', '/api/v1/admin/keys/rotate');
-      toast(`Rotated: new tokens are signed with key ${data.kid}.`);
+      const { data } = await api('POST', `/api/v1/admin/keys/rotate${immediate.checked ? '?immediate=true' : ''}`);
+      toast(immediate.checked ? `Rotated: new tokens are signed with key ${data.kid}.`
+        : `Rotated: key ${data.kid} is published and signs from ${exact(data.signsFrom)}.`);
     } catch (error) {
       if (error.status !== 401) toast(error.sentence);
     }
@@ -311,8 +331,7 @@ export async function keysView({ main, isCurrent }) {
         h('td', { 'data-label': 'Key id', class: 'mono' }, k.kid),
         h('td', { 'data-label': 'Algorithm' }, k.algorithm),
         h('td', { 'data-label': 'Created' }, time(k.createdAt, { withExact: true })),
-        h('td', { 'data-label': 'Status' }, k.active ? h('span', { class: 'badge active' }, 'Signing')
-          : h('span', {}, h('span', { class: 'badge expired' }, 'Retired'), k.retiredAt ? h('span', { class: 'muted small block' }, time(k.retiredAt)) : null)))))));
+        h('td', { 'data-label': 'Status' }, keyStatus(k)))))));
   }
 
   await load();

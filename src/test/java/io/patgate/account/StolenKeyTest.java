@@ -89,7 +89,7 @@ class StolenKeyTest {
         String admin = adminId();
         PrivateKey stolen = keys.signingKey();
         String stolenKid = keys.activeKid();
-        as(Api.adminSession()).post("/api/v1/admin/keys/rotate").then().statusCode(201);
+        as(Api.adminSession()).post("/api/v1/admin/keys/rotate?immediate=true").then().statusCode(201);
         // retired ten minutes ago (as far as the replicas know once the change reaches them)
         retire(stolenKid, "10 minutes");
         untilRefused(session(admin, 60, EIGHT_HOURS, stolen, stolenKid), "a session signed by the retired key after its retirement");

@@ -27,6 +27,9 @@ class KeyRotationTest {
     @Inject
     IdentityState state;
 
+    @Inject
+    io.vertx.mutiny.sqlclient.Pool pool;
+
     private static String kid(String jwt) {
         String header = new String(Base64.getUrlDecoder().decode(jwt.split("\\.")[0]), StandardCharsets.UTF_8);
         return header.replaceAll(".*\"kid\":\"([^\"]+)\".*", "$1");
@@ -39,7 +42,7 @@ class KeyRotationTest {
         Api.Issued before = Api.aToken(session, Map.of());
         String oldKid = kid(before.value());
 
-        String newKid = as(admin).post("/api/v1/admin/keys/rotate").then().statusCode(201).extract().path("kid");
+        String newKid = as(admin).post("/api/v1/admin/keys/rotate?immediate=true").then().statusCode(201).extract().path("kid");
         assertNotEquals(oldKid, newKid);
         given().get("/.well-known/jwks.json").then().statusCode(200)
                 .header("Cache-Control", containsString("max-age"))
@@ -60,6 +63,35 @@ class KeyRotationTest {
         as(after.value()).get("/api/v1/me").then().statusCode(200);
         as(admin).get("/api/v1/audit?action=key.rotated").then().statusCode(200)
                 .body("[0].detail", containsString(newKid)).body("[0].actor", equalTo("admin"));
+    }
+
+    @Test
+    void aNewKeyIsPublishedBeforeItSigns() throws InterruptedException {
+        String admin = Api.adminSession();
+        String session = Api.aUser("deploy").session();
+        String oldKid = kid(Api.aToken(session, Map.of()).value());
+        var rotation = as(admin).post("/api/v1/admin/keys/rotate").then().statusCode(201).extract().jsonPath();
+        String newKid = rotation.getString("kid");
+        Instant signsFrom = Instant.parse(rotation.getString("signsFrom"));
+        org.junit.jupiter.api.Assertions.assertTrue(signsFrom.isAfter(Instant.now().plus(Duration.ofMinutes(9))),
+                "by default a new key signs 10 minutes after it is published: " + signsFrom);
+        // verifiers that fetch the JWKS now learn the new key; tokens are still signed with the old one
+        given().get("/.well-known/jwks.json").then().body("keys.kid", hasItems(oldKid, newKid));
+        org.junit.jupiter.api.Assertions.assertEquals(oldKid, kid(Api.aToken(session, Map.of()).value()));
+        as(admin).get("/api/v1/admin/keys").then()
+                .body("find { it.kid == '" + oldKid + "' }.retiredAt", equalTo(rotation.getString("signsFrom")));
+
+        // its time comes (moved forward here, rather than waiting ten minutes): every replica switches by itself
+        pool.query("update signing_key set signs_from = now() - interval '1 second' where kid = '" + newKid + "'").execute()
+                .await().atMost(Duration.ofSeconds(5));
+        pool.query("update signing_key set retired_at = now() - interval '1 second' where kid = '" + oldKid + "'").execute()
+                .await().atMost(Duration.ofSeconds(5));
+        long deadline = System.nanoTime() + 15_000_000_000L;
+        while (!newKid.equals(kid(Api.aToken(session, Map.of()).value()))) {
+            org.junit.jupiter.api.Assertions.assertTrue(System.nanoTime() < deadline, "the new key never started signing");
+            Thread.sleep(200);
+        }
+        isProblem(as(admin).post("/api/v1/admin/keys/rotate?immediate=maybe").then(), 400).body("errors[0].field", equalTo("immediate"));
     }
 
     @Test

@@ -153,12 +153,29 @@ class AdminUiTest extends BrowserTest {
         browser.button(confirm, "Cancel").click();
         assertEquals(before, as(Api.adminSession()).get("/api/v1/admin/keys").then().extract().path("find { it.active }.kid"), "Cancel rotates nothing");
 
+        // the usual rotation: the new key is published at once and signs once verifiers have fetched it
         browser.button("Rotate signing key").click();
         browser.button(browser.dialog("Rotate the signing key?"), "Rotate key").click();
+        browser.waitForText("is published and signs from");
+        String next = as(Api.adminSession()).get("/api/v1/admin/keys").then().extract().path("find { it.active }.kid");
+        assertFalse(before.equals(next));
+        browser.waitForText(next);
+        assertTrue(browser.text().contains("Published"));
+
+        // after a leak: at once
+        browser.button("Rotate signing key").click();
+        WebElement now = browser.dialog("Rotate the signing key?");
+        browser.field(now, "Sign with the new key at once (after a leak)").click();
+        browser.button(now, "Rotate key").click();
         browser.waitForText("Rotated: new tokens are signed with key");
         String after = as(Api.adminSession()).get("/api/v1/admin/keys").then().extract().path("find { it.active }.kid");
-        assertFalse(before.equals(after));
+        assertFalse(next.equals(after));
         browser.waitForText(after);
+        // one key signs now, and no other claims to sign later
+        assertEquals(1, browser.driver().findElements(org.openqa.selenium.By.xpath("//tbody//span[normalize-space()='Signing']")).size());
+        assertEquals(List.of(after), as(Api.adminSession()).get("/api/v1/admin/keys").then().extract()
+                .jsonPath().getList("findAll { it.active || (it.retiredAt != null && it.retiredAt > '" + java.time.Instant.now() + "') }.kid"));
+        browser.screenshot("admin-keys");
         // the browser's session, signed with the old key, keeps working
         browser.link("Tokens").click();
         browser.heading("Personal access tokens");
