@@ -20,7 +20,10 @@ class HttpErrorsTest {
                 .body(not(containsString("Exception")))
                 .body(not(containsString("at io.")));
         isProblem(given().contentType(ContentType.JSON).body("[1,2,3]").post("/api/v1/auth/login").then(), 400);
+        // types are strict: a number is no username (it used to be coerced, so the object password was the first error)
         isProblem(given().contentType(ContentType.JSON).body("{\"username\": 42, \"password\": {}}").post("/api/v1/auth/login").then(), 400)
+                .body("errors[0].field", equalTo("username"));
+        isProblem(given().contentType(ContentType.JSON).body("{\"username\": \"admin\", \"password\": {}}").post("/api/v1/auth/login").then(), 400)
                 .body("errors[0].field", equalTo("password"));
     }
 
