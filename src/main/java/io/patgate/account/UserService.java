@@ -173,11 +173,13 @@ public class UserService {
         }
         throttle.attempt(caller.username(), clientAddress);
         String actor = AuditService.actor(caller);
+        String[] verifiedHash = new String[1];
         return Panache.withSession(() -> users.findLive(caller.userId()))
                 .chain(user -> {
                     if (user == null || user.disabled) {
                         throw ProblemException.unauthorized("The account is disabled or no longer exists");
                     }
+                    verifiedHash[0] = user.passwordHash;
                     return vertx.executeBlocking(Uni.createFrom().item(() -> hasher.verify(request.currentPassword(), user.passwordHash)));
                 })
                 .chain(matches -> {
@@ -193,6 +195,10 @@ public class UserService {
                     return hash(request.newPassword()).chain(hash -> Panache.withTransaction(() -> users.findLiveForUpdate(caller.userId())
                                     .chain(found -> {
                                         User user = require(found);
+                                        if (user.disabled || !user.passwordHash.equals(verifiedHash[0])) {
+                                            // an admin reset or disabled the account while the password was checked: theirs wins
+                                            throw ProblemException.conflict("The account changed meanwhile; sign in again and retry");
+                                        }
                                         user.passwordHash = hash;
                                         // every session open until now ends (from the next whole second, as JWT iat has
                                         // whole seconds), except the one making this change

@@ -50,6 +50,12 @@ public class ProblemException extends RuntimeException {
         return new ProblemException(Problem.of(401, "unauthorized", "Unauthorized", detail));
     }
 
+    /** This replica's in-memory state is older than patgate.state.max-staleness: checks fail closed. */
+    public static ProblemException stale() {
+        return new ProblemException(Problem.of(503, "state-stale", "Service unavailable",
+                "This replica has not been able to refresh its state from the database; try again shortly"));
+    }
+
     public static ProblemException policy(String detail) {
         return new ProblemException(Problem.of(422, "policy-limit", "Policy limit reached", detail));
     }

@@ -127,15 +127,20 @@ public class IdentityState {
 
     /** Fills a gap from a look-up, which may be older than what this replica knows: never over a newer state, never a deleted account. */
     public void putUserIfAbsent(UserState user) {
-        if (!deletedUsers.contains(user.id())) {
-            users.putIfAbsent(user.id(), user);
-        }
+        users.compute(user.id(), (id, old) -> old != null || deletedUsers.contains(id) ? old : user);
     }
 
     public void putTokenIfAbsent(TokenState token) {
-        if (!tokens.containsKey(token.id())) {
-            putToken(token);
-        }
+        tokens.compute(token.id(), (id, old) -> {
+            if (old != null) {
+                return old;
+            }
+            tokensByDigest.put(token.digest(), id);
+            if (token.previousDigest() != null) {
+                tokensByDigest.put(token.previousDigest(), id);
+            }
+            return token;
+        });
     }
 
     /**

@@ -29,8 +29,12 @@ public class KeyRing {
     public record VerificationKey(String kid, PublicKey key, String publicJwk, JWTAuthContextInfo verifier, java.time.Instant retiredAt) {
     }
 
-    /** A key that signs from {@code signsFrom} on (until a later one's {@code signsFrom}). */
-    public record Signer(String kid, PrivateKey key, java.time.Instant signsFrom) {
+    /** A key that signs from {@code signsFrom} until {@code retiredAt} (null: no end yet). */
+    public record Signer(String kid, PrivateKey key, java.time.Instant signsFrom, java.time.Instant retiredAt) {
+
+        boolean signsAt(java.time.Instant now) {
+            return !now.isBefore(signsFrom) && (retiredAt == null || now.isBefore(retiredAt));
+        }
     }
 
     /** @param signers newest first */
@@ -60,6 +64,12 @@ public class KeyRing {
     public Signer signer() {
         java.time.Instant now = clock.instant();
         List<Signer> signers = loaded().signers();
+        for (Signer s : signers) {
+            if (s.signsAt(now)) {
+                return s;
+            }
+        }
+        // no key's window covers now (clocks far apart during a rotation): the newest that has started
         for (Signer s : signers) {
             if (!now.isBefore(s.signsFrom())) {
                 return s;

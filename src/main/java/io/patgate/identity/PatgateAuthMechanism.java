@@ -1,6 +1,7 @@
 package io.patgate.identity;
 
 import io.patgate.http.ClientAddress;
+import io.patgate.http.ProblemException;
 import io.patgate.http.ProblemMapper;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.identity.IdentityProviderManager;
@@ -30,7 +31,10 @@ public class PatgateAuthMechanism implements HttpAuthenticationMechanism {
     private static final int PRIORITY = 3000;
     private final ClientAddress clientAddress;
 
-    public PatgateAuthMechanism(ClientAddress clientAddress) {
+    private final CredentialVerifier verifier;
+
+    public PatgateAuthMechanism(ClientAddress clientAddress, CredentialVerifier verifier) {
+        this.verifier = verifier;
         this.clientAddress = clientAddress;
     }
 
@@ -39,6 +43,10 @@ public class PatgateAuthMechanism implements HttpAuthenticationMechanism {
         String header = context.request().getHeader(HttpHeaders.AUTHORIZATION);
         if (header == null) {
             return Uni.createFrom().nullItem();
+        }
+        if (verifier.isStale()) {
+            // fail closed, and say why: the credential may be fine, this replica cannot tell
+            return Uni.createFrom().failure(ProblemException.stale());
         }
         CredentialRequest request = parse(header, clientAddress.of(context.request()));
         if (request == null) {

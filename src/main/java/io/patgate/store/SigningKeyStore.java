@@ -167,8 +167,9 @@ public class SigningKeyStore {
                         }
                         // the newest key, and a key it has not yet replaced (retired in the future), can sign
                         if (row.getBoolean("active") || Boolean.TRUE.equals(row.getBoolean("signing"))) {
+                            OffsetDateTime until = row.getOffsetDateTime("retired_at");
                             signers.add(new KeyRing.Signer(kid, decrypt(kid, row.getBuffer("private_key_enc").getBytes()),
-                                    row.getOffsetDateTime("signs_from").toInstant()));
+                                    row.getOffsetDateTime("signs_from").toInstant(), until == null ? null : until.toInstant()));
                         }
                     }
                     if (signers.isEmpty()) {

@@ -518,8 +518,8 @@ public class TokenService {
             throw ProblemException.forbidden("A token limited to networks cannot change a token that works from anywhere");
         }
         for (String allowed : target.allowedCidrs) {
-            Cidr c = Cidr.parse(allowed).orElseThrow();
-            if (maker.allowedCidrs().stream().noneMatch(m -> m.covers(c))) {
+            Cidr c = Cidr.parse(allowed).orElse(null);
+            if (c == null || maker.allowedCidrs().stream().noneMatch(m -> m.covers(c))) {
                 throw ProblemException.forbidden("A token cannot change a token that works from networks outside its own: " + allowed);
             }
         }
@@ -540,10 +540,11 @@ public class TokenService {
         if (value == null || value.isBlank()) {
             return null;
         }
-        if (value.length() > 64) {
+        String trimmed = value.trim();
+        if (trimmed.length() > 64) {
             throw ProblemException.invalid("q", "must be at most 64 characters");
         }
-        return value.trim();
+        return trimmed;
     }
 
     private static AccessTokenRepository.Order order(String value) {

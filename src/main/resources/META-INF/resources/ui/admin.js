@@ -52,7 +52,7 @@ export async function usersView({ main, params, app, isCurrent }) {
   ['input', 'change'].forEach(type => search.addEventListener(type, () => {
     clearTimeout(debounce);
     debounce = setTimeout(() => {
-      if (state.q === search.value.trim()) return; // nothing changed (a blur, say)
+      if (!isCurrent() || state.q === search.value.trim()) return; // moved on, or nothing changed (a blur, say)
       state.q = search.value.trim();
       state.page = 0;
       reload();
@@ -62,9 +62,9 @@ export async function usersView({ main, params, app, isCurrent }) {
   const reload = guarded(load, list);
 
   async function load() {
-    history.replaceState(null, '', `/admin/users${query({ q: state.q, page: state.page || '' })}`);
     const { data, total } = await api('GET', `/api/v1/users${query({ q: state.q, page: state.page, size: PAGE_SIZE })}`);
     if (!isCurrent()) return;
+    history.replaceState(null, '', `/admin/users${query({ q: state.q, page: state.page || '' })}`);
     summary.textContent = plural(total, 'user', 'users');
     clear(list);
     list.append(data.length ? h('table', { class: 'responsive' },
@@ -189,7 +189,7 @@ export async function usersView({ main, params, app, isCurrent }) {
 // ---- Audit log ----
 
 const ACTIONS = ['login.succeeded', 'login.failed', 'logout', 'user.created', 'user.roles-changed', 'user.disabled', 'user.enabled',
-  'user.password-changed', 'user.password-change-failed', 'user.deleted', 'token.created', 'token.changed', 'token.regenerated',
+  'user.password-changed', 'user.password-change-failed', 'user.deleted', 'sessions.revoked-all', 'token.created', 'token.changed', 'token.regenerated',
   'token.revoked', 'token.leak-reported', 'token.expired-use', 'session.leak-reported', 'key.rotated'];
 
 function localInput(iso) {
@@ -287,14 +287,29 @@ function keyStatus(key, now = Date.now()) {
   return h('div', {}, h('span', { class: 'badge expired' }, 'Retired'), key.retiredAt ? h('span', { class: 'muted small block' }, time(key.retiredAt)) : null);
 }
 
-export async function keysView({ main, isCurrent }) {
+export async function keysView({ main, isCurrent, app }) {
   const list = h('div', { class: 'list' });
   const rotate = h('button', { type: 'button', class: 'button danger' }, 'Rotate signing key');
+  const endAll = h('button', { type: 'button', class: 'button danger-outline' }, 'End every session');
+  endAll.addEventListener('click', async () => {
+    if (!await confirmAction({
+      title: 'End every session?',
+      message: ['Everyone is signed out at once, on every replica, you included, and signs in again. Personal access tokens keep '
+        + 'working. After a signing key leaked, rotate the key at once first.'],
+      confirm: 'End every session',
+    })) return;
+    try {
+      const { data } = await api('POST', '/api/v1/admin/sessions/revoke-all');
+      app.sessionEnded(`Every session has ended (${plural(data.accounts, 'account', 'accounts')}), yours too. Sign in again.`);
+    } catch (error) {
+      if (error.status !== 401) toast(error.sentence);
+    }
+  });
   main.append(
     h('div', { class: 'page-head' }, h('div', {}, h('h1', { tabindex: '-1' }, 'Signing keys'),
       h('p', { class: 'lead' }, 'patgate signs sessions and tokens with ES256 keys. Rotating publishes a new key at '
         + '/.well-known/jwks.json at once and signs with it a few minutes later; what the old keys signed keeps working, '
-        + 'and their public keys stay published while it may.')), rotate),
+        + 'and their public keys stay published while it may.')), h('div', { class: 'button-row' }, rotate, endAll)),
     list);
   rotate.addEventListener('click', async () => {
     const immediateId = uid('immediate');

@@ -12,7 +12,7 @@ const main = document.getElementById('main');
 const topbar = document.getElementById('topbar');
 
 /** What every view may read: who is signed in and the deployment's limits. */
-export const app = { me: null, policy: null, navigate, render };
+export const app = { me: null, policy: null, navigate, render, sessionEnded: message => sessionEnded(message) };
 
 const VIEWS = {
   '/': { title: 'Tokens', render: ctx => tokensView(ctx) },
@@ -122,7 +122,9 @@ async function signOut() {
 function sessionEnded(message) {
   clearTimeout(sessionTimer);
   endSession();
-  document.querySelectorAll('dialog').forEach(d => d.remove());
+  // close (not remove) so each dialog cleans up; the dialog showing a new token's value stays, since the
+  // value works whatever happens to the session, and this is the only time it can be copied
+  document.querySelectorAll('dialog[open]:not(.shown-once)').forEach(d => d.close());
   showSignIn(message);
 }
 

@@ -6,10 +6,11 @@ import { h, uid } from './dom.js';
  * Opens a modal dialog. onCancel (Escape) may return false to keep it open. Returns the <dialog>; it is
  * removed from the page when it closes.
  */
-export function openDialog({ title, content, actions, onCancel, wide = false, describedBy }) {
+export function openDialog({ title, content, actions, onCancel, wide = false, describedBy, className = '' }) {
   const opener = document.activeElement;
   const titleId = uid('dialog-title');
-  const dialog = h('dialog', { class: wide ? 'dialog wide' : 'dialog', 'aria-labelledby': titleId, 'aria-describedby': describedBy },
+  const dialog = h('dialog', { class: `dialog${wide ? ' wide' : ''}${className ? ` ${className}` : ''}`, 'aria-labelledby': titleId,
+    'aria-describedby': describedBy },
     h('h2', { id: titleId }, title),
     content,
     actions ? h('div', { class: 'actions' }, actions) : null);

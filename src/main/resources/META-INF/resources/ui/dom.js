@@ -5,7 +5,8 @@
 export function h(tag, props, ...children) {
   const el = document.createElement(tag);
   for (const [key, value] of Object.entries(props ?? {})) {
-    if (value === undefined || value === null || value === false) continue;
+    if (value === undefined || value === null) continue;
+    if (value === false && !(key in el)) continue; // a false attribute is an absent one; a false property is set
     if (key === 'class') el.className = value;
     else if (key.startsWith('on') && typeof value === 'function') el.addEventListener(key.slice(2), value);
     else if (key in el && !key.includes('-') && key !== 'list' && key !== 'form') el[key] = value;

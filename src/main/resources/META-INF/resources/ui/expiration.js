@@ -18,8 +18,9 @@ export function expirationChooser(policy, { days } = {}) {
   if (!presets.length || (max < 365 && !presets.some(([d]) => d === max))) presets.push([max, `${max} days (the longest allowed)`]);
   const wanted = Number.isInteger(days) && days >= min && days <= max ? days : null;
   const preset = wanted && presets.some(([d]) => d === wanted) ? wanted : null;
-  const defaultDays = presets.some(([d]) => d === policy.tokens.defaultLifetimeDays) ? policy.tokens.defaultLifetimeDays : presets[0][0];
-  const initial = preset ? String(preset) : wanted ? 'custom' : String(defaultDays);
+  const defaultDays = policy.tokens.defaultLifetimeDays;
+  const defaultIsPreset = presets.some(([d]) => d === defaultDays);
+  const initial = preset ? String(preset) : wanted ? 'custom' : defaultIsPreset ? String(defaultDays) : 'custom';
   const options = presets.map(([d, label]) => ({ value: String(d), label, selected: String(d) === initial }));
   options.push({ value: 'custom', label: 'Custom…', selected: initial === 'custom' });
   if (policy.tokens.allowNonExpiring) options.push({ value: 'never', label: 'No expiration', selected: false });
@@ -29,7 +30,7 @@ export function expirationChooser(policy, { days } = {}) {
   const date = field({
     label: 'Expiration date', name: 'expiresAt', type: 'date',
     min: isoDay(addDays(today, min)), max: isoDay(addDays(today, max)),
-    value: isoDay(addDays(today, wanted || Math.min(30, max))),
+    value: isoDay(addDays(today, wanted || Math.min(defaultDays, max))),
     hint: `Between ${day(addDays(today, min))} and ${day(addDays(today, max))}.`,
   });
   const line = h('p', { class: 'expires-line', id: uid('expires-line'), 'aria-live': 'polite' });
@@ -54,8 +55,12 @@ export function expirationChooser(policy, { days } = {}) {
     if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return null;
     const [y, m, d] = value.split('-').map(Number);
     const now = new Date();
-    // the same time of day as now, so "the last allowed day" is within the maximum lifetime
-    return new Date(y, m - 1, d, now.getHours(), now.getMinutes());
+    // the same time of day as now, so "the last allowed day" is within the maximum lifetime; clamped a
+    // minute inside the window, which a daylight-saving change would otherwise shift by an hour
+    const at = new Date(y, m - 1, d, now.getHours(), now.getMinutes());
+    const earliest = now.getTime() + min * 86400000 + 60000;
+    const latest = now.getTime() + max * 86400000 - 60000;
+    return new Date(Math.min(latest, Math.max(earliest, at.getTime())));
   }
 
   select.control.addEventListener('change', update);

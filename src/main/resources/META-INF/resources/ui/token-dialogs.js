@@ -64,6 +64,7 @@ export function showTokenOnce(issued, { regenerated, app }) {
   const dialog = openDialog({
     title: regenerated ? `New value for '${issued.name}'` : `Token '${issued.name}' created`,
     wide: true,
+    className: 'shown-once',
     describedBy: warningId,
     content: h('div', { class: 'dialog-body' },
       h('div', { id: warningId, class: 'warning', role: 'alert' },

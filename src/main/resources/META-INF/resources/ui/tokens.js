@@ -61,6 +61,7 @@ export async function tokensView({ main, params, app, isCurrent, admin = false }
 
   let debounce;
   const onFilter = () => {
+    if (!isCurrent()) return; // the person has moved on to another view
     const wanted = {
       status: statusField.control.value,
       q: searchField.control.value.trim(),
@@ -98,12 +99,12 @@ export async function tokensView({ main, params, app, isCurrent, admin = false }
       status: state.status === 'all' ? '' : state.status, q: state.q, sort: state.sort === 'created' ? '' : state.sort,
       owner: state.owner, page: state.page || '',
     });
-    history.replaceState(null, '', url);
     const path = (admin ? '/api/v1/admin/tokens' : '/api/v1/tokens') + query({
       status: state.status, q: state.q, sort: state.sort, username: state.owner || undefined, page: state.page, size: PAGE_SIZE,
     });
     const { data, total } = await api('GET', path);
     if (!isCurrent()) return;
+    history.replaceState(null, '', url);
     if (data.length === 0 && total > 0 && state.page > 0) {
       state.page = Math.floor((total - 1) / PAGE_SIZE);
       return load();

@@ -104,6 +104,18 @@ class StolenKeyTest {
     }
 
     @Test
+    void theRunbookLeavesNoForgedSessionStanding() {
+        String admin = adminId();
+        PrivateKey stolen = keys.signingKey();
+        String stolenKid = keys.activeKid();
+        as(Api.adminSession()).post("/api/v1/admin/keys/rotate?immediate=true").then().statusCode(201);
+        as(Api.adminSession()).post("/api/v1/admin/sessions/revoke-all").then().statusCode(200);
+        // minted after the retirement, stamped a little ahead so it falls after the cut of "end every session"
+        isProblem(as(session(admin, -20, EIGHT_HOURS, stolen, stolenKid)).get("/api/v1/me").then(), 401);
+        isProblem(as(session(admin, -2, EIGHT_HOURS, stolen, stolenKid)).get("/api/v1/me").then(), 401);
+    }
+
+    @Test
     void revokeAllEndsEverySessionAndNoToken() {
         Api.TestUser user = Api.aUser("deploy");
         String userSession = user.session();

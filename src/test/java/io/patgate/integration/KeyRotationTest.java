@@ -82,9 +82,9 @@ class KeyRotationTest {
                 .body("find { it.kid == '" + oldKid + "' }.retiredAt", equalTo(rotation.getString("signsFrom")));
 
         // its time comes (moved forward here, rather than waiting ten minutes): every replica switches by itself
-        pool.query("update signing_key set signs_from = now() - interval '1 second' where kid = '" + newKid + "'").execute()
+        pool.query("update signing_key set signs_from = now() where kid = '" + newKid + "'").execute()
                 .await().atMost(Duration.ofSeconds(5));
-        pool.query("update signing_key set retired_at = now() - interval '1 second' where kid = '" + oldKid + "'").execute()
+        pool.query("update signing_key set retired_at = now() where kid = '" + oldKid + "'").execute()
                 .await().atMost(Duration.ofSeconds(5));
         long deadline = System.nanoTime() + 15_000_000_000L;
         while (!newKid.equals(kid(Api.aToken(session, Map.of()).value()))) {

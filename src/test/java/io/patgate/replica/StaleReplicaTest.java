@@ -55,7 +55,8 @@ class StaleReplicaTest {
             Api.quick(token.value()).get("/auth/verify").then().statusCode(200);
             eventually(Duration.ofSeconds(15), () -> Api.quick(token.value()).get("/auth/verify").then().statusCode(503)
                     .contentType("application/problem+json").body("type", equalTo("urn:patgate:problem:state-stale")));
-            Api.quick(token.value()).get("/api/v1/me").then().statusCode(401);
+            Api.quick(token.value()).get("/api/v1/me").then().statusCode(503).contentType("application/problem+json")
+                    .body("type", equalTo("urn:patgate:problem:state-stale"));
             given().get("/q/health/ready").then().statusCode(503);
             given().get("/q/health/live").then().statusCode(200);
         } finally {

@@ -180,6 +180,18 @@ class AdminUiTest extends BrowserTest {
         browser.link("Tokens").click();
         browser.heading("Personal access tokens");
         as(Api.adminSession()).get("/api/v1/audit?action=key.rotated&size=1").then().body("[0].actor", equalTo("admin"));
+
+        // the incident button: everyone is signed out, this browser too; tokens keep working
+        Api.TestUser someone = Api.aUser("deploy");
+        String theirSession = someone.session();
+        Api.Issued theirToken = Api.aToken(theirSession, java.util.Map.of());
+        browser.link("Signing keys").click();
+        browser.button("End every session").click();
+        browser.button(browser.dialog("End every session?"), "End every session").click();
+        browser.heading("Sign in to patgate");
+        browser.waitForText("Every session has ended");
+        as(theirSession).get("/api/v1/me").then().statusCode(401);
+        as(theirToken.value()).get("/api/v1/me").then().statusCode(200);
         browser.assertNoConsoleErrors();
     }
 }
