@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 
+import static io.patgate.support.Eventually.eventually;
 import static io.patgate.support.Api.isProblem;
 import static org.hamcrest.Matchers.*;
 import static org.junit.jupiter.api.Assertions.*;
@@ -29,20 +30,6 @@ class DatabaseOutageTest {
     Pool pool;
 
 
-    private static void eventually(Duration within, Runnable check) throws InterruptedException {
-        long deadline = System.nanoTime() + within.toNanos();
-        while (true) {
-            try {
-                check.run();
-                return;
-            } catch (AssertionError | RuntimeException e) {
-                if (System.nanoTime() > deadline) {
-                    throw e;
-                }
-                Thread.sleep(200);
-            }
-        }
-    }
 
     @Test
     void theGateOutlivesTheDatabaseAndEverythingRecoversByItself() throws Exception {
