@@ -1,12 +1,12 @@
 package io.patgate.identity;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -25,15 +25,14 @@ public class ExpiredUses {
     private static final int MAX_PENDING = 10_000;
 
     private final Map<UUID, Attempt> pending = new ConcurrentHashMap<>();
-    /** Tokens noted in the last minute: bounded, each forgotten after the minute. */
-    private final Cache<UUID, Instant> lastNoted = Caffeine.newBuilder().maximumSize(100_000).expireAfterWrite(java.time.Duration.ofSeconds(60)).build();
+    /** Tokens noted in the last minute (at most one note a minute each): bounded, each forgotten after the minute. */
+    private final Cache<UUID, Boolean> notedLately = Caffeine.newBuilder().maximumSize(100_000).expireAfterWrite(java.time.Duration.ofSeconds(60)).build();
 
     void note(UUID tokenId, UUID userId, String ip, Instant now) {
-        Instant last = lastNoted.getIfPresent(tokenId);
-        if (last != null && last.isAfter(now.minusSeconds(60)) || pending.size() >= MAX_PENDING) {
+        if (notedLately.getIfPresent(tokenId) != null || pending.size() >= MAX_PENDING) {
             return;
         }
-        lastNoted.put(tokenId, now);
+        notedLately.put(tokenId, Boolean.TRUE);
         pending.putIfAbsent(tokenId, new Attempt(tokenId, userId, ip, now));
     }
 

@@ -135,10 +135,7 @@ public class IdentityState {
             if (old != null) {
                 return old;
             }
-            tokensByDigest.put(token.digest(), id);
-            if (token.previousDigest() != null) {
-                tokensByDigest.put(token.previousDigest(), id);
-            }
+            index(token);
             return token;
         });
     }
@@ -150,16 +147,21 @@ public class IdentityState {
      */
     public void putToken(TokenState token) {
         tokens.compute(token.id(), (id, old) -> {
-            tokensByDigest.put(token.digest(), id);
-            if (token.previousDigest() != null) {
-                tokensByDigest.put(token.previousDigest(), id);
-            }
+            index(token);
             if (old != null) {
                 forgetDigest(old.digest(), token);
                 forgetDigest(old.previousDigest(), token);
             }
             return token;
         });
+    }
+
+    /** Indexes the token's current value and, in its grace period, its previous one. */
+    private void index(TokenState token) {
+        tokensByDigest.put(token.digest(), token.id());
+        if (token.previousDigest() != null) {
+            tokensByDigest.put(token.previousDigest(), token.id());
+        }
     }
 
     public void removeToken(UUID id) {

@@ -1,7 +1,7 @@
 // The shell: sign-in, the top bar, and the client-side views. Views are plain modules that render into
 // <main>; the URL names the view, so a reload, the back button and links from a team's docs all work.
 import { api, currentSession, endSession, startSession, ApiError } from './api.js';
-import { h, clear, toast } from './dom.js';
+import { h, clear } from './dom.js';
 import { field, showProblem, busy } from './forms.js';
 import { tokensView } from './tokens.js';
 import { newTokenView } from './token-form.js';

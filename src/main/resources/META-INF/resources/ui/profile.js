@@ -1,9 +1,8 @@
 // Profile: who am I, my roles, and changing my own password.
-import { api } from './api.js';
+import { api, currentSession } from './api.js';
 import { h } from './dom.js';
 import { field, showProblem, clearProblem, busy } from './forms.js';
 import { time } from './format.js';
-import { currentSession } from './api.js';
 
 export async function profileView({ main, app }) {
   const me = app.me;

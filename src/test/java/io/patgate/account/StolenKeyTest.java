@@ -69,10 +69,10 @@ class StolenKeyTest {
     void aMintedSessionMayNotOutliveASessionNorComeFromTheFuture() {
         String admin = adminId();
         // the control: what login itself would sign is accepted
-        as(session(admin, 10, EIGHT_HOURS, keys.signingKey(), keys.activeKid())).get("/api/v1/me").then().statusCode(200);
-        isProblem(as(session(admin, 10, 365L * 86400, keys.signingKey(), keys.activeKid())).get("/api/v1/me").then(), 401);
-        isProblem(as(session(admin, -86400, 3600, keys.signingKey(), keys.activeKid())).get("/api/v1/me").then(), 401);
-        isProblem(as(session(admin, -3600, EIGHT_HOURS, keys.signingKey(), keys.activeKid())).get("/api/v1/me").then(), 401);
+        as(session(admin, 10, EIGHT_HOURS, keys.signer().key(), keys.signer().kid())).get("/api/v1/me").then().statusCode(200);
+        isProblem(as(session(admin, 10, 365L * 86400, keys.signer().key(), keys.signer().kid())).get("/api/v1/me").then(), 401);
+        isProblem(as(session(admin, -86400, 3600, keys.signer().key(), keys.signer().kid())).get("/api/v1/me").then(), 401);
+        isProblem(as(session(admin, -3600, EIGHT_HOURS, keys.signer().key(), keys.signer().kid())).get("/api/v1/me").then(), 401);
     }
 
     @Test
@@ -81,14 +81,15 @@ class StolenKeyTest {
         String id = victim.id();
         as(Api.adminSession()).contentType("application/json").body(Map.of("password", "reset by the admin"))
                 .patch("/api/v1/users/" + id).then().statusCode(200);
-        isProblem(as(session(id, -600, 3600, keys.signingKey(), keys.activeKid())).get("/api/v1/me").then(), 401);
+        isProblem(as(session(id, -600, 3600, keys.signer().key(), keys.signer().kid())).get("/api/v1/me").then(), 401);
     }
 
     @Test
     void aRetiredKeyStopsVerifyingSessionsOneSessionLifetimeAfterItsRetirement() throws Exception {
         String admin = adminId();
-        PrivateKey stolen = keys.signingKey();
-        String stolenKid = keys.activeKid();
+        KeyRing.Signer signer = keys.signer();
+        PrivateKey stolen = signer.key();
+        String stolenKid = signer.kid();
         as(Api.adminSession()).post("/api/v1/admin/keys/rotate?immediate=true").then().statusCode(201);
         // retired ten minutes ago (as far as the replicas know once the change reaches them)
         retire(stolenKid, "10 minutes");
@@ -106,8 +107,9 @@ class StolenKeyTest {
     @Test
     void theRunbookLeavesNoForgedSessionStanding() {
         String admin = adminId();
-        PrivateKey stolen = keys.signingKey();
-        String stolenKid = keys.activeKid();
+        KeyRing.Signer signer = keys.signer();
+        PrivateKey stolen = signer.key();
+        String stolenKid = signer.kid();
         as(Api.adminSession()).post("/api/v1/admin/keys/rotate?immediate=true").then().statusCode(201);
         as(Api.adminSession()).post("/api/v1/admin/sessions/revoke-all").then().statusCode(200);
         // minted after the retirement, stamped a little ahead so it falls after the cut of "end every session"
