@@ -1,5 +1,6 @@
 package io.patgate.account;
 
+import io.patgate.identity.Callers;
 import io.patgate.http.ClientAddress;
 import io.quarkus.security.Authenticated;
 import io.quarkus.security.identity.SecurityIdentity;

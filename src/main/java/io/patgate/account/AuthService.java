@@ -2,7 +2,7 @@ package io.patgate.account;
 
 import io.patgate.audit.AuditService;
 import io.patgate.config.PatgateConfig;
-import io.patgate.http.ProblemException;
+import io.patgate.domain.Refusal;
 import io.patgate.identity.Caller;
 import io.patgate.identity.IdentityState;
 import io.patgate.identity.TokenSigner;
@@ -66,7 +66,7 @@ public class AuthService {
                             if (!ok) {
                                 LOG.infof("Failed login for '%s' from %s", actor, clientAddress);
                                 return recorded.invoke(() -> {
-                                    throw ProblemException.unauthorized("Wrong username or password");
+                                    throw Refusal.unauthenticated("Wrong username or password");
                                 }).replaceWith((UserRequests.Session) null);
                             }
                             throttle.succeeded(request.username(), clientAddress);
@@ -88,7 +88,7 @@ public class AuthService {
 
     public Uni<Void> logout(Caller caller) {
         if (!caller.isSession()) {
-            throw ProblemException.forbidden("Logout ends a session; revoke a token with DELETE /api/v1/tokens/{id}");
+            throw Refusal.forbidden("Logout ends a session; revoke a token with DELETE /api/v1/tokens/{id}");
         }
         SessionRevocation revocation = new SessionRevocation();
         revocation.jti = caller.credentialId();

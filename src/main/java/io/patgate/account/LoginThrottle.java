@@ -1,7 +1,7 @@
 package io.patgate.account;
 
-import io.patgate.http.ProblemException;
-import io.patgate.http.Throttle;
+import io.patgate.domain.Refusal;
+import io.patgate.domain.Throttle;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Clock;
@@ -29,7 +29,7 @@ public class LoginThrottle {
     public void check(String username, String address) {
         long wait = Math.max(byUser.retryAfter(key(username)), byAddress.retryAfter(Throttle.addressKey(address)));
         if (wait > 0) {
-            throw ProblemException.throttled(wait, "Too many failed logins; try again in " + wait + " s");
+            throw Refusal.throttled(wait, "Too many failed logins; try again in " + wait + " s");
         }
     }
 

@@ -1,5 +1,7 @@
 package io.patgate.account;
 
+import io.patgate.domain.Permissions;
+import io.patgate.identity.Callers;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
@@ -17,7 +19,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 /** The incident button: after a signing key leaked, rotate it, then end every session. */
 @Path("/api/v1/admin/sessions")
 @Tag(name = "Accounts")
-@RolesAllowed(UserService.ADMIN_ROLE)
+@RolesAllowed(Permissions.ADMIN)
 @SecurityRequirement(name = "bearer")
 @Produces(MediaType.APPLICATION_JSON)
 public class SessionAdminResource {

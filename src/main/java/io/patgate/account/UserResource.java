@@ -1,5 +1,7 @@
 package io.patgate.account;
 
+import io.patgate.domain.Permissions;
+import io.patgate.identity.Callers;
 import io.patgate.http.PageParams;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
@@ -32,7 +34,7 @@ import java.util.UUID;
 
 @Path("/api/v1/users")
 @Tag(name = "Accounts")
-@RolesAllowed(UserService.ADMIN_ROLE)
+@RolesAllowed(Permissions.ADMIN)
 @SecurityRequirement(name = "bearer")
 @Produces(MediaType.APPLICATION_JSON)
 public class UserResource {

@@ -1,10 +1,11 @@
 package io.patgate.account;
 
+import io.patgate.domain.Permissions;
 import io.patgate.audit.AuditService;
 import io.patgate.config.PatgateConfig;
 import io.patgate.identity.Caller;
 import io.patgate.http.Paged;
-import io.patgate.http.ProblemException;
+import io.patgate.domain.Refusal;
 import io.patgate.identity.IdentityState;
 import io.patgate.store.AccessToken;
 import io.patgate.store.AccessTokenRepository;
@@ -34,9 +35,6 @@ import java.util.UUID;
 @ApplicationScoped
 public class UserService {
 
-    public static final String ADMIN_ROLE = "admin";
-    /** The scope that lets a PAT manage tokens; reserved so no role can be confused with it. */
-    public static final String TOKENS_SCOPE = "tokens";
     private static final Logger LOG = Logger.getLogger(UserService.class);
 
     private final UserRepository users;
@@ -92,7 +90,7 @@ public class UserService {
     public Uni<Paged<UserRequests.UserView>> list(String search, int page, int size) {
         String q = search == null || search.isBlank() ? null : search.trim();
         if (q != null && q.length() > 64) {
-            throw ProblemException.invalid("q", "must be at most 64 characters");
+            throw Refusal.invalid("q", "must be at most 64 characters");
         }
         return Panache.withSession(() -> users.countLive(q)
                 .chain(total -> users.page(q, page, size)
@@ -164,12 +162,12 @@ public class UserService {
      */
     public Uni<Void> changeOwnPassword(Caller caller, UserRequests.ChangePassword request, String clientAddress) {
         if (!caller.isSession()) {
-            throw ProblemException.forbidden("Only a signed-in session may change the password, never a personal access token");
+            throw Refusal.forbidden("Only a signed-in session may change the password, never a personal access token");
         }
         throttle.check(caller.username(), clientAddress);
         checkPassword("newPassword", request.newPassword());
         if (request.newPassword().equals(request.currentPassword())) {
-            throw ProblemException.invalid("newPassword", "must differ from the current password");
+            throw Refusal.invalid("newPassword", "must differ from the current password");
         }
         throttle.attempt(caller.username(), clientAddress);
         String actor = AuditService.actor(caller);
@@ -177,7 +175,7 @@ public class UserService {
         return Panache.withSession(() -> users.findLive(caller.userId()))
                 .chain(user -> {
                     if (user == null || user.disabled) {
-                        throw ProblemException.unauthorized("The account is disabled or no longer exists");
+                        throw Refusal.unauthenticated("The account is disabled or no longer exists");
                     }
                     verifiedHash[0] = user.passwordHash;
                     return vertx.executeBlocking(Uni.createFrom().item(() -> hasher.verify(request.currentPassword(), user.passwordHash)));
@@ -188,7 +186,7 @@ public class UserService {
                         return Panache.withTransaction(() -> audit.record(actor, "user.password-change-failed", caller.userId(), caller.username(),
                                         null, "wrong current password"))
                                 .invoke(() -> {
-                                    throw ProblemException.forbidden("The current password is wrong");
+                                    throw Refusal.forbidden("The current password is wrong");
                                 });
                     }
                     throttle.succeeded(caller.username(), clientAddress);
@@ -197,7 +195,7 @@ public class UserService {
                                         User user = require(found);
                                         if (user.disabled || !user.passwordHash.equals(verifiedHash[0])) {
                                             // an admin reset or disabled the account while the password was checked: theirs wins
-                                            throw ProblemException.conflict("The account changed meanwhile; sign in again and retry");
+                                            throw Refusal.conflict("The account changed meanwhile; sign in again and retry");
                                         }
                                         user.passwordHash = hash;
                                         // every session open until now ends (from the next whole second, as JWT iat has
@@ -287,7 +285,7 @@ public class UserService {
         // serialised across requests and replicas: two admins demoting each other cannot both pass
         return users.lockAdminChanges().chain(() -> users.countOtherEnabledAdmins(userId)).invoke(others -> {
             if (others == 0) {
-                throw ProblemException.conflict("This is the last enabled admin; promote another user first");
+                throw Refusal.conflict("This is the last enabled admin; promote another user first");
             }
         }).replaceWithVoid();
     }
@@ -298,31 +296,31 @@ public class UserService {
 
     private void checkPassword(String field, String password) {
         if (password.codePointCount(0, password.length()) < minPasswordLength) {
-            throw ProblemException.invalid(field, "must be at least " + minPasswordLength + " characters");
+            throw Refusal.invalid(field, "must be at least " + minPasswordLength + " characters");
         }
     }
 
     private static Set<String> roles(List<String> requested) {
         Set<String> roles = new TreeSet<>(requested == null ? List.of() : requested);
-        if (roles.contains(TOKENS_SCOPE)) {
-            throw ProblemException.invalid("roles", "'" + TOKENS_SCOPE + "' is reserved for token scopes");
+        if (roles.contains(Permissions.TOKENS)) {
+            throw Refusal.invalid("roles", "'" + Permissions.TOKENS + "' is reserved for token scopes");
         }
         return roles;
     }
 
     private static boolean isEnabledAdmin(User user) {
-        return !user.disabled && Arrays.asList(user.roles).contains(ADMIN_ROLE);
+        return !user.disabled && Arrays.asList(user.roles).contains(Permissions.ADMIN);
     }
 
     private static User require(User user) {
         if (user == null) {
-            throw ProblemException.notFound("User");
+            throw Refusal.notFound("User");
         }
         return user;
     }
 
-    private static ProblemException duplicate(String username) {
-        return ProblemException.conflict("A user named '" + username + "' already exists");
+    private static Refusal duplicate(String username) {
+        return Refusal.conflict("A user named '" + username + "' already exists");
     }
 
     static Instant now() {

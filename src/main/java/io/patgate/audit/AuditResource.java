@@ -1,10 +1,11 @@
 package io.patgate.audit;
 
-import io.patgate.account.Callers;
+import io.patgate.domain.Permissions;
+import io.patgate.identity.Callers;
 import io.patgate.account.UserService;
 import io.patgate.http.PageParams;
 import io.patgate.http.Paged;
-import io.patgate.http.ProblemException;
+import io.patgate.domain.Refusal;
 import io.patgate.identity.Caller;
 import io.patgate.store.AuditEventRepository;
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -63,10 +64,10 @@ public class AuditResource {
                               @Parameter(description = "Before this instant (ISO-8601)") @QueryParam("until") String until,
                               @BeanParam PageParams paging) {
         Caller caller = Callers.of(identity);
-        boolean admin = identity.hasRole(UserService.ADMIN_ROLE);
-        if (!admin && !caller.isSession() && !caller.scopes().contains(UserService.TOKENS_SCOPE)) {
+        boolean admin = identity.hasRole(Permissions.ADMIN);
+        if (!admin && !caller.isSession() && !caller.scopes().contains(Permissions.TOKENS)) {
             // a narrow CI token (say, deploy only) must not read its owner's token names, networks and login addresses
-            throw ProblemException.forbidden("Reading the audit log needs a session or a token with scope '" + UserService.TOKENS_SCOPE + "'");
+            throw Refusal.forbidden("Reading the audit log needs a session or a token with scope '" + Permissions.TOKENS + "'");
         }
         AuditEventRepository.Filter filter = new AuditEventRepository.Filter(admin ? null : caller.userId(), uuid("tokenId", tokenId),
                 blank(username), blank(action), instant("since", since), instant("until", until));
@@ -88,7 +89,7 @@ public class AuditResource {
         try {
             return UUID.fromString(value.trim());
         } catch (IllegalArgumentException e) {
-            throw ProblemException.invalid(field, "is not a token id");
+            throw Refusal.invalid(field, "is not a token id");
         }
     }
 
@@ -99,7 +100,7 @@ public class AuditResource {
         try {
             return Instant.parse(value.trim());
         } catch (DateTimeParseException e) {
-            throw ProblemException.invalid(field, "must be an ISO-8601 instant such as 2027-01-31T12:00:00Z");
+            throw Refusal.invalid(field, "must be an ISO-8601 instant such as 2027-01-31T12:00:00Z");
         }
     }
 }

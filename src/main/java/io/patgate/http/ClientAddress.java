@@ -1,5 +1,6 @@
 package io.patgate.http;
 
+import io.patgate.domain.Cidr;
 import io.patgate.config.PatgateConfig;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.net.SocketAddress;

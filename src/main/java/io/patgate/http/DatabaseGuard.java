@@ -34,7 +34,7 @@ public class DatabaseGuard {
         // a probe: one reconciliation round (coalesced with any running); when it succeeds, the
         // database is marked up and the next request goes through
         sync.sync();
-        return ProblemMapper.respond(Problem.of(503, "database-unavailable", "Service unavailable",
+        return ProblemWriter.response(Problems.databaseUnavailable(
                 "The database is unreachable; token checks go on, changes have to wait. Try again shortly"));
     }
 }

@@ -1,5 +1,6 @@
 package io.patgate.http;
 
+import io.patgate.domain.Refusal;
 import jakarta.ws.rs.QueryParam;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
@@ -27,7 +28,7 @@ public class PageParams {
         int n = parse("page", page, 0, 0, 10_000_000);
         int perPage = size();
         if ((long) n * perPage > MAX_OFFSET) {
-            throw ProblemException.invalid("page", "is too far: page × size must be at most " + MAX_OFFSET);
+            throw Refusal.invalid("page", "is too far: page × size must be at most " + MAX_OFFSET);
         }
         return n;
     }
@@ -48,6 +49,6 @@ public class PageParams {
         } catch (NumberFormatException ignored) {
             // reported below
         }
-        throw ProblemException.invalid(name, "must be a whole number from " + min + " to " + max);
+        throw Refusal.invalid(name, "must be a whole number from " + min + " to " + max);
     }
 }

@@ -5,6 +5,10 @@ import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+import io.patgate.domain.Permissions;
+import io.patgate.domain.Refusal;
+import io.patgate.store.DatabaseFailures;
+import io.patgate.store.DatabaseStatus;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
@@ -30,31 +34,21 @@ import java.util.concurrent.CompletionException;
  */
 public class ProblemMapper {
 
-    private final io.patgate.store.DatabaseStatus database;
+    private static final Logger LOG = Logger.getLogger(ProblemMapper.class);
 
-    public ProblemMapper(io.patgate.store.DatabaseStatus database) {
+    private final DatabaseStatus database;
+
+    public ProblemMapper(DatabaseStatus database) {
         this.database = database;
     }
 
-    /** RFC 6750 section 3: the challenge that goes with every 401. */
-    public static final String BEARER_CHALLENGE = "Bearer error=\"invalid_token\"";
-
-    private static final Logger LOG = Logger.getLogger(ProblemMapper.class);
-
-    public static Response respond(Problem problem) {
-        Response.ResponseBuilder builder = Response.status(problem.status()).type(Problem.MEDIA_TYPE).entity(problem);
-        if (problem.status() == 401) {
-            builder.header(HttpHeaders.WWW_AUTHENTICATE, BEARER_CHALLENGE);
-        }
-        return builder.build();
+    private static Response respond(Problem problem) {
+        return ProblemWriter.response(problem);
     }
 
     @ServerExceptionMapper
-    public Response problem(ProblemException e) {
-        Response response = respond(e.problem());
-        return e.retryAfterSeconds() > 0
-                ? Response.fromResponse(response).header("Retry-After", e.retryAfterSeconds()).build()
-                : response;
+    public Response refused(Refusal e) {
+        return ProblemWriter.response(Problems.of(e), e.retryAfterSeconds());
     }
 
     @ServerExceptionMapper
@@ -64,23 +58,23 @@ public class ProblemMapper {
                 .sorted(Comparator.comparing(Problem.FieldError::field).thenComparing(Problem.FieldError::message))
                 .toList();
         String detail = errors.stream().map(f -> f.field() + ": " + f.message()).reduce((a, b) -> a + "; " + b).orElse("invalid request");
-        return respond(Problem.invalid(detail, errors));
+        return respond(Problems.invalid(detail, errors));
     }
 
     @ServerExceptionMapper
     public Response unreadableJson(JsonProcessingException e) {
         if (e instanceof StreamConstraintsException) {
-            return respond(Problem.invalid("The JSON document is too deeply nested or too large", null));
+            return respond(Problems.invalid("The JSON document is too deeply nested or too large", null));
         }
         if (e instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
             String field = jsonPath(mapping);
             String message = e instanceof UnrecognizedPropertyException ? "unknown field" : "has the wrong type or format";
-            return respond(Problem.invalid(field + ": " + message, List.of(new Problem.FieldError(field, message))));
+            return respond(Problems.invalidField(field, message));
         }
         if (e instanceof MismatchedInputException) {
-            return respond(Problem.invalid("The body is not the JSON object this endpoint expects", null));
+            return respond(Problems.invalid("The body is not the JSON object this endpoint expects", null));
         }
-        return respond(Problem.invalid("The body is not valid JSON", null));
+        return respond(Problems.invalid("The body is not valid JSON", null));
     }
 
     /** More specific than Quarkus's built-in mapper for this type, which answers plain JSON. */
@@ -91,19 +85,19 @@ public class ProblemMapper {
 
     @ServerExceptionMapper
     public Response unauthenticated(AuthenticationFailedException e) {
-        return respond(Problem.of(401, "unauthorized", "Unauthorized", "The credential is missing, invalid, expired or revoked"));
+        return respond(Problems.badCredential());
     }
 
     @ServerExceptionMapper
     public Response unauthenticated(UnauthorizedException e) {
-        return respond(Problem.of(401, "unauthorized", "Unauthorized", "The credential is missing, invalid, expired or revoked"));
+        return respond(Problems.badCredential());
     }
 
     @ServerExceptionMapper
     public Response forbidden(ForbiddenException e) {
         // every @RolesAllowed in patgate asks for "admin"
-        return respond(Problem.of(403, "forbidden", "Forbidden",
-                "This needs the 'admin' role (and, for a personal access token, the 'admin' scope)"));
+        return respond(Problems.forbidden(
+                "This needs the '" + Permissions.ADMIN + "' role (and, for a personal access token, the '" + Permissions.ADMIN + "' scope)"));
     }
 
     @ServerExceptionMapper
@@ -112,14 +106,7 @@ public class ProblemMapper {
             return unreadableJson(json);
         }
         int status = e.getResponse().getStatus();
-        Problem problem = switch (status) {
-            case 404 -> Problem.of(404, "not-found", "Not found", "No such resource");
-            case 405 -> Problem.of(405, "method-not-allowed", "Method not allowed", "This method is not allowed on this resource");
-            case 406 -> Problem.of(406, "not-acceptable", "Not acceptable", "This resource answers application/json");
-            case 413 -> Problem.of(413, "payload-too-large", "Payload too large", "The request body is too large");
-            case 415 -> Problem.of(415, "unsupported-media-type", "Unsupported media type", "Send the body as application/json");
-            default -> status >= 500 ? null : Problem.of(status, "http-" + status, e.getResponse().getStatusInfo().getReasonPhrase(), "The request could not be processed");
-        };
+        Problem problem = Problems.forStatus(status, e.getResponse().getStatusInfo().getReasonPhrase());
         if (problem == null) {
             return unexpected(e);
         }
@@ -134,8 +121,8 @@ public class ProblemMapper {
     public Response unexpected(Throwable e) {
         Throwable cause = unwrap(e);
         if (cause != e) {
-            if (cause instanceof ProblemException p) {
-                return problem(p);
+            if (cause instanceof Refusal r) {
+                return refused(r);
             }
             if (cause instanceof ConstraintViolationException c) {
                 return invalid(c);
@@ -143,12 +130,11 @@ public class ProblemMapper {
         }
         if (DatabaseFailures.isUnavailable(cause)) {
             database.down(cause);
-            return respond(Problem.of(503, "database-unavailable", "Service unavailable",
-                    "The database is unreachable; try again shortly"));
+            return respond(Problems.databaseUnavailable("The database is unreachable; try again shortly"));
         }
         String incident = UUID.randomUUID().toString();
         LOG.errorf(e, "Unexpected failure, incident %s", incident);
-        return respond(Problem.of(500, "internal", "Internal error", "Unexpected failure; incident " + incident));
+        return respond(Problems.internal(incident));
     }
 
     static Throwable unwrap(Throwable e) {

@@ -1,5 +1,6 @@
 package io.patgate.identity;
 
+import io.patgate.domain.Permissions;
 import java.time.Instant;
 import java.util.Set;
 import java.util.UUID;
@@ -44,7 +45,7 @@ public record Caller(UUID userId, String username, Set<String> roles, AuthMethod
     public java.util.List<String> effectiveScopes() {
         java.util.List<String> out = new java.util.ArrayList<>();
         for (String scope : isSession() ? roles : scopes) {
-            if (isSession() || roles.contains(scope) || "tokens".equals(scope)) {
+            if (isSession() || roles.contains(scope) || Permissions.TOKENS.equals(scope)) {
                 out.add(scope);
             }
         }

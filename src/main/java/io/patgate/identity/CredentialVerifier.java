@@ -42,7 +42,7 @@ public class CredentialVerifier {
 
     private static final Logger LOG = Logger.getLogger(CredentialVerifier.class);
     /** Longer than any JWT we sign by an order of magnitude; longer input is refused before any parsing. */
-    static final int MAX_TOKEN_LENGTH = 4096;
+    public static final int MAX_TOKEN_LENGTH = 4096;
     private static final int MAX_REMEMBERED = 200_000;
     private static final Base64.Decoder B64URL = Base64.getUrlDecoder();
 

@@ -1,5 +1,6 @@
 package io.patgate.identity;
 
+import io.patgate.domain.Permissions;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.nio.ByteBuffer;
@@ -33,7 +34,7 @@ public class IdentityState {
         }
 
         public boolean isAdmin() {
-            return roles.contains("admin");
+            return roles.contains(Permissions.ADMIN);
         }
     }
 

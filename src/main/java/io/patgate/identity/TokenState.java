@@ -1,6 +1,6 @@
 package io.patgate.identity;
 
-import io.patgate.http.Cidr;
+import io.patgate.domain.Cidr;
 
 import java.nio.ByteBuffer;
 import java.time.Instant;

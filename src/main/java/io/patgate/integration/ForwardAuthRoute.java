@@ -1,12 +1,13 @@
 package io.patgate.integration;
 
-import io.patgate.http.ApiRoutes;
+import io.patgate.domain.Refusal;
 import io.patgate.http.ClientAddress;
-import io.patgate.http.Problem;
+import io.patgate.http.ProblemWriter;
+import io.patgate.http.Problems;
 import io.patgate.identity.Caller;
 import io.patgate.identity.CredentialRequest;
 import io.patgate.identity.CredentialVerifier;
-import io.patgate.identity.PatgateAuthMechanism;
+import io.patgate.http.PatgateAuthMechanism;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
@@ -36,9 +37,9 @@ public class ForwardAuthRoute {
 
     private final CredentialVerifier verifier;
     private final ClientAddress clientAddress;
-    private final ApiRoutes problems;
+    private final ProblemWriter problems;
 
-    public ForwardAuthRoute(CredentialVerifier verifier, ClientAddress clientAddress, ApiRoutes problems) {
+    public ForwardAuthRoute(CredentialVerifier verifier, ClientAddress clientAddress, ProblemWriter problems) {
         this.verifier = verifier;
         this.clientAddress = clientAddress;
         this.problems = problems;
@@ -58,26 +59,26 @@ public class ForwardAuthRoute {
         String header = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
         CredentialRequest credential = header == null ? null : PatgateAuthMechanism.parse(header, clientAddress.of(ctx.request()));
         if (credential == null) {
-            problems.write(ctx, Problem.of(401, "unauthorized", "Unauthorized", "A credential is required"));
+            problems.write(ctx, Problems.unauthorized("A credential is required"));
             return;
         }
         if (verifier.isStale()) {
             // fail closed: this replica cannot see revocations made elsewhere any more
-            problems.write(ctx, Problem.of(503, "state-stale", "Service unavailable",
-                    "This replica has not been able to refresh its state from the database; try again shortly"));
+            problems.write(ctx, Problems.of(Refusal.stale()));
             return;
         }
         verifier.check(credential).subscribe().with(
                 caller -> answer(ctx, caller),
                 error -> {
-                    LOG.errorf(error, "Forward-auth check failed");
-                    problems.write(ctx, Problem.of(500, "internal", "Internal error", "Unexpected failure"));
+                    String incident = java.util.UUID.randomUUID().toString();
+                    LOG.errorf(error, "Forward-auth check failed, incident %s", incident);
+                    problems.write(ctx, Problems.internal(incident));
                 });
     }
 
     private void answer(RoutingContext ctx, Optional<Caller> checked) {
         if (checked.isEmpty()) {
-            problems.write(ctx, Problem.of(401, "unauthorized", "Unauthorized", "The credential is invalid, expired or revoked"));
+            problems.write(ctx, Problems.unauthorized("The credential is invalid, expired or revoked"));
             return;
         }
         Caller caller = checked.get();
@@ -92,7 +93,7 @@ public class ForwardAuthRoute {
         }
         for (String scope : required) {
             if (!effective.contains(scope)) {
-                problems.write(ctx, Problem.of(403, "forbidden", "Forbidden", "Missing scope '" + scope + "'"));
+                problems.write(ctx, Problems.forbidden("Missing scope '" + scope + "'"));
                 return;
             }
         }

@@ -1,6 +1,7 @@
 package io.patgate.integration;
 
-import io.patgate.account.Callers;
+import io.patgate.domain.Permissions;
+import io.patgate.identity.Callers;
 import io.patgate.account.UserService;
 import io.patgate.audit.AuditService;
 import io.patgate.config.PatgateConfig;
@@ -14,7 +15,7 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
-import io.patgate.http.ProblemException;
+import io.patgate.domain.Refusal;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
@@ -31,7 +32,7 @@ import java.util.List;
 /** Signing-key rotation: by an admin, and automatically every {@code patgate.keys.rotation-interval}. */
 @Path("/api/v1/admin/keys")
 @Tag(name = "For other services")
-@RolesAllowed(UserService.ADMIN_ROLE)
+@RolesAllowed(Permissions.ADMIN)
 @SecurityRequirement(name = "bearer")
 @Produces(MediaType.APPLICATION_JSON)
 public class KeyResource {
@@ -76,7 +77,7 @@ public class KeyResource {
         } else if ("true".equals(immediate.trim())) {
             now = true;
         } else {
-            throw ProblemException.invalid("immediate", "must be true or false");
+            throw Refusal.invalid("immediate", "must be true or false");
         }
         return keys.rotate(AuditService.actor(Callers.of(identity)), null, now, audit)
                 .map(rotation -> Response.status(201).entity(rotation).build());

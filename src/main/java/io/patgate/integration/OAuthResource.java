@@ -1,14 +1,15 @@
 package io.patgate.integration;
 
+import io.patgate.domain.Permissions;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.patgate.account.AuthService;
-import io.patgate.account.Callers;
+import io.patgate.identity.Callers;
 import io.patgate.account.UserService;
 import io.patgate.http.ClientAddress;
-import io.patgate.http.ProblemException;
-import io.patgate.http.Throttle;
+import io.patgate.domain.Refusal;
+import io.patgate.domain.Throttle;
 import io.patgate.identity.Caller;
 import io.patgate.identity.CredentialVerifier;
 import io.patgate.identity.IdentityState;
@@ -94,8 +95,8 @@ public class OAuthResource {
     public Uni<Introspection> introspect(@FormParam("token") String token, @FormParam("token_type_hint") String hint,
                                          @Context HttpServerRequest request) {
         Caller caller = Callers.of(identity);
-        if (!identity.hasRole(INTROSPECT_ROLE) && !identity.hasRole(UserService.ADMIN_ROLE)) {
-            throw ProblemException.forbidden("Introspection needs the role '" + INTROSPECT_ROLE + "' or 'admin'");
+        if (!identity.hasRole(INTROSPECT_ROLE) && !identity.hasRole(Permissions.ADMIN)) {
+            throw Refusal.forbidden("Introspection needs the role '" + INTROSPECT_ROLE + "' or 'admin'");
         }
         if (token == null || token.isBlank()) {
             return Uni.createFrom().item(Introspection.INACTIVE);
@@ -125,7 +126,7 @@ public class OAuthResource {
         String address = clientAddress.of(request);
         long wait = REVOCATIONS.retryAfter(Throttle.addressKey(address));
         if (wait > 0) {
-            throw ProblemException.throttled(wait, "Too many revocation requests from this address; try again in " + wait + " s");
+            throw Refusal.throttled(wait, "Too many revocation requests from this address; try again in " + wait + " s");
         }
         REVOCATIONS.count(Throttle.addressKey(address));
         if (token == null || token.isBlank()) {

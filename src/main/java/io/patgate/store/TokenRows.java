@@ -1,6 +1,6 @@
 package io.patgate.store;
 
-import io.patgate.http.Cidr;
+import io.patgate.domain.Cidr;
 import io.patgate.identity.IdentityState;
 import io.patgate.identity.TokenState;
 import io.patgate.identity.UsageTracker;

@@ -1,6 +1,7 @@
 package io.patgate.token;
 
-import io.patgate.account.Callers;
+import io.patgate.domain.Permissions;
+import io.patgate.identity.Callers;
 import io.patgate.account.UserService;
 import io.patgate.http.PageParams;
 import io.quarkus.security.identity.SecurityIdentity;
@@ -24,7 +25,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 @Path("/api/v1/admin/tokens")
 @Tag(name = "Personal access tokens")
-@RolesAllowed(UserService.ADMIN_ROLE)
+@RolesAllowed(Permissions.ADMIN)
 @SecurityRequirement(name = "bearer")
 @Produces(MediaType.APPLICATION_JSON)
 public class AdminTokenResource {

@@ -1,6 +1,6 @@
 package io.patgate.token;
 
-import io.patgate.account.Callers;
+import io.patgate.identity.Callers;
 import io.patgate.http.PageParams;
 import io.quarkus.security.Authenticated;
 import io.quarkus.security.identity.SecurityIdentity;

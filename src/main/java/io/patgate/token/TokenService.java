@@ -1,11 +1,12 @@
 package io.patgate.token;
 
+import io.patgate.domain.Permissions;
 import io.patgate.account.UserService;
 import io.patgate.audit.AuditService;
 import io.patgate.config.PatgateConfig;
-import io.patgate.http.Cidr;
+import io.patgate.domain.Cidr;
 import io.patgate.http.Paged;
-import io.patgate.http.ProblemException;
+import io.patgate.domain.Refusal;
 import io.patgate.identity.Caller;
 import io.patgate.identity.CredentialVerifier;
 import io.patgate.identity.IdentityState;
@@ -50,7 +51,6 @@ import java.util.stream.Collectors;
 @ApplicationScoped
 public class TokenService {
 
-    public static final String TOKENS_SCOPE = UserService.TOKENS_SCOPE;
     /** Far enough to never matter; a never-expiring token's JWT still carries an exp (its state has none). */
     private static final Duration NEVER = Duration.ofDays(365L * 100);
     private static final Duration MIN_LIFETIME = Duration.ofDays(1);
@@ -96,19 +96,19 @@ public class TokenService {
                         // the owner's row is locked: concurrent creates for one user run one after the other
                         .chain(owner -> {
                             if (owner == null || owner.deletedAt != null || owner.disabled) {
-                                throw ProblemException.unauthorized("The account is disabled or no longer exists");
+                                throw Refusal.unauthenticated("The account is disabled or no longer exists");
                             }
                             return tokens.activeNameTaken(owner.id, name, now);
                         })
                         .chain(taken -> {
                             if (taken) {
-                                throw ProblemException.conflict("You already have an active token named '" + name + "'");
+                                throw Refusal.conflict("You already have an active token named '" + name + "'");
                             }
                             return tokens.countActive(caller.userId(), now);
                         })
                         .chain(active -> {
                             if (active >= config.maxPerUser()) {
-                                throw ProblemException.policy("You have " + active + " active tokens, the most allowed (patgate.tokens.max-per-user)");
+                                throw Refusal.limitReached("You have " + active + " active tokens, the most allowed (patgate.tokens.max-per-user)");
                             }
                             AccessToken token = new AccessToken();
                             token.id = id;
@@ -181,13 +181,13 @@ public class TokenService {
     /** The token that made this request. */
     public Uni<TokenRequests.View> self(Caller caller) {
         if (caller.isSession()) {
-            throw ProblemException.forbidden("This request was made with a session, not a personal access token");
+            throw Refusal.forbidden("This request was made with a session, not a personal access token");
         }
         Instant now = now();
         return Panache.withSession(() -> tokens.findById(caller.credentialId()))
                 .map(t -> {
                     if (t == null) {
-                        throw ProblemException.notFound("Token");
+                        throw Refusal.notFound("Token");
                     }
                     return view(t, caller.username(), now).asSeenBySelf(caller.effectiveScopes());
                 });
@@ -230,10 +230,10 @@ public class TokenService {
         return Panache.withTransaction(() -> visibleForUpdate(caller, id)
                         .chain(token -> owner(token).map(owner -> {
                             if (token.revokedAt != null) {
-                                throw ProblemException.conflict("A revoked token cannot be regenerated; create a new one");
+                                throw Refusal.conflict("A revoked token cannot be regenerated; create a new one");
                             }
                             if (!caller.isSession() && !caller.scopes().containsAll(Arrays.asList(token.scopes))) {
-                                throw ProblemException.forbidden("A token cannot regenerate a token with scopes it does not hold: "
+                                throw Refusal.forbidden("A token cannot regenerate a token with scopes it does not hold: "
                                         + missing(Arrays.asList(token.scopes), caller.scopes()));
                             }
                             requireNoWiderNetworks(caller, token);
@@ -315,20 +315,20 @@ public class TokenService {
 
     /** Sessions manage tokens; a PAT needs the {@code tokens} scope. */
     private static void requireManager(Caller caller) {
-        if (!caller.isSession() && !caller.scopes().contains(TOKENS_SCOPE)) {
-            throw ProblemException.forbidden("Missing scope '" + TOKENS_SCOPE + "': this token may not manage tokens");
+        if (!caller.isSession() && !caller.scopes().contains(Permissions.TOKENS)) {
+            throw Refusal.forbidden("Missing scope '" + Permissions.TOKENS + "': this token may not manage tokens");
         }
     }
 
     private static boolean isAdmin(Caller caller) {
-        return PatgateIdentityProvider.effectiveRoles(caller).contains(UserService.ADMIN_ROLE);
+        return PatgateIdentityProvider.effectiveRoles(caller).contains(Permissions.ADMIN);
     }
 
     /** The token, if the caller owns it or is an admin; someone else's token is "not found", not "forbidden". */
     private Uni<AccessToken> visible(Caller caller, UUID id) {
         return tokens.findById(id).map(token -> {
             if (token == null || !token.userId.equals(caller.userId()) && !isAdmin(caller)) {
-                throw ProblemException.notFound("Token");
+                throw Refusal.notFound("Token");
             }
             return token;
         });
@@ -341,7 +341,7 @@ public class TokenService {
     private Uni<AccessToken> visibleForUpdate(Caller caller, UUID id) {
         return tokens.findById(id, LockModeType.PESSIMISTIC_WRITE).map(token -> {
             if (token == null || !token.userId.equals(caller.userId()) && !isAdmin(caller)) {
-                throw ProblemException.notFound("Token");
+                throw Refusal.notFound("Token");
             }
             return token;
         });
@@ -350,7 +350,7 @@ public class TokenService {
     private Uni<User> owner(AccessToken token) {
         return users.findById(token.userId).map(owner -> {
             if (owner == null || owner.deletedAt != null) {
-                throw ProblemException.conflict("The owner of this token was deleted");
+                throw Refusal.conflict("The owner of this token was deleted");
             }
             return owner;
         });
@@ -367,27 +367,27 @@ public class TokenService {
     private Instant expiry(Caller caller, Instant now, Instant expiresAt, Integer days, Boolean never) {
         int given = (expiresAt != null ? 1 : 0) + (days != null ? 1 : 0) + (Boolean.TRUE.equals(never) ? 1 : 0);
         if (given > 1) {
-            throw ProblemException.invalid("expiresAt", "give only one of expiresAt, expiresInDays and neverExpires");
+            throw Refusal.invalid("expiresAt", "give only one of expiresAt, expiresInDays and neverExpires");
         }
         Instant max = now.plus(config.maxLifetime());
         Instant result;
         if (Boolean.TRUE.equals(never)) {
             if (!config.allowNonExpiring()) {
-                throw ProblemException.invalid("neverExpires", "tokens that never expire are not allowed here (patgate.tokens.allow-non-expiring)");
+                throw Refusal.invalid("neverExpires", "tokens that never expire are not allowed here (patgate.tokens.allow-non-expiring)");
             }
             result = null;
         } else if (days != null) {
             long maxDays = config.maxLifetime().toDays();
             if (days < 1 || days > maxDays) {
-                throw ProblemException.invalid("expiresInDays", "must be between 1 and " + maxDays);
+                throw Refusal.invalid("expiresInDays", "must be between 1 and " + maxDays);
             }
             result = now.plus(Duration.ofDays(days));
         } else if (expiresAt != null) {
             if (expiresAt.isBefore(now.plus(MIN_LIFETIME).minus(SLACK))) {
-                throw ProblemException.invalid("expiresAt", "must be at least one day from now");
+                throw Refusal.invalid("expiresAt", "must be at least one day from now");
             }
             if (expiresAt.isAfter(max.plus(SLACK))) {
-                throw ProblemException.invalid("expiresAt", "must be at most " + config.maxLifetime().toDays() + " days from now");
+                throw Refusal.invalid("expiresAt", "must be at most " + config.maxLifetime().toDays() + " days from now");
             }
             result = expiresAt.truncatedTo(ChronoUnit.SECONDS);
         } else {
@@ -398,7 +398,7 @@ public class TokenService {
             if (given == 0) {
                 return caller.expiresAt();
             }
-            throw ProblemException.forbidden("A token cannot create a token that outlives itself (it expires " + caller.expiresAt() + ")");
+            throw Refusal.forbidden("A token cannot create a token that outlives itself (it expires " + caller.expiresAt() + ")");
         }
         return result;
     }
@@ -413,12 +413,12 @@ public class TokenService {
         }
         Set<String> wanted = new TreeSet<>(requested);
         Set<String> allowed = new TreeSet<>(caller.roles());
-        allowed.add(TOKENS_SCOPE);
+        allowed.add(Permissions.TOKENS);
         if (!allowed.containsAll(wanted)) {
-            throw ProblemException.invalid("scopes", "not among your roles: " + missing(wanted, allowed));
+            throw Refusal.invalid("scopes", "not among your roles: " + missing(wanted, allowed));
         }
         if (!caller.isSession() && !caller.scopes().containsAll(wanted)) {
-            throw ProblemException.forbidden("A token cannot grant scopes it does not hold: " + missing(wanted, caller.scopes()));
+            throw Refusal.forbidden("A token cannot grant scopes it does not hold: " + missing(wanted, caller.scopes()));
         }
         return wanted;
     }
@@ -427,12 +427,12 @@ public class TokenService {
     private static Set<String> scopesFor(Caller caller, User owner, List<String> requested) {
         Set<String> wanted = new TreeSet<>(requested);
         Set<String> allowed = new TreeSet<>(Arrays.asList(owner.roles));
-        allowed.add(TOKENS_SCOPE);
+        allowed.add(Permissions.TOKENS);
         if (!allowed.containsAll(wanted)) {
-            throw ProblemException.invalid("scopes", "not among the owner's roles: " + missing(wanted, allowed));
+            throw Refusal.invalid("scopes", "not among the owner's roles: " + missing(wanted, allowed));
         }
         if (!caller.isSession() && !caller.scopes().containsAll(wanted)) {
-            throw ProblemException.forbidden("A token cannot grant scopes it does not hold: " + missing(wanted, caller.scopes()));
+            throw Refusal.forbidden("A token cannot grant scopes it does not hold: " + missing(wanted, caller.scopes()));
         }
         return wanted;
     }
@@ -443,14 +443,14 @@ public class TokenService {
 
     private static String name(String name) {
         if (name == null || name.isBlank()) {
-            throw ProblemException.invalid("name", "is required");
+            throw Refusal.invalid("name", "is required");
         }
         int length = name.codePointCount(0, name.length());
         if (length > 64) {
-            throw ProblemException.invalid("name", "must be at most 64 characters");
+            throw Refusal.invalid("name", "must be at most 64 characters");
         }
         if (name.codePoints().anyMatch(Character::isISOControl)) {
-            throw ProblemException.invalid("name", "must not contain control characters");
+            throw Refusal.invalid("name", "must not contain control characters");
         }
         return name;
     }
@@ -460,7 +460,7 @@ public class TokenService {
             return null;
         }
         if (description.codePointCount(0, description.length()) > 256) {
-            throw ProblemException.invalid("description", "must be at most 256 characters");
+            throw Refusal.invalid("description", "must be at most 256 characters");
         }
         return description;
     }
@@ -473,7 +473,7 @@ public class TokenService {
         for (int i = 0; i < requested.size(); i++) {
             int index = i;
             out.add(Cidr.parse(requested.get(i)).map(Cidr::toString)
-                    .orElseThrow(() -> ProblemException.invalid("allowedCidrs[" + index + "]", "is not an IPv4 or IPv6 address or CIDR")));
+                    .orElseThrow(() -> Refusal.invalid("allowedCidrs[" + index + "]", "is not an IPv4 or IPv6 address or CIDR")));
         }
         return new ArrayList<>(out);
     }
@@ -496,7 +496,7 @@ public class TokenService {
         for (String wanted : requested) {
             Cidr c = Cidr.parse(wanted).orElseThrow();
             if (maker.allowedCidrs().stream().noneMatch(m -> m.covers(c))) {
-                throw ProblemException.forbidden("A token cannot allow networks outside its own: " + wanted);
+                throw Refusal.forbidden("A token cannot allow networks outside its own: " + wanted);
             }
         }
         return requested;
@@ -515,12 +515,12 @@ public class TokenService {
             return;
         }
         if (target.allowedCidrs.length == 0) {
-            throw ProblemException.forbidden("A token limited to networks cannot change a token that works from anywhere");
+            throw Refusal.forbidden("A token limited to networks cannot change a token that works from anywhere");
         }
         for (String allowed : target.allowedCidrs) {
             Cidr c = Cidr.parse(allowed).orElse(null);
             if (c == null || maker.allowedCidrs().stream().noneMatch(m -> m.covers(c))) {
-                throw ProblemException.forbidden("A token cannot change a token that works from networks outside its own: " + allowed);
+                throw Refusal.forbidden("A token cannot change a token that works from networks outside its own: " + allowed);
             }
         }
     }
@@ -532,7 +532,7 @@ public class TokenService {
         try {
             return Status.valueOf(value.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw ProblemException.invalid("status", "must be one of active, expired, revoked, all");
+            throw Refusal.invalid("status", "must be one of active, expired, revoked, all");
         }
     }
 
@@ -542,7 +542,7 @@ public class TokenService {
         }
         String trimmed = value.trim();
         if (trimmed.length() > 64) {
-            throw ProblemException.invalid("q", "must be at most 64 characters");
+            throw Refusal.invalid("q", "must be at most 64 characters");
         }
         return trimmed;
     }
@@ -556,7 +556,7 @@ public class TokenService {
             case "expires" -> AccessTokenRepository.Order.EXPIRES;
             case "lastUsed" -> AccessTokenRepository.Order.LAST_USED;
             case "name" -> AccessTokenRepository.Order.NAME;
-            default -> throw ProblemException.invalid("sort", "must be one of created, expires, lastUsed, name");
+            default -> throw Refusal.invalid("sort", "must be one of created, expires, lastUsed, name");
         };
     }
 

@@ -1,4 +1,4 @@
-package io.patgate.http;
+package io.patgate.domain;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;

@@ -1,7 +1,6 @@
-package io.patgate.account;
+package io.patgate.identity;
 
-import io.patgate.http.ProblemException;
-import io.patgate.identity.Caller;
+import io.patgate.domain.Refusal;
 import io.quarkus.security.identity.SecurityIdentity;
 
 /** The {@link Caller} that the per-request check attached to the identity. */
@@ -13,7 +12,7 @@ public final class Callers {
     public static Caller of(SecurityIdentity identity) {
         Caller caller = identity == null ? null : identity.getAttribute(Caller.ATTRIBUTE);
         if (caller == null) {
-            throw ProblemException.unauthorized("A credential is required");
+            throw Refusal.unauthenticated("A credential is required");
         }
         return caller;
     }

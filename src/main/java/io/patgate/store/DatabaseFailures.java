@@ -1,4 +1,4 @@
-package io.patgate.http;
+package io.patgate.store;
 
 import io.vertx.core.VertxException;
 import io.vertx.sqlclient.ClosedConnectionException;

@@ -1,4 +1,4 @@
-package io.patgate.http;
+package io.patgate.domain;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;

@@ -1,8 +1,8 @@
-package io.patgate.identity;
+package io.patgate.http;
 
-import io.patgate.http.ClientAddress;
-import io.patgate.http.ProblemException;
-import io.patgate.http.ProblemMapper;
+import io.patgate.identity.CredentialRequest;
+import io.patgate.identity.CredentialVerifier;
+import io.patgate.domain.Refusal;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.identity.IdentityProviderManager;
 import io.quarkus.security.identity.SecurityIdentity;
@@ -46,7 +46,7 @@ public class PatgateAuthMechanism implements HttpAuthenticationMechanism {
         }
         if (verifier.isStale()) {
             // fail closed, and say why: the credential may be fine, this replica cannot tell
-            return Uni.createFrom().failure(ProblemException.stale());
+            return Uni.createFrom().failure(Refusal.stale());
         }
         CredentialRequest request = parse(header, clientAddress.of(context.request()));
         if (request == null) {
@@ -85,7 +85,7 @@ public class PatgateAuthMechanism implements HttpAuthenticationMechanism {
 
     @Override
     public Uni<ChallengeData> getChallenge(RoutingContext context) {
-        return Uni.createFrom().item(new ChallengeData(401, "WWW-Authenticate", ProblemMapper.BEARER_CHALLENGE));
+        return Uni.createFrom().item(new ChallengeData(401, "WWW-Authenticate", ProblemWriter.BEARER_CHALLENGE));
     }
 
     @Override

@@ -1,0 +1,58 @@
+package io.patgate.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.ws.rs.core.Response;
+
+/**
+ * Writes a {@link Problem} as {@code application/problem+json}: as a JAX-RS response for the REST layer,
+ * or straight onto a Vert.x response for the routes that run before it. Either way a 401 carries the
+ * RFC 6750 challenge and a 429 its {@code Retry-After}.
+ */
+@ApplicationScoped
+public class ProblemWriter {
+
+    /** RFC 6750 section 3: the challenge that goes with every 401. */
+    public static final String BEARER_CHALLENGE = "Bearer error=\"invalid_token\"";
+
+    private final ObjectMapper json;
+
+    public ProblemWriter(ObjectMapper json) {
+        this.json = json;
+    }
+
+    public static Response response(Problem problem) {
+        return response(problem, 0);
+    }
+
+    /** @param retryAfterSeconds a {@code Retry-After} header's value; 0 for none */
+    public static Response response(Problem problem, long retryAfterSeconds) {
+        Response.ResponseBuilder builder = Response.status(problem.status()).type(Problem.MEDIA_TYPE).entity(problem);
+        if (problem.status() == 401) {
+            builder.header(jakarta.ws.rs.core.HttpHeaders.WWW_AUTHENTICATE, BEARER_CHALLENGE);
+        }
+        if (retryAfterSeconds > 0) {
+            builder.header("Retry-After", retryAfterSeconds);
+        }
+        return builder.build();
+    }
+
+    /** Ends {@code ctx}'s response with {@code problem}. */
+    public void write(RoutingContext ctx, Problem problem) {
+        if (problem.status() == 401) {
+            ctx.response().putHeader("WWW-Authenticate", BEARER_CHALLENGE);
+        }
+        String body;
+        try {
+            body = json.writeValueAsString(problem);
+        } catch (JsonProcessingException e) {
+            body = "{\"title\":\"" + problem.title() + "\",\"status\":" + problem.status() + "}";
+        }
+        ctx.response().setStatusCode(problem.status())
+                .putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE)
+                .end(body);
+    }
+}
