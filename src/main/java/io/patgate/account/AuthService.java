@@ -8,11 +8,10 @@ import io.patgate.identity.IdentityState;
 import io.patgate.identity.TokenSigner;
 import io.patgate.store.SessionRevocation;
 import io.patgate.store.SessionRevocationRepository;
+import io.patgate.store.Transactions;
 import io.patgate.store.User;
 import io.patgate.store.UserRepository;
-import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
@@ -21,7 +20,10 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.UUID;
 
-/** Login and logout. A wrong password, an unknown user and a disabled account all fail alike. */
+/**
+ * Sessions: login, logout, a reported session, and ending every session at once. A wrong password, an
+ * unknown user and a disabled account all fail alike.
+ */
 @ApplicationScoped
 public class AuthService {
 
@@ -31,36 +33,35 @@ public class AuthService {
     private final SessionRevocationRepository revocations;
     private final AuditService audit;
     private final LoginThrottle throttle;
-    private final PasswordHasher hasher;
+    private final Passwords passwords;
+    private final Transactions transactions;
     private final TokenSigner signer;
     private final IdentityState state;
-    private final Vertx vertx;
     private final Duration lifetime;
 
     public AuthService(UserRepository users, SessionRevocationRepository revocations, AuditService audit, LoginThrottle throttle,
-                       PasswordHasher hasher, TokenSigner signer, IdentityState state, Vertx vertx, PatgateConfig config) {
+                       Passwords passwords, Transactions transactions, TokenSigner signer, IdentityState state, PatgateConfig config) {
         this.throttle = throttle;
         this.users = users;
         this.revocations = revocations;
         this.audit = audit;
-        this.hasher = hasher;
+        this.passwords = passwords;
+        this.transactions = transactions;
         this.signer = signer;
         this.state = state;
-        this.vertx = vertx;
         this.lifetime = config.session().lifetime();
     }
 
     public Uni<UserRequests.Session> login(UserRequests.Login request, String clientAddress) {
         throttle.check(request.username(), clientAddress);
         throttle.attempt(request.username(), clientAddress);
-        return Panache.withSession(() -> users.findByUsername(request.username()))
+        return transactions.read(() -> users.findByUsername(request.username()))
                 // the hash runs even for an unknown user (against a decoy), so timing tells nothing
-                .chain(user -> vertx.executeBlocking(Uni.createFrom().item(
-                                () -> hasher.verify(request.password(), user == null ? null : user.passwordHash)))
+                .chain(user -> passwords.verify(request.password(), user == null ? null : user.passwordHash)
                         .chain(matches -> {
                             boolean ok = matches && user != null && !user.disabled;
                             String actor = sanitize(request.username());
-                            Uni<Void> recorded = Panache.withTransaction(() -> audit.record(actor, ok ? "login.succeeded" : "login.failed",
+                            Uni<Void> recorded = transactions.write(() -> audit.record(actor, ok ? "login.succeeded" : "login.failed",
                                     user == null ? null : user.id, user == null ? null : user.username, null,
                                     ok ? "" : user == null ? "unknown user" : user.disabled ? "account disabled" : "wrong password"));
                             if (!ok) {
@@ -95,7 +96,7 @@ public class AuthService {
         revocation.userId = caller.userId();
         revocation.expiresAt = caller.expiresAt();
         revocation.revokedAt = Instant.now();
-        return Panache.withTransaction(() -> revocations.findById(revocation.jti)
+        return transactions.write(() -> revocations.findById(revocation.jti)
                         .chain(existing -> existing != null ? Uni.createFrom().voidItem() : revocations.persist(revocation)
                                 .chain(() -> audit.record(caller.username(), "logout", caller.userId(), caller.username(), null, "session " + revocation.jti))))
                 .invoke(() -> {
@@ -111,10 +112,32 @@ public class AuthService {
         revocation.userId = userId;
         revocation.expiresAt = expiresAt;
         revocation.revokedAt = Instant.now();
-        return Panache.withTransaction(() -> revocations.findById(jti)
+        return transactions.write(() -> revocations.findById(jti)
                         .chain(existing -> existing != null ? Uni.createFrom().voidItem() : revocations.persist(revocation)
                                 .chain(() -> audit.record(AuditService.ANONYMOUS, "session.leak-reported", userId, username, null, "session " + jti))))
                 .invoke(() -> state.revokeSession(jti, expiresAt));
+    }
+
+    /**
+     * The incident button after a signing key leaked (rotate first): every session of every account ends,
+     * the caller's own included, on every replica. Personal access tokens are bound to their digests, so a
+     * stolen key cannot mint them, and they keep working.
+     */
+    private record Ended(int accounts, java.util.List<User> live) {
+    }
+
+    public Uni<UserRequests.SessionsEnded> endAllSessions(Caller caller) {
+        Instant cut = Instant.now().truncatedTo(ChronoUnit.SECONDS).plusSeconds(1);
+        return transactions.write(() -> users.update("sessionsNotBefore = ?1, keptSession = null, updatedAt = ?2 where deletedAt is null",
+                                cut, UserService.now())
+                        .chain(count -> audit.record(AuditService.actor(caller), "sessions.revoked-all", null, null, null,
+                                "every session issued before " + cut + " ended (" + count + " accounts)").replaceWith(count))
+                        .chain(count -> users.list("deletedAt is null").map(live -> new Ended(count, live))))
+                .invoke(result -> {
+                    result.live().forEach(u -> state.putUser(UserService.toState(u)));
+                    LOG.warnf("Every session ended by %s (%d accounts)", caller.userId(), result.accounts());
+                })
+                .map(result -> new UserRequests.SessionsEnded(result.accounts(), cut));
     }
 
     /** Usernames come from the client: keep log lines one line and short. */

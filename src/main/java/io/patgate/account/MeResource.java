@@ -36,12 +36,12 @@ import java.util.List;
 public class MeResource {
 
     private final SecurityIdentity identity;
-    private final UserService users;
+    private final PasswordChange passwordChange;
     private final ClientAddress clientAddress;
 
-    public MeResource(SecurityIdentity identity, UserService users, ClientAddress clientAddress) {
+    public MeResource(SecurityIdentity identity, PasswordChange passwordChange, ClientAddress clientAddress) {
         this.identity = identity;
-        this.users = users;
+        this.passwordChange = passwordChange;
         this.clientAddress = clientAddress;
     }
 
@@ -62,7 +62,7 @@ public class MeResource {
     @APIResponse(responseCode = "403", description = "The current password is wrong, or the credential is a personal access token")
     @APIResponse(responseCode = "429", description = "Too many wrong passwords; `Retry-After` says how long to wait")
     public Uni<Void> changePassword(@Valid @NotNull UserRequests.ChangePassword body, @Context HttpServerRequest request) {
-        return users.changeOwnPassword(Callers.of(identity), body, clientAddress.of(request));
+        return passwordChange.changeOwn(Callers.of(identity), body, clientAddress.of(request));
     }
 
     @GET

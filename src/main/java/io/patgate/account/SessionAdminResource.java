@@ -24,11 +24,11 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Produces(MediaType.APPLICATION_JSON)
 public class SessionAdminResource {
 
-    private final UserService users;
+    private final AuthService auth;
     private final SecurityIdentity identity;
 
-    public SessionAdminResource(UserService users, SecurityIdentity identity) {
-        this.users = users;
+    public SessionAdminResource(AuthService auth, SecurityIdentity identity) {
+        this.auth = auth;
         this.identity = identity;
     }
 
@@ -43,6 +43,6 @@ public class SessionAdminResource {
                     value = "{\"accounts\":42,\"sessionsNotBefore\":\"2027-01-31T12:00:01Z\"}")))
     @APIResponse(responseCode = "403", description = "Not an admin")
     public Uni<UserRequests.SessionsEnded> revokeAll() {
-        return users.endAllSessions(Callers.of(identity));
+        return auth.endAllSessions(Callers.of(identity));
     }
 }

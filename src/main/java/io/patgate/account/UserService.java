@@ -2,7 +2,6 @@ package io.patgate.account;
 
 import io.patgate.domain.Permissions;
 import io.patgate.audit.AuditService;
-import io.patgate.config.PatgateConfig;
 import io.patgate.identity.Caller;
 import io.patgate.http.Paged;
 import io.patgate.domain.Refusal;
@@ -11,11 +10,10 @@ import io.patgate.store.AccessToken;
 import io.patgate.store.AccessTokenRepository;
 import io.patgate.store.Constraints;
 import io.patgate.store.TokenRows;
+import io.patgate.store.Transactions;
 import io.patgate.store.User;
 import io.patgate.store.UserRepository;
-import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
@@ -23,7 +21,6 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
@@ -37,32 +34,38 @@ public class UserService {
 
     private static final Logger LOG = Logger.getLogger(UserService.class);
 
+    private static final int MAX_SEARCH = 64;
+
     private final UserRepository users;
     private final AccessTokenRepository tokens;
+    private final Transactions transactions;
     private final AuditService audit;
-    private final PasswordHasher hasher;
+    private final Passwords passwords;
     private final IdentityState state;
-    private final Vertx vertx;
-    private final LoginThrottle throttle;
-    private final int minPasswordLength;
 
-    public UserService(UserRepository users, AccessTokenRepository tokens, AuditService audit, PasswordHasher hasher, IdentityState state,
-                       Vertx vertx, LoginThrottle throttle, PatgateConfig config) {
-        this.throttle = throttle;
+    public UserService(UserRepository users, AccessTokenRepository tokens, Transactions transactions, AuditService audit, Passwords passwords,
+                       IdentityState state) {
         this.users = users;
         this.tokens = tokens;
+        this.transactions = transactions;
         this.audit = audit;
-        this.hasher = hasher;
+        this.passwords = passwords;
         this.state = state;
-        this.vertx = vertx;
-        this.minPasswordLength = config.password().minLength();
+    }
+
+    /** An account after a change, and the tokens the change revoked. */
+    private record Changed(User user, List<AccessToken> revoked) {
+    }
+
+    /** An audit event to record once the change is decided. */
+    private record Event(String action, String detail) {
     }
 
     public Uni<UserRequests.UserView> create(Caller caller, UserRequests.CreateUser request) {
         Set<String> roles = roles(request.roles());
-        checkPassword("password", request.password());
-        return hash(request.password())
-                .chain(hash -> Panache.withTransaction(() -> users.findByUsername(request.username())
+        passwords.requireLength("password", request.password());
+        return passwords.hash(request.password())
+                .chain(hash -> transactions.write(() -> users.findByUsername(request.username())
                         .chain(existing -> {
                             if (existing != null) {
                                 throw duplicate(request.username());
@@ -89,39 +92,39 @@ public class UserService {
     /** Live accounts, oldest first; {@code search} narrows to usernames containing it. */
     public Uni<Paged<UserRequests.UserView>> list(String search, int page, int size) {
         String q = search == null || search.isBlank() ? null : search.trim();
-        if (q != null && q.length() > 64) {
-            throw Refusal.invalid("q", "must be at most 64 characters");
+        if (q != null && q.length() > MAX_SEARCH) {
+            throw Refusal.invalid("q", "must be at most " + MAX_SEARCH + " characters");
         }
-        return Panache.withSession(() -> users.countLive(q)
+        return transactions.read(() -> users.countLive(q)
                 .chain(total -> users.page(q, page, size)
                         .map(list -> new Paged<>(list.stream().map(UserService::view).toList(), total))));
     }
 
     public Uni<UserRequests.UserView> get(UUID id) {
-        return Panache.withSession(() -> users.findLive(id))
+        return transactions.read(() -> users.findLive(id))
                 .map(user -> view(require(user)));
     }
 
     public Uni<UserRequests.UserView> update(Caller caller, UUID id, UserRequests.UpdateUser request) {
         Set<String> roles = request.roles() == null ? null : roles(request.roles());
         if (request.password() != null) {
-            checkPassword("password", request.password());
+            passwords.requireLength("password", request.password());
         }
-        Uni<String> newHash = request.password() == null ? Uni.createFrom().nullItem() : hash(request.password());
-        return newHash.chain(hash -> Panache.withTransaction(() -> users.findLiveForUpdate(id)
+        Uni<String> newHash = request.password() == null ? Uni.createFrom().nullItem() : passwords.hash(request.password());
+        return newHash.chain(hash -> transactions.write(() -> users.findLiveForUpdate(id)
                         .chain(found -> {
                             User user = require(found);
                             boolean wasAdmin = isEnabledAdmin(user);
                             boolean disabling = Boolean.TRUE.equals(request.disabled()) && !user.disabled;
-                            List<String[]> events = new java.util.ArrayList<>();
+                            List<Event> events = new java.util.ArrayList<>();
                             if (roles != null && !roles.equals(new TreeSet<>(Arrays.asList(user.roles)))) {
-                                events.add(new String[]{"user.roles-changed", new TreeSet<>(Arrays.asList(user.roles)) + " -> " + roles});
+                                events.add(new Event("user.roles-changed", new TreeSet<>(Arrays.asList(user.roles)) + " -> " + roles));
                             }
                             if (request.disabled() != null && request.disabled() != user.disabled) {
-                                events.add(new String[]{request.disabled() ? "user.disabled" : "user.enabled", ""});
+                                events.add(new Event(request.disabled() ? "user.disabled" : "user.enabled", ""));
                             }
                             if (hash != null) {
-                                events.add(new String[]{"user.password-changed", ""});
+                                events.add(new Event("user.password-changed", ""));
                             }
                             if (roles != null) {
                                 user.roles = roles.toArray(String[]::new);
@@ -142,99 +145,20 @@ public class UserService {
                             Uni<Void> guard = wasAdmin && !isEnabledAdmin(user) ? lastAdminGuard(user.id) : Uni.createFrom().voidItem();
                             return guard.chain(() -> disabling ? revokeTokens(caller, user, "user-disabled") : Uni.createFrom().item(List.<AccessToken>of()))
                                     .call(revoked -> recordAll(caller, user, events))
-                                    .map(revoked -> Map.entry(user, revoked));
+                                    .map(revoked -> new Changed(user, revoked));
                         })))
                 .invoke(changed -> {
-                    User user = changed.getKey();
+                    User user = changed.user();
                     state.putUser(toState(user));
-                    changed.getValue().forEach(t -> state.putToken(TokenRows.state(t)));
+                    changed.revoked().forEach(t -> state.putToken(TokenRows.state(t)));
                     LOG.infof("Updated user %s (%s)%s", user.id, user.username,
-                            changed.getValue().isEmpty() ? "" : ", revoked " + changed.getValue().size() + " tokens");
+                            changed.revoked().isEmpty() ? "" : ", revoked " + changed.revoked().size() + " tokens");
                 })
-                .map(changed -> view(changed.getKey()));
-    }
-
-    /**
-     * A person changes their own password. Only with a session: a personal access token is a password
-     * replacement and must never be able to take over the account. Counted by the login throttle (a wrong
-     * current password is a guess like a failed login), audited, and every other session of the account
-     * ends; the session making the change, and every personal access token, keep working.
-     */
-    public Uni<Void> changeOwnPassword(Caller caller, UserRequests.ChangePassword request, String clientAddress) {
-        if (!caller.isSession()) {
-            throw Refusal.forbidden("Only a signed-in session may change the password, never a personal access token");
-        }
-        throttle.check(caller.username(), clientAddress);
-        checkPassword("newPassword", request.newPassword());
-        if (request.newPassword().equals(request.currentPassword())) {
-            throw Refusal.invalid("newPassword", "must differ from the current password");
-        }
-        throttle.attempt(caller.username(), clientAddress);
-        String actor = AuditService.actor(caller);
-        String[] verifiedHash = new String[1];
-        return Panache.withSession(() -> users.findLive(caller.userId()))
-                .chain(user -> {
-                    if (user == null || user.disabled) {
-                        throw Refusal.unauthenticated("The account is disabled or no longer exists");
-                    }
-                    verifiedHash[0] = user.passwordHash;
-                    return vertx.executeBlocking(Uni.createFrom().item(() -> hasher.verify(request.currentPassword(), user.passwordHash)));
-                })
-                .chain(matches -> {
-                    if (!matches) {
-                        LOG.infof("Wrong current password in a password change of user %s", caller.userId());
-                        return Panache.withTransaction(() -> audit.record(actor, "user.password-change-failed", caller.userId(), caller.username(),
-                                        null, "wrong current password"))
-                                .invoke(() -> {
-                                    throw Refusal.forbidden("The current password is wrong");
-                                });
-                    }
-                    throttle.succeeded(caller.username(), clientAddress);
-                    return hash(request.newPassword()).chain(hash -> Panache.withTransaction(() -> users.findLiveForUpdate(caller.userId())
-                                    .chain(found -> {
-                                        User user = require(found);
-                                        if (user.disabled || !user.passwordHash.equals(verifiedHash[0])) {
-                                            // an admin reset or disabled the account while the password was checked: theirs wins
-                                            throw Refusal.conflict("The account changed meanwhile; sign in again and retry");
-                                        }
-                                        user.passwordHash = hash;
-                                        // every session open until now ends (from the next whole second, as JWT iat has
-                                        // whole seconds), except the one making this change
-                                        user.sessionsNotBefore = Instant.now().truncatedTo(ChronoUnit.SECONDS).plusSeconds(1);
-                                        user.keptSession = caller.credentialId();
-                                        user.updatedAt = now();
-                                        return audit.record(actor, "user.password-changed", user.id, user.username, null,
-                                                "by the user; other sessions ended").replaceWith(user);
-                                    })))
-                            .invoke(user -> {
-                                state.putUser(toState(user));
-                                LOG.infof("User %s changed their password; other sessions ended", user.id);
-                            })
-                            .replaceWithVoid();
-                });
-    }
-
-    /**
-     * The incident button after a signing key leaked (rotate first): every session of every account ends,
-     * the caller's own included, on every replica. Personal access tokens are bound to their digests, so a
-     * stolen key cannot mint them, and they keep working.
-     */
-    public Uni<UserRequests.SessionsEnded> endAllSessions(Caller caller) {
-        Instant cut = Instant.now().truncatedTo(ChronoUnit.SECONDS).plusSeconds(1);
-        return Panache.withTransaction(() -> users.update("sessionsNotBefore = ?1, keptSession = null, updatedAt = ?2 where deletedAt is null",
-                                cut, now())
-                        .chain(count -> audit.record(AuditService.actor(caller), "sessions.revoked-all", null, null, null,
-                                "every session issued before " + cut + " ended (" + count + " accounts)").replaceWith(count))
-                        .chain(count -> users.list("deletedAt is null").map(live -> Map.entry(count, live))))
-                .invoke(result -> {
-                    result.getValue().forEach(u -> state.putUser(toState(u)));
-                    LOG.warnf("Every session ended by %s (%d accounts)", caller.userId(), result.getKey());
-                })
-                .map(result -> new UserRequests.SessionsEnded(result.getKey(), cut));
+                .map(changed -> view(changed.user()));
     }
 
     public Uni<Void> delete(Caller caller, UUID id) {
-        return Panache.withTransaction(() -> users.findLiveForUpdate(id)
+        return transactions.write(() -> users.findLiveForUpdate(id)
                         .chain(found -> {
                             User user = require(found);
                             Uni<Void> guard = isEnabledAdmin(user) ? lastAdminGuard(user.id) : Uni.createFrom().voidItem();
@@ -244,20 +168,20 @@ public class UserService {
                                 user.updatedAt = user.deletedAt;
                                 return revokeTokens(caller, user, "user-deleted");
                             }).call(() -> audit.record(AuditService.actor(caller), "user.deleted", user.id, user.username, null, ""))
-                                    .map(revoked -> Map.entry(user, revoked));
+                                    .map(revoked -> new Changed(user, revoked));
                         }))
                 .invoke(deleted -> {
-                    deleted.getValue().forEach(t -> state.putToken(TokenRows.state(t)));
-                    state.removeUser(deleted.getKey().id);
-                    LOG.infof("Deleted user %s (%s), revoked %d tokens", deleted.getKey().id, deleted.getKey().username, deleted.getValue().size());
+                    deleted.revoked().forEach(t -> state.putToken(TokenRows.state(t)));
+                    state.removeUser(deleted.user().id);
+                    LOG.infof("Deleted user %s (%s), revoked %d tokens", deleted.user().id, deleted.user().username, deleted.revoked().size());
                 })
                 .replaceWithVoid();
     }
 
-    private Uni<Void> recordAll(Caller caller, User user, List<String[]> events) {
+    private Uni<Void> recordAll(Caller caller, User user, List<Event> events) {
         Uni<Void> chain = Uni.createFrom().voidItem();
-        for (String[] e : events) {
-            chain = chain.chain(() -> audit.record(AuditService.actor(caller), e[0], user.id, user.username, null, e[1]));
+        for (Event e : events) {
+            chain = chain.chain(() -> audit.record(AuditService.actor(caller), e.action(), user.id, user.username, null, e.detail()));
         }
         return chain;
     }
@@ -265,13 +189,7 @@ public class UserService {
     /** Revokes every active token of {@code user} for {@code reason}, in the caller's transaction, with an event each. */
     private Uni<List<AccessToken>> revokeTokens(Caller caller, User user, String reason) {
         Instant now = now();
-        return tokens.activeOf(user.id, now).invoke(active -> active.forEach(t -> {
-            t.revokedAt = now;
-            t.revokedReason = reason;
-            t.previousDigest = null;
-            t.previousValidUntil = null;
-            t.updatedAt = now;
-        })).call(active -> {
+        return tokens.activeOf(user.id, now).invoke(active -> active.forEach(t -> t.revoke(reason, now))).call(active -> {
             Uni<Void> chain = Uni.createFrom().voidItem();
             for (AccessToken t : active) {
                 chain = chain.chain(() -> audit.record(AuditService.actor(caller), "token.revoked", user.id, user.username, t.id, "reason " + reason));
@@ -290,15 +208,7 @@ public class UserService {
         }).replaceWithVoid();
     }
 
-    private Uni<String> hash(String password) {
-        return vertx.executeBlocking(Uni.createFrom().item(() -> hasher.hash(password)));
-    }
 
-    private void checkPassword(String field, String password) {
-        if (password.codePointCount(0, password.length()) < minPasswordLength) {
-            throw Refusal.invalid(field, "must be at least " + minPasswordLength + " characters");
-        }
-    }
 
     private static Set<String> roles(List<String> requested) {
         Set<String> roles = new TreeSet<>(requested == null ? List.of() : requested);
@@ -312,7 +222,7 @@ public class UserService {
         return !user.disabled && Arrays.asList(user.roles).contains(Permissions.ADMIN);
     }
 
-    private static User require(User user) {
+    static User require(User user) {
         if (user == null) {
             throw Refusal.notFound("User");
         }

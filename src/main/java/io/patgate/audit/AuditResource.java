@@ -8,7 +8,6 @@ import io.patgate.http.Paged;
 import io.patgate.domain.Refusal;
 import io.patgate.identity.Caller;
 import io.patgate.store.AuditEventRepository;
-import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.security.Authenticated;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
@@ -40,11 +39,11 @@ import java.util.UUID;
 @Produces(MediaType.APPLICATION_JSON)
 public class AuditResource {
 
-    private final AuditEventRepository events;
+    private final AuditService audit;
     private final SecurityIdentity identity;
 
-    public AuditResource(AuditEventRepository events, SecurityIdentity identity) {
-        this.events = events;
+    public AuditResource(AuditService audit, SecurityIdentity identity) {
+        this.audit = audit;
         this.identity = identity;
     }
 
@@ -73,9 +72,7 @@ public class AuditResource {
                 blank(username), blank(action), instant("since", since), instant("until", until));
         int page = paging.page();
         int size = paging.size();
-        return Panache.withSession(() -> events.count(filter).chain(total -> events.page(filter, page, size)
-                        .map(list -> new Paged<>(list.stream().map(AuditView::of).toList(), total))))
-                .map(Paged::toResponse);
+        return audit.page(filter, page, size).map(Paged::toResponse);
     }
 
     private static String blank(String value) {

@@ -2,19 +2,17 @@ package io.patgate.audit;
 
 import io.patgate.http.ClientAddress;
 import io.patgate.identity.Caller;
-import io.patgate.store.AuditEvent;
+import io.patgate.store.AuditEntry;
 import io.patgate.store.AuditEventRepository;
+import io.patgate.store.Transactions;
+import io.patgate.http.Paged;
 import io.quarkus.arc.Arc;
 import io.quarkus.vertx.http.runtime.CurrentVertxRequest;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.sqlclient.SqlConnection;
-import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.UUID;
 
@@ -28,16 +26,18 @@ public class AuditService {
 
     public static final String SYSTEM = "system";
     public static final String ANONYMOUS = "anonymous";
-    /** One event; the parameters in the order of {@link #record(SqlConnection, String, String, UUID, String, UUID, String)}'s row. */
-    public static final String INSERT = "insert into audit_event (id, at, actor, action, user_id, username, token_id, ip, detail)"
-            + " values ($1, $2, $3, $4, $5, $6, $7, $8, $9)";
+    private static final int MAX_ACTOR = 128;
+    private static final int MAX_DETAIL = 2000;
 
     private final AuditEventRepository events;
+    private final Transactions transactions;
     private final ClientAddress clientAddress;
     private final Instance<CurrentVertxRequest> request;
 
-    public AuditService(AuditEventRepository events, ClientAddress clientAddress, Instance<CurrentVertxRequest> request) {
+    public AuditService(AuditEventRepository events, Transactions transactions, ClientAddress clientAddress,
+                        Instance<CurrentVertxRequest> request) {
         this.events = events;
+        this.transactions = transactions;
         this.clientAddress = clientAddress;
         this.request = request;
     }
@@ -47,27 +47,21 @@ public class AuditService {
         return caller.isSession() ? caller.username() : caller.username() + " (token " + caller.credentialId() + ")";
     }
 
-    /** Records an event in the current Panache transaction. */
+    /** Records an event in the current transaction. */
     public Uni<Void> record(String actor, String action, UUID userId, String username, UUID tokenId, String detail) {
-        AuditEvent event = new AuditEvent();
-        event.id = UUID.randomUUID();
-        event.at = Instant.now().truncatedTo(ChronoUnit.MICROS);
-        event.actor = truncate(actor, 128);
-        event.action = action;
-        event.userId = userId;
-        event.username = username;
-        event.tokenId = tokenId;
-        event.ip = currentAddress();
-        event.detail = detail == null ? "" : truncate(detail, 2000);
-        return events.persist(event).replaceWithVoid();
+        return events.append(entry(actor, action, userId, username, tokenId, detail));
     }
 
-    /** Records an event on a connection whose transaction the caller holds (raw SQL paths). */
-    public Uni<Void> record(SqlConnection conn, String actor, String action, UUID userId, String username, UUID tokenId, String detail) {
-        return conn.preparedQuery(INSERT)
-                .execute(Tuple.from(new Object[]{UUID.randomUUID(), OffsetDateTime.now(ZoneOffset.UTC), truncate(actor, 128), action,
-                        userId, username, tokenId, currentAddress(), detail == null ? "" : truncate(detail, 2000)}))
-                .replaceWithVoid();
+    /** An event as of now, from the current request's client address, for a store method that writes it in its own transaction. */
+    public AuditEntry entry(String actor, String action, UUID userId, String username, UUID tokenId, String detail) {
+        return new AuditEntry(Instant.now().truncatedTo(ChronoUnit.MICROS), truncate(actor, MAX_ACTOR), action, userId, username,
+                tokenId, currentAddress(), detail == null ? "" : truncate(detail, MAX_DETAIL));
+    }
+
+    /** One page of the log, newest first, with the total that matches {@code filter}. */
+    public Uni<Paged<AuditView>> page(AuditEventRepository.Filter filter, int page, int size) {
+        return transactions.read(() -> events.count(filter).chain(total -> events.page(filter, page, size)
+                .map(list -> new Paged<>(list.stream().map(AuditView::of).toList(), total))));
     }
 
     private String currentAddress() {

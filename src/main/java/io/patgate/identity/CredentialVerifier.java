@@ -106,7 +106,7 @@ public class CredentialVerifier {
         if (token == null || token.isEmpty() || token.length() > MAX_TOKEN_LENGTH || isStale()) {
             return none();
         }
-        ByteBuffer digest = ByteBuffer.wrap(sha256(token));
+        ByteBuffer digest = ByteBuffer.wrap(Digests.sha256(token));
         TokenState pat = state.tokenByDigest(digest);
         if (pat != null) {
             return Uni.createFrom().item(personalToken(pat, digest, clientAddress));
@@ -145,7 +145,7 @@ public class CredentialVerifier {
         if (token == null || token.isEmpty() || token.length() > MAX_TOKEN_LENGTH) {
             return Uni.createFrom().item(Optional.empty());
         }
-        ByteBuffer digest = ByteBuffer.wrap(sha256(token));
+        ByteBuffer digest = ByteBuffer.wrap(Digests.sha256(token));
         TokenState pat = state.tokenByDigest(digest);
         if (pat != null) {
             // an old value past its grace period is dead: it identifies nothing (and cannot revoke the live token)
@@ -275,20 +275,5 @@ public class CredentialVerifier {
     private static String text(JsonNode node, String field) {
         JsonNode value = node.get(field);
         return value != null && value.isTextual() ? value.asText() : null;
-    }
-
-    /** One digest per thread: looking the algorithm up costs more than hashing a token. */
-    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    });
-
-    public static byte[] sha256(String value) {
-        MessageDigest digest = SHA256.get();
-        digest.reset();
-        return digest.digest(value.getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -2,11 +2,7 @@ package io.patgate.integration;
 
 import io.patgate.domain.Permissions;
 import io.patgate.identity.Callers;
-import io.patgate.account.UserService;
-import io.patgate.audit.AuditService;
-import io.patgate.config.PatgateConfig;
 import io.patgate.store.SigningKeyStore;
-import io.quarkus.scheduler.Scheduled;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
@@ -25,11 +21,10 @@ import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
-import org.jboss.logging.Logger;
 
 import java.util.List;
 
-/** Signing-key rotation: by an admin, and automatically every {@code patgate.keys.rotation-interval}. */
+/** Signing keys for admins: the list, and rotation on demand (see {@link KeyRotation}). */
 @Path("/api/v1/admin/keys")
 @Tag(name = "For other services")
 @RolesAllowed(Permissions.ADMIN)
@@ -37,18 +32,12 @@ import java.util.List;
 @Produces(MediaType.APPLICATION_JSON)
 public class KeyResource {
 
-    private static final Logger LOG = Logger.getLogger(KeyResource.class);
-
-    private final SigningKeyStore keys;
-    private final AuditService audit;
+    private final KeyRotation rotation;
     private final SecurityIdentity identity;
-    private final PatgateConfig config;
 
-    public KeyResource(SigningKeyStore keys, AuditService audit, SecurityIdentity identity, PatgateConfig config) {
-        this.keys = keys;
-        this.audit = audit;
+    public KeyResource(KeyRotation rotation, SecurityIdentity identity) {
+        this.rotation = rotation;
         this.identity = identity;
-        this.config = config;
     }
 
     @GET
@@ -57,7 +46,7 @@ public class KeyResource {
             examples = @ExampleObject(name = "keys", value = "[{\"kid\":\"q3Zf0sYt3m1Vn2Rk\",\"algorithm\":\"ES256\","
                     + "\"createdAt\":\"2027-01-01T00:00:00Z\",\"active\":true,\"signsFrom\":\"2027-01-01T00:00:00Z\",\"retiredAt\":null}]")))
     public Uni<List<SigningKeyStore.KeyInfo>> list() {
-        return keys.list();
+        return rotation.list();
     }
 
     @POST
@@ -79,23 +68,8 @@ public class KeyResource {
         } else {
             throw Refusal.invalid("immediate", "must be true or false");
         }
-        return keys.rotate(AuditService.actor(Callers.of(identity)), null, now, audit)
+        return rotation.rotate(Callers.of(identity), now)
                 .map(rotation -> Response.status(201).entity(rotation).build());
     }
 
-    @Scheduled(every = "1h", delayed = "1m", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
-    Uni<Void> rotateWhenDue() {
-        if (config.keys().rotationInterval().isEmpty()) {
-            return Uni.createFrom().voidItem();
-        }
-        return keys.rotate(AuditService.SYSTEM, config.keys().rotationInterval().get(), audit)
-                .invoke(kid -> {
-                    if (kid != null) {
-                        LOG.infof("Signing key rotated automatically; now signing with %s", kid);
-                    }
-                })
-                .onFailure().invoke(e -> LOG.warnf("Automatic key rotation failed: %s", e.toString()))
-                .onFailure().recoverWithNull()
-                .replaceWithVoid();
-    }
 }

@@ -76,4 +76,13 @@ public class AccessToken extends PanacheEntityBase {
     @JdbcTypeCode(SqlTypes.ARRAY)
     @Column(name = "recent_ips", nullable = false, columnDefinition = "text[]")
     public String[] recentIps;
+
+    /** Revokes this token as of {@code now}: its value and any previous value stop working. */
+    public void revoke(String reason, Instant now) {
+        revokedAt = now;
+        revokedReason = reason;
+        previousDigest = null;
+        previousValidUntil = null;
+        updatedAt = now;
+    }
 }

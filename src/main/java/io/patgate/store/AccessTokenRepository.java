@@ -99,4 +99,9 @@ public class AccessTokenRepository implements PanacheRepositoryBase<AccessToken,
     static String likeEscaped(String text) {
         return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
     }
+
+    /** The token, its row locked until the transaction ends: changes to one token run one after the other. */
+    public Uni<AccessToken> findForUpdate(UUID id) {
+        return findById(id, jakarta.persistence.LockModeType.PESSIMISTIC_WRITE);
+    }
 }

@@ -55,10 +55,12 @@ public class SigningKeyStore {
     private final Pool pool;
     private final PatgateConfig config;
     private final KeyRing ring;
+    private final AuditEventRepository audit;
     private final SecureRandom random = new SecureRandom();
 
-    public SigningKeyStore(Pool pool, PatgateConfig config, KeyRing ring) {
+    public SigningKeyStore(Pool pool, PatgateConfig config, KeyRing ring, AuditEventRepository audit) {
         this.pool = pool;
+        this.audit = audit;
         this.config = config;
         this.ring = ring;
     }
@@ -113,8 +115,8 @@ public class SigningKeyStore {
      *
      * @return the new kid, or null when nothing was rotated
      */
-    public Uni<String> rotate(String actor, java.time.Duration olderThan, io.patgate.audit.AuditService audit) {
-        return rotate(actor, olderThan, false, audit).map(r -> r == null ? null : r.kid());
+    public Uni<String> rotate(java.time.Duration olderThan, java.util.function.Function<String, AuditEntry> event) {
+        return rotate(olderThan, false, event).map(r -> r == null ? null : r.kid());
     }
 
     /** What a rotation made: the new key, and when it starts signing. */
@@ -122,7 +124,8 @@ public class SigningKeyStore {
     public record Rotation(String kid, Instant signsFrom) {
     }
 
-    public Uni<Rotation> rotate(String actor, java.time.Duration olderThan, boolean immediate, io.patgate.audit.AuditService audit) {
+    /** @param event the audit event for a rotation, given its detail */
+    public Uni<Rotation> rotate(java.time.Duration olderThan, boolean immediate, java.util.function.Function<String, AuditEntry> event) {
         Instant signsFrom = Instant.now().plus(immediate ? java.time.Duration.ZERO : config.keys().publishAhead()).truncatedTo(java.time.temporal.ChronoUnit.MICROS);
         String[] created = new String[1];
         return pool.withTransaction(conn -> conn.preparedQuery("select pg_advisory_xact_lock($1)").execute(Tuple.of(KEY_LOCK))
@@ -141,8 +144,8 @@ public class SigningKeyStore {
                                     .execute(Tuple.of(at))
                                     .chain(() -> insertNewKey(conn, signsFrom))
                                     .invoke(kid -> created[0] = kid)
-                                    .chain(kid -> audit.record(conn, actor, "key.rotated", null, null, null,
-                                            "new kid " + kid + ", signs from " + signsFrom + (old == null ? "" : ", retired kid " + old)));
+                                    .chain(kid -> audit.append(conn, event.apply(
+                                            "new kid " + kid + ", signs from " + signsFrom + (old == null ? "" : ", retired kid " + old))));
                         }))
                 .chain(() -> created[0] == null ? Uni.createFrom().voidItem() : load())
                 .map(ignored -> created[0] == null ? null : new Rotation(created[0], signsFrom));

@@ -53,4 +53,24 @@ public class UserRepository implements PanacheRepositoryBase<User, UUID> {
     public Uni<Long> countOtherEnabledAdmins(UUID except) {
         return count("disabled = false and deletedAt is null and id <> ?1 and array_contains(roles, 'admin')", except);
     }
+
+    /** The account by id, deleted or not, its row locked until the transaction ends. */
+    public Uni<User> findForUpdate(UUID id) {
+        return findById(id, jakarta.persistence.LockModeType.PESSIMISTIC_WRITE);
+    }
+
+    /** The id of the account named {@code username} (case-insensitive): the live one, else a deleted one of that name. */
+    public Uni<java.util.Optional<UUID>> idOf(String username) {
+        return find("lower(username) = lower(?1)", username).list()
+                .map(found -> found.stream().filter(u -> u.deletedAt == null).findFirst().or(() -> found.stream().findFirst()).map(u -> u.id));
+    }
+
+    /** Usernames by id, for the accounts among {@code ids} (deleted ones too). */
+    public Uni<java.util.Map<UUID, String>> usernames(java.util.Collection<UUID> ids) {
+        if (ids.isEmpty()) {
+            return Uni.createFrom().item(java.util.Map.of());
+        }
+        return list("id in :ids", io.quarkus.panache.common.Parameters.with("ids", List.copyOf(ids)))
+                .map(found -> found.stream().collect(java.util.stream.Collectors.toMap(u -> u.id, u -> u.username)));
+    }
 }

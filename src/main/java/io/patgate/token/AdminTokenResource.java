@@ -30,10 +30,10 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Produces(MediaType.APPLICATION_JSON)
 public class AdminTokenResource {
 
-    private final TokenService tokens;
+    private final TokenQueries tokens;
     private final SecurityIdentity identity;
 
-    public AdminTokenResource(TokenService tokens, SecurityIdentity identity) {
+    public AdminTokenResource(TokenQueries tokens, SecurityIdentity identity) {
         this.tokens = tokens;
         this.identity = identity;
     }
@@ -49,7 +49,7 @@ public class AdminTokenResource {
                               @Parameter(description = "Only names containing this text (case-insensitive)") @QueryParam("q") String search,
                               @Parameter(description = "created (default), expires, lastUsed or name") @QueryParam("sort") String sort,
                               @BeanParam PageParams paging) {
-        return tokens.listAll(Callers.of(identity), username, new TokenService.ListQuery(status, search, sort), paging.page(), paging.size())
+        return tokens.listAll(Callers.of(identity), username, new TokenQueries.ListQuery(status, search, sort), paging.page(), paging.size())
                 .map(page -> page.toResponse());
     }
 }

@@ -54,10 +54,12 @@ public class TokenResource {
             + "\"token\":\"eyJraWQiOiJxM1pmMHNZdDNtMVZuMlJrIiwidHlwIjoicGF0K2p3dCIsImFsZyI6IkVTMjU2In0...\"}";
 
     private final TokenService tokens;
+    private final TokenQueries queries;
     private final SecurityIdentity identity;
 
-    public TokenResource(TokenService tokens, SecurityIdentity identity) {
+    public TokenResource(TokenService tokens, TokenQueries queries, SecurityIdentity identity) {
         this.tokens = tokens;
+        this.queries = queries;
         this.identity = identity;
     }
 
@@ -90,7 +92,7 @@ public class TokenResource {
                                       schema = @Schema(type = SchemaType.STRING, enumeration = {"created", "expires", "lastUsed", "name"}))
                               @QueryParam("sort") String sort,
                               @BeanParam PageParams paging) {
-        return tokens.listOwn(Callers.of(identity), new TokenService.ListQuery(status, search, sort), paging.page(), paging.size())
+        return queries.listOwn(Callers.of(identity), new TokenQueries.ListQuery(status, search, sort), paging.page(), paging.size())
                 .map(page -> page.toResponse());
     }
 
@@ -103,7 +105,7 @@ public class TokenResource {
             examples = @ExampleObject(name = "token", value = TOKEN_EXAMPLE)))
     @APIResponse(responseCode = "403", description = "The request was made with a session")
     public Uni<TokenRequests.View> self() {
-        return tokens.self(Callers.of(identity));
+        return queries.self(Callers.of(identity));
     }
 
     @GET
@@ -113,7 +115,7 @@ public class TokenResource {
             examples = @ExampleObject(name = "token", value = TOKEN_EXAMPLE)))
     @APIResponse(responseCode = "404", description = "No such token, or not yours")
     public Uni<TokenRequests.View> get(@PathParam("id") UUID id) {
-        return tokens.get(Callers.of(identity), id);
+        return queries.get(Callers.of(identity), id);
     }
 
     @PATCH

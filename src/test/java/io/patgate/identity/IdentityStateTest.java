@@ -17,7 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class IdentityStateTest {
 
     private static ByteBuffer digest(String value) {
-        return ByteBuffer.wrap(CredentialVerifier.sha256(value));
+        return ByteBuffer.wrap(Digests.sha256(value));
     }
 
     private static TokenState token(UUID id, UUID owner, String current, String previous, Instant previousUntil) {
