@@ -2,17 +2,17 @@ package io.patgate.account;
 
 import io.patgate.domain.Refusal;
 import io.patgate.domain.Throttle;
+import io.patgate.config.PatgateConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Clock;
-import java.time.Duration;
 import java.util.Locale;
 
 /**
- * Limits password guessing. Ten failed logins within 15 minutes, per username and per client address,
- * are allowed; after that each further attempt waits 1, 2, 4... seconds (429 with Retry-After). A
- * username is never locked for more than a minute at a time, so failing on purpose cannot lock a real
- * user out for long; an address is locked for up to 15 minutes. Every attempt is counted before the
+ * Limits password guessing ({@code patgate.login.*}). Ten failed logins within 15 minutes, per username and
+ * per client address, are allowed; after that each further attempt waits 1, 2, 4... seconds (429 with
+ * Retry-After). A username is never locked for more than a minute at a time, so failing on purpose cannot
+ * lock a real user out for long; an address is locked for up to 15 minutes. Every attempt is counted before the
  * (slow) password check, so a burst of parallel guesses cannot slip past the limit; a successful login
  * takes its own attempt back and clears the username's count, not the address's. An IPv6 client counts by
  * its /64. Counted per replica.
@@ -20,11 +20,14 @@ import java.util.Locale;
 @ApplicationScoped
 public class LoginThrottle {
 
-    static final int ALLOWED_FAILURES = 10;
-    private static final Duration WINDOW = Duration.ofMinutes(15);
+    private final Throttle byUser;
+    private final Throttle byAddress;
 
-    private final Throttle byUser = new Throttle(ALLOWED_FAILURES, WINDOW, Duration.ofMinutes(1), Clock.systemUTC());
-    private final Throttle byAddress = new Throttle(ALLOWED_FAILURES, WINDOW, Duration.ofMinutes(15), Clock.systemUTC());
+    public LoginThrottle(PatgateConfig config) {
+        PatgateConfig.Login login = config.login();
+        this.byUser = new Throttle(login.allowedFailures(), login.window(), login.maxUserLock(), Clock.systemUTC(), login.maxTracked());
+        this.byAddress = new Throttle(login.allowedFailures(), login.window(), login.maxAddressLock(), Clock.systemUTC(), login.maxTracked());
+    }
 
     public void check(String username, String address) {
         long wait = Math.max(byUser.retryAfter(key(username)), byAddress.retryAfter(Throttle.addressKey(address)));

@@ -2,7 +2,6 @@ package io.patgate.audit;
 
 import io.patgate.domain.Permissions;
 import io.patgate.identity.Callers;
-import io.patgate.account.UserService;
 import io.patgate.http.PageParams;
 import io.patgate.http.Paged;
 import io.patgate.domain.Refusal;

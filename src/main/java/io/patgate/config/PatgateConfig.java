@@ -29,6 +29,49 @@ public interface PatgateConfig {
 
     Audit audit();
 
+    Login login();
+
+    Oauth oauth();
+
+    interface Oauth {
+        /** RFC 7009 revocation reports allowed per client address (an IPv6 client by its /64) within {@link #reportWindow()}. */
+        @WithDefault("20")
+        int reportsAllowed();
+
+        /** The window revocation reports are counted in. */
+        @WithDefault("1M")
+        java.time.Duration reportWindow();
+
+        /** The longest a client address is refused (429) at a time once past the allowance. */
+        @WithDefault("5M")
+        java.time.Duration maxReportLock();
+    }
+
+    interface Login {
+        /** Failed logins allowed per username and per client address (an IPv6 client by its /64) within {@link #window()}. */
+        @WithDefault("10")
+        int allowedFailures();
+
+        /** The window the failures are counted in. */
+        @WithDefault("15M")
+        java.time.Duration window();
+
+        /**
+         * The longest a username is locked at a time once past the allowance (each further failure doubles the
+         * wait: 1, 2, 4... seconds). Short, so that failing on purpose cannot lock a real user out for long.
+         */
+        @WithDefault("1M")
+        java.time.Duration maxUserLock();
+
+        /** The longest a client address is locked at a time once past the allowance. */
+        @WithDefault("15M")
+        java.time.Duration maxAddressLock();
+
+        /** Usernames and addresses tracked per replica at most (each table); the least used are forgotten first. */
+        @WithDefault("100000")
+        int maxTracked();
+    }
+
     interface Audit {
         /** How long audit events are kept; older ones are deleted by an hourly job. */
         @WithDefault("P365D")
@@ -55,6 +98,24 @@ public interface PatgateConfig {
         /** How long a reconciliation or a token look-up may wait on the database before it counts as down. */
         @WithDefault("2S")
         java.time.Duration databaseTimeout();
+
+        /**
+         * After a validly signed token unknown to this replica was looked up in the database (found or not), how
+         * long before it may be looked up again: a flood of such values costs one read per value per cool-down.
+         */
+        @WithDefault("10S")
+        java.time.Duration lookupCoolDown();
+
+        /** Tokens whose recent look-up is remembered (for the cool-down), at most; the least used are forgotten first. */
+        @WithDefault("100000")
+        int maxRememberedLookups();
+
+        /**
+         * Verified sessions remembered by digest, at most, so a repeat request skips the signature check; the least
+         * used are forgotten first (a forgotten one costs one verification, nothing else).
+         */
+        @WithDefault("200000")
+        int maxRememberedSessions();
     }
 
     interface Tokens {

@@ -16,6 +16,9 @@ public final class Permissions {
      */
     public static final String TOKENS = "tokens";
 
+    /** The role of a gateway that may ask {@code POST /oauth/introspect} about other credentials (admins may too). */
+    public static final String INTROSPECT = "introspect";
+
     private Permissions() {
     }
 }

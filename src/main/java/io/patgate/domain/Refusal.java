@@ -5,7 +5,7 @@ import java.util.List;
 /**
  * A request that the rules refuse, in the words of the domain: what kind of refusal, and why. Services
  * and the per-request check throw it through the named factories below; the HTTP edge alone decides what
- * status code and problem document each kind becomes ({@code io.patgate.http.Problems}), so no service
+ * status code and problem document each kind becomes (the HTTP edge's catalogue of problems), so no service
  * knows it is behind HTTP.
  */
 public final class Refusal extends RuntimeException {

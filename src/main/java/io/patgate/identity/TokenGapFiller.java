@@ -23,20 +23,20 @@ import java.util.concurrent.ConcurrentHashMap;
 public class TokenGapFiller {
 
     private static final Logger LOG = Logger.getLogger(TokenGapFiller.class);
-    private static final Duration COOL_DOWN = Duration.ofSeconds(10);
-    /** A database that hangs must not hold a request: the token counts as unknown (401) instead. */
-    private static final Duration LOOKUP_TIMEOUT = Duration.ofSeconds(2);
-    private static final int MAX_REMEMBERED = 100_000;
-
     private final Instance<TokenLookup> lookup;
     private final IdentityState state;
+    /** A database that hangs must not hold a request: past {@code patgate.state.database-timeout} the token counts as unknown (401). */
+    private final Duration timeout;
     private final Map<UUID, Uni<Void>> inFlight = new ConcurrentHashMap<>();
-    /** Tokens looked up lately (found or not): bounded, each forgotten after the cool-down. */
-    private final Cache<UUID, Boolean> lookedUp = Caffeine.newBuilder().maximumSize(MAX_REMEMBERED).expireAfterWrite(COOL_DOWN).build();
+    /** Tokens looked up lately (found or not): bounded, each forgotten after {@code patgate.state.lookup-cool-down}. */
+    private final Cache<UUID, Boolean> lookedUp;
 
-    public TokenGapFiller(Instance<TokenLookup> lookup, IdentityState state) {
+    public TokenGapFiller(Instance<TokenLookup> lookup, IdentityState state, io.patgate.config.PatgateConfig config) {
         this.lookup = lookup;
         this.state = state;
+        this.timeout = config.state().databaseTimeout();
+        this.lookedUp = Caffeine.newBuilder().maximumSize(config.state().maxRememberedLookups())
+                .expireAfterWrite(config.state().lookupCoolDown()).build();
     }
 
     public Uni<Void> fill(UUID tokenId) {
@@ -44,7 +44,7 @@ public class TokenGapFiller {
             return Uni.createFrom().voidItem();
         }
         return inFlight.computeIfAbsent(tokenId, id -> lookup.get().find(id)
-                .ifNoItem().after(LOOKUP_TIMEOUT).fail()
+                .ifNoItem().after(timeout).fail()
                 .invoke(found -> {
                     lookedUp.put(id, Boolean.TRUE);
                     if (found != null) {

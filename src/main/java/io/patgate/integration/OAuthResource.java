@@ -6,10 +6,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.patgate.account.AuthService;
 import io.patgate.identity.Callers;
-import io.patgate.account.UserService;
 import io.patgate.http.ClientAddress;
 import io.patgate.domain.Refusal;
-import io.patgate.domain.Throttle;
 import io.patgate.identity.Caller;
 import io.patgate.identity.CredentialVerifier;
 import io.patgate.identity.IdentityState;
@@ -34,8 +32,6 @@ import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
-import java.time.Clock;
-import java.time.Duration;
 import java.util.Optional;
 
 /** OAuth 2.0 Token Introspection (RFC 7662) and Token Revocation (RFC 7009) for PATs and sessions. */
@@ -43,10 +39,7 @@ import java.util.Optional;
 @Tag(name = "For other services")
 public class OAuthResource {
 
-    /** Who may introspect: gateways given this role, and admins. */
-    public static final String INTROSPECT_ROLE = "introspect";
-    /** RFC 7009 reports per client address: enough for any honest reporter, too few for an oracle or a flood. */
-    private static final Throttle REVOCATIONS = new Throttle(20, Duration.ofMinutes(1), Duration.ofMinutes(5), Clock.systemUTC());
+    private final RevocationReports reports;
 
     private final CredentialVerifier verifier;
     private final IdentityState state;
@@ -56,7 +49,8 @@ public class OAuthResource {
     private final SecurityIdentity identity;
 
     public OAuthResource(CredentialVerifier verifier, IdentityState state, TokenService tokens, AuthService auth,
-                         ClientAddress clientAddress, SecurityIdentity identity) {
+                         ClientAddress clientAddress, SecurityIdentity identity, RevocationReports reports) {
+        this.reports = reports;
         this.verifier = verifier;
         this.state = state;
         this.tokens = tokens;
@@ -95,8 +89,8 @@ public class OAuthResource {
     public Uni<Introspection> introspect(@FormParam("token") String token, @FormParam("token_type_hint") String hint,
                                          @Context HttpServerRequest request) {
         Caller caller = Callers.of(identity);
-        if (!identity.hasRole(INTROSPECT_ROLE) && !identity.hasRole(Permissions.ADMIN)) {
-            throw Refusal.forbidden("Introspection needs the role '" + INTROSPECT_ROLE + "' or 'admin'");
+        if (!identity.hasRole(Permissions.INTROSPECT) && !identity.hasRole(Permissions.ADMIN)) {
+            throw Refusal.forbidden("Introspection needs the role '" + Permissions.INTROSPECT + "' or 'admin'");
         }
         if (token == null || token.isBlank()) {
             return Uni.createFrom().item(Introspection.INACTIVE);
@@ -118,17 +112,12 @@ public class OAuthResource {
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @Operation(summary = "Token revocation (RFC 7009)", description = "Report a leaked token: holding it is the proof, so no other credential "
             + "is needed. A personal access token is revoked with reason `leak-report`; a session ends. The answer is 200 whatever the token "
-            + "was (unknown, forged, already revoked), so it tells nothing. At most 20 reports a minute per client address.")
+            + "was (unknown, forged, already revoked), so it tells nothing. At most `patgate.oauth.reports-allowed` (20) reports a minute per client address.")
     @APIResponse(responseCode = "200", description = "Reported (or nothing to do)")
     @APIResponse(responseCode = "429", description = "Too many reports from this address; see Retry-After")
     public Uni<Response> revoke(@FormParam("token") String token, @FormParam("token_type_hint") String hint,
                                 @Context HttpServerRequest request) {
-        String address = clientAddress.of(request);
-        long wait = REVOCATIONS.retryAfter(Throttle.addressKey(address));
-        if (wait > 0) {
-            throw Refusal.throttled(wait, "Too many revocation requests from this address; try again in " + wait + " s");
-        }
-        REVOCATIONS.count(Throttle.addressKey(address));
+        reports.admit(clientAddress.of(request));
         if (token == null || token.isBlank()) {
             return Uni.createFrom().item(Response.ok().build());
         }

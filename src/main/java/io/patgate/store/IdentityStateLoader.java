@@ -18,6 +18,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.BooleanSupplier;
 
 /**
  * Reads the identity state from the database into memory: all of it at start (and after a reconnect),
@@ -42,29 +43,48 @@ public class IdentityStateLoader implements TokenLookup {
     /** The oldest transaction still running at the snapshot: everything older is visible in it. */
     private static final String WATERMARK = "select pg_snapshot_xmin(pg_current_snapshot())::text";
 
+    /** A repeatable-read, read-only transaction: every query of a load sees one snapshot. */
+    private static final String SNAPSHOT = "set transaction isolation level repeatable read, read only";
+    private static final String ALL_SESSION_REVOCATIONS = "select jti, expires_at from session_revocation where expires_at > now()";
+    private static final String ALL_TOKENS = "select " + TokenRows.COLUMNS + " from access_token t join app_user u on u.id = t.user_id"
+            + " where u.deleted_at is null";
+    private static final String USERS_SINCE = "select id, username, roles, disabled, sessions_not_before, kept_session, deleted_at"
+            + " from app_user where change_xid >= $1::xid8";
+    private static final String SESSIONS_SINCE = "select jti, expires_at from session_revocation where change_xid >= $1::xid8";
+    private static final String TOKENS_SINCE = "select " + TokenRows.COLUMNS + " from access_token t where t.change_xid >= $1::xid8";
+    private static final String KEYS_SINCE = "select count(*) from signing_key where change_xid >= $1::xid8";
+
+    /** What one snapshot held. */
+    private record Snapshot(String watermark, RowSet<Row> users, RowSet<Row> sessions, RowSet<Row> tokens, boolean keys) {
+    }
+
+    /** How much a full load brought in. */
+    private record Loaded(int users, int tokens) {
+    }
+
     /**
      * Replaces the whole state with what the database holds now.
      *
+     * @param stillCurrent checked before anything is applied: false when the caller gave this load up
      * @return the watermark to pass to {@link #applyChangesSince} next
      */
-    public Uni<String> loadAll(java.util.function.BooleanSupplier stillCurrent) {
+    public Uni<String> loadAll(BooleanSupplier stillCurrent) {
         long started = System.nanoTime();
-        // one snapshot, so users, sessions and tokens agree with each other and with the watermark
-        return pool.withTransaction(conn -> conn.query("set transaction isolation level repeatable read, read only").execute()
-                        .chain(() -> conn.query(WATERMARK).execute())
-                        .chain(mark -> conn.query(LIVE_USERS).execute()
-                                .chain(users -> conn.query("select jti, expires_at from session_revocation where expires_at > now()").execute()
-                                        .chain(sessions -> conn.query("select " + TokenRows.COLUMNS + " from access_token t"
-                                                        + " join app_user u on u.id = t.user_id where u.deleted_at is null").execute()
-                                                .map(tokens -> {
-                                                    if (!stillCurrent.getAsBoolean()) {
-                                                        throw new IllegalStateException("superseded state load");
-                                                    }
-                                                    int[] counts = apply(users, sessions, tokens);
-                                                    LOG.infof("Identity state loaded: %d users, %d tokens in %d ms", counts[0], counts[1],
-                                                            (System.nanoTime() - started) / 1_000_000);
-                                                    return mark.iterator().next().getString(0);
-                                                })))));
+        // the client queues the queries on the one connection, in order, inside one snapshot: users, sessions
+        // and tokens agree with each other and with the watermark
+        return pool.withTransaction(conn -> conn.query(SNAPSHOT).execute()
+                        .chain(() -> Uni.combine().all().unis(conn.query(WATERMARK).execute(), conn.query(LIVE_USERS).execute(),
+                                        conn.query(ALL_SESSION_REVOCATIONS).execute(), conn.query(ALL_TOKENS).execute())
+                                .with((mark, users, sessions, tokens) -> new Snapshot(text(mark), users, sessions, tokens, false))))
+                .map(snapshot -> {
+                    if (!stillCurrent.getAsBoolean()) {
+                        throw new IllegalStateException("superseded state load");
+                    }
+                    Loaded loaded = replaceAll(snapshot);
+                    LOG.infof("Identity state loaded: %d users, %d tokens in %d ms", loaded.users(), loaded.tokens(),
+                            (System.nanoTime() - started) / 1_000_000);
+                    return snapshot.watermark();
+                });
     }
 
     /** What changed since the last look, and whether the signing keys did. */
@@ -78,51 +98,55 @@ public class IdentityStateLoader implements TokenLookup {
      * Applies every row stamped by a transaction at or after {@code watermark}. Rows may be applied twice
      * (a transaction still running last time is looked at again); applying is idempotent.
      */
-    public Uni<Changes> applyChangesSince(String watermark, java.util.function.BooleanSupplier stillCurrent) {
+    public Uni<Changes> applyChangesSince(String watermark, BooleanSupplier stillCurrent) {
         Tuple since = Tuple.of(watermark);
-        return pool.withTransaction(conn -> conn.query("set transaction isolation level repeatable read, read only").execute()
-                .chain(() -> conn.query(WATERMARK).execute())
-                .chain(mark -> conn.preparedQuery("select id, username, roles, disabled, sessions_not_before, kept_session, deleted_at from app_user where change_xid >= $1::xid8")
-                        .execute(since)
-                        .chain(users -> conn.preparedQuery("select jti, expires_at from session_revocation where change_xid >= $1::xid8")
-                                .execute(since)
-                                .chain(sessions -> conn.preparedQuery("select " + TokenRows.COLUMNS + " from access_token t where t.change_xid >= $1::xid8")
-                                        .execute(since)
-                                        .chain(tokens -> conn.preparedQuery("select count(*) from signing_key where change_xid >= $1::xid8")
-                                                .execute(since)
-                                                .map(keys -> {
-                                                    if (!stillCurrent.getAsBoolean()) {
-                                                        throw new IllegalStateException("superseded resync round");
-                                                    }
-                                                    for (Row row : users) {
-                                                        if (row.getOffsetDateTime("deleted_at") != null) {
-                                                            state.removeUser(row.getUUID("id"));
-                                                        } else {
-                                                            state.putUser(TokenRows.user(row));
-                                                        }
-                                                    }
-                                                    for (Row row : sessions) {
-                                                        state.revokeSession(row.getUUID("jti"), row.getOffsetDateTime("expires_at").toInstant());
-                                                    }
-                                                    for (Row row : tokens) {
-                                                        state.putToken(TokenRows.state(row));
-                                                    }
-                                                    return new Changes(mark.iterator().next().getString(0), users.size(), tokens.size(),
-                                                            sessions.size(), keys.iterator().next().getLong(0) > 0);
-                                                }))))));
+        return pool.withTransaction(conn -> conn.query(SNAPSHOT).execute()
+                        .chain(() -> Uni.combine().all().unis(conn.query(WATERMARK).execute(), conn.preparedQuery(USERS_SINCE).execute(since),
+                                        conn.preparedQuery(SESSIONS_SINCE).execute(since), conn.preparedQuery(TOKENS_SINCE).execute(since),
+                                        conn.preparedQuery(KEYS_SINCE).execute(since))
+                                .with((mark, users, sessions, tokens, keys) -> new Snapshot(text(mark), users, sessions, tokens,
+                                        keys.iterator().next().getLong(0) > 0))))
+                .map(changes -> {
+                    if (!stillCurrent.getAsBoolean()) {
+                        throw new IllegalStateException("superseded resync round");
+                    }
+                    apply(changes);
+                    return new Changes(changes.watermark(), changes.users().size(), changes.tokens().size(), changes.sessions().size(),
+                            changes.keys());
+                });
     }
 
-    private int[] apply(RowSet<Row> users, RowSet<Row> sessions, RowSet<Row> tokens) {
+    private static String text(RowSet<Row> single) {
+        return single.iterator().next().getString(0);
+    }
+
+    private void apply(Snapshot changes) {
+        for (Row row : changes.users()) {
+            if (row.getOffsetDateTime("deleted_at") != null) {
+                state.removeUser(row.getUUID("id"));
+            } else {
+                state.putUser(TokenRows.user(row));
+            }
+        }
+        for (Row row : changes.sessions()) {
+            state.revokeSession(row.getUUID("jti"), row.getOffsetDateTime("expires_at").toInstant());
+        }
+        for (Row row : changes.tokens()) {
+            state.putToken(TokenRows.state(row));
+        }
+    }
+
+    private Loaded replaceAll(Snapshot snapshot) {
         List<IdentityState.UserState> allUsers = new ArrayList<>();
-        for (Row row : users) {
+        for (Row row : snapshot.users()) {
             allUsers.add(TokenRows.user(row));
         }
         Map<UUID, Instant> revoked = new HashMap<>();
-        for (Row row : sessions) {
+        for (Row row : snapshot.sessions()) {
             revoked.put(row.getUUID("jti"), row.getOffsetDateTime("expires_at").toInstant());
         }
-        List<TokenState> allTokens = new ArrayList<>(tokens.size());
-        for (Row row : tokens) {
+        List<TokenState> allTokens = new ArrayList<>(snapshot.tokens().size());
+        for (Row row : snapshot.tokens()) {
             TokenState token = TokenRows.state(row);
             allTokens.add(token);
             UsageTracker.Usage used = TokenRows.usage(row);
@@ -131,7 +155,7 @@ public class IdentityStateLoader implements TokenLookup {
             }
         }
         state.load(allUsers, revoked, allTokens);
-        return new int[]{allUsers.size(), allTokens.size()};
+        return new Loaded(allUsers.size(), allTokens.size());
     }
 
     @Override

@@ -13,6 +13,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.util.function.BooleanSupplier;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -47,13 +49,28 @@ public class StateSync {
     private final Optional<String> password;
 
     private final AtomicBoolean running = new AtomicBoolean();
-    /** The round allowed to apply its results; a round that timed out must not apply them late. */
-    private final java.util.concurrent.atomic.AtomicLong currentRound = new java.util.concurrent.atomic.AtomicLong();
     private final AtomicBoolean again = new AtomicBoolean();
     private volatile String watermark;
     private volatile boolean fullReloadNeeded;
-    private volatile boolean muted;
     private volatile PgSubscriber subscriber;
+
+    /**
+     * One reconciliation round. A round that ran past its timeout is abandoned: its queries may still
+     * answer later, and what they read must then not be applied over what a newer round applied.
+     */
+    private static final class Round implements BooleanSupplier {
+        private volatile boolean abandoned;
+
+        /** Whether this round may still apply what it read. */
+        @Override
+        public boolean getAsBoolean() {
+            return !abandoned;
+        }
+
+        void abandon() {
+            abandoned = true;
+        }
+    }
 
     public StateSync(IdentityStateLoader loader, io.patgate.identity.IdentityState state, SigningKeyStore keys, DatabaseStatus database,
                      Vertx vertx, PatgateConfig config,
@@ -73,7 +90,7 @@ public class StateSync {
 
     /** The first full load, at start; readiness waits for it. */
     public Uni<Void> initialLoad() {
-        java.time.Instant started = java.time.Instant.now();
+        Instant started = Instant.now();
         return loader.loadAll(() -> true).invoke(mark -> {
             watermark = mark;
             database.up();
@@ -102,11 +119,7 @@ public class StateSync {
                     database.up();
                     sync();
                 })
-                .handler(payload -> {
-                    if (!muted) {
-                        sync();
-                    }
-                })
+                .handler(payload -> sync())
                 .exceptionHandler(e -> LOG.debugf("Change subscription: %s", e.toString()));
         sub.closeHandler(() -> LOG.warn("Change subscription closed"));
         this.subscriber = sub;
@@ -116,7 +129,7 @@ public class StateSync {
                 .replaceWithVoid();
     }
 
-    @Scheduled(every = "${patgate.state.resync-interval:5S}", delayed = "${patgate.state.resync-interval:5S}",
+    @Scheduled(every = "${patgate.state.resync-interval}", delayed = "${patgate.state.resync-interval}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void periodic() {
         if (watermark != null) {
@@ -136,16 +149,15 @@ public class StateSync {
             return;
         }
         again.set(false);
-        long round = currentRound.incrementAndGet();
-        java.time.Instant started = java.time.Instant.now();
-        java.util.function.BooleanSupplier current = () -> currentRound.get() == round;
+        Round round = new Round();
+        Instant started = Instant.now();
         Duration timeout = config.state().databaseTimeout();
         Uni<Void> work = fullReloadNeeded || watermark == null
-                ? loader.loadAll(current).invoke(mark -> {
+                ? loader.loadAll(round).invoke(mark -> {
                     fullReloadNeeded = false;
                     watermark = mark;
                 }).chain(keys::load)
-                : loader.applyChangesSince(watermark, current).chain(changes -> {
+                : loader.applyChangesSince(watermark, round).chain(changes -> {
                     watermark = changes.watermark();
                     if (changes.any()) {
                         LOG.debugf("Applied changes: %s", changes);
@@ -153,7 +165,7 @@ public class StateSync {
                     return changes.keys() ? keys.load() : Uni.createFrom().voidItem();
                 });
         work.ifNoItem().after(timeout.multipliedBy(2)).fail()
-                .onFailure().invoke(() -> currentRound.compareAndSet(round, round + 1_000_000_000L))
+                .onFailure().invoke(round::abandon)
                 .subscribe().with(
                         ignored -> {
                             database.up();
@@ -171,11 +183,6 @@ public class StateSync {
         if (again.getAndSet(false)) {
             sync();
         }
-    }
-
-    /** For tests that lose a notification on purpose: while muted, notifications are ignored. */
-    public void mute(boolean mute) {
-        this.muted = mute;
     }
 
     void onStop(@Observes ShutdownEvent event) {

@@ -37,7 +37,7 @@ public class TokenUsageWriter {
         this.usage = usage;
     }
 
-    @Scheduled(every = "${patgate.tokens.usage-flush-interval:5S}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(every = "${patgate.tokens.usage-flush-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> scheduledFlush() {
         return flush();
     }

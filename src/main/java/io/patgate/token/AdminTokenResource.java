@@ -2,7 +2,6 @@ package io.patgate.token;
 
 import io.patgate.domain.Permissions;
 import io.patgate.identity.Callers;
-import io.patgate.account.UserService;
 import io.patgate.http.PageParams;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;

@@ -1,6 +1,5 @@
 package io.patgate.replica;
 
-import io.patgate.store.StateSync;
 import io.patgate.support.Api;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -30,9 +29,6 @@ class LostNotificationTest {
     }
 
     @Inject
-    StateSync sync;
-
-    @Inject
     Pool pool;
 
     @Test
@@ -40,17 +36,16 @@ class LostNotificationTest {
         String session = Api.aUser().session();
         Api.Issued token = Api.aToken(session, Map.of());
         as(token.value()).get("/auth/verify").then().statusCode(200);
-        sync.mute(true);
-        try {
-            pool.preparedQuery("update access_token set revoked_at = now(), revoked_reason = 'admin' where id = $1")
-                    .execute(Tuple.of(UUID.fromString(token.id()))).await().atMost(Duration.ofSeconds(5));
-            long started = System.nanoTime();
-            while (as(token.value()).get("/auth/verify").statusCode() != 401) {
-                assertTrue(System.nanoTime() - started < 3_000_000_000L, "not repaired within the resync interval");
-                Thread.sleep(20);
-            }
-        } finally {
-            sync.mute(false);
+        // the change is stamped for the feed as usual, but with triggers off its notification is never sent:
+        // exactly what a notification lost on the way looks like to the replicas
+        pool.withTransaction(conn -> conn.query("set local session_replication_role = replica").execute()
+                        .chain(() -> conn.preparedQuery("update access_token set revoked_at = now(), revoked_reason = 'admin',"
+                                + " change_xid = pg_current_xact_id() where id = $1").execute(Tuple.of(UUID.fromString(token.id())))))
+                .await().atMost(Duration.ofSeconds(5));
+        long started = System.nanoTime();
+        while (as(token.value()).get("/auth/verify").statusCode() != 401) {
+            assertTrue(System.nanoTime() - started < 3_000_000_000L, "not repaired within the resync interval");
+            Thread.sleep(20);
         }
     }
 }

@@ -1,0 +1,31 @@
+package io.patgate.identity;
+
+import io.patgate.config.PatgateConfig;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * Whether this replica's state is too old to trust: its last successful sync began more than
+ * {@code patgate.state.max-staleness} ago, so a revocation made elsewhere may be missing. Then every check
+ * fails closed (503 {@code state-stale}), and readiness is down.
+ */
+@ApplicationScoped
+public class Freshness {
+
+    private final IdentityState state;
+    private final Duration maxStaleness;
+    private final Clock clock = Clock.systemUTC();
+
+    public Freshness(IdentityState state, PatgateConfig config) {
+        this.state = state;
+        this.maxStaleness = config.state().maxStaleness();
+    }
+
+    public boolean isStale() {
+        Instant synced = state.syncedAt();
+        return synced != null && clock.instant().isAfter(synced.plus(maxStaleness));
+    }
+}
