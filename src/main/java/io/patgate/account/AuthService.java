@@ -128,7 +128,7 @@ public class AuthService {
 
     public Uni<UserRequests.SessionsEnded> endAllSessions(Caller caller) {
         Instant cut = Instant.now().truncatedTo(ChronoUnit.SECONDS).plusSeconds(1);
-        return transactions.write(() -> users.update("sessionsNotBefore = ?1, keptSession = null, updatedAt = ?2 where deletedAt is null",
+        return transactions.write(() -> users.update("sessionsNotBefore = ?1, keptSession = null, updatedAt = ?2, rowVersion = rowVersion + 1 where deletedAt is null",
                                 cut, UserService.now())
                         .chain(count -> audit.record(AuditService.actor(caller), "sessions.revoked-all", null, null, null,
                                 "every session issued before " + cut + " ended (" + count + " accounts)").replaceWith(count))

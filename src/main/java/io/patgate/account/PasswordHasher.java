@@ -2,6 +2,7 @@ package io.patgate.account;
 
 import io.patgate.config.PatgateConfig;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
 import org.bouncycastle.crypto.params.Argon2Parameters;
 
@@ -9,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.Optional;
 
 /**
  * Argon2id password hashing (RFC 9106), stored as PHC strings
@@ -21,7 +23,6 @@ public class PasswordHasher {
     private static final int SALT_BYTES = 16;
     private static final int HASH_BYTES = 32;
     private static final Base64.Encoder B64 = Base64.getEncoder().withoutPadding();
-    private static final Base64.Decoder B64D = Base64.getDecoder();
 
     private final SecureRandom random = new SecureRandom();
     private final int memoryKib;
@@ -30,10 +31,15 @@ public class PasswordHasher {
     /** Verified against when the username is unknown, so both failures take the same time. */
     private final String decoy;
 
+    @Inject
     public PasswordHasher(PatgateConfig config) {
-        this.memoryKib = config.password().memoryKib();
-        this.iterations = config.password().iterations();
-        this.parallelism = config.password().parallelism();
+        this(config.password().memoryKib(), config.password().iterations(), config.password().parallelism());
+    }
+
+    PasswordHasher(int memoryKib, int iterations, int parallelism) {
+        this.memoryKib = memoryKib;
+        this.iterations = iterations;
+        this.parallelism = parallelism;
         if (memoryKib < 8 * parallelism || iterations < 1 || parallelism < 1) {
             throw new IllegalArgumentException("patgate.password.*: Argon2id needs iterations >= 1, parallelism >= 1, memory-kib >= 8 x parallelism");
         }
@@ -46,67 +52,23 @@ public class PasswordHasher {
         byte[] salt = new byte[SALT_BYTES];
         random.nextBytes(salt);
         byte[] hash = derive(password, salt, memoryKib, iterations, parallelism, HASH_BYTES);
-        return "$argon2id$v=19$m=" + memoryKib + ",t=" + iterations + ",p=" + parallelism
-                + "$" + B64.encodeToString(salt) + "$" + B64.encodeToString(hash);
+        return new Phc(memoryKib, iterations, parallelism, salt, hash).format();
     }
-
-    /** The most a stored hash may ask of one check: 1 GiB, 64 passes, 64 lanes, a 64-byte hash, a 64-byte salt. */
-    static final int MAX_MEMORY_KIB = 1 << 20;
-    static final int MAX_ITERATIONS = 64;
-    static final int MAX_PARALLELISM = 64;
-    static final int MAX_BYTES = 64;
 
     /**
      * Constant-time check of {@code password} against a stored PHC string; a null hash checks against a decoy.
-     * A stored string that is malformed, or asks for more work than {@link #MAX_MEMORY_KIB} and friends (a
-     * corrupted or planted row), never matches and never runs: it must not cost unbounded memory or time.
+     * A stored string that is malformed, or asks for more work than {@link Phc}'s maxima (a corrupted or
+     * planted row), never matches and never runs: it must not cost unbounded memory or time.
      */
     public boolean verify(String password, String phc) {
-        String stored = phc == null ? decoy : phc;
         boolean real = phc != null;
-        String[] parts = stored.split("\\$");
-        // ["", "argon2id", "v=19", "m=..,t=..,p=..", salt, hash]
-        if (parts.length != 6 || !"argon2id".equals(parts[1]) || !"v=19".equals(parts[2])) {
+        Optional<Phc> stored = Phc.parse(real ? phc : decoy);
+        if (stored.isEmpty()) {
             return false;
         }
-        int m = 0;
-        int t = 0;
-        int p = 0;
-        for (String kv : parts[3].split(",")) {
-            String[] pair = kv.split("=", 2);
-            if (pair.length != 2) {
-                return false;
-            }
-            if (pair[1].isEmpty() || pair[1].length() > 9 || !pair[1].chars().allMatch(Character::isDigit)) {
-                return false;
-            }
-            int value = Integer.parseInt(pair[1]);
-            switch (pair[0]) {
-                case "m" -> m = value;
-                case "t" -> t = value;
-                case "p" -> p = value;
-                default -> {
-                    return false;
-                }
-            }
-        }
-        if (m < 8 || m > MAX_MEMORY_KIB || t < 1 || t > MAX_ITERATIONS || p < 1 || p > MAX_PARALLELISM || m < 8 * p
-                || parts[4].length() > MAX_BYTES * 2 || parts[5].length() > MAX_BYTES * 2) {
-            return false;
-        }
-        byte[] salt;
-        byte[] expected;
-        try {
-            salt = B64D.decode(parts[4]);
-            expected = B64D.decode(parts[5]);
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
-        if (salt.length < 8 || expected.length < 16 || expected.length > MAX_BYTES) {
-            return false;
-        }
-        byte[] actual = derive(password, salt, m, t, p, expected.length);
-        return MessageDigest.isEqual(expected, actual) && real;
+        Phc h = stored.get();
+        byte[] actual = derive(password, h.salt(), h.memoryKib(), h.iterations(), h.parallelism(), h.hash().length);
+        return MessageDigest.isEqual(h.hash(), actual) && real;
     }
 
     private static byte[] derive(String password, byte[] salt, int m, int t, int p, int length) {

@@ -239,7 +239,7 @@ public class UserService {
 
     public static IdentityState.UserState toState(User user) {
         return new IdentityState.UserState(user.id, user.username, Set.copyOf(Arrays.asList(user.roles)), user.disabled,
-                user.sessionsNotBefore, user.keptSession);
+                user.sessionsNotBefore, user.keptSession, user.rowVersion);
     }
 
     static UserRequests.UserView view(User user) {

@@ -26,7 +26,8 @@ public class IdentityState {
      * @param sessionsNotBefore sessions issued before this instant are refused; null for none
      * @param keptSession       the one session spared by that cut: the one that changed its own password; null for none
      */
-    public record UserState(UUID id, String username, Set<String> roles, boolean disabled, Instant sessionsNotBefore, UUID keptSession) {
+    public record UserState(UUID id, String username, Set<String> roles, boolean disabled, Instant sessionsNotBefore, UUID keptSession,
+                            long version) {
 
         /** Whether a session with this id, issued at {@code issuedAt}, survives the account's session cut. */
         public boolean admitsSession(UUID jti, Instant issuedAt) {
@@ -55,7 +56,7 @@ public class IdentityState {
 
     public void load(Collection<UserState> allUsers, Map<UUID, Instant> revoked, Collection<TokenState> allTokens) {
         users.keySet().retainAll(allUsers.stream().map(UserState::id).collect(Collectors.toSet()));
-        allUsers.forEach(u -> users.put(u.id(), u));
+        allUsers.forEach(this::putUser);
         revokedSessions.putAll(revoked);
         Set<UUID> ids = allTokens.stream().map(TokenState::id).collect(Collectors.toSet());
         tokens.keySet().stream().filter(id -> !ids.contains(id)).toList().forEach(this::removeToken);
@@ -84,8 +85,9 @@ public class IdentityState {
         return users.get(id);
     }
 
+    /** Puts an account's state, unless this replica already holds a newer copy (a higher version). */
     public void putUser(UserState user) {
-        users.put(user.id(), user);
+        users.merge(user.id(), user, (old, fresh) -> fresh.version() >= old.version() ? fresh : old);
     }
 
     public void removeUser(UUID id) {
@@ -148,6 +150,9 @@ public class IdentityState {
      */
     public void putToken(TokenState token) {
         tokens.compute(token.id(), (id, old) -> {
+            if (old != null && token.version() < old.version()) {
+                return old; // an older copy (a feed round that read the row before this replica's own write)
+            }
             index(token);
             if (old != null) {
                 forgetDigest(old.digest(), token);

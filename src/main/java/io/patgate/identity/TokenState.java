@@ -15,9 +15,11 @@ import java.util.UUID;
  * @param digest             SHA-256 of the current value
  * @param previousDigest     SHA-256 of the value before the last regeneration, or null
  * @param previousValidUntil until when that previous value is still accepted (the grace period)
+ * @param version            the row's version: a copy with a lower one is older and never replaces this one
  */
 public record TokenState(UUID id, UUID userId, Set<String> scopes, List<Cidr> allowedCidrs, Instant issuedAt, Instant expiresAt,
-                         Instant revokedAt, ByteBuffer digest, ByteBuffer previousDigest, Instant previousValidUntil) {
+                         Instant revokedAt, ByteBuffer digest, ByteBuffer previousDigest, Instant previousValidUntil,
+                         long version) {
 
     public boolean isRevoked() {
         return revokedAt != null;

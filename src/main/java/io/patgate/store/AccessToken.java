@@ -5,6 +5,7 @@ import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
+import jakarta.persistence.Version;
 import org.hibernate.annotations.JdbcTypeCode;
 import org.hibernate.type.SqlTypes;
 
@@ -15,6 +16,11 @@ import java.util.UUID;
 @Entity
 @Table(name = "access_token")
 public class AccessToken extends PanacheEntityBase {
+
+    /** Raised on every update (see V8__row_versions.sql): the in-memory state never takes an older copy over a newer one. */
+    @Version
+    @Column(name = "row_version", nullable = false)
+    public long rowVersion;
 
     @Id
     public UUID id;

@@ -71,8 +71,10 @@ public class AccessTokenRepository implements PanacheRepositoryBase<AccessToken,
                 Parameters.with("owner", owner).and("name", name).and("now", now)).map(n -> n > 0);
     }
 
+    /** The owner's active tokens, their rows locked until the transaction ends (they are about to be revoked). */
     public Uni<List<AccessToken>> activeOf(UUID owner, Instant now) {
-        return list("userId = :owner and " + Status.ACTIVE.condition, Parameters.with("owner", owner).and("now", now));
+        return find("userId = :owner and " + Status.ACTIVE.condition, Parameters.with("owner", owner).and("now", now))
+                .withLock(jakarta.persistence.LockModeType.PESSIMISTIC_WRITE).list();
     }
 
     private static String where(UUID owner, Status status, String search) {

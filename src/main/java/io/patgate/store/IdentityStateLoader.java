@@ -28,7 +28,7 @@ import java.util.function.BooleanSupplier;
 public class IdentityStateLoader implements TokenLookup {
 
     private static final Logger LOG = Logger.getLogger(IdentityStateLoader.class);
-    private static final String LIVE_USERS = "select id, username, roles, disabled, sessions_not_before, kept_session from app_user where deleted_at is null";
+    private static final String LIVE_USERS = "select id, username, roles, disabled, sessions_not_before, kept_session, row_version from app_user where deleted_at is null";
 
     private final Pool pool;
     private final IdentityState state;
@@ -48,7 +48,7 @@ public class IdentityStateLoader implements TokenLookup {
     private static final String ALL_SESSION_REVOCATIONS = "select jti, expires_at from session_revocation where expires_at > now()";
     private static final String ALL_TOKENS = "select " + TokenRows.COLUMNS + " from access_token t join app_user u on u.id = t.user_id"
             + " where u.deleted_at is null";
-    private static final String USERS_SINCE = "select id, username, roles, disabled, sessions_not_before, kept_session, deleted_at"
+    private static final String USERS_SINCE = "select id, username, roles, disabled, sessions_not_before, kept_session, row_version, deleted_at"
             + " from app_user where change_xid >= $1::xid8";
     private static final String SESSIONS_SINCE = "select jti, expires_at from session_revocation where change_xid >= $1::xid8";
     private static final String TOKENS_SINCE = "select " + TokenRows.COLUMNS + " from access_token t where t.change_xid >= $1::xid8";
@@ -160,7 +160,7 @@ public class IdentityStateLoader implements TokenLookup {
 
     @Override
     public Uni<Found> find(UUID tokenId) {
-        return pool.preparedQuery("select " + TokenRows.COLUMNS + ", u.username, u.roles, u.disabled, u.sessions_not_before, u.kept_session from access_token t"
+        return pool.preparedQuery("select " + TokenRows.COLUMNS + ", " + TokenRows.OWNER_COLUMNS + " from access_token t"
                         + " join app_user u on u.id = t.user_id where t.id = $1 and u.deleted_at is null")
                 .execute(Tuple.of(tokenId))
                 .map(rows -> {

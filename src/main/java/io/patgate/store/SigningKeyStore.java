@@ -14,21 +14,11 @@ import org.jose4j.jwk.JsonWebKey;
 import org.jose4j.jwk.PublicJsonWebKey;
 import org.jose4j.lang.JoseException;
 
-import javax.crypto.Cipher;
-import javax.crypto.SecretKeyFactory;
-import javax.crypto.spec.GCMParameterSpec;
-import javax.crypto.spec.PBEKeySpec;
-import javax.crypto.spec.SecretKeySpec;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
-import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.security.spec.ECGenParameterSpec;
-import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -37,18 +27,13 @@ import java.util.Base64;
 import java.util.List;
 
 /**
- * The signing keys at rest. Private keys are stored only encrypted: AES-256-GCM under a key derived
- * (PBKDF2-HMAC-SHA256, per-row salt) from {@code patgate.keys.encryption-secret}, with the {@code kid}
- * as associated data so a ciphertext cannot be moved to another row.
+ * The signing keys at rest: created (once, under an advisory lock, however many replicas start), rotated,
+ * listed, and loaded into the {@link KeyRing}. Private keys are stored only encrypted ({@link KeyCipher}).
  */
 @ApplicationScoped
 public class SigningKeyStore {
 
     private static final Logger LOG = Logger.getLogger(SigningKeyStore.class);
-    private static final byte FORMAT_V1 = 1;
-    private static final int SALT_BYTES = 16;
-    private static final int IV_BYTES = 12;
-    private static final int PBKDF2_ITERATIONS = 210_000;
     /** Serialises key creation across replicas starting at the same moment. */
     private static final long KEY_LOCK = 0x7061_7467_6b65_7931L;
 
@@ -171,7 +156,7 @@ public class SigningKeyStore {
                         // the newest key, and a key it has not yet replaced (retired in the future), can sign
                         if (row.getBoolean("active") || Boolean.TRUE.equals(row.getBoolean("signing"))) {
                             OffsetDateTime until = row.getOffsetDateTime("retired_at");
-                            signers.add(new KeyRing.Signer(kid, decrypt(kid, row.getBuffer("private_key_enc").getBytes()),
+                            signers.add(new KeyRing.Signer(kid, cipher().open(kid, row.getBuffer("private_key_enc").getBytes()),
                                     row.getOffsetDateTime("signs_from").toInstant(), until == null ? null : until.toInstant()));
                         }
                     }
@@ -197,7 +182,7 @@ public class SigningKeyStore {
         } catch (JoseException e) {
             throw new IllegalStateException(e);
         }
-        byte[] sealed = encrypt(kid, pair.getPrivate().getEncoded());
+        byte[] sealed = cipher().seal(kid, pair.getPrivate().getEncoded());
         LOG.infof("Created signing key %s (%s)", kid, KeyRing.ALGORITHM);
         return conn.preparedQuery("insert into signing_key (kid, algorithm, public_jwk, private_key_enc, created_at, active, signs_from)"
                         + " values ($1, $2, $3, $4, $5, true, $6)")
@@ -222,56 +207,9 @@ public class SigningKeyStore {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
-    byte[] encrypt(String kid, byte[] plain) {
-        byte[] salt = new byte[SALT_BYTES];
-        byte[] iv = new byte[IV_BYTES];
-        random.nextBytes(salt);
-        random.nextBytes(iv);
-        try {
-            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-            cipher.init(Cipher.ENCRYPT_MODE, deriveKey(salt), new GCMParameterSpec(128, iv));
-            cipher.updateAAD(kid.getBytes(StandardCharsets.UTF_8));
-            byte[] sealed = cipher.doFinal(plain);
-            return ByteBuffer.allocate(1 + SALT_BYTES + IV_BYTES + sealed.length)
-                    .put(FORMAT_V1).put(salt).put(iv).put(sealed).array();
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("Could not encrypt the signing key", e);
-        }
-    }
-
-    PrivateKey decrypt(String kid, byte[] blob) {
-        try {
-            ByteBuffer in = ByteBuffer.wrap(blob);
-            if (in.get() != FORMAT_V1) {
-                throw new IllegalStateException("Signing key " + kid + " is stored in an unknown format");
-            }
-            byte[] salt = new byte[SALT_BYTES];
-            byte[] iv = new byte[IV_BYTES];
-            in.get(salt).get(iv);
-            byte[] sealed = new byte[in.remaining()];
-            in.get(sealed);
-            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-            cipher.init(Cipher.DECRYPT_MODE, deriveKey(salt), new GCMParameterSpec(128, iv));
-            cipher.updateAAD(kid.getBytes(StandardCharsets.UTF_8));
-            byte[] pkcs8 = cipher.doFinal(sealed);
-            return KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(pkcs8));
-        } catch (javax.crypto.AEADBadTagException e) {
-            throw new IllegalStateException("patgate.keys.encryption-secret does not decrypt signing key " + kid
-                    + ": it is not the secret the keys were stored under");
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("Could not decrypt signing key " + kid, e);
-        }
-    }
-
-    private SecretKeySpec deriveKey(byte[] salt) throws GeneralSecurityException {
-        String secret = config.keys().encryptionSecret()
-                .orElseThrow(() -> new IllegalStateException("patgate.keys.encryption-secret is not set"));
-        PBEKeySpec spec = new PBEKeySpec(secret.toCharArray(), salt, PBKDF2_ITERATIONS, 256);
-        try {
-            byte[] key = SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256").generateSecret(spec).getEncoded();
-            return new SecretKeySpec(key, "AES");
-        } finally {
-            spec.clearPassword();
-        }
+    /** The private keys' cipher, from {@code patgate.keys.encryption-secret}. */
+    private KeyCipher cipher() {
+        return new KeyCipher(config.keys().encryptionSecret()
+                .orElseThrow(() -> new IllegalStateException("patgate.keys.encryption-secret is not set")), random);
     }
 }

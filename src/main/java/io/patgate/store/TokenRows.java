@@ -19,7 +19,9 @@ public final class TokenRows {
 
     /** The columns {@link #state(Row)} reads. */
     public static final String COLUMNS = "t.id, t.user_id, t.scopes, t.allowed_cidrs, t.issued_at, t.expires_at, t.revoked_at, t.digest,"
-            + " t.previous_digest, t.previous_valid_until, t.last_used_at, t.last_used_ip, t.recent_ips";
+            + " t.previous_digest, t.previous_valid_until, t.last_used_at, t.last_used_ip, t.recent_ips, t.row_version";
+    /** The columns of a token's owner that {@link #owner(Row)} reads, next to {@link #COLUMNS}. */
+    public static final String OWNER_COLUMNS = "u.username, u.roles, u.disabled, u.sessions_not_before, u.kept_session, u.row_version as owner_version";
 
     private TokenRows() {
     }
@@ -28,28 +30,28 @@ public final class TokenRows {
         return new TokenState(row.getUUID("id"), row.getUUID("user_id"), Set.copyOf(Arrays.asList(row.getArrayOfStrings("scopes"))),
                 cidrs(row.getArrayOfStrings("allowed_cidrs")), instant(row.getOffsetDateTime("issued_at")), instant(row.getOffsetDateTime("expires_at")),
                 instant(row.getOffsetDateTime("revoked_at")), bytes(row, "digest"), bytes(row, "previous_digest"),
-                instant(row.getOffsetDateTime("previous_valid_until")));
+                instant(row.getOffsetDateTime("previous_valid_until")), row.getLong("row_version"));
     }
 
     public static TokenState state(AccessToken t) {
         return new TokenState(t.id, t.userId, Set.copyOf(Arrays.asList(t.scopes)), cidrs(t.allowedCidrs), t.issuedAt, t.expiresAt, t.revokedAt,
-                ByteBuffer.wrap(t.digest), t.previousDigest == null ? null : ByteBuffer.wrap(t.previousDigest), t.previousValidUntil);
+                ByteBuffer.wrap(t.digest), t.previousDigest == null ? null : ByteBuffer.wrap(t.previousDigest), t.previousValidUntil, t.rowVersion);
     }
 
     /** An account from an {@code app_user} row. */
     public static IdentityState.UserState user(Row row) {
-        return user(row, "id");
+        return user(row, "id", "row_version");
     }
 
     /** A token's owner, from a token row joined with {@code app_user} (the account's id is the token's user_id). */
     public static IdentityState.UserState owner(Row row) {
-        return user(row, "user_id");
+        return user(row, "user_id", "owner_version");
     }
 
-    private static IdentityState.UserState user(Row row, String idColumn) {
+    private static IdentityState.UserState user(Row row, String idColumn, String versionColumn) {
         return new IdentityState.UserState(row.getUUID(idColumn), row.getString("username"),
                 Set.copyOf(Arrays.asList(row.getArrayOfStrings("roles"))), row.getBoolean("disabled"),
-                instant(row.getOffsetDateTime("sessions_not_before")), row.getUUID("kept_session"));
+                instant(row.getOffsetDateTime("sessions_not_before")), row.getUUID("kept_session"), row.getLong(versionColumn));
     }
 
     /** Last-used data as stored, or null when the token was never used. */

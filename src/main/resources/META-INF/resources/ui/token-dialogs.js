@@ -4,7 +4,7 @@ import { h, uid, toast } from './dom.js';
 import { openDialog, confirmAction } from './dialog.js';
 import { field, showProblem, busy } from './forms.js';
 import { expirationChooser } from './expiration.js';
-import { scopeChoices } from './token-form.js';
+import { scopeChoices } from './scopes.js';
 
 /**
  * The new value, once: a read-only field with Copy, the warning, and examples filled with it. The value

@@ -2,22 +2,10 @@
 // scopes=deploy&expiresInDays=30), then the value, shown once, in a dialog over the token list.
 import { api } from './api.js';
 import { h } from './dom.js';
-import { field, checkboxes, showProblem, busy } from './forms.js';
+import { field, showProblem, busy } from './forms.js';
 import { expirationChooser } from './expiration.js';
+import { scopeChoices } from './scopes.js';
 import { showTokenOnce } from './token-dialogs.js';
-
-export const TOKENS_SCOPE_HINT = 'Lets the token create, change and revoke tokens through the API. Leave it off unless a script manages tokens.';
-
-/** Checkboxes for the scopes a token may get: one per role of the owner, plus "tokens". */
-export function scopeChoices(roles, checked) {
-  return checkboxes({
-    legend: 'Scopes',
-    name: 'scopes',
-    hint: 'What the token may do: some or all of your roles. It can never do more than you can, and loses a scope when you lose the role.',
-    items: [...roles.filter(r => r !== 'tokens').sort().map(role => ({ value: role, label: role, checked: checked.includes(role) })),
-      { value: 'tokens', label: 'tokens', hint: TOKENS_SCOPE_HINT, checked: checked.includes('tokens') }],
-  });
-}
 
 function list(params, key) {
   return params.getAll(key).flatMap(v => v.split(/[,\s]+/)).map(v => v.trim()).filter(Boolean);

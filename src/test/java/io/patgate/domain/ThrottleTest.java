@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -40,5 +41,76 @@ class ThrottleTest {
         assertEquals(2, throttle.retryAfter("k"));
         throttle.count("k");
         assertEquals(4, throttle.retryAfter("k"));
+    }
+
+    /** A clock the test moves by hand. */
+    private static final class Hand extends Clock {
+        private Instant now = Instant.parse("2027-03-01T12:00:00Z");
+
+        void advance(Duration d) {
+            now = now.plus(d);
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return java.time.ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+    }
+
+    @Test
+    void theLockDoublesUpToItsCapAndEndsOnTime() {
+        Hand clock = new Hand();
+        Throttle throttle = new Throttle(3, Duration.ofMinutes(15), Duration.ofSeconds(5), clock, 100);
+        throttle.count("k");
+        throttle.count("k");
+        assertEquals(0, throttle.retryAfter("k"));
+        throttle.count("k");
+        assertEquals(1, throttle.retryAfter("k"));
+        throttle.count("k");
+        throttle.count("k");
+        assertEquals(4, throttle.retryAfter("k"));
+        throttle.count("k");
+        assertEquals(5, throttle.retryAfter("k"), "capped at the longest lock");
+        clock.advance(Duration.ofMillis(4_001));
+        assertEquals(1, throttle.retryAfter("k"), "a part of a second left is a second to wait");
+        clock.advance(Duration.ofSeconds(1));
+        assertEquals(0, throttle.retryAfter("k"));
+    }
+
+    @Test
+    void countsStartAfreshOnceTheWindowIsOver() {
+        Hand clock = new Hand();
+        Throttle throttle = new Throttle(3, Duration.ofMinutes(15), Duration.ofSeconds(5), clock, 100);
+        throttle.count("k");
+        throttle.count("k");
+        clock.advance(Duration.ofMinutes(16));
+        throttle.count("k");
+        throttle.count("k");
+        assertEquals(0, throttle.retryAfter("k"), "two old failures and two new ones are not four");
+    }
+
+    @Test
+    void aLegitimateEventIsTakenBackAndAResetForgetsTheKey() {
+        Hand clock = new Hand();
+        Throttle throttle = new Throttle(3, Duration.ofMinutes(15), Duration.ofSeconds(5), clock, 100);
+        throttle.count("k");
+        throttle.count("k");
+        throttle.count("k");
+        assertEquals(1, throttle.retryAfter("k"));
+        throttle.uncount("k");
+        assertEquals(0, throttle.retryAfter("k"), "below the allowance again: no lock");
+        throttle.count("other");
+        throttle.reset("other");
+        assertEquals(0, throttle.retryAfter("other"));
     }
 }

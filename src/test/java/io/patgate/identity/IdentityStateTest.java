@@ -22,14 +22,14 @@ class IdentityStateTest {
 
     private static TokenState token(UUID id, UUID owner, String current, String previous, Instant previousUntil) {
         return new TokenState(id, owner, Set.of("deploy"), List.of(), Instant.now(), null, null, digest(current),
-                previous == null ? null : digest(previous), previousUntil);
+                previous == null ? null : digest(previous), previousUntil, 0);
     }
 
     @Test
     void aLookUpThatReadBeforeADeleteCannotBringTheAccountBack() {
         IdentityState state = new IdentityState();
         UUID id = UUID.randomUUID();
-        IdentityState.UserState user = new IdentityState.UserState(id, "gone", Set.of("admin"), false, null, null);
+        IdentityState.UserState user = new IdentityState.UserState(id, "gone", Set.of("admin"), false, null, null, 0);
         state.putUser(user);
         state.removeUser(id);          // the delete, through the change feed
         state.putUserIfAbsent(user);   // a look-up whose SELECT ran before the delete committed
@@ -62,5 +62,25 @@ class IdentityStateTest {
         state.removeToken(id);
         assertNull(state.tokenByDigest(digest("value-b")));
         assertNull(state.tokenByDigest(digest("value-c")));
+    }
+
+    @Test
+    void anOlderCopyOfARowNeverReplacesANewerOne() {
+        IdentityState state = new IdentityState();
+        UUID id = UUID.randomUUID();
+        UUID owner = UUID.randomUUID();
+        TokenState live = token(id, owner, "v1", null, null);
+        TokenState revoked = new TokenState(id, owner, live.scopes(), live.allowedCidrs(), live.issuedAt(), null, Instant.now(), live.digest(),
+                null, null, 1);
+        state.putToken(revoked);       // this replica's own revocation, after its commit
+        state.putToken(live);          // a feed round that read the row just before that commit
+        assertEquals(revoked, state.token(id), "the revocation stands");
+        IdentityState.UserState disabled = new IdentityState.UserState(owner, "ada", Set.of(), true, null, null, 4);
+        state.putUser(disabled);
+        state.putUser(new IdentityState.UserState(owner, "ada", Set.of(), false, null, null, 3));
+        assertEquals(disabled, state.user(owner), "the account stays disabled");
+        IdentityState.UserState enabledAgain = new IdentityState.UserState(owner, "ada", Set.of(), false, null, null, 5);
+        state.putUser(enabledAgain);
+        assertEquals(enabledAgain, state.user(owner), "a newer copy does replace it");
     }
 }

@@ -105,7 +105,7 @@ class KeyRotationTest {
         Api.Issued token = Api.aToken(session, Map.of());
         TokenState live = state.token(UUID.fromString(token.id()));
         state.putToken(new TokenState(live.id(), live.userId(), live.scopes(), live.allowedCidrs(), live.issuedAt(),
-                Instant.now().minus(Duration.ofSeconds(1)), live.revokedAt(), live.digest(), live.previousDigest(), live.previousValidUntil()));
+                Instant.now().minus(Duration.ofSeconds(1)), live.revokedAt(), live.digest(), live.previousDigest(), live.previousValidUntil(), live.version()));
         try {
             isProblem(as(token.value()).get("/api/v1/me").then(), 401);
         } finally {

@@ -163,7 +163,7 @@ class TokenSecurityTest {
         TokenState live = state.token(UUID.fromString(token.id()));
         // time travel: the same token, as it will be once its expiry has passed
         state.putToken(new TokenState(live.id(), live.userId(), live.scopes(), live.allowedCidrs(), live.issuedAt(), Instant.now().minus(Duration.ofSeconds(1)),
-                live.revokedAt(), live.digest(), live.previousDigest(), live.previousValidUntil()));
+                live.revokedAt(), live.digest(), live.previousDigest(), live.previousValidUntil(), live.version()));
         try {
             isProblem(as(token.value()).get("/api/v1/me").then(), 401);
         } finally {
