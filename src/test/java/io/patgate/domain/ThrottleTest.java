@@ -67,10 +67,15 @@ class ThrottleTest {
         }
     }
 
+    /** Three events in 15 minutes allowed, then locked for 1, 2, 4, at most 5 seconds. */
+    private static Throttle threeThenFiveSecondsAtMost(Clock clock) {
+        return new Throttle(3, Duration.ofMinutes(15), Duration.ofSeconds(5), clock, 100);
+    }
+
     @Test
     void theLockDoublesUpToItsCapAndEndsOnTime() {
         Hand clock = new Hand();
-        Throttle throttle = new Throttle(3, Duration.ofMinutes(15), Duration.ofSeconds(5), clock, 100);
+        Throttle throttle = threeThenFiveSecondsAtMost(clock);
         throttle.count("k");
         throttle.count("k");
         assertEquals(0, throttle.retryAfter("k"));
@@ -90,7 +95,7 @@ class ThrottleTest {
     @Test
     void countsStartAfreshOnceTheWindowIsOver() {
         Hand clock = new Hand();
-        Throttle throttle = new Throttle(3, Duration.ofMinutes(15), Duration.ofSeconds(5), clock, 100);
+        Throttle throttle = threeThenFiveSecondsAtMost(clock);
         throttle.count("k");
         throttle.count("k");
         clock.advance(Duration.ofMinutes(16));
@@ -102,7 +107,7 @@ class ThrottleTest {
     @Test
     void aLegitimateEventIsTakenBackAndAResetForgetsTheKey() {
         Hand clock = new Hand();
-        Throttle throttle = new Throttle(3, Duration.ofMinutes(15), Duration.ofSeconds(5), clock, 100);
+        Throttle throttle = threeThenFiveSecondsAtMost(clock);
         throttle.count("k");
         throttle.count("k");
         throttle.count("k");
