@@ -2,6 +2,8 @@ package io.patgate.config;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
 
 import java.time.Duration;
 import java.util.List;
@@ -178,7 +180,9 @@ public interface PatgateConfig {
          * Required in production (a Kubernetes Secret); dev mode and tests generate or fix their own.
          * At least 32 characters: a database dump alone must not be enough to sign tokens.
          */
-        Optional<String> encryptionSecret();
+        Optional<@NotNull(message = "is not set: set PATGATE_KEYS_ENCRYPTION_SECRET to 32 or more random characters (e.g. `openssl rand -base64 32`)")
+                @Size(min = 32, message = "is too short: set PATGATE_KEYS_ENCRYPTION_SECRET to 32 or more random characters (e.g. `openssl rand -base64 32`)")
+                String> encryptionSecret();
 
         /** The JWT issuer ({@code iss}) of every token this service signs. */
         @WithDefault("patgate")

@@ -10,70 +10,54 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
- * One embedded PostgreSQL per JVM, for dev mode and tests only (see {@link EmbeddedPostgresConfigSourceFactory}).
- * Quarkus may read configuration from several class loaders in one JVM (build, then run, then live
- * reload), so the running server is remembered in system properties rather than in a static field.
+ * The dev-mode PostgreSQL (see {@link EmbeddedPostgresConfigSourceFactory}, the only caller): one per JVM, its
+ * data kept in {@code .devdata/postgres} across restarts. Quarkus reads configuration from several class loaders
+ * in one dev JVM (the build, then the application, then each live reload), so the running server is remembered
+ * in a system property rather than in a static field. zonky stops it when the JVM exits.
  */
-public final class EmbeddedPostgresServer {
+final class EmbeddedPostgresServer {
 
-    /** System properties shared by every class loader of this JVM. */
-    public static final String PORT = "embedded-postgres.patgate.port";
-    public static final String DATA_DIR = "embedded-postgres.patgate.data-dir";
-    public static final String PG_CTL = "embedded-postgres.patgate.pg-ctl";
-    private static final String DEV_DIR = ".devdata";
+    /** Shared by every class loader of the dev JVM; outside {@code patgate.*}, which PatgateConfig maps strictly. */
+    private static final String PORT = "embedded-postgres.patgate.dev-port";
+    private static final Path DEV_DIR = Path.of(".devdata");
 
     private EmbeddedPostgresServer() {
     }
 
-    public static synchronized Map<String, String> start(boolean dev) {
+    static synchronized Map<String, String> start() {
         String port = System.getProperty(PORT);
         if (port == null) {
-            port = Integer.toString(launch(dev));
+            port = Integer.toString(launch());
+            System.setProperty(PORT, port);
         }
-        Map<String, String> config = new HashMap<>();
-        config.put("quarkus.datasource.reactive.url", "postgresql://localhost:" + port + "/postgres");
-        config.put("quarkus.datasource.jdbc.url", "jdbc:postgresql://localhost:" + port + "/postgres");
-        config.put("quarkus.datasource.username", "postgres");
-        config.put("quarkus.datasource.password", "postgres");
-        if (dev) {
-            config.put("patgate.keys.encryption-secret", devSecret());
-        }
-        return config;
+        return Map.of(
+                "quarkus.datasource.reactive.url", "postgresql://localhost:" + port + "/postgres",
+                "quarkus.datasource.jdbc.url", "jdbc:postgresql://localhost:" + port + "/postgres",
+                "quarkus.datasource.username", "postgres",
+                "quarkus.datasource.password", "postgres");
     }
 
-    private static int launch(boolean dev) {
+    private static int launch() {
+        Path data = DEV_DIR.resolve("postgres").toAbsolutePath();
         try {
-            EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
+            Files.createDirectories(data.getParent());
+            stopLeftover(data);
+            EmbeddedPostgres postgres = EmbeddedPostgres.builder()
+                    .setDataDirectory(data)
+                    .setCleanDataDirectory(false)
                     .setPGStartupWait(Duration.ofSeconds(60))
                     .setServerConfig("max_connections", "200")
-                    .setServerConfig("fsync", dev ? "on" : "off")
-                    .setServerConfig("synchronous_commit", dev ? "on" : "off");
-            if (dev) {
-                Path data = Path.of(DEV_DIR, "postgres").toAbsolutePath();
-                Files.createDirectories(data.getParent());
-                stopLeftover(data);
-                builder.setDataDirectory(data).setCleanDataDirectory(false);
-            }
-            EmbeddedPostgres postgres = builder.start();
-            System.setProperty(PORT, Integer.toString(postgres.getPort()));
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                try {
-                    postgres.close();
-                } catch (IOException ignored) {
-                    // the JVM is going away; the next dev start stops a server left over
-                }
-            }, "embedded-postgres-stop"));
-            rememberLocation(postgres);
+                    .start();
             System.out.println("patgate: embedded PostgreSQL listening on localhost:" + postgres.getPort()
-                    + (dev ? " (data in " + DEV_DIR + "/postgres)" : ""));
+                    + " (data in " + DEV_DIR.resolve("postgres") + ")");
             return postgres.getPort();
         } catch (IOException e) {
-            throw new UncheckedIOException("Could not start the embedded PostgreSQL", e);
+            throw new UncheckedIOException("Could not start the embedded PostgreSQL in " + data, e);
         }
     }
 
@@ -91,7 +75,7 @@ public final class EmbeddedPostgresServer {
                         .ifPresent(p -> {
                             p.destroy(); // SIGTERM: PostgreSQL's "smart" shutdown
                             try {
-                                p.onExit().get(20, java.util.concurrent.TimeUnit.SECONDS);
+                                p.onExit().get(20, TimeUnit.SECONDS);
                             } catch (Exception e) {
                                 p.destroyForcibly();
                             }
@@ -103,22 +87,9 @@ public final class EmbeddedPostgresServer {
         Files.deleteIfExists(pidFile);
     }
 
-    private static void rememberLocation(EmbeddedPostgres postgres) {
-        try {
-            // zonky does not expose these; tests use them to stop and start the server under a running service
-            var dataDir = EmbeddedPostgres.class.getDeclaredField("dataDirectory");
-            dataDir.setAccessible(true);
-            var pgDir = EmbeddedPostgres.class.getDeclaredField("pgDir");
-            pgDir.setAccessible(true);
-            System.setProperty(DATA_DIR, dataDir.get(postgres).toString());
-            System.setProperty(PG_CTL, Path.of(pgDir.get(postgres).toString(), "bin", "pg_ctl").toString());
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            System.err.println("patgate: could not read the embedded PostgreSQL location: " + e);
-        }
-    }
-
-    private static String devSecret() {
-        Path file = Path.of(DEV_DIR, "encryption-secret");
+    /** The dev key-encryption secret: made once, kept in {@code .devdata/encryption-secret} with the data it unlocks. */
+    static String devSecret() {
+        Path file = DEV_DIR.resolve("encryption-secret");
         try {
             if (Files.exists(file)) {
                 return Files.readString(file, StandardCharsets.UTF_8).trim();

