@@ -38,7 +38,7 @@ public class Startup {
 
     void onStart(@Observes @Priority(1) StartupEvent event) {
         // Flyway has migrated the schema by now (quarkus.flyway.migrate-at-start); settings were checked
-        // before anything started (ProductionPreflight)
+        // when the configuration was read (PatgateConfig and DatasourceUrls constraints)
         long started = System.nanoTime();
         try {
             keys.bootstrapAndLoad()

@@ -3,6 +3,7 @@ package io.patgate.integration;
 import io.patgate.identity.IdentityState;
 import io.patgate.identity.TokenState;
 import io.patgate.support.Api;
+import io.patgate.support.States;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
@@ -104,12 +105,11 @@ class KeyRotationTest {
         String session = Api.aUser().session();
         Api.Issued token = Api.aToken(session, Map.of());
         TokenState live = state.token(UUID.fromString(token.id()));
-        state.putToken(new TokenState(live.id(), live.userId(), live.scopes(), live.allowedCidrs(), live.issuedAt(),
-                Instant.now().minus(Duration.ofSeconds(1)), live.revokedAt(), live.digest(), live.previousDigest(), live.previousValidUntil(), live.version()));
+        state.putToken(States.expired(live));
         try {
             isProblem(as(token.value()).get("/api/v1/me").then(), 401);
         } finally {
-            state.putToken(live);
+            state.putToken(States.restored(live));
         }
         long deadline = System.nanoTime() + 15_000_000_000L;
         while (!as(session).get("/api/v1/audit?tokenId=" + token.id() + "&action=token.expired-use").then().extract()

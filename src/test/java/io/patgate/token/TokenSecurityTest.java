@@ -5,6 +5,7 @@ import io.patgate.identity.KeyRing;
 import io.patgate.identity.TokenSigner;
 import io.patgate.identity.TokenState;
 import io.patgate.support.Api;
+import io.patgate.support.States;
 import io.patgate.support.Forge;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -162,12 +163,11 @@ class TokenSecurityTest {
         as(token.value()).get("/api/v1/me").then().statusCode(200);
         TokenState live = state.token(UUID.fromString(token.id()));
         // time travel: the same token, as it will be once its expiry has passed
-        state.putToken(new TokenState(live.id(), live.userId(), live.scopes(), live.allowedCidrs(), live.issuedAt(), Instant.now().minus(Duration.ofSeconds(1)),
-                live.revokedAt(), live.digest(), live.previousDigest(), live.previousValidUntil(), live.version()));
+        state.putToken(States.expired(live));
         try {
             isProblem(as(token.value()).get("/api/v1/me").then(), 401);
         } finally {
-            state.putToken(live);
+            state.putToken(States.restored(live));
         }
         as(token.value()).get("/api/v1/me").then().statusCode(200);
     }
