@@ -7,10 +7,33 @@ mkdir -p "$OUT"
 need() { command -v "$1" >/dev/null 2>&1; }
 
 ensure_tools() {
-  if ! need wrk || ! need psql || ! ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1; then
-    echo "installing wrk and postgresql from Debian..."
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk postgresql >/dev/null
+  if ! need wrk || ! need psql || ! need nginx || ! ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1; then
+    echo "installing wrk, nginx and postgresql from Debian..."
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk nginx-light postgresql >/dev/null
   fi
+}
+
+# nginx answering `return 200` on port $1: the bare HTTP ceiling of this machine, beside the service.
+start_bare_nginx() {
+  local port=$1 dir
+  dir=$(mktemp -d)
+  BARE_DIR=$dir
+  cat > "$dir/nginx.conf" <<CONF
+worker_processes 2;
+pid $dir/nginx.pid;
+error_log $dir/error.log;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  client_body_temp_path $dir;
+  server { listen 127.0.0.1:$port; location / { return 200; } }
+}
+CONF
+  nginx -c "$dir/nginx.conf" -p "$dir"
+}
+
+stop_bare_nginx() {
+  [ -n "${BARE_DIR:-}" ] && [ -f "$BARE_DIR/nginx.pid" ] && kill "$(cat "$BARE_DIR/nginx.pid")" 2>/dev/null || true
 }
 
 # Creates (afresh) database $1 owned by role patgate_bench on the first local cluster; sets PGPORT.

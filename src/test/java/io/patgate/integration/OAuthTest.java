@@ -75,6 +75,32 @@ class OAuthTest {
     }
 
     @Test
+    void introspectionRefusesWhatIsNoIntrospectionRequestWithAProblem() {
+        String gateway = gateway();
+        isProblem(as(gateway).get("/oauth/introspect").then(), 405).header("Allow", "POST");
+        isProblem(as(gateway).contentType(ContentType.JSON).body(Map.of("token", "x")).post("/oauth/introspect").then(), 415);
+        isProblem(as(gateway).contentType(ContentType.URLENC).formParam("token", "x".repeat(20_000)).post("/oauth/introspect").then(), 413);
+        isProblem(as("not-a-token").contentType(ContentType.URLENC).formParam("token", "x").post("/oauth/introspect").then(), 401)
+                .header("WWW-Authenticate", containsString("Bearer"));
+        // a form without a token field describes nothing
+        assertEquals("{\"active\":false}", as(gateway).contentType(ContentType.URLENC).formParam("token_type_hint", "access_token")
+                .post("/oauth/introspect").then().statusCode(200).header("Cache-Control", "no-store").extract().body().asString());
+    }
+
+    @Test
+    void aGatewayMayIntrospectWithItsTokenAsABasicPassword() {
+        Api.TestUser gatewayUser = Api.aUser("introspect");
+        String gateway = Api.aToken(gatewayUser.session(), Map.of()).value();
+        Api.Issued token = Api.aToken(Api.aUser("deploy").session(), Map.of());
+        given().auth().preemptive().basic(gatewayUser.username(), gateway).contentType(ContentType.URLENC)
+                .formParam("token", token.value()).post("/oauth/introspect").then().statusCode(200)
+                .body("active", equalTo(true)).body("jti", equalTo(token.id()));
+        // its password is no credential here: only a personal access token is
+        isProblem(given().auth().preemptive().basic(gatewayUser.username(), Api.PASSWORD).contentType(ContentType.URLENC)
+                .formParam("token", token.value()).post("/oauth/introspect").then(), 401);
+    }
+
+    @Test
     void revocationAlwaysAnswers200AndRevokesWithReasonLeakReport() {
         String session = Api.aUser().session();
         Api.Issued leaked = Api.aToken(session, Map.of());

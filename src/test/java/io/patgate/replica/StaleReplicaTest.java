@@ -44,6 +44,9 @@ class StaleReplicaTest {
                     .contentType("application/problem+json").body("type", equalTo("urn:patgate:problem:state-stale")));
             Api.quick(token.value()).get("/api/v1/me").then().statusCode(503).contentType("application/problem+json")
                     .body("type", equalTo("urn:patgate:problem:state-stale"));
+            Api.quick(token.value()).contentType(io.restassured.http.ContentType.URLENC).formParam("token", token.value())
+                    .post("/oauth/introspect").then().statusCode(503).contentType("application/problem+json")
+                    .body("type", equalTo("urn:patgate:problem:state-stale"));
             given().get("/q/health/ready").then().statusCode(503);
             given().get("/q/health/live").then().statusCode(200);
         } finally {

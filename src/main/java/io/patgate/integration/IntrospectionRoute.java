@@ -1,0 +1,163 @@
+package io.patgate.integration;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.patgate.domain.Permissions;
+import io.patgate.domain.Refusal;
+import io.patgate.http.ClientAddress;
+import io.patgate.http.PatgateAuthMechanism;
+import io.patgate.http.ProblemWriter;
+import io.patgate.http.Problems;
+import io.patgate.identity.Caller;
+import io.patgate.identity.CredentialRequest;
+import io.patgate.identity.CredentialVerifier;
+import io.patgate.identity.PatgateIdentityProvider;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import org.jboss.logging.Logger;
+
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * {@code POST /oauth/introspect} (RFC 7662) on the fast path: like {@link ForwardAuthRoute}, a plain Vert.x
+ * route on the event loop, with the caller's own credential and the token asked about both judged by the
+ * same in-memory {@link CredentialVerifier} as every request, without the REST and security layers around
+ * them. Documented in {@code META-INF/openapi.yaml}.
+ */
+@ApplicationScoped
+public class IntrospectionRoute {
+
+    public static final String PATH = "/oauth/introspect";
+    /** Before the REST layer's route (order 20500), after the body-size guard (order -3). */
+    private static final int ORDER = 100;
+    /** A form with one token (at most 4 KiB) and a hint; anything much larger is not an introspection request. */
+    static final int MAX_BODY = 16 * 1024;
+    private static final String FORM = "application/x-www-form-urlencoded";
+    private static final Logger LOG = Logger.getLogger(IntrospectionRoute.class);
+
+    private final CredentialVerifier verifier;
+    private final ClientAddress clientAddress;
+    private final ProblemWriter problems;
+    private final ObjectMapper json;
+
+    public IntrospectionRoute(CredentialVerifier verifier, ClientAddress clientAddress, ProblemWriter problems, ObjectMapper json) {
+        this.verifier = verifier;
+        this.clientAddress = clientAddress;
+        this.problems = problems;
+        this.json = json;
+    }
+
+    void install(@Observes Router router) {
+        router.route(PATH).order(ORDER).handler(this::introspect);
+    }
+
+    private void introspect(RoutingContext ctx) {
+        HttpServerRequest request = ctx.request();
+        if (request.method() != HttpMethod.POST) {
+            ctx.response().putHeader(HttpHeaders.ALLOW, "POST");
+            problems.write(ctx, Problems.forStatus(405, null));
+            return;
+        }
+        String type = request.getHeader(HttpHeaders.CONTENT_TYPE);
+        if (type == null || !type.toLowerCase(java.util.Locale.ROOT).startsWith(FORM)) {
+            problems.write(ctx, Problems.forStatus(415, null));
+            return;
+        }
+        String address = clientAddress.of(request);
+        String header = request.getHeader(HttpHeaders.AUTHORIZATION);
+        CredentialRequest credential = header == null ? null : PatgateAuthMechanism.parse(header, address);
+        if (credential == null) {
+            problems.write(ctx, Problems.unauthorized("A credential is required"));
+            return;
+        }
+        if (verifier.isStale()) {
+            problems.write(ctx, Problems.of(Refusal.stale()));
+            return;
+        }
+        Buffer body = Buffer.buffer();
+        boolean[] tooLarge = {false};
+        request.handler(chunk -> {
+            if (body.length() + chunk.length() > MAX_BODY) {
+                tooLarge[0] = true;
+            } else if (!tooLarge[0]) {
+                body.appendBuffer(chunk);
+            }
+        });
+        request.exceptionHandler(e -> LOG.debugf("Introspection request failed: %s", e.toString()));
+        request.endHandler(ignored -> {
+            if (tooLarge[0]) {
+                problems.write(ctx, Problems.payloadTooLarge("The request body is larger than " + MAX_BODY + " bytes"));
+                return;
+            }
+            String token = formField(body.toString(StandardCharsets.UTF_8), "token");
+            verifier.check(credential).subscribe().with(
+                    caller -> answer(ctx, caller, token, address),
+                    error -> failed(ctx, error));
+        });
+        request.resume();
+    }
+
+    private void answer(RoutingContext ctx, Optional<Caller> checked, String token, String address) {
+        if (checked.isEmpty()) {
+            problems.write(ctx, Problems.badCredential());
+            return;
+        }
+        var roles = PatgateIdentityProvider.effectiveRoles(checked.get());
+        if (!roles.contains(Permissions.INTROSPECT) && !roles.contains(Permissions.ADMIN)) {
+            problems.write(ctx, Problems.forbidden("Introspection needs the role '" + Permissions.INTROSPECT + "' or 'admin'"));
+            return;
+        }
+        if (token == null || token.isBlank()) {
+            write(ctx, Introspection.INACTIVE);
+            return;
+        }
+        verifier.check(token.trim(), address).subscribe().with(
+                described -> write(ctx, described.map(Introspection::of).orElse(Introspection.INACTIVE)),
+                error -> failed(ctx, error));
+    }
+
+    private void write(RoutingContext ctx, Introspection answer) {
+        String body;
+        try {
+            body = json.writeValueAsString(answer);
+        } catch (JsonProcessingException e) {
+            failed(ctx, e);
+            return;
+        }
+        ctx.response().setStatusCode(200)
+                .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+                .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
+                .end(body);
+    }
+
+    private void failed(RoutingContext ctx, Throwable error) {
+        String incident = UUID.randomUUID().toString();
+        LOG.errorf(error, "Introspection failed, incident %s", incident);
+        problems.write(ctx, Problems.internal(incident));
+    }
+
+    /** The first value of {@code name} in an {@code application/x-www-form-urlencoded} body; null when absent or malformed. */
+    static String formField(String form, String name) {
+        for (String pair : form.split("&")) {
+            int eq = pair.indexOf('=');
+            String key = eq < 0 ? pair : pair.substring(0, eq);
+            try {
+                if (name.equals(URLDecoder.decode(key, StandardCharsets.UTF_8))) {
+                    return eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+                }
+            } catch (IllegalArgumentException e) {
+                return null;
+            }
+        }
+        return null;
+    }
+}
