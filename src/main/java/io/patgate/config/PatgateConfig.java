@@ -97,6 +97,14 @@ public interface PatgateConfig {
         @WithDefault("5M")
         java.time.Duration maxStaleness();
 
+        /**
+         * Tokens held in memory at most: the working set, the least used evicted first (about 500 bytes each). A
+         * token not held is judged by one database read on its first use, then from memory. Start-up loads the
+         * most recently used up to this many, so readiness does not wait for the whole table.
+         */
+        @WithDefault("100000")
+        long maxTokens();
+
         /** How long a reconciliation or a token look-up may wait on the database before it counts as down. */
         @WithDefault("2S")
         java.time.Duration databaseTimeout();

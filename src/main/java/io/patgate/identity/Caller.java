@@ -13,9 +13,10 @@ import java.util.UUID;
  * @param scopes       the token's own scopes (null for a session)
  * @param issuedAt     when the presented value was issued
  * @param expiresAt    when it expires; null for a token that never does
+ * @param networks     the networks a token is limited to (empty: anywhere; always empty for a session)
  */
 public record Caller(UUID userId, String username, Set<String> roles, AuthMethod method, UUID credentialId,
-                     Set<String> scopes, Instant issuedAt, Instant expiresAt) {
+                     Set<String> scopes, Instant issuedAt, Instant expiresAt, java.util.List<io.patgate.domain.Cidr> networks) {
 
     /** The attribute of the {@code SecurityIdentity} that carries the caller. */
     public static final String ATTRIBUTE = "patgate.caller";

@@ -173,7 +173,7 @@ public class CredentialVerifier {
         }
         usage.record(token.id(), clientAddress, now);
         return Optional.of(new Caller(owner.id(), owner.username(), owner.roles(), Caller.AuthMethod.PAT, token.id(),
-                token.scopes(), token.issuedAt(), token.expiresAt()));
+                token.scopes(), token.issuedAt(), token.expiresAt(), token.allowedCidrs()));
     }
 
     /**
@@ -194,6 +194,6 @@ public class CredentialVerifier {
             return Optional.empty();
         }
         return Optional.of(new Caller(user.id(), user.username(), user.roles(), Caller.AuthMethod.SESSION, v.jti(), null,
-                v.issuedAt(), v.expiresAt()));
+                v.issuedAt(), v.expiresAt(), java.util.List.of()));
     }
 }

@@ -14,8 +14,13 @@ import java.util.stream.Collectors;
 
 /**
  * Everything the per-request check needs to know about accounts and sessions, held in memory. Loaded
- * from the database once at start (readiness waits for it), then kept current by the service's own
- * writes. The per-request path reads only this; it never queries the database.
+ * from the database at start (readiness waits for it), then kept current by the service's own writes and
+ * the change feed. The per-request path reads only this; it never queries the database.
+ *
+ * <p>Accounts and logged-out sessions are held in full. Tokens are a working set bounded by
+ * {@code patgate.state.max-tokens}: the ones in use, the least used evicted first. A token not held here
+ * is judged by one read ({@link TokenGapFiller}); the change feed updates only the tokens held here, or
+ * being read right now, so an older read can never land over a newer change.
  */
 @ApplicationScoped
 public class IdentityState {
@@ -45,7 +50,12 @@ public class IdentityState {
      * whose read ran before the delete committed must not bring the account back.
      */
     private final Set<UUID> deletedUsers = ConcurrentHashMap.newKeySet();
-    private final Map<UUID, TokenState> tokens = new ConcurrentHashMap<>();
+    /** The working set of tokens, bounded; eviction also forgets the token's digests. */
+    private final Map<UUID, TokenState> tokens;
+    /** Tokens being read from the database right now: the change feed updates them even though they are not held yet. */
+    private final Set<UUID> reading = ConcurrentHashMap.newKeySet();
+    /** Raised by every full load: a read that began before one must not land after it. */
+    private final java.util.concurrent.atomic.AtomicLong generation = new java.util.concurrent.atomic.AtomicLong();
     /** Digest of a token value (current or, in its grace period, previous) to the token's id. */
     private final Map<ByteBuffer, UUID> tokensByDigest = new ConcurrentHashMap<>();
     /** Logged-out session ids, with the instant after which the JWT is dead anyway and can be forgotten. */
@@ -54,14 +64,74 @@ public class IdentityState {
     /** The database's state as of this instant is in memory: when the last successful sync began. */
     private volatile Instant syncedAt;
 
-    public void load(Collection<UserState> allUsers, Map<UUID, Instant> revoked, Collection<TokenState> allTokens) {
+    /** Holds every token (tests and tools that build a state by hand). */
+    public IdentityState() {
+        this(Long.MAX_VALUE);
+    }
+
+    @jakarta.inject.Inject
+    public IdentityState(io.patgate.config.PatgateConfig config) {
+        this(config.state().maxTokens());
+    }
+
+    public IdentityState(long maxTokens) {
+        this.tokens = com.github.benmanes.caffeine.cache.Caffeine.newBuilder()
+                .maximumSize(maxTokens)
+                .executor(Runnable::run) // evict on the writer's thread: the bound holds without a lag
+                .<UUID, TokenState>evictionListener((id, token, cause) -> {
+                    if (token != null) {
+                        forgetDigest(token.digest(), null);
+                        forgetDigest(token.previousDigest(), null);
+                    }
+                })
+                .build().asMap();
+    }
+
+    /**
+     * Replaces the state with a snapshot: every account and session revocation, and the working set of
+     * tokens (the most recently used). Held tokens not in the snapshot are dropped (a later use reads them);
+     * held ones newer than the snapshot's copy stay.
+     */
+    public void load(Collection<UserState> allUsers, Map<UUID, Instant> revoked, Collection<TokenState> hotTokens) {
+        generation.incrementAndGet();
         users.keySet().retainAll(allUsers.stream().map(UserState::id).collect(Collectors.toSet()));
         allUsers.forEach(this::putUser);
         revokedSessions.putAll(revoked);
-        Set<UUID> ids = allTokens.stream().map(TokenState::id).collect(Collectors.toSet());
+        Set<UUID> ids = hotTokens.stream().map(TokenState::id).collect(Collectors.toSet());
         tokens.keySet().stream().filter(id -> !ids.contains(id)).toList().forEach(this::removeToken);
-        allTokens.forEach(this::putToken);
+        hotTokens.forEach(this::putToken);
         loaded = true;
+    }
+
+    /** A change from the feed: applied to a token held here or being read; any other is read fresh on its next use. */
+    public void applyChange(TokenState token) {
+        if (tokens.containsKey(token.id()) || reading.contains(token.id())) {
+            putToken(token);
+        }
+    }
+
+    /**
+     * Marks a token as being read from the database, so the change feed keeps it current meanwhile.
+     *
+     * @return the generation to hand back to {@link #putRead}
+     */
+    public long reading(UUID id) {
+        reading.add(id);
+        return generation.get();
+    }
+
+    public void doneReading(UUID id) {
+        reading.remove(id);
+    }
+
+    /**
+     * A token as a database read found it: held unless a newer copy is (the feed's, or a local write) or a
+     * full load replaced the state since the read began (the read may predate changes the load took in).
+     */
+    public void putRead(TokenState token, long readGeneration) {
+        if (generation.get() == readGeneration) {
+            putToken(token);
+        }
     }
 
     public boolean isLoaded() {
@@ -131,16 +201,6 @@ public class IdentityState {
     /** Fills a gap from a look-up, which may be older than what this replica knows: never over a newer state, never a deleted account. */
     public void putUserIfAbsent(UserState user) {
         users.compute(user.id(), (id, old) -> old != null || deletedUsers.contains(id) ? old : user);
-    }
-
-    public void putTokenIfAbsent(TokenState token) {
-        tokens.compute(token.id(), (id, old) -> {
-            if (old != null) {
-                return old;
-            }
-            index(token);
-            return token;
-        });
     }
 
     /**

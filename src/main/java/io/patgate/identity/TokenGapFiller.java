@@ -13,11 +13,14 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Fills the in-memory state with a token this replica has not seen, reading the database at most once per
- * token at a time: concurrent requests for the same unknown token share one query, and a token that was
- * just looked up (found or not) is not looked up again for a while. So a flood of such requests (an old
- * value of a regenerated token, a deleted user's token) never becomes a flood of queries. Only validly
- * signed tokens get here; forged ones were refused before.
+ * Judges tokens that are not in memory (created on another replica a moment ago, or outside the working set
+ * of {@code patgate.state.max-tokens}) by one database read each: concurrent requests for the same token share
+ * the read, a token held in memory is never read again, and a token that was not found is not looked up again
+ * for {@code patgate.state.lookup-cool-down}. So a flood of validly signed unknown values costs one read per
+ * value per cool-down. Only validly signed tokens get here; forged ones were refused before.
+ *
+ * <p>While a read runs, the change feed keeps the token current in memory ({@link IdentityState#reading}), and
+ * the read lands only if nothing newer did, so a read that began before a revocation cannot undo it.
  */
 @ApplicationScoped
 public class TokenGapFiller {
@@ -28,42 +31,54 @@ public class TokenGapFiller {
     /** A database that hangs must not hold a request: past {@code patgate.state.database-timeout} the token counts as unknown (401). */
     private final Duration timeout;
     private final Map<UUID, Uni<Void>> inFlight = new ConcurrentHashMap<>();
-    /** Tokens looked up lately (found or not): bounded, each forgotten after {@code patgate.state.lookup-cool-down}. */
-    private final Cache<UUID, Boolean> lookedUp;
+    /** Tokens looked up lately and not found: bounded, each forgotten after {@code patgate.state.lookup-cool-down}. */
+    private final Cache<UUID, Boolean> notFound;
+    private final java.util.concurrent.atomic.AtomicLong reads = new java.util.concurrent.atomic.AtomicLong();
 
     public TokenGapFiller(Instance<TokenLookup> lookup, IdentityState state, io.patgate.config.PatgateConfig config) {
         this.lookup = lookup;
         this.state = state;
         this.timeout = config.state().databaseTimeout();
-        this.lookedUp = Caffeine.newBuilder().maximumSize(config.state().maxRememberedLookups())
+        this.notFound = Caffeine.newBuilder().maximumSize(config.state().maxRememberedLookups())
                 .expireAfterWrite(config.state().lookupCoolDown()).build();
     }
 
+    /** Reads {@code tokenId} into memory unless it is there already or was not found lately. */
     public Uni<Void> fill(UUID tokenId) {
-        if (lookedUp.getIfPresent(tokenId) != null) {
+        if (state.token(tokenId) != null || notFound.getIfPresent(tokenId) != null) {
+            // held: the value presented is simply not one of its live values; or known to be absent
             return Uni.createFrom().voidItem();
         }
-        return inFlight.computeIfAbsent(tokenId, id -> lookup.get().find(id)
-                .ifNoItem().after(timeout).fail()
-                .invoke(found -> {
-                    lookedUp.put(id, Boolean.TRUE);
-                    if (found != null) {
-                        // only fills gaps: what this replica already knows came through the change feed,
-                        // which orders changes; a look-up may be older than that and must not win
-                        state.putUserIfAbsent(found.owner());
-                        state.putTokenIfAbsent(found.token());
-                        LOG.debugf("Token %s filled in from the database", id);
-                    }
+        return inFlight.computeIfAbsent(tokenId, id -> Uni.createFrom().deferred(() -> {
+                    long generation = state.reading(id);
+                    reads.incrementAndGet();
+                    return lookup.get().find(id)
+                            .ifNoItem().after(timeout).fail()
+                            .invoke(found -> {
+                                if (found == null) {
+                                    notFound.put(id, Boolean.TRUE);
+                                    return;
+                                }
+                                state.putUserIfAbsent(found.owner());
+                                state.putRead(found.token(), generation);
+                                LOG.debugf("Token %s read into memory", id);
+                            })
+                            .onTermination().invoke(() -> state.doneReading(id));
                 })
-                .onFailure().invoke(e -> LOG.warnf("Could not look up token %s: %s", id, e.toString()))
+                .onFailure().invoke(e -> LOG.warnf("Could not read token %s: %s", id, e.toString()))
                 .onFailure().recoverWithNull()
                 .onTermination().invoke(() -> inFlight.remove(id))
                 .replaceWithVoid()
                 .memoize().indefinitely());
     }
 
-    /** Forgets a recent look-up of a token that this replica has just created or changed itself. */
+    /** Forgets that a token was not found: this replica has just created it. */
     public void created(UUID tokenId) {
-        lookedUp.invalidate(tokenId);
+        notFound.invalidate(tokenId);
+    }
+
+    /** Database reads made to judge tokens not in memory, since start. */
+    public long reads() {
+        return reads.get();
     }
 }

@@ -33,8 +33,10 @@ public class IdentityStateLoader implements TokenLookup {
     private final Pool pool;
     private final IdentityState state;
     private final UsageTracker usage;
+    private final long maxTokens;
 
-    public IdentityStateLoader(Pool pool, IdentityState state, UsageTracker usage) {
+    public IdentityStateLoader(Pool pool, IdentityState state, UsageTracker usage, io.patgate.config.PatgateConfig config) {
+        this.maxTokens = config.state().maxTokens();
         this.pool = pool;
         this.state = state;
         this.usage = usage;
@@ -46,8 +48,12 @@ public class IdentityStateLoader implements TokenLookup {
     /** A repeatable-read, read-only transaction: every query of a load sees one snapshot. */
     private static final String SNAPSHOT = "set transaction isolation level repeatable read, read only";
     private static final String ALL_SESSION_REVOCATIONS = "select jti, expires_at from session_revocation where expires_at > now()";
-    private static final String ALL_TOKENS = "select " + TokenRows.COLUMNS + " from access_token t join app_user u on u.id = t.user_id"
-            + " where u.deleted_at is null";
+    /**
+     * The working set at start or after a reconnect: the tokens in use, most recently used first (the partial
+     * index {@code access_token_hot} serves it in order), up to {@code patgate.state.max-tokens}.
+     */
+    private static final String HOT_TOKENS = "select " + TokenRows.COLUMNS + " from access_token t join app_user u on u.id = t.user_id"
+            + " where u.deleted_at is null and t.revoked_at is null order by t.last_used_at desc nulls last, t.created_at desc limit $1";
     private static final String USERS_SINCE = "select id, username, roles, disabled, sessions_not_before, kept_session, row_version, deleted_at"
             + " from app_user where change_xid >= $1::xid8";
     private static final String SESSIONS_SINCE = "select jti, expires_at from session_revocation where change_xid >= $1::xid8";
@@ -63,7 +69,8 @@ public class IdentityStateLoader implements TokenLookup {
     }
 
     /**
-     * Replaces the whole state with what the database holds now.
+     * Replaces the state with what the database holds now: every account and session revocation, and the
+     * working set of tokens.
      *
      * @param stillCurrent checked before anything is applied: false when the caller gave this load up
      * @return the watermark to pass to {@link #applyChangesSince} next
@@ -74,7 +81,7 @@ public class IdentityStateLoader implements TokenLookup {
         // and tokens agree with each other and with the watermark
         return pool.withTransaction(conn -> conn.query(SNAPSHOT).execute()
                         .chain(() -> Uni.combine().all().unis(conn.query(WATERMARK).execute(), conn.query(LIVE_USERS).execute(),
-                                        conn.query(ALL_SESSION_REVOCATIONS).execute(), conn.query(ALL_TOKENS).execute())
+                                        conn.query(ALL_SESSION_REVOCATIONS).execute(), conn.preparedQuery(HOT_TOKENS).execute(Tuple.of(maxTokens)))
                                 .with((mark, users, sessions, tokens) -> new Snapshot(text(mark), users, sessions, tokens, false))))
                 .map(snapshot -> {
                     if (!stillCurrent.getAsBoolean()) {
@@ -132,7 +139,7 @@ public class IdentityStateLoader implements TokenLookup {
             state.revokeSession(row.getUUID("jti"), row.getOffsetDateTime("expires_at").toInstant());
         }
         for (Row row : changes.tokens()) {
-            state.putToken(TokenRows.state(row));
+            state.applyChange(TokenRows.state(row));
         }
     }
 

@@ -7,7 +7,6 @@ import io.patgate.domain.Refusal;
 import io.patgate.identity.Caller;
 import io.patgate.identity.IdentityState;
 import io.patgate.identity.TokenGapFiller;
-import io.patgate.identity.TokenState;
 import io.patgate.store.AccessToken;
 import io.patgate.store.AccessTokenRepository;
 import io.patgate.store.TokenRows;
@@ -235,13 +234,12 @@ public class TokenService {
         });
     }
 
-    /** The networks a PAT caller is limited to (empty for a session or an unrestricted token). */
-    private List<Cidr> makerNetworks(Caller caller) {
-        if (caller.isSession()) {
-            return List.of();
-        }
-        TokenState maker = state.token(caller.credentialId());
-        return maker == null ? List.of() : maker.allowedCidrs();
+    /**
+     * The networks a PAT caller is limited to (empty for a session or an unrestricted token), as the check
+     * found them: never looked up again, so a token whose state left memory meanwhile is not taken for unrestricted.
+     */
+    private static List<Cidr> makerNetworks(Caller caller) {
+        return caller.networks();
     }
 
     private static String quote(String name) {

@@ -26,10 +26,10 @@ class TokenPolicyTest {
     private final TokenPolicy policy = new TokenPolicy(LIMITS, Clock.fixed(NOW.plusMillis(750), ZoneOffset.UTC));
 
     private static final Caller SESSION = new Caller(UUID.randomUUID(), "ada", Set.of("deploy", "read"), Caller.AuthMethod.SESSION,
-            UUID.randomUUID(), null, NOW, NOW.plus(Duration.ofHours(8)));
+            UUID.randomUUID(), null, NOW, NOW.plus(Duration.ofHours(8)), List.of());
 
     private static Caller pat(Set<String> scopes, Instant expiresAt) {
-        return new Caller(SESSION.userId(), "ada", Set.of("deploy", "read"), Caller.AuthMethod.PAT, UUID.randomUUID(), scopes, NOW, expiresAt);
+        return new Caller(SESSION.userId(), "ada", Set.of("deploy", "read"), Caller.AuthMethod.PAT, UUID.randomUUID(), scopes, NOW, expiresAt, List.of());
     }
 
     private static Refusal refused(Refusal.Kind kind, String field, Executable call) {
