@@ -1,0 +1,117 @@
+#!/usr/bin/env bash
+# What a replica costs as the token table grows: start-up, memory, the hot check, and a cold token's first check.
+#
+#   bench/scale.sh                         # 10, 10 thousand, 1 million and 10 million tokens
+#   SIZES="10 1000000" bench/scale.sh
+#
+# For each size it seeds the tokens straight into PostgreSQL (one account per thousand tokens, last used at
+# times spread over 90 days, as years of use would leave them), starts the packaged service, and measures:
+#   ready        ms from `java -jar` to /q/health/ready answering 200 (it loads the working set, not the table)
+#   held         tokens in memory after start (patgate.state.max-tokens, 100,000 by default)
+#   heap         heap in use after a full GC
+#   hot verify   wrk GET /auth/verify with a token in memory, median req/s of ROUNDS, and its ratio to the
+#                same figure with the smallest size of this run
+#   cold first   the first check of a token outside the working set: its latency, and the database
+#                transactions it caused; then the same for the next 100 checks of it (from memory: none)
+# Needs root or sudo for apt (wrk, postgresql) and a local PostgreSQL cluster it may create a database in.
+set -euo pipefail
+
+SIZES=${SIZES:-"10 10000 1000000 10000000"}
+ROUNDS=${ROUNDS:-3}
+DURATION=${DURATION:-8s}
+CONNECTIONS=${CONNECTIONS:-32}
+PORT=${PORT:-18081}
+DB=${DB:-patgate_scale}
+
+cd "$(dirname "$0")/.."
+. bench/lib.sh
+ensure_tools
+fresh_database "$DB"
+ensure_jar
+BASE=http://localhost:$PORT
+trap stop_all_services EXIT
+
+commits() { psql_as "-d $DB -c \"select xact_commit + xact_rollback from pg_stat_database where datname = '$DB'\""; }
+median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
+heap_mb() {
+  jcmd "${PIDS[server]}" GC.run >/dev/null 2>&1 || true
+  sleep 1
+  curl -s "$BASE/q/metrics" | awk 'index($0, "jvm_memory_used_bytes{area=\"heap\"") == 1 {s += $NF} END {printf "%.0f", s / 1048576}'
+}
+login() { curl -sf "$BASE/api/v1/auth/login" -H 'Content-Type: application/json' -d "{\"username\":\"$1\",\"password\":\"$2\"}" | json '["token"]'; }
+
+SUMMARY=""
+BASELINE=""
+for SIZE in $SIZES; do
+  echo "== $SIZE tokens in the database =="
+  stop_service server
+  psql_as "-d $DB -c \"truncate access_token, session_revocation; delete from app_user where username <> 'admin'\"" >/dev/null 2>&1 || true
+  start_service server "$PORT"
+  ADMIN=$(login admin bench-admin-password)
+  curl -sf "$BASE/api/v1/users" -H "Authorization: Bearer $ADMIN" -H 'Content-Type: application/json' \
+       -d '{"username":"bench","password":"bench-user-password","roles":["deploy"]}' >/dev/null
+  USER=$(login bench bench-user-password)
+  HOT=$(curl -sf "$BASE/api/v1/tokens" -H "Authorization: Bearer $USER" -H 'Content-Type: application/json' \
+        -d '{"name":"hot"}' | json '["token"]')
+  COLD_JSON=$(curl -sf "$BASE/api/v1/tokens" -H "Authorization: Bearer $USER" -H 'Content-Type: application/json' -d '{"name":"cold"}')
+  COLD=$(echo "$COLD_JSON" | json '["token"]'); COLD_ID=$(echo "$COLD_JSON" | json '["id"]')
+  curl -sf "$BASE/auth/verify" -H "Authorization: Bearer $HOT" >/dev/null
+  sleep 6 # the hot token's last use reaches the database (flushed every 5 s)
+  stop_service server
+  t0=$(date +%s)
+  # the rest straight into the database; the cold token looks a year unused, so it is outside the working set
+  psql_as "-d $DB -v ON_ERROR_STOP=1" >/dev/null <<SQL
+set synchronous_commit = off;
+update access_token set last_used_at = null, created_at = now() - interval '365 days' where id = '$COLD_ID';
+insert into app_user (id, username, password_hash, roles, disabled, created_at, updated_at)
+  select gen_random_uuid(), 'bulk-' || g, 'not-a-hash', '{deploy}', false, now(), now()
+  from generate_series(1, greatest(1, $((SIZE / 1000)))) g;
+create temporary table bulk_users as select id, row_number() over () - 1 as n from app_user where username like 'bulk-%';
+insert into access_token (id, user_id, name, scopes, allowed_cidrs, digest, created_at, updated_at, issued_at, expires_at,
+                          last_used_at, last_used_ip, recent_ips)
+  select gen_random_uuid(), u.id, 'bulk-' || g, '{deploy}', '{}', sha256(('bulk-' || g || '-' || random())::bytea),
+         now() - interval '180 days', now(), now(), now() + interval '180 days',
+         now() - random() * interval '90 days', '10.0.0.1', '{}'
+  from generate_series(1, greatest(0, $((SIZE - 2)))) g
+  join bulk_users u on u.n = g % (select count(*) from bulk_users);
+analyze;
+SQL
+  echo "seeded in $(( $(date +%s) - t0 )) s"
+  start_service server "$PORT"
+  HELD=$(grep -o "Identity state loaded: [0-9]* users, [0-9]* tokens" "$OUT/server.log" | tail -1)
+  HEAP=$(heap_mb)
+  echo "ready in ${READY_MS} ms; $HELD; heap after GC ${HEAP} MB"
+  # a cold token's first check, then a hundred more
+  before=$(commits)
+  first=$(curl -s -o /dev/null -w '%{http_code} %{time_total}' "$BASE/auth/verify" -H "Authorization: Bearer $COLD")
+  after_first=$(commits)
+  for _ in $(seq 1 100); do curl -sf -o /dev/null "$BASE/auth/verify" -H "Authorization: Bearer $COLD"; done
+  after_more=$(commits)
+  echo "cold first check: HTTP ${first% *} in ${first#* } s, $((after_first - before)) transaction(s); next 100: $((after_more - after_first))"
+  # the hot check
+  wrk -t1 -c8 -d3s -H "Authorization: Bearer $HOT" "$BASE/auth/verify" >/dev/null
+  : > "$OUT/hot.rps"
+  for r in $(seq 1 "$ROUNDS"); do
+    wrk -t1 -c"$CONNECTIONS" -d"$DURATION" -H "Authorization: Bearer $HOT" "$BASE/auth/verify" > "$OUT/wrk-hot.txt"
+    grep -q "Non-2xx" "$OUT/wrk-hot.txt" && { echo "non-2xx answers" >&2; exit 1; }
+    awk '/Requests\/sec/ {print $2}' "$OUT/wrk-hot.txt" | tee -a "$OUT/hot.rps" | sed "s/^/round $r: hot verify req\/s /"
+  done
+  HOTRPS=$(median < "$OUT/hot.rps")
+  [ -n "$BASELINE" ] || BASELINE=$HOTRPS
+  LINE=$(python3 - "$SIZE" "$READY_MS" "$HELD" "$HEAP" "$HOTRPS" "$BASELINE" "$first" "$((after_first - before))" "$((after_more - after_first))" <<'PY'
+import sys
+size, ready, held, heap, hot, base, first, x1, x100 = sys.argv[1:10]
+code, secs = first.split()
+held = held.split(",")[-1].strip() if held else "?"
+print(f"| {int(size):,} | {int(ready)/1000:.1f} s | {held} | {heap} MB | {float(hot):,.0f} ({float(hot)/float(base):.2f}) | "
+      f"{code} in {float(secs)*1000:.1f} ms, {x1} transaction(s) | {x100} |")
+PY
+)
+  SUMMARY="$SUMMARY$LINE"$'\n'
+  echo "$LINE"
+done
+stop_service server
+echo
+echo "| tokens in DB | ready after java -jar | held in memory | heap after GC | hot /auth/verify req/s (ratio to the smallest) | cold token's first check | transactions for its next 100 checks |"
+echo "|---|---|---|---|---|---|---|"
+printf "%s" "$SUMMARY"
