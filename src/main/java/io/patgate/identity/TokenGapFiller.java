@@ -2,6 +2,8 @@ package io.patgate.identity;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
@@ -33,9 +35,12 @@ public class TokenGapFiller {
     private final Map<UUID, Uni<Void>> inFlight = new ConcurrentHashMap<>();
     /** Tokens looked up lately and not found: bounded, each forgotten after {@code patgate.state.lookup-cool-down}. */
     private final Cache<UUID, Boolean> notFound;
-    private final java.util.concurrent.atomic.AtomicLong reads = new java.util.concurrent.atomic.AtomicLong();
+    /** Database reads made to judge tokens not in memory; also {@code patgate_token_reads_total} in /q/metrics. */
+    private final Counter reads;
 
-    public TokenGapFiller(Instance<TokenLookup> lookup, IdentityState state, io.patgate.config.PatgateConfig config) {
+    public TokenGapFiller(Instance<TokenLookup> lookup, IdentityState state, io.patgate.config.PatgateConfig config, MeterRegistry metrics) {
+        this.reads = Counter.builder("patgate.token.reads")
+                .description("Database reads made to judge tokens outside this replica's working set").register(metrics);
         this.lookup = lookup;
         this.state = state;
         this.timeout = config.state().databaseTimeout();
@@ -51,7 +56,7 @@ public class TokenGapFiller {
         }
         return inFlight.computeIfAbsent(tokenId, id -> Uni.createFrom().deferred(() -> {
                     long generation = state.reading(id);
-                    reads.incrementAndGet();
+                    reads.increment();
                     return lookup.get().find(id)
                             .ifNoItem().after(timeout).fail()
                             .invoke(found -> {
@@ -79,6 +84,6 @@ public class TokenGapFiller {
 
     /** Database reads made to judge tokens not in memory, since start. */
     public long reads() {
-        return reads.get();
+        return (long) reads.count();
     }
 }
