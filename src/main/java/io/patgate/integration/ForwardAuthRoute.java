@@ -1,6 +1,5 @@
 package io.patgate.integration;
 
-import io.patgate.domain.Refusal;
 import io.patgate.http.ClientAddress;
 import io.patgate.http.ProblemWriter;
 import io.patgate.http.Problems;
@@ -8,13 +7,13 @@ import io.patgate.identity.Caller;
 import io.patgate.identity.CredentialRequest;
 import io.patgate.identity.CredentialVerifier;
 import io.patgate.http.PatgateAuthMechanism;
+import io.patgate.http.PlainRoutes;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import org.jboss.logging.Logger;
 
 import java.util.List;
 import java.util.Optional;
@@ -33,16 +32,17 @@ public class ForwardAuthRoute {
     public static final String PATH = "/auth/verify";
     /** Before the REST layer's route (order 20500). */
     private static final int ORDER = 100;
-    private static final Logger LOG = Logger.getLogger(ForwardAuthRoute.class);
 
     private final CredentialVerifier verifier;
     private final ClientAddress clientAddress;
     private final ProblemWriter problems;
+    private final PlainRoutes routes;
 
-    public ForwardAuthRoute(CredentialVerifier verifier, ClientAddress clientAddress, ProblemWriter problems) {
+    public ForwardAuthRoute(CredentialVerifier verifier, ClientAddress clientAddress, ProblemWriter problems, PlainRoutes routes) {
         this.verifier = verifier;
         this.clientAddress = clientAddress;
         this.problems = problems;
+        this.routes = routes;
     }
 
     /** Scopes an ingress may require by header instead of {@code ?scope=} (Envoy cannot add a query). */
@@ -56,24 +56,11 @@ public class ForwardAuthRoute {
     }
 
     private void verify(RoutingContext ctx) {
-        String header = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
-        CredentialRequest credential = header == null ? null : PatgateAuthMechanism.parse(header, clientAddress.of(ctx.request()));
+        CredentialRequest credential = routes.credential(ctx, clientAddress.of(ctx.request()));
         if (credential == null) {
-            problems.write(ctx, Problems.unauthorized("A credential is required"));
             return;
         }
-        if (verifier.isStale()) {
-            // fail closed: this replica cannot see revocations made elsewhere any more
-            problems.write(ctx, Problems.of(Refusal.stale()));
-            return;
-        }
-        verifier.check(credential).subscribe().with(
-                caller -> answer(ctx, caller),
-                error -> {
-                    String incident = java.util.UUID.randomUUID().toString();
-                    LOG.errorf(error, "Forward-auth check failed, incident %s", incident);
-                    problems.write(ctx, Problems.internal(incident));
-                });
+        verifier.check(credential).subscribe().with(caller -> answer(ctx, caller), error -> routes.failed(ctx, error, "Forward-auth check"));
     }
 
     private void answer(RoutingContext ctx, Optional<Caller> checked) {

@@ -3,9 +3,8 @@ package io.patgate.integration;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.patgate.domain.Permissions;
-import io.patgate.domain.Refusal;
 import io.patgate.http.ClientAddress;
-import io.patgate.http.PatgateAuthMechanism;
+import io.patgate.http.PlainRoutes;
 import io.patgate.http.ProblemWriter;
 import io.patgate.http.Problems;
 import io.patgate.identity.Caller;
@@ -25,7 +24,6 @@ import org.jboss.logging.Logger;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
-import java.util.UUID;
 
 /**
  * {@code POST /oauth/introspect} (RFC 7662) on the fast path: like {@link ForwardAuthRoute}, a plain Vert.x
@@ -47,12 +45,14 @@ public class IntrospectionRoute {
     private final CredentialVerifier verifier;
     private final ClientAddress clientAddress;
     private final ProblemWriter problems;
+    private final PlainRoutes routes;
     private final ObjectMapper json;
 
-    public IntrospectionRoute(CredentialVerifier verifier, ClientAddress clientAddress, ProblemWriter problems, ObjectMapper json) {
+    public IntrospectionRoute(CredentialVerifier verifier, ClientAddress clientAddress, ProblemWriter problems, PlainRoutes routes, ObjectMapper json) {
         this.verifier = verifier;
         this.clientAddress = clientAddress;
         this.problems = problems;
+        this.routes = routes;
         this.json = json;
     }
 
@@ -73,14 +73,8 @@ public class IntrospectionRoute {
             return;
         }
         String address = clientAddress.of(request);
-        String header = request.getHeader(HttpHeaders.AUTHORIZATION);
-        CredentialRequest credential = header == null ? null : PatgateAuthMechanism.parse(header, address);
+        CredentialRequest credential = routes.credential(ctx, address);
         if (credential == null) {
-            problems.write(ctx, Problems.unauthorized("A credential is required"));
-            return;
-        }
-        if (verifier.isStale()) {
-            problems.write(ctx, Problems.of(Refusal.stale()));
             return;
         }
         Buffer body = Buffer.buffer();
@@ -101,7 +95,7 @@ public class IntrospectionRoute {
             String token = formField(body.toString(StandardCharsets.UTF_8), "token");
             verifier.check(credential).subscribe().with(
                     caller -> answer(ctx, caller, token, address),
-                    error -> failed(ctx, error));
+                    error -> routes.failed(ctx, error, "Introspection"));
         });
         request.resume();
     }
@@ -122,7 +116,7 @@ public class IntrospectionRoute {
         }
         verifier.check(token.trim(), address).subscribe().with(
                 described -> write(ctx, described.map(Introspection::of).orElse(Introspection.INACTIVE)),
-                error -> failed(ctx, error));
+                error -> routes.failed(ctx, error, "Introspection"));
     }
 
     private void write(RoutingContext ctx, Introspection answer) {
@@ -130,19 +124,13 @@ public class IntrospectionRoute {
         try {
             body = json.writeValueAsString(answer);
         } catch (JsonProcessingException e) {
-            failed(ctx, e);
+            routes.failed(ctx, e, "Introspection");
             return;
         }
         ctx.response().setStatusCode(200)
                 .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
                 .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
                 .end(body);
-    }
-
-    private void failed(RoutingContext ctx, Throwable error) {
-        String incident = UUID.randomUUID().toString();
-        LOG.errorf(error, "Introspection failed, incident %s", incident);
-        problems.write(ctx, Problems.internal(incident));
     }
 
     /** The first value of {@code name} in an {@code application/x-www-form-urlencoded} body; null when absent or malformed. */

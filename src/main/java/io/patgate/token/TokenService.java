@@ -2,7 +2,6 @@ package io.patgate.token;
 
 import io.patgate.audit.AuditService;
 import io.patgate.config.PatgateConfig;
-import io.patgate.domain.Cidr;
 import io.patgate.domain.Refusal;
 import io.patgate.identity.Caller;
 import io.patgate.identity.IdentityState;
@@ -71,7 +70,7 @@ public class TokenService {
         Instant now = policy.now();
         Instant expiresAt = policy.expiry(caller, now, request.expiresAt(), request.expiresInDays(), request.neverExpires());
         Set<String> scopes = TokenPolicy.scopes(caller, request.scopes());
-        List<String> cidrs = TokenPolicy.cidrsFor(makerNetworks(caller), TokenPolicy.cidrs(request.allowedCidrs()));
+        List<String> cidrs = TokenPolicy.cidrsFor(caller.networks(), TokenPolicy.cidrs(request.allowedCidrs()));
         UUID id = UUID.randomUUID();
         TokenIssuer.Issued issued = issuer.issue(id, caller.userId(), caller.username(), now, expiresAt);
         // the owner's row is locked: concurrent creates for one user run one after the other (name and quota hold)
@@ -122,7 +121,7 @@ public class TokenService {
         Instant now = policy.now();
         return transactions.write(() -> lockVisible(caller, id)
                         .chain(token -> owner(token).map(owner -> {
-                            TokenPolicy.requireNoWiderNetworks(makerNetworks(caller), token.allowedCidrs);
+                            TokenPolicy.requireNoWiderNetworks(caller.networks(), token.allowedCidrs);
                             if (request.scopes() != null) {
                                 token.scopes = TokenPolicy.scopesFor(caller, Arrays.asList(owner.roles), request.scopes()).toArray(String[]::new);
                             }
@@ -153,7 +152,7 @@ public class TokenService {
                                 throw Refusal.conflict("A revoked token cannot be regenerated; create a new one");
                             }
                             TokenPolicy.requireHeldScopes(caller, Arrays.asList(token.scopes));
-                            TokenPolicy.requireNoWiderNetworks(makerNetworks(caller), token.allowedCidrs);
+                            TokenPolicy.requireNoWiderNetworks(caller.networks(), token.allowedCidrs);
                             TokenIssuer.Issued issued = issuer.issue(token.id, owner.id, owner.username, now, expiresAt);
                             token.previousDigest = grace > 0 ? token.digest : null;
                             token.previousValidUntil = grace > 0 ? now.plusSeconds(grace) : null;
@@ -232,14 +231,6 @@ public class TokenService {
             }
             return owner;
         });
-    }
-
-    /**
-     * The networks a PAT caller is limited to (empty for a session or an unrestricted token), as the check
-     * found them: never looked up again, so a token whose state left memory meanwhile is not taken for unrestricted.
-     */
-    private static List<Cidr> makerNetworks(Caller caller) {
-        return caller.networks();
     }
 
     private static String quote(String name) {
