@@ -61,6 +61,8 @@ public class IdentityState {
     /** Logged-out session ids, with the instant after which the JWT is dead anyway and can be forgotten. */
     private final Map<UUID, Instant> revokedSessions = new ConcurrentHashMap<>();
     private volatile boolean loaded;
+    /** While the working set is being warmed after start: the tokens the change feed touched meanwhile. */
+    private volatile Set<UUID> changedWhileWarming;
     /** The database's state as of this instant is in memory: when the last successful sync began. */
     private volatile Instant syncedAt;
 
@@ -105,6 +107,10 @@ public class IdentityState {
 
     /** A change from the feed: applied to a token held here or being read; any other is read fresh on its next use. */
     public void applyChange(TokenState token) {
+        Set<UUID> changed = changedWhileWarming;
+        if (changed != null) {
+            changed.add(token.id());
+        }
         if (tokens.containsKey(token.id()) || reading.contains(token.id())) {
             putToken(token);
         }
@@ -131,6 +137,57 @@ public class IdentityState {
     public void putRead(TokenState token, long readGeneration) {
         if (generation.get() == readGeneration) {
             putToken(token);
+        }
+    }
+
+    /**
+     * Starts warming the working set: call before the query that reads it. From now on the tokens the
+     * change feed touches are remembered, and {@link #warm} leaves them out.
+     *
+     * @return the generation to hand back to {@link #warm}
+     */
+    public long beginWarming() {
+        changedWhileWarming = ConcurrentHashMap.newKeySet();
+        return generation.get();
+    }
+
+    /**
+     * Holds the tokens a warming query read (the most recently used), except any the change feed touched
+     * since the query began (its copy may be older than the change, and the change may have been passed
+     * over because the token was not held then): those, like every token not held, are read on first use.
+     * Nothing is held if a full load replaced the state meanwhile. Ends the warming.
+     *
+     * @return how many tokens it added
+     */
+    public int warm(Collection<TokenState> hotTokens, long readGeneration) {
+        Set<UUID> changed = changedWhileWarming;
+        try {
+            if (changed == null || generation.get() != readGeneration) {
+                return 0;
+            }
+            Set<UUID> added = new java.util.HashSet<>();
+            for (TokenState token : hotTokens) {
+                if (!changed.contains(token.id())) {
+                    tokens.compute(token.id(), (id, held) -> {
+                        if (held != null) {
+                            return held; // read on a first use meanwhile: as new as the warming copy, or newer
+                        }
+                        index(token);
+                        added.add(id);
+                        return token;
+                    });
+                }
+            }
+            // A change the feed passed over between the check above and the put (the token was not held
+            // yet): drop the warm copy. Dropping is always safe; the next use reads the token fresh.
+            for (UUID id : changed) {
+                if (added.remove(id)) {
+                    removeToken(id);
+                }
+            }
+            return added.size();
+        } finally {
+            changedWhileWarming = null;
         }
     }
 

@@ -1,23 +1,69 @@
 package io.patgate.integration;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.annotation.JsonProperty;
 import io.patgate.identity.Caller;
-import io.quarkus.runtime.annotations.RegisterForReflection;
 
-/** RFC 7662 section 2.2: what a token is; only {@code active} for anything that is not good now. */
-@JsonInclude(JsonInclude.Include.NON_NULL)
-@RegisterForReflection
+/**
+ * RFC 7662 section 2.2: what a token is; only {@code active} for anything that is not good now. Written by
+ * hand ({@link #json()}): it is the whole body of every introspection answer, on the hot path.
+ */
 public record Introspection(boolean active, String sub, String username, String scope, Long exp, Long iat, String jti,
-                            @JsonProperty("token_type") String tokenType,
-                            @JsonProperty("patgate_credential") String credential) {
+                           String tokenType, String credential) {
 
     static final Introspection INACTIVE = new Introspection(false, null, null, null, null, null, null, null, null);
+    private static final String INACTIVE_JSON = "{\"active\":false}";
 
     static Introspection of(Caller c) {
         return new Introspection(true, c.userId().toString(), c.username(), String.join(" ", c.effectiveScopes()),
                 c.expiresAt() == null ? null : c.expiresAt().getEpochSecond(),
                 c.issuedAt() == null ? null : c.issuedAt().getEpochSecond(),
                 c.credentialId().toString(), "Bearer", c.method().wire());
+    }
+
+    /** The JSON object, members that are null left out. */
+    String json() {
+        if (!active) {
+            return INACTIVE_JSON;
+        }
+        StringBuilder out = new StringBuilder(256).append("{\"active\":true");
+        member(out, "sub", sub);
+        member(out, "username", username);
+        member(out, "scope", scope);
+        member(out, "exp", exp);
+        member(out, "iat", iat);
+        member(out, "jti", jti);
+        member(out, "token_type", tokenType);
+        member(out, "patgate_credential", credential);
+        return out.append('}').toString();
+    }
+
+    private static void member(StringBuilder out, String name, Long value) {
+        if (value != null) {
+            out.append(",\"").append(name).append("\":").append(value.longValue());
+        }
+    }
+
+    private static void member(StringBuilder out, String name, String value) {
+        if (value == null) {
+            return;
+        }
+        out.append(",\"").append(name).append("\":\"");
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            switch (c) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                case '\t' -> out.append("\\t");
+                default -> {
+                    if (c < 0x20 || c == 0x2028 || c == 0x2029) {
+                        out.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        out.append(c);
+                    }
+                }
+            }
+        }
+        out.append('"');
     }
 }

@@ -1,7 +1,5 @@
 package io.patgate.integration;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.patgate.domain.Permissions;
 import io.patgate.http.ClientAddress;
 import io.patgate.http.PlainRoutes;
@@ -46,14 +44,12 @@ public class IntrospectionRoute {
     private final ClientAddress clientAddress;
     private final ProblemWriter problems;
     private final PlainRoutes routes;
-    private final ObjectMapper json;
 
-    public IntrospectionRoute(CredentialVerifier verifier, ClientAddress clientAddress, ProblemWriter problems, PlainRoutes routes, ObjectMapper json) {
+    public IntrospectionRoute(CredentialVerifier verifier, ClientAddress clientAddress, ProblemWriter problems, PlainRoutes routes) {
         this.verifier = verifier;
         this.clientAddress = clientAddress;
         this.problems = problems;
         this.routes = routes;
-        this.json = json;
     }
 
     void install(@Observes Router router) {
@@ -120,13 +116,7 @@ public class IntrospectionRoute {
     }
 
     private void write(RoutingContext ctx, Introspection answer) {
-        String body;
-        try {
-            body = json.writeValueAsString(answer);
-        } catch (JsonProcessingException e) {
-            routes.failed(ctx, e, "Introspection");
-            return;
-        }
+        String body = answer.json();
         ctx.response().setStatusCode(200)
                 .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
                 .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")

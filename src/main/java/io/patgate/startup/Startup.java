@@ -17,7 +17,8 @@ import java.time.Duration;
 
 /**
  * Brings the service up in order, once Flyway has migrated the schema: make sure the signing key and the admin account exist, and load the in-memory state that the per-request check
- * reads. Readiness ({@link StateReadiness}) is down until the last step is done.
+ * reads (accounts and session revocations). Readiness ({@link StateReadiness}) is down until that is done. The working set of tokens
+ * is read afterwards, while the service already answers: a token not yet in memory costs one read on its first use.
  */
 @ApplicationScoped
 public class Startup {
@@ -52,6 +53,7 @@ public class Startup {
             return;
         }
         LOG.infof("patgate state loaded in %d ms", (System.nanoTime() - started) / 1_000_000);
+        sync.warmUp();
     }
 
     @Scheduled(every = "10m", delayed = "1m", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)

@@ -73,15 +73,16 @@ public class IdentityStateLoader implements TokenLookup {
      * working set of tokens.
      *
      * @param stillCurrent checked before anything is applied: false when the caller gave this load up
+     * @param withTokens whether to read the working set too; at start it is read after readiness, by {@link #warm}
      * @return the watermark to pass to {@link #applyChangesSince} next
      */
-    public Uni<String> loadAll(BooleanSupplier stillCurrent) {
+    public Uni<String> loadAll(BooleanSupplier stillCurrent, boolean withTokens) {
         long started = System.nanoTime();
         // the client queues the queries on the one connection, in order, inside one snapshot: users, sessions
         // and tokens agree with each other and with the watermark
         return pool.withTransaction(conn -> conn.query(SNAPSHOT).execute()
                         .chain(() -> Uni.combine().all().unis(conn.query(WATERMARK).execute(), conn.query(LIVE_USERS).execute(),
-                                        conn.query(ALL_SESSION_REVOCATIONS).execute(), conn.preparedQuery(HOT_TOKENS).execute(Tuple.of(maxTokens)))
+                                        conn.query(ALL_SESSION_REVOCATIONS).execute(), conn.preparedQuery(HOT_TOKENS).execute(Tuple.of(withTokens ? maxTokens : 0)))
                                 .with((mark, users, sessions, tokens) -> new Snapshot(text(mark), users, sessions, tokens, false))))
                 .map(snapshot -> {
                     if (!stillCurrent.getAsBoolean()) {
@@ -92,6 +93,34 @@ public class IdentityStateLoader implements TokenLookup {
                             (System.nanoTime() - started) / 1_000_000);
                     return snapshot.watermark();
                 });
+    }
+
+    /**
+     * Reads the working set (the most recently used tokens, up to {@code patgate.state.max-tokens}) into a
+     * state that is already serving: what the feed changed meanwhile is left to be read on first use.
+     *
+     * @return how many tokens it added
+     */
+    public Uni<Integer> warm() {
+        long started = System.nanoTime();
+        long generation = state.beginWarming();
+        return pool.preparedQuery(HOT_TOKENS).execute(Tuple.of(maxTokens))
+                .map(rows -> {
+                    List<TokenState> hot = new ArrayList<>(rows.size());
+                    for (Row row : rows) {
+                        TokenState token = TokenRows.state(row);
+                        hot.add(token);
+                        UsageTracker.Usage used = TokenRows.usage(row);
+                        if (used != null) {
+                            usage.seed(token.id(), used);
+                        }
+                    }
+                    int added = state.warm(hot, generation);
+                    LOG.infof("Working set warmed: %d of %d recently used tokens added in %d ms", added, hot.size(),
+                            (System.nanoTime() - started) / 1_000_000);
+                    return added;
+                })
+                .onFailure().invoke(e -> state.warm(List.of(), generation));
     }
 
     /** What changed since the last look, and whether the signing keys did. */

@@ -88,14 +88,23 @@ public class StateSync {
         this.password = password;
     }
 
-    /** The first full load, at start; readiness waits for it. */
+    /**
+     * The first load, at start; readiness waits for it. It reads every account and session revocation but
+     * no token: those are read on first use until {@link #warmUp} has brought in the working set.
+     */
     public Uni<Void> initialLoad() {
         Instant started = Instant.now();
-        return loader.loadAll(() -> true).invoke(mark -> {
+        return loader.loadAll(() -> true, false).invoke(mark -> {
             watermark = mark;
             database.up();
             state.synced(started);
         }).replaceWithVoid();
+    }
+
+    /** Reads the working set into the serving state, in the background; a failure leaves tokens to be read on first use. */
+    public void warmUp() {
+        loader.warm().subscribe().with(added -> { },
+                e -> LOG.warnf("Could not warm the working set (%s); tokens are read on first use", e.toString()));
     }
 
     /** Subscribes to change notifications; from then on the subscriber reconnects by itself. */
@@ -153,7 +162,7 @@ public class StateSync {
         Instant started = Instant.now();
         Duration timeout = config.state().databaseTimeout();
         Uni<Void> work = fullReloadNeeded || watermark == null
-                ? loader.loadAll(round).invoke(mark -> {
+                ? loader.loadAll(round, true).invoke(mark -> {
                     fullReloadNeeded = false;
                     watermark = mark;
                 }).chain(keys::load)

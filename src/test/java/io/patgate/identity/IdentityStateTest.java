@@ -83,4 +83,63 @@ class IdentityStateTest {
         state.putUser(enabledAgain);
         assertEquals(enabledAgain, state.user(owner), "a newer copy does replace it");
     }
+
+    private static TokenState revoked(TokenState token) {
+        return new TokenState(token.id(), token.userId(), token.scopes(), token.allowedCidrs(), token.issuedAt(), token.expiresAt(),
+                Instant.now(), token.digest(), token.previousDigest(), token.previousValidUntil(), token.version() + 1);
+    }
+
+    @Test
+    void warmingBringsInTheWorkingSetButNoCopyOlderThanAChangeTheFeedSawMeanwhile() {
+        IdentityState state = new IdentityState();
+        UUID owner = UUID.randomUUID();
+        TokenState quiet = token(UUID.randomUUID(), owner, "quiet", null, null);
+        TokenState revokedMeanwhile = token(UUID.randomUUID(), owner, "revoked-meanwhile", null, null);
+        long generation = state.beginWarming();
+        // the warming query has read both; before it lands, the feed brings the revocation of one, which is
+        // not held yet and so is passed over
+        state.applyChange(revoked(revokedMeanwhile));
+        assertNull(state.token(revokedMeanwhile.id()));
+        assertEquals(1, state.warm(List.of(quiet, revokedMeanwhile), generation));
+        assertEquals(quiet, state.tokenByDigest(digest("quiet")));
+        assertNull(state.tokenByDigest(digest("revoked-meanwhile")), "left to be read fresh on first use, never the warm copy");
+    }
+
+    @Test
+    void warmingNeverReplacesACopyAFirstUseReadMeanwhile() {
+        IdentityState state = new IdentityState();
+        UUID owner = UUID.randomUUID();
+        TokenState warmCopy = token(UUID.randomUUID(), owner, "value", null, null);
+        long generation = state.beginWarming();
+        state.putRead(revoked(warmCopy), state.reading(warmCopy.id())); // a first use read it, revoked, meanwhile
+        state.doneReading(warmCopy.id());
+        state.warm(List.of(warmCopy), generation);
+        assertTrue(state.tokenByDigest(digest("value")).isRevoked());
+    }
+
+    @Test
+    void aWarmingOvertakenByAFullLoadAddsNothing() {
+        IdentityState state = new IdentityState();
+        UUID owner = UUID.randomUUID();
+        TokenState stale = token(UUID.randomUUID(), owner, "stale", null, null);
+        long generation = state.beginWarming();
+        state.load(List.of(), java.util.Map.of(), List.of()); // a reconnect reloaded everything: the token is revoked there
+        assertEquals(0, state.warm(List.of(stale), generation));
+        assertNull(state.tokenByDigest(digest("stale")));
+        // and the warming is over: later changes to tokens not held are passed over as usual
+        state.applyChange(stale);
+        assertNull(state.token(stale.id()));
+    }
+
+    @Test
+    void warmingStaysWithinTheBound() {
+        IdentityState state = new IdentityState(50);
+        UUID owner = UUID.randomUUID();
+        List<TokenState> many = java.util.stream.IntStream.range(0, 500)
+                .mapToObj(i -> token(UUID.randomUUID(), owner, "value-" + i, null, null)).toList();
+        state.warm(many, state.beginWarming());
+        assertTrue(state.tokenCount() <= 50, "held " + state.tokenCount());
+        long indexed = many.stream().filter(t -> state.tokenByDigest(t.digest()) != null).count();
+        assertEquals(state.tokenCount(), indexed, "every digest indexed belongs to a held token");
+    }
 }

@@ -40,6 +40,9 @@ class WorkingSetTest {
     @Inject
     Pool pool;
 
+    @Inject
+    io.patgate.store.IdentityStateLoader loader;
+
     private void cold(String tokenId) {
         state.removeToken(UUID.fromString(tokenId));
         assertNull(state.token(UUID.fromString(tokenId)));
@@ -153,5 +156,26 @@ class WorkingSetTest {
         isProblem(as("not-a-token").get("/auth/verify").then(), 401);
         isProblem(as(io.patgate.support.Forge.unsigned(user.id(), "kid", "pat+jwt")).get("/auth/verify").then(), 401);
         assertEquals(after, gaps.reads());
+    }
+
+    @Test
+    void warmingAfterStartBringsBackTheTokensInUseButNeverARevokedOne() throws InterruptedException {
+        Api.TestUser owner = Api.aUser("deploy");
+        Api.Issued used = Api.aToken(owner.session(), Map.of());
+        Api.Issued revoked = Api.aToken(owner.session(), Map.of());
+        as(used.value()).get("/auth/verify").then().statusCode(200);
+        cold(used.id());
+        cold(revoked.id());
+        sql("update access_token set revoked_at = now(), revoked_reason = 'admin' where id = $1", UUID.fromString(revoked.id()));
+        Thread.sleep(300);
+
+        int added = loader.warm().await().atMost(Duration.ofSeconds(10));
+        assertTrue(added >= 1, "warmed " + added);
+        assertEquals(UUID.fromString(used.id()), state.token(UUID.fromString(used.id())).id(), "the token in use is held again");
+        assertNull(state.token(UUID.fromString(revoked.id())), "a revoked token is not part of the working set");
+        long before = gaps.reads();
+        as(used.value()).get("/auth/verify").then().statusCode(200);
+        assertEquals(before, gaps.reads(), "a warmed token is judged from memory");
+        isProblem(as(revoked.value()).get("/auth/verify").then(), 401);
     }
 }
