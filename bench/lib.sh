@@ -59,7 +59,19 @@ psql_as() { su postgres -c "psql -p $PGPORT -X -q -t -A $*"; }
 JAR=target/quarkus-app/quarkus-run.jar
 ensure_jar() {
   [ -f "$JAR" ] || ./mvnw -B -q package -DskipTests
+  # the class archive of Dockerfile.jvm, for this machine's JVM, written again whenever the application is newer
+  if [[ $PATGATE_JAVA_OPTS == *app-cds.jsa* ]] && { [ ! -f target/quarkus-app/app-cds.jsa ] || [ "$JAR" -nt target/quarkus-app/app-cds.jsa ] \
+       || [ -n "$(find target/quarkus-app/app target/quarkus-app/lib -newer target/quarkus-app/app-cds.jsa -print -quit)" ]; }; then
+    src/main/docker/class-archive.sh target/quarkus-app
+  fi
 }
+
+# The JVM options of the container image (Dockerfile.jvm's JAVA_OPTS), in a pod with a 512 MiB memory limit.
+# Set PATGATE_JAVA_OPTS to run the service with other options (an empty value: the JVM's defaults).
+image_java_opts() {
+  sed -n 's/^ENV JAVA_OPTS="\(.*\)"$/\1/p' Dockerfile.jvm | sed 's#app-cds.jsa#target/quarkus-app/app-cds.jsa#'
+}
+PATGATE_JAVA_OPTS=${PATGATE_JAVA_OPTS-"$(image_java_opts) -XX:MaxRAM=512m"}
 
 # start_service NAME PORT: starts the packaged service in the background; its pid goes to PIDS[NAME],
 # and READY_MS is how long it took to become ready.
@@ -67,7 +79,8 @@ declare -A PIDS
 start_service() {
   local name=$1 port=$2 t0
   t0=$(date +%s%N)
-  QUARKUS_HTTP_PORT=$port java -jar "$JAR" > "$OUT/$name.log" 2>&1 &
+  # shellcheck disable=SC2086 # options are words
+  QUARKUS_HTTP_PORT=$port java $PATGATE_JAVA_OPTS -jar "$JAR" > "$OUT/$name.log" 2>&1 &
   PIDS[$name]=$!
   for _ in $(seq 1 600); do
     if curl -sf "http://localhost:$port/q/health/ready" >/dev/null 2>&1; then

@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
 # patgate beside a peer: Keycloak, on the same machine, in the same run, with the same load.
 #
-#   bench/peer.sh                                  # 3 alternating rounds of 8 s per target
+#   bench/peer.sh                                  # 3 alternating rounds of 8 s per target: 3 to 4 minutes
 #   ROUNDS=5 DURATION=10s CONNECTIONS=64 bench/peer.sh
 #
 # It starts the packaged patgate on a fresh PostgreSQL database and Keycloak (keycloak-quarkus-dist, fetched
 # once from Maven Central into KEYCLOAK_HOME, run with `kc.sh start-dev` on its own H2 dev database, wiped
 # each run), sets up the same situation in each (a user with a password; a token of that user; a gateway
-# allowed to ask about tokens), then alternates, ROUNDS times, one wrk run (THREADS threads, CONNECTIONS
-# connections, DURATION; the order flips every round) against each of
+# allowed to ask about tokens; in Keycloak: realm bench with 1-hour access tokens, public client cli with
+# direct access grants, whose tokens name the confidential client gateway in their aud, as Keycloak's
+# introspection requires since 26.6.2, and the user's access token from the password grant, scope openid),
+# warms each target up for WARMUP, then alternates, ROUNDS times, one wrk run (THREADS threads,
+# CONNECTIONS connections, DURATION; the order flips every round) against each of
 #   kc-introspect  POST /realms/bench/protocol/openid-connect/token/introspect  form token=<user's access
 #                  token>, Basic gateway:<secret> (a confidential client; RFC 7662)
 #   pg-introspect  POST /oauth/introspect         form token=<personal access token>, Bearer <gateway's token>
@@ -26,24 +29,26 @@
 # and the ratios patgate / Keycloak of each (introspection to introspection, verify to userinfo), so the
 # figures are same-run ratios on a shared, noisy 2-core machine rather than absolute numbers.
 #
-# Heap: both JVMs get HEAP (default "-Xms64m -Xmx512m", which is what kc.sh itself gives Keycloak outside
-# a container): Keycloak through JAVA_OPTS_KC_HEAP (kc.sh keeps its other defaults: G1, metaspace capped at
-# 256m), patgate through PATGATE_JAVA_OPTS, which lib.sh's start_service puts before -jar; if the running
-# patgate's command line lacks it, the table says patgate ran with the JVM's defaults. The JDKs differ:
-# patgate runs on the default `java` (17), Keycloak 26 needs 21+ and runs on KC_JAVA_HOME (Temurin 25).
-# PATGATE_JAR runs another packaged jar (e.g. a copy of target/quarkus-app made while target/ is rebuilt).
+# Memory: each JVM is sized as its container image sizes it in a pod with a 512 MiB memory limit, with
+# -XX:MaxRAM=512m standing in for the limit: patgate with lib.sh's PATGATE_JAVA_OPTS (Dockerfile.jvm's
+# JAVA_OPTS: heap at most 50 %, Serial GC), Keycloak with what kc.sh gives it in a container
+# (KC_RUN_IN_CONTAINER=true: heap 70 %, 50 % from the start; kc.sh's other defaults stay: G1, metaspace
+# at most 256m) through JAVA_OPTS_KC_HEAP=$KC_HEAP. Keycloak's sizing guide starts a pod at 1250 MB (of
+# which ~300 MB not heap); KC_HEAP="-Xmx875m" or the like gives it that. The table shows the max heap and
+# GC each JVM reports (jcmd VM.flags) and its Java version: patgate runs on the default `java` (17 here),
+# Keycloak 26 needs 21+ and runs on KC_JAVA_HOME (Temurin 25 here).
 # Both services run only from their start to the end of the last round. Needs root or sudo for apt (wrk,
 # postgresql), a local PostgreSQL cluster it may create a database in, and Maven Central (MAVEN_REPO) once.
 set -euo pipefail
 
 ROUNDS=${ROUNDS:-3}
 DURATION=${DURATION:-8s}
-WARMUP=${WARMUP:-5s}
+WARMUP=${WARMUP:-10s}   # per target; Keycloak's longer paths need the JIT more
 CONNECTIONS=${CONNECTIONS:-32}
 THREADS=${THREADS:-1}
 PORT=${PORT:-18084}
 DB=${DB:-patgate_peer}
-HEAP=${HEAP:-"-Xms64m -Xmx512m"}
+KC_HEAP=${KC_HEAP:-"-XX:MaxRAMPercentage=70 -XX:MinRAMPercentage=70 -XX:InitialRAMPercentage=50 -XX:MaxRAM=512m"}
 KC_VERSION=${KC_VERSION:-26.7.3}
 KEYCLOAK_HOME=${KEYCLOAK_HOME:-$HOME/.cache/patgate-bench/keycloak-$KC_VERSION}
 KC_JAVA_HOME=${KC_JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
@@ -54,7 +59,6 @@ MAVEN_REPO=${MAVEN_REPO:-https://repo1.maven.org/maven2}
 
 cd "$(dirname "$0")/.."
 . bench/lib.sh
-JAR=${PATGATE_JAR:-$JAR}   # e.g. a copy of target/quarkus-app, while target/ is being rebuilt
 
 say() { echo "peer: $*" >&2; }
 die() { echo "peer: $*" >&2; exit 1; }
@@ -91,7 +95,7 @@ start_keycloak() {
   local unset=() v
   for v in $(compgen -e); do case $v in QUARKUS_*|PATGATE_*) unset+=(-u "$v") ;; esac; done
   t0=$(date +%s%N)
-  env "${unset[@]}" JAVA_HOME="$KC_JAVA_HOME" JAVA= JAVA_OPTS= JAVA_OPTS_KC_HEAP="$HEAP" \
+  env "${unset[@]}" JAVA_HOME="$KC_JAVA_HOME" JAVA= JAVA_OPTS= JAVA_OPTS_APPEND= JAVA_OPTS_KC_HEAP="$KC_HEAP" \
   KC_HTTP_PORT=$KC_PORT KC_HTTP_MANAGEMENT_PORT=$KC_MANAGEMENT_PORT KC_HEALTH_ENABLED=true \
   KC_BOOTSTRAP_ADMIN_USERNAME=admin KC_BOOTSTRAP_ADMIN_PASSWORD=bench-kc-admin-password \
     "$KEYCLOAK_HOME/bin/kc.sh" start-dev < /dev/null > "$OUT/keycloak.log" 2>&1 &
@@ -137,6 +141,16 @@ start_sampler() {
 }
 stop_sampler() { [ -n "$SAMPLER" ] && { kill "$SAMPLER" 2>/dev/null || true; wait "$SAMPLER" 2>/dev/null || true; }; SAMPLER=; }
 
+# "Java 25.0.3, max heap 360 MiB, G1GC": what the running JVM PID says of itself
+jvm_of() {
+  local bin version flags
+  bin=$(dirname "$(readlink "/proc/$1/exe")")
+  version=$("$bin/java" -version 2>&1 | sed -n '1s/.*version "\([^"]*\)".*/\1/p')
+  flags=$("$bin/jcmd" "$1" VM.flags 2>/dev/null || true)
+  echo "Java $version, max heap $(grep -o -- '-XX:MaxHeapSize=[0-9]*' <<< "$flags" | awk -F= 'NR == 1 {printf "%.0f MiB", $2 / 1048576}'),"\
+       "$(grep -o -- '-XX:+Use[A-Za-z0-9]*GC' <<< "$flags" | head -1 | sed 's/^-XX:+Use//')"
+}
+
 cleanup() { stop_sampler; stop_keycloak; stop_all_services; }
 trap cleanup EXIT
 
@@ -156,11 +170,12 @@ run_wrk() {
   echo "$rps $(to_ms "$p99")"
 }
 
+load() { cut -d' ' -f1 /proc/loadavg; }   # the 1-minute load average: how shared the machine was
+LOAD_START=$(load)
 ensure_tools
 ensure_keycloak
 fresh_database "$DB"
 ensure_jar
-export PATGATE_JAVA_OPTS="$HEAP${PATGATE_JAVA_OPTS:+ $PATGATE_JAVA_OPTS}"
 
 # ---- patgate: as bench/verify.sh sets it up ----
 PG=http://localhost:$PORT
@@ -168,13 +183,9 @@ start_service peer-patgate "$PORT"
 PG_READY_MS=$READY_MS
 PG_PID=${PIDS[peer-patgate]}
 PG_RSS_READY=$(rss_mib "$PG_PID")
-PG_JVM="$(java -version 2>&1 | head -1 | sed 's/.*version "\([^"]*\)".*/\1/')"
-if tr '\0' ' ' < "/proc/$PG_PID/cmdline" | grep -qF -- "$HEAP"; then
-  PG_HEAP=$HEAP
-else
-  PG_HEAP="JVM defaults (lib.sh does not pass PATGATE_JAVA_OPTS)"
-  say "warning: patgate runs without '$HEAP': bench/lib.sh start_service does not pass \$PATGATE_JAVA_OPTS"
-fi
+PG_JVM=$(jvm_of "$PG_PID")
+[ -z "${PATGATE_JAVA_OPTS:-}" ] || tr '\0' ' ' < "/proc/$PG_PID/cmdline" | grep -qF -- "$PATGATE_JAVA_OPTS" \
+  || say "warning: patgate runs without PATGATE_JAVA_OPTS ($PATGATE_JAVA_OPTS): bench/lib.sh start_service does not pass them"
 say "patgate ready in $PG_READY_MS ms, RSS $PG_RSS_READY MiB"
 ADMIN=$(curl -sf "$PG/api/v1/auth/login" -H 'Content-Type: application/json' \
         -d '{"username":"admin","password":"bench-admin-password"}' | json '["token"]')
@@ -196,7 +207,7 @@ KC=http://localhost:$KC_PORT
 KC_SECRET=bench-gateway-secret
 start_keycloak
 KC_RSS_READY=$(rss_mib "$KC_JAVA_PID")
-KC_JVM="$("$KC_JAVA_HOME/bin/java" -version 2>&1 | head -1 | sed 's/.*version "\([^"]*\)".*/\1/')"
+KC_JVM=$(jvm_of "$KC_JAVA_PID")
 grep -q 'Updating the configuration and installing your custom providers' "$OUT/keycloak.log" \
   && KC_REAUGMENTED=" (start-dev re-augmented first)" || KC_REAUGMENTED=""
 say "Keycloak ready in $KC_READY_MS ms$KC_REAUGMENTED, RSS $KC_RSS_READY MiB"
@@ -276,13 +287,14 @@ for r in $(seq 1 "$ROUNDS"); do
 done
 check kc-introspect '"active":true'   # still valid after the load
 check pg-introspect '"active":true'
+LOAD_END=$(load)
 stop_sampler
 cleanup
 
 python3 - "$OUT" "$ROUNDS" "$KC_VERSION" "$KC_READY_MS" "$PG_READY_MS" "$KC_RSS_READY" "$PG_RSS_READY" \
-  "$KC_JVM" "$PG_JVM" "$HEAP" "$PG_HEAP" "$KC_REAUGMENTED" "wrk -t$THREADS -c$CONNECTIONS -d$DURATION" <<'PY'
-import sys
-out, rounds, kcv, kc_ready, pg_ready, kc_rss0, pg_rss0, kc_jvm, pg_jvm, heap, pg_heap, reaug, wrk = sys.argv[1:14]
+  "$KC_JVM" "$PG_JVM" "$KC_REAUGMENTED" "wrk -t$THREADS -c$CONNECTIONS -d$DURATION" "$LOAD_START" "$LOAD_END" <<'PY'
+import os, sys
+out, rounds, kcv, kc_ready, pg_ready, kc_rss0, pg_rss0, kc_jvm, pg_jvm, reaug, wrk, load0, load1 = sys.argv[1:14]
 def med(name, kind):
     v = sorted(float(l) for l in open(f"{out}/peer-{name}.{kind}") if l.strip())
     return (v[(len(v) - 1) // 2] + v[len(v) // 2]) / 2
@@ -307,10 +319,11 @@ rows = [
     ("RSS right after ready", f"{int(kc_rss0):,} MiB", f"{int(pg_rss0):,} MiB", f"{int(pg_rss0) / int(kc_rss0):.2f}"),
     ("ready after launch", f"{int(kc_ready) / 1000:.1f} s{reaug}", f"{int(pg_ready) / 1000:.1f} s",
      f"{int(pg_ready) / int(kc_ready):.2f}"),
-    ("JVM, heap options", f"Java {kc_jvm}, {heap}", f"Java {pg_jvm}, {pg_heap}", ""),
+    ("JVM", kc_jvm, pg_jvm, ""),
 ]
 print()
-print(f"Same machine, same run: {wrk} --latency per target, {rounds} alternating rounds (req/s and p99: medians).")
+print(f"Same machine, same run: {wrk} --latency per target, {rounds} alternating rounds (req/s and p99: medians);"
+      f" {os.cpu_count()} CPUs, 1-minute load average {load0} at the start, {load1} after the last round.")
 print()
 print(f"| | Keycloak {kcv} (start-dev, H2) | patgate (PostgreSQL) | patgate / Keycloak |")
 print("|---|---|---|---|")

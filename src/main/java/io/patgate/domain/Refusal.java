@@ -27,7 +27,9 @@ public final class Refusal extends RuntimeException {
         /** Too many attempts; {@link #retryAfterSeconds()} says when to try again. */
         THROTTLED,
         /** This replica's state is too old to judge credentials (fail closed). */
-        STATE_STALE
+        STATE_STALE,
+        /** What the answer needs cannot be reached now (the database); {@link #retryAfterSeconds()} says when to try again. */
+        UNAVAILABLE
     }
 
     /** One invalid field of the input, by its JSON path. */
@@ -60,7 +62,7 @@ public final class Refusal extends RuntimeException {
         return errors;
     }
 
-    /** Seconds to wait before trying again, for {@link Kind#THROTTLED}; 0 otherwise. */
+    /** Seconds to wait before trying again, for {@link Kind#THROTTLED} and {@link Kind#UNAVAILABLE}; 0 otherwise. */
     public long retryAfterSeconds() {
         return retryAfterSeconds;
     }
@@ -92,6 +94,12 @@ public final class Refusal extends RuntimeException {
 
     public static Refusal throttled(long retryAfterSeconds, String detail) {
         return new Refusal(Kind.THROTTLED, detail, null, Math.max(1, retryAfterSeconds));
+    }
+
+    /** A token outside this replica's memory while the database cannot be read: not judged either way (fail closed). */
+    public static Refusal cannotCheck(long retryAfterSeconds) {
+        return new Refusal(Kind.UNAVAILABLE, "This token is not in this replica's memory and the database cannot be reached to check it;"
+                + " it is neither accepted nor declared invalid: try again shortly", null, retryAfterSeconds);
     }
 
     public static Refusal stale() {

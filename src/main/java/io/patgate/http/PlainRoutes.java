@@ -46,8 +46,12 @@ public class PlainRoutes {
         return credential;
     }
 
-    /** Answers 500 with an incident id that is also in the log, and nothing else about the cause. */
+    /** Answers a refusal with its problem; anything else 500 with an incident id that is also in the log, and nothing else about the cause. */
     public void failed(RoutingContext ctx, Throwable error, String what) {
+        if (error instanceof Refusal refusal) {
+            problems.write(ctx, refusal);
+            return;
+        }
         String incident = UUID.randomUUID().toString();
         LOG.errorf(error, "%s failed, incident %s", what, incident);
         problems.write(ctx, Problems.internal(incident));

@@ -85,6 +85,9 @@ public class ProblemMapper {
 
     @ServerExceptionMapper
     public Response unauthenticated(AuthenticationFailedException e) {
+        if (unwrap(e) instanceof Refusal r) {
+            return refused(r); // the check could not be made (a cold token while the database is away): not a bad credential
+        }
         return respond(Problems.badCredential());
     }
 

@@ -40,6 +40,14 @@ public class ProblemWriter {
         return builder.build();
     }
 
+    /** Ends {@code ctx}'s response with a refusal's problem, and its {@code Retry-After} if it has one. */
+    public void write(RoutingContext ctx, io.patgate.domain.Refusal refusal) {
+        if (refusal.retryAfterSeconds() > 0) {
+            ctx.response().putHeader("Retry-After", Long.toString(refusal.retryAfterSeconds()));
+        }
+        write(ctx, Problems.of(refusal));
+    }
+
     /** Ends {@code ctx}'s response with {@code problem}. */
     public void write(RoutingContext ctx, Problem problem) {
         if (problem.status() == 401) {

@@ -26,6 +26,7 @@ public final class Problems {
             case LIMIT_REACHED -> Problem.of(422, "policy-limit", "Policy limit reached", refusal.detail());
             case THROTTLED -> Problem.of(429, "too-many-requests", "Too many requests", refusal.detail());
             case STATE_STALE -> Problem.of(503, "state-stale", "Service unavailable", refusal.detail());
+            case UNAVAILABLE -> databaseUnavailable(refusal.detail());
         };
     }
 

@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.patgate.domain.Refusal;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
@@ -28,9 +29,14 @@ import java.util.concurrent.ConcurrentHashMap;
 public class TokenGapFiller {
 
     private static final Logger LOG = Logger.getLogger(TokenGapFiller.class);
+    /** What a client is told to wait when a token cannot be read: about the time a database failover takes to be noticed. */
+    private static final long RETRY_AFTER_SECONDS = 5;
     private final Instance<TokenLookup> lookup;
     private final IdentityState state;
-    /** A database that hangs must not hold a request: past {@code patgate.state.database-timeout} the token counts as unknown (401). */
+    /**
+     * A database that hangs must not hold a request: past {@code patgate.state.database-timeout} the token cannot
+     * be checked ({@link Refusal#cannotCheck}, 503 with Retry-After): neither accepted nor called invalid.
+     */
     private final Duration timeout;
     private final Map<UUID, Uni<Void>> inFlight = new ConcurrentHashMap<>();
     /** Tokens looked up lately and not found: bounded, each forgotten after {@code patgate.state.lookup-cool-down}. */
@@ -71,7 +77,7 @@ public class TokenGapFiller {
                             .onTermination().invoke(() -> state.doneReading(id));
                 })
                 .onFailure().invoke(e -> LOG.warnf("Could not read token %s: %s", id, e.toString()))
-                .onFailure().recoverWithNull()
+                .onFailure().transform(e -> Refusal.cannotCheck(RETRY_AFTER_SECONDS))
                 .onTermination().invoke(() -> inFlight.remove(id))
                 .replaceWithVoid()
                 .memoize().indefinitely());

@@ -29,7 +29,8 @@ class DatabaseOutageTest {
     @Inject
     Pool pool;
 
-
+    @Inject
+    io.patgate.identity.IdentityState state;
 
     @Test
     void theGateOutlivesTheDatabaseAndEverythingRecoversByItself() throws Exception {
@@ -38,7 +39,9 @@ class DatabaseOutageTest {
         Api.Issued good = Api.aToken(session, Map.of());
         Api.Issued revoked = Api.aToken(session, Map.of());
         Api.Issued revokedLater = Api.aToken(session, Map.of());
+        Api.Issued cold = Api.aToken(session, Map.of());
         Api.as(session).delete("/api/v1/tokens/" + revoked.id()).then().statusCode(204);
+        state.removeToken(UUID.fromString(cold.id())); // outside the working set, as if evicted
 
         Postgres.stop();
         try {
@@ -49,6 +52,12 @@ class DatabaseOutageTest {
                 Api.quick(session).get("/auth/verify").then().statusCode(200);
                 Api.quick(revoked.value()).get("/auth/verify").then().statusCode(401);
             }
+            // a token outside memory cannot be checked: neither accepted nor called invalid, but 503 with a time to retry
+            long coldStarted = System.nanoTime();
+            isProblem(Api.quick(cold.value()).get("/auth/verify").then(), 503)
+                    .header("Retry-After", "5").body("type", endsWith("database-unavailable"));
+            isProblem(Api.quick(cold.value()).get("/api/v1/me").then(), 503).header("Retry-After", "5");
+            assertTrue(Duration.ofNanos(System.nanoTime() - coldStarted).toMillis() < 8000, "a cold check must not hang on the database");
             // writes and logins answer 503 quickly
             long started = System.nanoTime();
             isProblem(Api.quick(session).contentType(ContentType.JSON).body(Map.of("name", "during outage")).post("/api/v1/tokens").then(), 503);
@@ -70,6 +79,8 @@ class DatabaseOutageTest {
                 .post("/api/v1/tokens").then().statusCode(201));
         RestAssured.get("/q/health/ready").then().statusCode(200)
                 .body("checks.find { it.name == 'patgate-state' }.data.database", equalTo("up"));
+        // the cold token is judged again, by one read, now that the database answers
+        Api.quick(cold.value()).get("/auth/verify").then().statusCode(200);
         // the subscription is back too: a change written straight to the database (as by another replica) arrives
         pool.preparedQuery("update access_token set revoked_at = now(), revoked_reason = 'admin' where id = $1")
                 .execute(Tuple.of(UUID.fromString(revokedLater.id()))).await().atMost(Duration.ofSeconds(5));
