@@ -37,15 +37,18 @@ stop_bare_nginx() {
 }
 
 # Creates (afresh) database $1 owned by role patgate_bench on the first local cluster; sets PGPORT.
+# With a second argument "keep", an existing database of that name is kept as it is.
 fresh_database() {
-  local db=$1 cluster
+  local db=$1 keep=${2:-} cluster
   cluster=$(pg_lsclusters -h | awk 'NR==1 {print $1" "$2}')
   [ -n "$cluster" ] || { echo "no PostgreSQL cluster found (pg_lsclusters)"; exit 1; }
   pg_ctlcluster $cluster start 2>/dev/null || true
   PGPORT=$(pg_lsclusters -h | awk 'NR==1 {print $3}')
-  psql_as "-c \"drop database if exists $db\"" >/dev/null
+  [ "$keep" = keep ] || psql_as "-c \"drop database if exists $db\"" >/dev/null
   psql_as "-c \"do \\\$\\\$ begin if not exists (select from pg_roles where rolname='patgate_bench') then create role patgate_bench login password 'bench'; end if; end \\\$\\\$\"" >/dev/null
-  psql_as "-c \"create database $db owner patgate_bench\"" >/dev/null
+  if [ "$(psql_as "-c \"select count(*) from pg_database where datname = '$db'\"")" = 0 ]; then
+    psql_as "-c \"create database $db owner patgate_bench\"" >/dev/null
+  fi
   export QUARKUS_DATASOURCE_REACTIVE_URL=postgresql://localhost:$PGPORT/$db
   export QUARKUS_DATASOURCE_JDBC_URL=jdbc:postgresql://localhost:$PGPORT/$db
   export QUARKUS_DATASOURCE_USERNAME=patgate_bench
@@ -57,21 +60,21 @@ fresh_database() {
 psql_as() { su postgres -c "psql -p $PGPORT -X -q -t -A $*"; }
 
 JAR=target/quarkus-app/quarkus-run.jar
+# The JVM that runs the service: the container image's (Java 25) when this machine has it, else `java`.
+PATGATE_JAVA=${PATGATE_JAVA:-$(ls /usr/lib/jvm/*25*/bin/java 2>/dev/null | head -1)}
+PATGATE_JAVA=${PATGATE_JAVA:-java}
 ensure_jar() {
   [ -f "$JAR" ] || ./mvnw -B -q package -DskipTests
-  # the class archive of Dockerfile.jvm, for this machine's JVM, written again whenever the application is newer
-  if [[ $PATGATE_JAVA_OPTS == *app-cds.jsa* ]] && { [ ! -f target/quarkus-app/app-cds.jsa ] || [ "$JAR" -nt target/quarkus-app/app-cds.jsa ] \
-       || [ -n "$(find target/quarkus-app/app target/quarkus-app/lib -newer target/quarkus-app/app-cds.jsa -print -quit)" ]; }; then
-    src/main/docker/class-archive.sh target/quarkus-app
+  # the start-up archive of Dockerfile.jvm, for this JVM, written again whenever the application is newer
+  local opts=target/quarkus-app/archive.options
+  if [ -z "${PATGATE_JAVA_OPTS+set}" ] && { [ ! -f $opts ] || [ "$JAR" -nt $opts ] \
+       || [ -n "$(find target/quarkus-app/app target/quarkus-app/lib -newer $opts -print -quit)" ]; }; then
+    src/main/docker/class-archive.sh target/quarkus-app "$PATGATE_JAVA"
   fi
+  # the options of the container image (Dockerfile.jvm's JAVA_OPTS and its archive), in a pod with a 512 MiB
+  # memory limit; set PATGATE_JAVA_OPTS to run with other options (an empty value: the JVM's defaults)
+  PATGATE_JAVA_OPTS=${PATGATE_JAVA_OPTS-"$(sed -n 's/^ENV JAVA_OPTS="\(.*\)"$/\1/p' Dockerfile.jvm) $(cat $opts) -XX:MaxRAM=512m"}
 }
-
-# The JVM options of the container image (Dockerfile.jvm's JAVA_OPTS), in a pod with a 512 MiB memory limit.
-# Set PATGATE_JAVA_OPTS to run the service with other options (an empty value: the JVM's defaults).
-image_java_opts() {
-  sed -n 's/^ENV JAVA_OPTS="\(.*\)"$/\1/p' Dockerfile.jvm | sed 's#app-cds.jsa#target/quarkus-app/app-cds.jsa#'
-}
-PATGATE_JAVA_OPTS=${PATGATE_JAVA_OPTS-"$(image_java_opts) -XX:MaxRAM=512m"}
 
 # start_service NAME PORT: starts the packaged service in the background; its pid goes to PIDS[NAME],
 # and READY_MS is how long it took to become ready.
@@ -80,7 +83,7 @@ start_service() {
   local name=$1 port=$2 t0
   t0=$(date +%s%N)
   # shellcheck disable=SC2086 # options are words
-  QUARKUS_HTTP_PORT=$port java $PATGATE_JAVA_OPTS -jar "$JAR" > "$OUT/$name.log" 2>&1 &
+  QUARKUS_HTTP_PORT=$port "$PATGATE_JAVA" $PATGATE_JAVA_OPTS -jar "$JAR" > "$OUT/$name.log" 2>&1 &
   PIDS[$name]=$!
   for _ in $(seq 1 600); do
     if curl -sf "http://localhost:$port/q/health/ready" >/dev/null 2>&1; then

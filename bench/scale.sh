@@ -5,7 +5,9 @@
 #   SIZES="10 1000000" bench/scale.sh
 #
 # For each size it seeds the tokens straight into PostgreSQL (one account per thousand tokens, last used at
-# times spread over 90 days, as years of use would leave them), starts the packaged service, and measures:
+# times spread over 90 days, as years of use would leave them) in a database of its own, patgate_scale_SIZE,
+# kept for the next run (seeding 10 million takes about 20 minutes; KEEP_SEED=0 seeds afresh), starts the
+# packaged service with the container image's JVM options (bench/lib.sh), and measures:
 #   ready        ms from `java -jar` to /q/health/ready answering 200 (it loads the working set, not the table)
 #   held         tokens in memory after start (patgate.state.max-tokens, 100,000 by default)
 #   heap         heap in use after a full GC
@@ -26,7 +28,7 @@ DB=${DB:-patgate_scale}
 cd "$(dirname "$0")/.."
 . bench/lib.sh
 ensure_tools
-fresh_database "$DB"
+fresh_database "${DB}_${SIZES%% *}" keep
 ensure_jar
 BASE=http://localhost:$PORT
 trap stop_all_services EXIT
@@ -45,7 +47,19 @@ BASELINE=""
 for SIZE in $SIZES; do
   echo "== $SIZE tokens in the database =="
   stop_service server
-  psql_as "-d $DB -c \"truncate access_token, session_revocation; delete from app_user where username <> 'admin'\"" >/dev/null 2>&1 || true
+  # one database per size, so that a rerun keeps each seed
+  fresh_database "${DB}_$SIZE" keep
+  # a seed of this size from an earlier run (KEEP_SEED=1, the default) is kept: seeding 10 million takes a while
+  DBS=${DB}_$SIZE
+  BULK=$(psql_as "-d $DBS -c \"select count(*) from access_token where name like 'bulk-%'\"" 2>/dev/null || echo 0)
+  if [ "${KEEP_SEED:-1}" = 1 ] && [ "$BULK" = "$((SIZE > 2 ? SIZE - 2 : 0))" ] && [ "$SIZE" -gt 2 ]; then
+    echo "keeping the $BULK seeded tokens of an earlier run"
+    SEEDED=1
+    psql_as "-d $DBS -c \"delete from access_token where name not like 'bulk-%'; truncate session_revocation; delete from app_user where username in ('bench')\"" >/dev/null
+  else
+    SEEDED=0
+    psql_as "-d $DBS -c \"truncate access_token, session_revocation; delete from app_user where username <> 'admin'\"" >/dev/null 2>&1 || true
+  fi
   start_service server "$PORT"
   ADMIN=$(login admin bench-admin-password)
   curl -sf "$BASE/api/v1/users" -H "Authorization: Bearer $ADMIN" -H 'Content-Type: application/json' \
@@ -60,9 +74,9 @@ for SIZE in $SIZES; do
   stop_service server
   t0=$(date +%s)
   # the rest straight into the database; the cold token looks a year unused, so it is outside the working set
-  psql_as "-d $DB -v ON_ERROR_STOP=1" >/dev/null <<SQL
+  psql_as "-d $DBS -v ON_ERROR_STOP=1 -c \"update access_token set last_used_at = null, created_at = now() - interval '365 days' where id = '$COLD_ID'\"" >/dev/null
+  [ "$SEEDED" = 1 ] || psql_as "-d $DBS -v ON_ERROR_STOP=1" >/dev/null <<SQL
 set synchronous_commit = off;
-update access_token set last_used_at = null, created_at = now() - interval '365 days' where id = '$COLD_ID';
 insert into app_user (id, username, password_hash, roles, disabled, created_at, updated_at)
   select gen_random_uuid(), 'bulk-' || g, 'not-a-hash', '{deploy}', false, now(), now()
   from generate_series(1, greatest(1, $((SIZE / 1000)))) g;
