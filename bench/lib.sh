@@ -65,15 +65,15 @@ PATGATE_JAVA=${PATGATE_JAVA:-$(ls /usr/lib/jvm/*25*/bin/java 2>/dev/null | head 
 PATGATE_JAVA=${PATGATE_JAVA:-java}
 ensure_jar() {
   [ -f "$JAR" ] || ./mvnw -B -q package -DskipTests
-  # the start-up archive of Dockerfile.jvm, for this JVM, written again whenever the application is newer
+  # the start-up archive of src/main/docker/Dockerfile.jvm, for this JVM, written again whenever the application is newer
   local opts=target/quarkus-app/archive.options
   if [ -z "${PATGATE_JAVA_OPTS+set}" ] && { [ ! -f $opts ] || [ "$JAR" -nt $opts ] \
        || [ -n "$(find target/quarkus-app/app target/quarkus-app/lib -newer $opts -print -quit)" ]; }; then
     src/main/docker/class-archive.sh target/quarkus-app "$PATGATE_JAVA"
   fi
-  # the options of the container image (Dockerfile.jvm's JAVA_OPTS and its archive), in a pod with a 512 MiB
+  # the options of the container image (Dockerfile.jvm's JAVA_OPTS and its archive; MALLOC_ARENA_MAX=2 as there), in a pod with a 512 MiB
   # memory limit; set PATGATE_JAVA_OPTS to run with other options (an empty value: the JVM's defaults)
-  PATGATE_JAVA_OPTS=${PATGATE_JAVA_OPTS-"$(sed -n 's/^ENV JAVA_OPTS="\(.*\)"$/\1/p' Dockerfile.jvm) $(cat $opts) -XX:MaxRAM=512m"}
+  PATGATE_JAVA_OPTS=${PATGATE_JAVA_OPTS-"$(sed -n 's/^ENV JAVA_OPTS="\(.*\)"$/\1/p' src/main/docker/Dockerfile.jvm) $(cat $opts) -XX:MaxRAM=512m"}
 }
 
 # start_service NAME PORT: starts the packaged service in the background; its pid goes to PIDS[NAME],
@@ -83,14 +83,14 @@ start_service() {
   local name=$1 port=$2 t0
   t0=$(date +%s%N)
   # shellcheck disable=SC2086 # options are words
-  QUARKUS_HTTP_PORT=$port "$PATGATE_JAVA" $PATGATE_JAVA_OPTS -jar "$JAR" > "$OUT/$name.log" 2>&1 &
+  QUARKUS_HTTP_PORT=$port MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2} "$PATGATE_JAVA" $PATGATE_JAVA_OPTS -jar "$JAR" > "$OUT/$name.log" 2>&1 &
   PIDS[$name]=$!
-  for _ in $(seq 1 600); do
+  for _ in $(seq 1 1200); do
     if curl -sf "http://localhost:$port/q/health/ready" >/dev/null 2>&1; then
       READY_MS=$(( ($(date +%s%N) - t0) / 1000000 ))
       return
     fi
-    sleep 0.1
+    sleep 0.05
   done
   echo "$name did not become ready; see $OUT/$name.log" >&2
   exit 1

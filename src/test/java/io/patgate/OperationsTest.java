@@ -1,5 +1,6 @@
 package io.patgate;
 
+import io.patgate.support.Api;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.Test;
 
@@ -11,10 +12,21 @@ class OperationsTest {
 
     @Test
     void readyOnceTheStateIsLoaded() {
-        given().get("/q/health/ready").then().statusCode(200)
+        Api.management().get("/q/health/ready").then().statusCode(200)
                 .body("status", equalTo("UP"))
                 .body("checks.find { it.name == 'patgate-state' }.status", equalTo("UP"));
-        given().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
+        Api.management().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
+    }
+
+    @Test
+    void healthAndMetricsAreOnlyOnTheManagementPortNeverBehindTheApisIngress() {
+        for (String path : new String[]{"/q/metrics", "/q/health", "/q/health/ready", "/q/health/live"}) {
+            given().get(path).then().statusCode(404);
+        }
+        Api.management().get("/q/metrics").then().statusCode(200).body(containsString("patgate_checks_total"));
+        // the API's own description stays with the API
+        given().get("/q/openapi").then().statusCode(200);
+        Api.management().get("/api/v1/me").then().statusCode(404);
     }
 
     @Test
@@ -46,6 +58,6 @@ class OperationsTest {
 
     @Test
     void metricsArePrometheus() {
-        given().get("/q/metrics").then().statusCode(200).body(containsString("http_server_requests"));
+        Api.management().get("/q/metrics").then().statusCode(200).body(containsString("http_server_requests"));
     }
 }

@@ -43,9 +43,11 @@ public class CredentialVerifier {
     /** Verified values that the digests do not know (sessions) by digest; bounded, the least used forgotten first (it costs one re-verification). */
     private final Cache<ByteBuffer, JwsVerifier.Verified> remembered;
     private final Duration sessionLifetime;
+    private final CheckMetrics metrics;
 
     public CredentialVerifier(JwsVerifier jws, KeyRing keys, IdentityState state, UsageTracker usage, TokenGapFiller gaps,
-                              ExpiredUses expiredUses, Freshness freshness, PatgateConfig config) {
+                              ExpiredUses expiredUses, Freshness freshness, PatgateConfig config, CheckMetrics metrics) {
+        this.metrics = metrics;
         this.jws = jws;
         this.keys = keys;
         this.state = state;
@@ -77,27 +79,46 @@ public class CredentialVerifier {
 
     /** Checks a bearer token presented from {@code clientAddress}; empty when it is not good right now. */
     public Uni<Optional<Caller>> check(String token, String clientAddress) {
-        if (!plausibleLength(token) || freshness.isStale()) {
+        long started = System.nanoTime();
+        if (freshness.isStale()) {
+            metrics.finished(CheckMetrics.Kind.UNRECOGNISED, CheckMetrics.Outcome.UNAVAILABLE, started);
             return Uni.createFrom().item(Optional.empty());
+        }
+        if (!plausibleLength(token)) {
+            return done(null, CheckMetrics.Kind.UNRECOGNISED, CheckMetrics.Outcome.FORGED, started);
         }
         ByteBuffer digest = ByteBuffer.wrap(Digests.sha256(token));
         TokenState pat = state.tokenByDigest(digest);
         if (pat != null) {
-            return Uni.createFrom().item(personalToken(pat, digest, clientAddress));
+            return personalToken(pat, digest, clientAddress, started);
         }
         JwsVerifier.Verified verified = verified(token, digest, true);
         if (verified == null) {
-            return Uni.createFrom().item(Optional.empty());
+            return done(null, CheckMetrics.Kind.UNRECOGNISED, CheckMetrics.Outcome.FORGED, started);
         }
-        if (!clock.instant().isBefore(verified.expiresAt()) || keys.verificationKey(verified.kid()) == null) {
+        CheckMetrics.Kind kind = verified.isSession() ? CheckMetrics.Kind.SESSION : CheckMetrics.Kind.PAT;
+        if (keys.verificationKey(verified.kid()) == null) {
             remembered.invalidate(digest);
-            return Uni.createFrom().item(Optional.empty());
+            return done(null, kind, CheckMetrics.Outcome.FORGED, started); // a key we no longer trust
+        }
+        if (!clock.instant().isBefore(verified.expiresAt())) {
+            remembered.invalidate(digest);
+            return done(null, kind, CheckMetrics.Outcome.EXPIRED, started);
         }
         if (verified.isSession()) {
-            return Uni.createFrom().item(session(verified));
+            return session(verified, started);
         }
-        // a PAT we signed but do not know: created on another replica a moment ago, or gone for good
-        return filled(verified, digest).map(filled -> filled == null ? Optional.<Caller>empty() : personalToken(filled, digest, clientAddress));
+        // a PAT we signed but do not know: created on another replica a moment ago, or outside the working set, or gone for good
+        return filled(verified, digest)
+                .onFailure().invoke(e -> metrics.finished(CheckMetrics.Kind.PAT, CheckMetrics.Outcome.UNAVAILABLE, started))
+                .chain(filled -> filled == null
+                        ? done(null, CheckMetrics.Kind.PAT, CheckMetrics.Outcome.UNKNOWN, started)
+                        : personalToken(filled, digest, clientAddress, started));
+    }
+
+    private Uni<Optional<Caller>> done(Caller caller, CheckMetrics.Kind kind, CheckMetrics.Outcome outcome, long started) {
+        metrics.finished(kind, outcome, started);
+        return Uni.createFrom().item(Optional.ofNullable(caller));
     }
 
     /** What a presented value is, whatever its state: a token we issued, or a session we signed. */
@@ -155,25 +176,29 @@ public class CredentialVerifier {
                 : Optional.empty();
     }
 
-    private Optional<Caller> personalToken(TokenState token, ByteBuffer digest, String clientAddress) {
+    private Uni<Optional<Caller>> personalToken(TokenState token, ByteBuffer digest, String clientAddress, long started) {
+        CheckMetrics.Kind kind = CheckMetrics.Kind.PAT;
         Instant now = clock.instant();
         if (!isLiveValue(token, digest, now)) {
-            return Optional.empty(); // a regenerated token's old value, past its grace period
+            return done(null, kind, CheckMetrics.Outcome.REVOKED, started); // a regenerated token's old value, past its grace period
         }
-        if (token.isExpiredAt(now) && !token.isRevoked()) {
+        if (token.isRevoked()) {
+            return done(null, kind, CheckMetrics.Outcome.REVOKED, started);
+        }
+        if (token.isExpiredAt(now)) {
             expiredUses.note(token.id(), token.userId(), clientAddress, now);
-            return Optional.empty();
+            return done(null, kind, CheckMetrics.Outcome.EXPIRED, started);
         }
-        if (token.isRevoked() || !token.allows(clientAddress)) {
-            return Optional.empty();
+        if (!token.allows(clientAddress)) {
+            return done(null, kind, CheckMetrics.Outcome.OUTSIDE_NETWORKS, started);
         }
         IdentityState.UserState owner = state.user(token.userId());
         if (owner == null || owner.disabled()) {
-            return Optional.empty();
+            return done(null, kind, CheckMetrics.Outcome.OWNER_DISABLED, started);
         }
         usage.record(token.id(), clientAddress, now);
-        return Optional.of(new Caller(owner.id(), owner.username(), owner.roles(), Caller.AuthMethod.PAT, token.id(),
-                token.scopes(), token.issuedAt(), token.expiresAt(), token.allowedCidrs()));
+        return done(new Caller(owner.id(), owner.username(), owner.roles(), Caller.AuthMethod.PAT, token.id(),
+                token.scopes(), token.issuedAt(), token.expiresAt(), token.allowedCidrs()), kind, CheckMetrics.Outcome.OK, started);
     }
 
     /**
@@ -185,15 +210,19 @@ public class CredentialVerifier {
                 || digest.equals(token.previousDigest()) && token.previousValidUntil() != null && now.isBefore(token.previousValidUntil());
     }
 
-    private Optional<Caller> session(JwsVerifier.Verified v) {
-        if (state.isSessionRevoked(v.jti()) || !SessionRules.plausible(v, keys.verificationKey(v.kid()), sessionLifetime, clock.instant())) {
-            return Optional.empty();
+    private Uni<Optional<Caller>> session(JwsVerifier.Verified v, long started) {
+        CheckMetrics.Kind kind = CheckMetrics.Kind.SESSION;
+        if (state.isSessionRevoked(v.jti())) {
+            return done(null, kind, CheckMetrics.Outcome.REVOKED, started);
+        }
+        if (!SessionRules.plausible(v, keys.verificationKey(v.kid()), sessionLifetime, clock.instant())) {
+            return done(null, kind, CheckMetrics.Outcome.FORGED, started);
         }
         IdentityState.UserState user = state.user(v.subject());
         if (user == null || user.disabled() || !user.admitsSession(v.jti(), v.issuedAt())) {
-            return Optional.empty();
+            return done(null, kind, CheckMetrics.Outcome.OWNER_DISABLED, started);
         }
-        return Optional.of(new Caller(user.id(), user.username(), user.roles(), Caller.AuthMethod.SESSION, v.jti(), null,
-                v.issuedAt(), v.expiresAt(), java.util.List.of()));
+        return done(new Caller(user.id(), user.username(), user.roles(), Caller.AuthMethod.SESSION, v.jti(), null,
+                v.issuedAt(), v.expiresAt(), java.util.List.of()), kind, CheckMetrics.Outcome.OK, started);
     }
 }

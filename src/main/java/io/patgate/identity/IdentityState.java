@@ -241,6 +241,10 @@ public class IdentityState {
         return users.size();
     }
 
+    public int revokedSessionCount() {
+        return revokedSessions.size();
+    }
+
     public int tokenCount() {
         return tokens.size();
     }

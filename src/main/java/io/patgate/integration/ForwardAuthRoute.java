@@ -37,8 +37,11 @@ public class ForwardAuthRoute {
     private final ClientAddress clientAddress;
     private final ProblemWriter problems;
     private final PlainRoutes routes;
+    private final io.patgate.identity.CheckMetrics checks;
 
-    public ForwardAuthRoute(CredentialVerifier verifier, ClientAddress clientAddress, ProblemWriter problems, PlainRoutes routes) {
+    public ForwardAuthRoute(CredentialVerifier verifier, ClientAddress clientAddress, ProblemWriter problems, PlainRoutes routes,
+                            io.patgate.identity.CheckMetrics checks) {
+        this.checks = checks;
         this.verifier = verifier;
         this.clientAddress = clientAddress;
         this.problems = problems;
@@ -80,6 +83,7 @@ public class ForwardAuthRoute {
         }
         for (String scope : required) {
             if (!effective.contains(scope)) {
+                checks.count(io.patgate.identity.CheckMetrics.Kind.of(caller), io.patgate.identity.CheckMetrics.Outcome.MISSING_SCOPE);
                 problems.write(ctx, Problems.forbidden("Missing scope '" + scope + "'"));
                 return;
             }

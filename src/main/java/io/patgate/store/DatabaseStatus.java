@@ -18,6 +18,12 @@ public class DatabaseStatus {
     private volatile boolean available = true;
     private volatile Instant since = Instant.now();
 
+    public DatabaseStatus(io.micrometer.core.instrument.MeterRegistry registry) {
+        io.micrometer.core.instrument.Gauge.builder("patgate.database.up", this, s -> s.available ? 1 : 0)
+                .description("1 while the database answered the last time this replica asked, 0 while it is unreachable")
+                .register(registry);
+    }
+
     public boolean isAvailable() {
         return available;
     }

@@ -48,6 +48,13 @@ public class StateSync {
     private final Optional<String> username;
     private final Optional<String> password;
 
+    /** Rounds that failed (the database unreachable or too slow); {@code patgate_state_sync_failures_total}. */
+    private final io.micrometer.core.instrument.Counter failures;
+    /** From the start of a changing transaction to its change applied here; {@code patgate_feed_lag_seconds}. */
+    private final io.micrometer.core.instrument.Timer feedLag;
+    /** The earliest transaction start (epoch seconds) among notifications not yet covered by a round. */
+    private final java.util.concurrent.atomic.AtomicReference<Double> pendingSince = new java.util.concurrent.atomic.AtomicReference<>();
+
     private final AtomicBoolean running = new AtomicBoolean();
     private final AtomicBoolean again = new AtomicBoolean();
     private volatile String watermark;
@@ -76,7 +83,18 @@ public class StateSync {
                      Vertx vertx, PatgateConfig config,
                      @ConfigProperty(name = "quarkus.datasource.reactive.url") String url,
                      @ConfigProperty(name = "quarkus.datasource.username") Optional<String> username,
-                     @ConfigProperty(name = "quarkus.datasource.password") Optional<String> password) {
+                     @ConfigProperty(name = "quarkus.datasource.password") Optional<String> password,
+                     io.micrometer.core.instrument.MeterRegistry registry) {
+        this.failures = io.micrometer.core.instrument.Counter.builder("patgate.state.sync.failures")
+                .description("Reconciliation rounds with the database that failed").register(registry);
+        this.feedLag = io.micrometer.core.instrument.Timer.builder("patgate.feed.lag")
+                .description("From the start of a transaction that changed what the check reads to the change applied on this replica")
+                .serviceLevelObjectives(Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50),
+                        Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(30))
+                .register(registry);
+        io.micrometer.core.instrument.Gauge.builder("patgate.state.sync.age", this, StateSync::secondsSinceSync)
+                .description("Seconds since the last successful sync with the database began (the staleness of this replica)")
+                .baseUnit("seconds").register(registry);
         this.loader = loader;
         this.state = state;
         this.keys = keys;
@@ -128,7 +146,10 @@ public class StateSync {
                     database.up();
                     sync();
                 })
-                .handler(payload -> sync())
+                .handler(payload -> {
+                    noticed(payload);
+                    sync();
+                })
                 .exceptionHandler(e -> LOG.debugf("Change subscription: %s", e.toString()));
         sub.closeHandler(() -> LOG.warn("Change subscription closed"));
         this.subscriber = sub;
@@ -151,6 +172,25 @@ public class StateSync {
         }
     }
 
+    /** Remembers when the transaction behind a notification began ("table epoch-seconds"; older payloads carry no time). */
+    private void noticed(String payload) {
+        int space = payload == null ? -1 : payload.indexOf(' ');
+        if (space < 0) {
+            return;
+        }
+        try {
+            double began = Double.parseDouble(payload.substring(space + 1));
+            pendingSince.accumulateAndGet(began, (a, b) -> a == null ? b : Math.min(a, b));
+        } catch (NumberFormatException e) {
+            LOG.debugf("Unexpected change notification payload: %s", payload);
+        }
+    }
+
+    private double secondsSinceSync() {
+        Instant synced = state.syncedAt();
+        return synced == null ? Double.NaN : Duration.between(synced, Instant.now()).toMillis() / 1000.0;
+    }
+
     /** Applies what changed; coalesced with any round already running. */
     public void sync() {
         if (!running.compareAndSet(false, true)) {
@@ -158,6 +198,7 @@ public class StateSync {
             return;
         }
         again.set(false);
+        Double covers = pendingSince.getAndSet(null); // the notifications this round answers
         Round round = new Round();
         Instant started = Instant.now();
         Duration timeout = config.state().databaseTimeout();
@@ -179,10 +220,18 @@ public class StateSync {
                         ignored -> {
                             database.up();
                             state.synced(started);
+                            if (covers != null) {
+                                long lagMillis = System.currentTimeMillis() - Math.round(covers * 1000);
+                                feedLag.record(Duration.ofMillis(Math.max(0, lagMillis)));
+                            }
                             finish();
                         },
                         error -> {
                             database.down(error);
+                            failures.increment();
+                            if (covers != null) {
+                                pendingSince.accumulateAndGet(covers, (a, b) -> a == null ? b : Math.min(a, b)); // still to be applied
+                            }
                             finish();
                         });
     }

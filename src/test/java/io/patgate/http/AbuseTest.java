@@ -26,6 +26,9 @@ class AbuseTest {
     @Test
     void theEleventhFailedLoginIs429WithRetryAfterAndSuccessResets() throws InterruptedException {
         Api.TestUser user = Api.aUser();
+        double throttledBefore = Api.metric("patgate_throttled_requests_total");
+        double loginsThrottledBefore = Api.metric("patgate_logins_total{outcome=\"throttled\"}");
+        double failedBefore = Api.metric("patgate_logins_total{outcome=\"failed\"}");
         for (int i = 0; i < 10; i++) {
             isProblem(login("192.0.2.50", user.username(), "wrong-password-" + i), 401);
         }
@@ -34,6 +37,10 @@ class AbuseTest {
         // the address is locked for any username, the username for any address
         isProblem(login("192.0.2.50", "someone-else", "whatever-password"), 429);
         isProblem(login("192.0.2.51", user.username(), Api.PASSWORD), 429);
+        // the on-call sees it: three refusals, counted as throttled logins and throttled requests
+        org.junit.jupiter.api.Assertions.assertEquals(throttledBefore + 3, Api.metric("patgate_throttled_requests_total"));
+        org.junit.jupiter.api.Assertions.assertEquals(loginsThrottledBefore + 3, Api.metric("patgate_logins_total{outcome=\"throttled\"}"));
+        org.junit.jupiter.api.Assertions.assertEquals(failedBefore + 10, Api.metric("patgate_logins_total{outcome=\"failed\"}"));
         // a username lock is short (one minute at most): the real user gets back in
         Thread.sleep(1_200);
         login("192.0.2.51", user.username(), Api.PASSWORD).statusCode(200);

@@ -43,6 +43,7 @@ class DatabaseOutageTest {
         Api.as(session).delete("/api/v1/tokens/" + revoked.id()).then().statusCode(204);
         state.removeToken(UUID.fromString(cold.id())); // outside the working set, as if evicted
 
+        double failuresBefore = Api.metric("patgate_state_sync_failures_total");
         Postgres.stop();
         try {
             // checks answer from memory
@@ -66,9 +67,12 @@ class DatabaseOutageTest {
             isProblem(Api.quick(session).delete("/api/v1/tokens/" + good.id()).then(), 503);
             assertTrue(Duration.ofNanos(System.nanoTime() - started).toMillis() < 3000, "503s took too long");
             // liveness stays up; readiness stays up but says the database is degraded
-            RestAssured.get("/q/health/live").then().statusCode(200);
-            eventually(Duration.ofSeconds(15), () -> RestAssured.get("/q/health/ready").then().statusCode(200)
+            io.patgate.support.Api.management().get("/q/health/live").then().statusCode(200);
+            eventually(Duration.ofSeconds(15), () -> io.patgate.support.Api.management().get("/q/health/ready").then().statusCode(200)
                     .body("checks.find { it.name == 'patgate-state' }.data.database", startsWith("degraded")));
+            // and the metrics say so
+            assertEquals(0, Api.metric("patgate_database_up"));
+            eventually(Duration.ofSeconds(15), () -> assertTrue(Api.metric("patgate_state_sync_failures_total") > failuresBefore));
             Api.quick(good.value()).get("/auth/verify").then().statusCode(200);
         } finally {
             Postgres.start();
@@ -77,8 +81,9 @@ class DatabaseOutageTest {
         // back by itself: writes work again, without a restart of the service
         eventually(Duration.ofSeconds(20), () -> Api.as(session).contentType(ContentType.JSON).body(Map.of("name", "after outage"))
                 .post("/api/v1/tokens").then().statusCode(201));
-        RestAssured.get("/q/health/ready").then().statusCode(200)
+        io.patgate.support.Api.management().get("/q/health/ready").then().statusCode(200)
                 .body("checks.find { it.name == 'patgate-state' }.data.database", equalTo("up"));
+        assertEquals(1, Api.metric("patgate_database_up"));
         // the cold token is judged again, by one read, now that the database answers
         Api.quick(cold.value()).get("/auth/verify").then().statusCode(200);
         // the subscription is back too: a change written straight to the database (as by another replica) arrives

@@ -47,12 +47,12 @@ class StaleReplicaTest {
             Api.quick(token.value()).contentType(io.restassured.http.ContentType.URLENC).formParam("token", token.value())
                     .post("/oauth/introspect").then().statusCode(503).contentType("application/problem+json")
                     .body("type", equalTo("urn:patgate:problem:state-stale"));
-            given().get("/q/health/ready").then().statusCode(503);
-            given().get("/q/health/live").then().statusCode(200);
+            io.patgate.support.Api.management().get("/q/health/ready").then().statusCode(503);
+            io.patgate.support.Api.management().get("/q/health/live").then().statusCode(200);
         } finally {
             Postgres.thaw();
         }
         eventually(Duration.ofSeconds(20), () -> Api.quick(token.value()).get("/auth/verify").then().statusCode(200));
-        given().get("/q/health/ready").then().statusCode(200);
+        io.patgate.support.Api.management().get("/q/health/ready").then().statusCode(200);
     }
 }

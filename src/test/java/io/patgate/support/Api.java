@@ -31,6 +31,25 @@ public final class Api {
         return login("admin", ADMIN_PASSWORD);
     }
 
+    /** The management interface (health, metrics), on a port of its own. */
+    public static RequestSpecification management() {
+        // the port the management interface got, published by Quarkus once it listens
+        int port = Integer.parseInt(System.getProperty("quarkus.management.test-port", org.eclipse.microprofile.config.ConfigProvider.getConfig()
+                .getOptionalValue("quarkus.management.test-port", String.class).orElse("9001")));
+        return given().port(port);
+    }
+
+    /** The value of one series in the management port's Prometheus text, or 0 when it is absent. */
+    public static double metric(String series) {
+        String text = management().get("/q/metrics").then().statusCode(200).extract().asString();
+        for (String line : text.split("\n")) {
+            if (line.startsWith(series + " ")) {
+                return Double.parseDouble(line.substring(series.length() + 1).trim());
+            }
+        }
+        return 0;
+    }
+
     public static RequestSpecification as(String bearer) {
         return given().header("Authorization", "Bearer " + bearer);
     }
