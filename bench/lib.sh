@@ -76,17 +76,19 @@ ensure_jar() {
   PATGATE_JAVA_OPTS=${PATGATE_JAVA_OPTS-"$(sed -n 's/^ENV JAVA_OPTS="\(.*\)"$/\1/p' src/main/docker/Dockerfile.jvm) $(cat $opts) -XX:MaxRAM=512m"}
 }
 
-# start_service NAME PORT: starts the packaged service in the background; its pid goes to PIDS[NAME],
-# and READY_MS is how long it took to become ready.
+# start_service NAME PORT: starts the packaged service in the background, the API on PORT and health and
+# metrics on PORT+1000 (the management interface; management_url PORT gives its address); its pid goes to
+# PIDS[NAME], and READY_MS is how long it took to become ready.
 declare -A PIDS
+management_url() { echo "http://localhost:$(($1 + 1000))"; }
 start_service() {
   local name=$1 port=$2 t0
   t0=$(date +%s%N)
   # shellcheck disable=SC2086 # options are words
-  QUARKUS_HTTP_PORT=$port MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2} "$PATGATE_JAVA" $PATGATE_JAVA_OPTS -jar "$JAR" > "$OUT/$name.log" 2>&1 &
+  QUARKUS_HTTP_PORT=$port QUARKUS_MANAGEMENT_PORT=$((port + 1000)) MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2} "$PATGATE_JAVA" $PATGATE_JAVA_OPTS -jar "$JAR" > "$OUT/$name.log" 2>&1 &
   PIDS[$name]=$!
   for _ in $(seq 1 1200); do
-    if curl -sf "http://localhost:$port/q/health/ready" >/dev/null 2>&1; then
+    if curl -sf "$(management_url "$port")/q/health/ready" >/dev/null 2>&1; then
       READY_MS=$(( ($(date +%s%N) - t0) / 1000000 ))
       return
     fi

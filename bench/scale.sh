@@ -35,12 +35,12 @@ ensure_jar
 BASE=http://localhost:$PORT
 trap stop_all_services EXIT
 
-reads() { curl -s "$BASE/q/metrics" | awk '/^patgate_token_reads_total/ {printf "%d", $NF}'; }
+reads() { curl -s "$(management_url "$PORT")/q/metrics" | awk '/^patgate_token_reads_total/ {printf "%d", $NF}'; }
 median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
 heap_mb() {
   jcmd "${PIDS[server]}" GC.run >/dev/null 2>&1 || true
   sleep 1
-  curl -s "$BASE/q/metrics" | awk 'index($0, "jvm_memory_used_bytes{area=\"heap\"") == 1 {s += $NF} END {printf "%.0f", s / 1048576}'
+  curl -s "$(management_url "$PORT")/q/metrics" | awk 'index($0, "jvm_memory_used_bytes{area=\"heap\"") == 1 {s += $NF} END {printf "%.0f", s / 1048576}'
 }
 login() { curl -sf "$BASE/api/v1/auth/login" -H 'Content-Type: application/json' -d "{\"username\":\"$1\",\"password\":\"$2\"}" | json '["token"]'; }
 

@@ -43,7 +43,7 @@ commits() { psql_as "-d $DB -c \"select xact_commit + xact_rollback from pg_stat
 heap_mb() {
   jcmd "$(SERVER_PID)" GC.run >/dev/null 2>&1 || true
   sleep 1
-  curl -s "$BASE/q/metrics" | awk 'index($0, "jvm_memory_used_bytes{area=\"heap\"") == 1 {s += $NF} END {printf "%.0f", s / 1048576}'
+  curl -s "$(management_url "$PORT")/q/metrics" | awk 'index($0, "jvm_memory_used_bytes{area=\"heap\"") == 1 {s += $NF} END {printf "%.0f", s / 1048576}'
 }
 
 # wrk prints "Requests/sec: N" and, with --latency, "99% Xms"

@@ -38,17 +38,12 @@ public class AuthService {
     private final TokenSigner signer;
     private final IdentityState state;
     private final Duration lifetime;
-    /** {@code patgate_logins_total{outcome}}: succeeded, failed (wrong password, unknown or disabled account), throttled. */
-    private final io.micrometer.core.instrument.Counter loginsSucceeded;
-    private final io.micrometer.core.instrument.Counter loginsFailed;
-    private final io.micrometer.core.instrument.Counter loginsThrottled;
+    private final io.patgate.http.EdgeMetrics metrics;
 
     public AuthService(UserRepository users, SessionRevocationRepository revocations, AuditService audit, LoginThrottle throttle,
                        Passwords passwords, Transactions transactions, TokenSigner signer, IdentityState state, PatgateConfig config,
-                       io.micrometer.core.instrument.MeterRegistry registry) {
-        this.loginsSucceeded = logins(registry, "succeeded");
-        this.loginsFailed = logins(registry, "failed");
-        this.loginsThrottled = logins(registry, "throttled");
+                       io.patgate.http.EdgeMetrics metrics) {
+        this.metrics = metrics;
         this.throttle = throttle;
         this.users = users;
         this.revocations = revocations;
@@ -60,16 +55,11 @@ public class AuthService {
         this.lifetime = config.session().lifetime();
     }
 
-    private static io.micrometer.core.instrument.Counter logins(io.micrometer.core.instrument.MeterRegistry registry, String outcome) {
-        return io.micrometer.core.instrument.Counter.builder("patgate.logins").description("Password logins, by outcome")
-                .tag("outcome", outcome).register(registry);
-    }
-
     public Uni<UserRequests.Session> login(UserRequests.Login request, String clientAddress) {
         try {
             throttle.check(request.username(), clientAddress);
         } catch (Refusal throttled) {
-            loginsThrottled.increment();
+            metrics.loginThrottled();
             throw throttled;
         }
         throttle.attempt(request.username(), clientAddress);
@@ -83,14 +73,14 @@ public class AuthService {
                                     user == null ? null : user.id, user == null ? null : user.username, null,
                                     ok ? "" : user == null ? "unknown user" : user.disabled ? "account disabled" : "wrong password"));
                             if (!ok) {
-                                loginsFailed.increment();
+                                metrics.loginFailed();
                                 LOG.infof("Failed login for '%s' from %s", actor, clientAddress);
                                 return recorded.invoke(() -> {
                                     throw Refusal.unauthenticated("Wrong username or password");
                                 }).replaceWith((UserRequests.Session) null);
                             }
                             throttle.succeeded(request.username(), clientAddress);
-                            loginsSucceeded.increment();
+                            metrics.loginSucceeded();
                             return recorded.map(ignored -> issue(user));
                         }));
     }

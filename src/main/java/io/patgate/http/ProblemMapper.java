@@ -37,12 +37,10 @@ public class ProblemMapper {
     private static final Logger LOG = Logger.getLogger(ProblemMapper.class);
 
     private final DatabaseStatus database;
-    /** {@code patgate_throttled_requests_total}: requests refused with 429 (logins, leak reports). */
-    private final io.micrometer.core.instrument.Counter throttled;
+    private final EdgeMetrics metrics;
 
-    public ProblemMapper(DatabaseStatus database, io.micrometer.core.instrument.MeterRegistry registry) {
-        this.throttled = io.micrometer.core.instrument.Counter.builder("patgate.throttled.requests")
-                .description("Requests refused with 429 Too Many Requests").register(registry);
+    public ProblemMapper(DatabaseStatus database, EdgeMetrics metrics) {
+        this.metrics = metrics;
         this.database = database;
     }
 
@@ -53,7 +51,7 @@ public class ProblemMapper {
     @ServerExceptionMapper
     public Response refused(Refusal e) {
         if (e.kind() == Refusal.Kind.THROTTLED) {
-            throttled.increment();
+            metrics.throttled();
         }
         return ProblemWriter.response(Problems.of(e), e.retryAfterSeconds());
     }

@@ -26,6 +26,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * the read lands only if nothing newer did, so a read that began before a revocation cannot undo it.
  */
 @ApplicationScoped
+@io.quarkus.runtime.Startup // patgate_token_reads_total exists from the start
 public class TokenGapFiller {
 
     private static final Logger LOG = Logger.getLogger(TokenGapFiller.class);
