@@ -25,6 +25,8 @@ import java.util.UUID;
 public class AuditService {
 
     public static final String SYSTEM = "system";
+    /** The security events' own log category, to route or keep apart: {@code patgate.security}. */
+    private static final org.jboss.logging.Logger SECURITY = org.jboss.logging.Logger.getLogger("patgate.security");
     public static final String ANONYMOUS = "anonymous";
     private static final int MAX_ACTOR = 128;
     private static final int MAX_DETAIL = 2000;
@@ -54,6 +56,9 @@ public class AuditService {
 
     /** An event as of now, from the current request's client address, for a store method that writes it in its own transaction. */
     public AuditEntry entry(String actor, String action, UUID userId, String username, UUID tokenId, String detail) {
+        // one searchable line per security event, with the request id (%X{requestId}); ids, never a token value
+        SECURITY.infof("security-event action=%s user=%s token=%s actor=\"%s\" address=%s", action, userId, tokenId,
+                truncate(actor, MAX_ACTOR).replace('"', '\''), currentAddress());
         return new AuditEntry(Instant.now().truncatedTo(ChronoUnit.MICROS), truncate(actor, MAX_ACTOR), action, userId, username,
                 tokenId, currentAddress(), detail == null ? "" : truncate(detail, MAX_DETAIL));
     }

@@ -30,7 +30,8 @@ public class ProblemWriter {
 
     /** @param retryAfterSeconds a {@code Retry-After} header's value; 0 for none */
     public static Response response(Problem problem, long retryAfterSeconds) {
-        Response.ResponseBuilder builder = Response.status(problem.status()).type(Problem.MEDIA_TYPE).entity(problem);
+        Response.ResponseBuilder builder = Response.status(problem.status()).type(Problem.MEDIA_TYPE)
+                .entity(problem.forRequest(RequestIds.current()));
         if (problem.status() == 401) {
             builder.header(jakarta.ws.rs.core.HttpHeaders.WWW_AUTHENTICATE, BEARER_CHALLENGE);
         }
@@ -53,6 +54,8 @@ public class ProblemWriter {
         if (problem.status() == 401) {
             ctx.response().putHeader("WWW-Authenticate", BEARER_CHALLENGE);
         }
+        Object id = ctx.get(RequestIds.MDC_KEY);
+        problem = problem.forRequest(id == null ? null : id.toString());
         String body;
         try {
             body = json.writeValueAsString(problem);
