@@ -7,8 +7,8 @@
 # Step 1 runs Quarkus's native build steps with a plain JDK and writes target/native-sources/
 # (native-image.args, the runner jar, lib/, and graalvm.version, the GraalVM/Mandrel release to compile
 # with). Step 2 compiles them: with `native-image` from the PATH when there is one of that release, or
-# otherwise in the Mandrel builder image through Dockerfile.native (docker or podman), which also packs
-# the executable into a small non-root runtime image.
+# otherwise through Dockerfile.native (docker or podman), which builds the sources again in the Mandrel
+# builder image and packs the executable into a small non-root runtime image.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -35,6 +35,6 @@ if [ -n "$ENGINE" ]; then
 fi
 
 echo "No native-image on the PATH and no docker or podman: install Mandrel or GraalVM $(cat "$SOURCES/graalvm.version")" >&2
-echo "(JDK 25), or copy this repository (with $SOURCES) to a machine with a container engine and run" >&2
+echo "(JDK 25), or on a machine with a container engine run, from this repository" >&2
 echo "  docker build -f Dockerfile.native -t patgate:native ." >&2
 exit 3
