@@ -68,12 +68,17 @@ ensure_jar() {
   # the start-up archive of src/main/docker/Dockerfile.jvm, for this JVM, written again whenever the application is newer
   local opts=target/quarkus-app/archive.options
   if [ -z "${PATGATE_JAVA_OPTS+set}" ] && { [ ! -f $opts ] || [ "$JAR" -nt $opts ] \
+       || [ "$("$PATGATE_JAVA" -version 2>&1 | head -1)" != "$(cat target/quarkus-app/archive.jvm 2>/dev/null)" ] \
        || [ -n "$(find target/quarkus-app/app target/quarkus-app/lib -newer $opts -print -quit)" ]; }; then
     src/main/docker/class-archive.sh target/quarkus-app "$PATGATE_JAVA"
   fi
   # the options of the container image (Dockerfile.jvm's JAVA_OPTS and its archive; MALLOC_ARENA_MAX=2 as there), in a pod with a 512 MiB
   # memory limit; set PATGATE_JAVA_OPTS to run with other options (an empty value: the JVM's defaults)
   PATGATE_JAVA_OPTS=${PATGATE_JAVA_OPTS-"$(sed -n 's/^ENV JAVA_OPTS="\(.*\)"$/\1/p' src/main/docker/Dockerfile.jvm) $(cat $opts) -XX:MaxRAM=512m"}
+  # the image's Java is 25; an older JVM does not know -XX:TrimNativeHeapInterval (Java 22+)
+  if [ "$("$PATGATE_JAVA" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java.specification.version = //p')" -lt 22 ]; then
+    PATGATE_JAVA_OPTS=$(echo "$PATGATE_JAVA_OPTS" | sed 's/-XX:TrimNativeHeapInterval=[0-9]*//')
+  fi
 }
 
 # start_service NAME PORT: starts the packaged service in the background, the API on PORT and health and

@@ -28,4 +28,5 @@ QUARKUS_FLYWAY_MIGRATE_AT_START=false \
     -jar quarkus-run.jar >/dev/null 2>&1 || true
 test -s "$file" || { echo "no class archive was written" >&2; exit 1; }
 echo "$use" > archive.options
+"$java" -version 2>&1 | head -1 > archive.jvm   # the JVM the archive is for
 echo "wrote $dir/$file ($(du -k "$file" | cut -f1) KiB) for Java $major"
