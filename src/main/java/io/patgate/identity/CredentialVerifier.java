@@ -81,8 +81,7 @@ public class CredentialVerifier {
     public Uni<Optional<Caller>> check(String token, String clientAddress) {
         long started = System.nanoTime();
         if (freshness.isStale()) {
-            metrics.finished(CheckMetrics.Kind.UNRECOGNISED, CheckMetrics.Outcome.UNAVAILABLE, started);
-            return Uni.createFrom().item(Optional.empty());
+            return done(null, CheckMetrics.Kind.UNRECOGNISED, CheckMetrics.Outcome.UNAVAILABLE, started);
         }
         if (!plausibleLength(token)) {
             return done(null, CheckMetrics.Kind.UNRECOGNISED, CheckMetrics.Outcome.FORGED, started);
