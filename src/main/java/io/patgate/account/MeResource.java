@@ -1,5 +1,6 @@
 package io.patgate.account;
 
+import io.patgate.config.PatgateConfig;
 import io.patgate.identity.Callers;
 import io.patgate.identity.Caller;
 import io.quarkus.security.Authenticated;
@@ -10,6 +11,7 @@ import io.vertx.core.http.HttpServerRequest;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.core.Context;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
@@ -38,11 +40,45 @@ public class MeResource {
     private final SecurityIdentity identity;
     private final PasswordChange passwordChange;
     private final ClientAddress clientAddress;
+    private final UserService users;
+    private final boolean emailEnabled;
 
-    public MeResource(SecurityIdentity identity, PasswordChange passwordChange, ClientAddress clientAddress) {
+    public MeResource(SecurityIdentity identity, PasswordChange passwordChange, ClientAddress clientAddress, UserService users,
+                      PatgateConfig config) {
         this.identity = identity;
         this.passwordChange = passwordChange;
         this.clientAddress = clientAddress;
+        this.users = users;
+        this.emailEnabled = config.notices().emailFrom().filter(from -> !from.isBlank()).isPresent();
+    }
+
+    private static final String SETTINGS_EXAMPLE = "{\"email\":\"alice@example.com\",\"emailNotices\":[\"expiring\",\"new-address\",\"revoked\"],"
+            + "\"emailEnabled\":true}";
+
+    @GET
+    @Path("/notices")
+    @Operation(summary = "My notice settings", description = "Where notices about my tokens are emailed, and which: expiry warnings "
+            + "(7 and 1 days before, and a week before an unused token is retired), a first use from a new address, and a revocation "
+            + "by someone else. `emailEnabled` says whether this server sends email at all.")
+    @APIResponse(responseCode = "200", description = "The settings", content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            examples = @ExampleObject(name = "settings", value = SETTINGS_EXAMPLE)))
+    public Uni<UserRequests.NoticeSettings> noticeSettings() {
+        return users.noticeSettings(Callers.of(identity), emailEnabled);
+    }
+
+    @PATCH
+    @Path("/notices")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Change my notice settings", description = "With a signed-in session only (where security notices go is "
+            + "not for a token to change). Any of `email` (empty for none) and `emailNotices`; those left out are unchanged. Audited.")
+    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "settings",
+            value = "{\"email\":\"alice@example.com\",\"emailNotices\":[\"expiring\",\"revoked\"]}")))
+    @APIResponse(responseCode = "200", description = "The changed settings", content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            examples = @ExampleObject(name = "settings", value = SETTINGS_EXAMPLE)))
+    @APIResponse(responseCode = "400", description = "Not an email address, or an unknown kind of notice")
+    @APIResponse(responseCode = "403", description = "The credential is a personal access token")
+    public Uni<UserRequests.NoticeSettings> changeNoticeSettings(@Valid @NotNull UserRequests.NoticeSettings body) {
+        return users.changeNoticeSettings(Callers.of(identity), body, emailEnabled);
     }
 
     @POST

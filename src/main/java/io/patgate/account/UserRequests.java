@@ -15,6 +15,8 @@ import java.util.UUID;
 /** The bodies of the account endpoints. */
 public final class UserRequests {
 
+    static final String EMAIL = "^[^@\\s]{1,64}@[^@\\s]+\\.[^@\\s]+$";
+    static final String EMAIL_MESSAGE = "must be an email address (or empty for none)";
     static final String USERNAME = "^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$";
     static final String ROLE = "^[A-Za-z0-9][A-Za-z0-9:._-]{0,63}$";
     static final String USERNAME_MESSAGE = "1-64 letters, digits, '.', '_' or '-', starting with a letter or digit";
@@ -36,12 +38,28 @@ public final class UserRequests {
     public record UpdateUser(
             @Size(max = 50) List<@NotNull @Pattern(regexp = ROLE, message = ROLE_MESSAGE) String> roles,
             Boolean disabled,
-            @Size(max = 1024) String password) {
+            @Size(max = 1024) String password,
+            @Schema(description = "Where the user's notices are emailed; empty for none", examples = "ci-team@example.com")
+            @Size(max = 254) @Pattern(regexp = "^$|" + EMAIL, message = EMAIL_MESSAGE) String email) {
     }
 
     @Schema(name = "User")
     @RegisterForReflection
-    public record UserView(UUID id, String username, List<String> roles, boolean disabled, Instant createdAt) {
+    public record UserView(UUID id, String username, List<String> roles, boolean disabled, Instant createdAt,
+                           @Schema(description = "Where the user's notices are emailed; null for none") String email) {
+    }
+
+    @Schema(name = "NoticeSettings", description = "Which notices about my tokens reach me by email, and where")
+    @RegisterForReflection
+    public record NoticeSettings(
+            @Schema(description = "null or empty: no email", examples = "alice@example.com")
+            @Size(max = 254) @Pattern(regexp = "^$|" + EMAIL, message = EMAIL_MESSAGE) String email,
+            @Schema(description = "Any of `expiring` (7 and 1 days before expiry, and before an unused token is retired), `new-address` "
+                    + "(first use from a new network) and `revoked` (by someone else: an admin, a leak report, retirement)",
+                    examples = "[\"expiring\", \"new-address\", \"revoked\"]")
+            @Size(max = 3) List<@NotNull String> emailNotices,
+            @Schema(description = "Read-only: whether this server sends email at all (an SMTP server and `patgate.notices.email-from` are set)")
+            Boolean emailEnabled) {
     }
 
     @Schema(name = "Login")

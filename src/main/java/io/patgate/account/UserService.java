@@ -2,6 +2,7 @@ package io.patgate.account;
 
 import io.patgate.domain.Permissions;
 import io.patgate.audit.AuditService;
+import io.patgate.audit.Notices;
 import io.patgate.identity.Caller;
 import io.patgate.http.Paged;
 import io.patgate.domain.Refusal;
@@ -42,9 +43,11 @@ public class UserService {
     private final AuditService audit;
     private final Passwords passwords;
     private final IdentityState state;
+    private final Notices notices;
 
     public UserService(UserRepository users, AccessTokenRepository tokens, Transactions transactions, AuditService audit, Passwords passwords,
-                       IdentityState state) {
+                       IdentityState state, Notices notices) {
+        this.notices = notices;
         this.users = users;
         this.tokens = tokens;
         this.transactions = transactions;
@@ -126,6 +129,11 @@ public class UserService {
                             if (hash != null) {
                                 events.add(new Event("user.password-changed", ""));
                             }
+                            String email = email(request.email());
+                            if (request.email() != null && !java.util.Objects.equals(email, user.email)) {
+                                events.add(new Event("user.email-changed", email == null ? "removed" : "set"));
+                                user.email = email;
+                            }
                             if (roles != null) {
                                 user.roles = roles.toArray(String[]::new);
                             }
@@ -178,6 +186,52 @@ public class UserService {
                 .replaceWithVoid();
     }
 
+    /** The notice settings of the caller's own account. */
+    public Uni<UserRequests.NoticeSettings> noticeSettings(Caller caller, boolean emailEnabled) {
+        return transactions.read(() -> users.findLive(caller.userId())).map(user -> settings(require(user), emailEnabled));
+    }
+
+    /** Changes the caller's own notice settings (with a session only: where security notices go is the account's business). */
+    public Uni<UserRequests.NoticeSettings> changeNoticeSettings(Caller caller, UserRequests.NoticeSettings request, boolean emailEnabled) {
+        if (!caller.isSession()) {
+            throw Refusal.forbidden("Notice settings change only with a signed-in session, never with a personal access token");
+        }
+        String email = email(request.email());
+        List<String> kinds = request.emailNotices() == null ? null : noticeKinds(request.emailNotices());
+        return transactions.write(() -> users.findLiveForUpdate(caller.userId()).chain(found -> {
+                    User user = require(found);
+                    if (request.email() != null) {
+                        user.email = email;
+                    }
+                    if (kinds != null) {
+                        user.emailNotices = kinds.toArray(String[]::new);
+                    }
+                    user.updatedAt = now();
+                    return audit.record(AuditService.actor(caller), "user.notice-settings-changed", user.id, user.username, null,
+                            "email " + (user.email == null ? "none" : "set") + ", notices " + Arrays.asList(user.emailNotices)).replaceWith(user);
+                }))
+                .invoke(user -> state.putUser(toState(user)))
+                .map(user -> settings(user, emailEnabled));
+    }
+
+    private static UserRequests.NoticeSettings settings(User user, boolean emailEnabled) {
+        return new UserRequests.NoticeSettings(user.email, List.of(user.emailNotices), emailEnabled);
+    }
+
+    /** An address as stored: trimmed, null for none. */
+    private static String email(String requested) {
+        return requested == null || requested.isBlank() ? null : requested.trim();
+    }
+
+    private static List<String> noticeKinds(List<String> requested) {
+        for (String kind : requested) {
+            if (!Notices.EMAIL_KINDS.contains(kind)) {
+                throw Refusal.invalid("emailNotices", "'" + kind + "' is not one of " + Notices.EMAIL_KINDS);
+            }
+        }
+        return Notices.EMAIL_KINDS.stream().filter(requested::contains).toList();
+    }
+
     private Uni<Void> recordAll(Caller caller, User user, List<Event> events) {
         Uni<Void> chain = Uni.createFrom().voidItem();
         for (Event e : events) {
@@ -192,7 +246,8 @@ public class UserService {
         return tokens.activeOf(user.id, now).invoke(active -> active.forEach(t -> t.revoke(reason, now))).call(active -> {
             Uni<Void> chain = Uni.createFrom().voidItem();
             for (AccessToken t : active) {
-                chain = chain.chain(() -> audit.record(AuditService.actor(caller), "token.revoked", user.id, user.username, t.id, "reason " + reason));
+                chain = chain.chain(() -> audit.record(AuditService.actor(caller), "token.revoked", user.id, user.username, t.id, "reason " + reason))
+                        .chain(() -> notices.revoked(t.id, user.id, reason, caller.username()));
             }
             return chain;
         });
@@ -243,6 +298,6 @@ public class UserService {
     }
 
     static UserRequests.UserView view(User user) {
-        return new UserRequests.UserView(user.id, user.username, List.of(user.roles), user.disabled, user.createdAt);
+        return new UserRequests.UserView(user.id, user.username, List.of(user.roles), user.disabled, user.createdAt, user.email);
     }
 }

@@ -35,6 +35,62 @@ public interface PatgateConfig {
 
     Oauth oauth();
 
+    Notices notices();
+
+    Webhooks webhooks();
+
+    interface Notices {
+        /** Days before expiry at which {@code token.expiring} is raised, each at most once per expiry. */
+        @WithDefault("30,7,1")
+        List<Integer> expiringDays();
+
+        /**
+         * The {@code From} address of notice emails. Unset (the default): no email is sent. Set it with the SMTP
+         * server ({@code QUARKUS_MAILER_HOST}, {@code _PORT}, {@code _USERNAME}, {@code _PASSWORD}, {@code _TLS}).
+         */
+        Optional<String> emailFrom();
+
+        /** Of the expiring notices, those also emailed to the owner (days before expiry). */
+        @WithDefault("7,1")
+        List<Integer> emailExpiringDays();
+
+        /** How often one replica looks for tokens that are expiring, expired or unused (time-based notices). */
+        @WithDefault("1M")
+        java.time.Duration scanInterval();
+
+        /** How long notices and their delivery history are kept. */
+        @WithDefault("P30D")
+        java.time.Duration retention();
+    }
+
+    interface Webhooks {
+        /**
+         * Whether webhook targets may be loopback, link-local or private addresses (checked when a hook is saved
+         * and again, after DNS, before each delivery). Off: a hook cannot be pointed at the cluster's insides.
+         */
+        @WithDefault("false")
+        boolean allowLocalNetwork();
+
+        /** A delivery that has not been answered in this long has failed (and is retried). */
+        @WithDefault("5S")
+        java.time.Duration timeout();
+
+        /** The wait before the first retry; each retry waits twice as long, at most {@link #maxRetryDelay()}. */
+        @WithDefault("10S")
+        java.time.Duration retryDelay();
+
+        @WithDefault("1H")
+        java.time.Duration maxRetryDelay();
+
+        /** A delivery is retried for this long after its notice, then given up (admins can still redeliver it). */
+        @WithDefault("P1D")
+        java.time.Duration retryFor();
+
+        /** How often each replica looks for deliveries that are due. */
+        @WithDefault("1S")
+        java.time.Duration pollInterval();
+    }
+
     interface Oauth {
         /** RFC 7009 revocation reports allowed per client address (an IPv6 client by its /64) within {@link #reportWindow()}. */
         @WithDefault("20")
@@ -148,6 +204,12 @@ public interface PatgateConfig {
         /** How often last-used data gathered in memory is written to the database, in one transaction. */
         @WithDefault("5S")
         java.time.Duration usageFlushInterval();
+
+        /**
+         * Revoke (reason {@code unused}) a token not used for this long, or never used this long after its creation,
+         * after a {@code token.expiring} notice 7 days before. Unset (the default): tokens are never retired.
+         */
+        Optional<java.time.Duration> retireUnusedAfter();
     }
 
     interface Admin {

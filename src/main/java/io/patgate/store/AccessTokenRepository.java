@@ -106,4 +106,9 @@ public class AccessTokenRepository implements PanacheRepositoryBase<AccessToken,
     public Uni<AccessToken> findForUpdate(UUID id) {
         return findById(id, jakarta.persistence.LockModeType.PESSIMISTIC_WRITE);
     }
+
+    /** The rows with these ids (any state). */
+    public Uni<List<AccessToken>> byIds(List<UUID> ids) {
+        return ids.isEmpty() ? Uni.createFrom().item(List.of()) : list("id in ?1", ids);
+    }
 }

@@ -50,15 +50,25 @@ final class KeyCipher {
             return ByteBuffer.allocate(1 + SALT_BYTES + IV_BYTES + sealed.length)
                     .put(FORMAT_V1).put(salt).put(iv).put(sealed).array();
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("Could not encrypt the signing key", e);
+            throw new IllegalStateException("Could not encrypt", e);
         }
     }
 
     PrivateKey open(String kid, byte[] blob) {
+        byte[] pkcs8 = openBytes(kid, blob, "signing key " + kid);
+        try {
+            return KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(pkcs8));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("Could not decrypt signing key " + kid, e);
+        }
+    }
+
+    /** The plain bytes sealed under {@code aad}; {@code what} names them in errors. */
+    byte[] openBytes(String aad, byte[] blob, String what) {
         try {
             ByteBuffer in = ByteBuffer.wrap(blob);
             if (blob.length <= 1 + SALT_BYTES + IV_BYTES || in.get() != FORMAT_V1) {
-                throw new IllegalStateException("Signing key " + kid + " is stored in an unknown format");
+                throw new IllegalStateException("The " + what + " is stored in an unknown format");
             }
             byte[] salt = new byte[SALT_BYTES];
             byte[] iv = new byte[IV_BYTES];
@@ -67,14 +77,13 @@ final class KeyCipher {
             in.get(sealed);
             Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
             cipher.init(Cipher.DECRYPT_MODE, deriveKey(salt), new GCMParameterSpec(TAG_BITS, iv));
-            cipher.updateAAD(kid.getBytes(StandardCharsets.UTF_8));
-            byte[] pkcs8 = cipher.doFinal(sealed);
-            return KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(pkcs8));
+            cipher.updateAAD(aad.getBytes(StandardCharsets.UTF_8));
+            return cipher.doFinal(sealed);
         } catch (AEADBadTagException e) {
-            throw new IllegalStateException("patgate.keys.encryption-secret does not decrypt signing key " + kid
-                    + ": it is not the secret the keys were stored under");
+            throw new IllegalStateException("patgate.keys.encryption-secret does not decrypt the " + what
+                    + ": it is not the secret it was stored under");
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("Could not decrypt signing key " + kid, e);
+            throw new IllegalStateException("Could not decrypt the " + what, e);
         }
     }
 

@@ -1,5 +1,7 @@
 package io.patgate.store;
 
+import io.patgate.domain.Cidr;
+import io.patgate.domain.Throttle;
 import io.patgate.identity.UsageTracker;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.scheduler.Scheduled;
@@ -22,7 +24,9 @@ import java.util.UUID;
 /**
  * Writes the last-used data gathered by {@link UsageTracker}: every few seconds, all changed tokens in one
  * transaction (one batched statement), and once more on graceful shutdown. A failed write is retried on
- * the next round, so a database outage loses nothing that is still in memory.
+ * the next round, so a database outage loses nothing that is still in memory. The same transaction remembers the
+ * networks each token was used from, which is where {@code token.used-from-new-address} comes from: off the
+ * request path, one statement a round, however many requests there were.
  */
 @ApplicationScoped
 public class TokenUsageWriter {
@@ -48,14 +52,21 @@ public class TokenUsageWriter {
             return Uni.createFrom().voidItem();
         }
         List<Tuple> rows = new ArrayList<>(changed.size());
-        changed.forEach((id, u) -> rows.add(Tuple.of(id, OffsetDateTime.ofInstant(u.lastUsedAt(), ZoneOffset.UTC), u.lastUsedIp(),
-                TokenRows.recent(u.recent()))));
+        List<NoticeStore.Seen> seen = new ArrayList<>();
+        changed.forEach((id, u) -> {
+            rows.add(Tuple.of(id, OffsetDateTime.ofInstant(u.lastUsedAt(), ZoneOffset.UTC), u.lastUsedIp(), TokenRows.recent(u.recent())));
+            for (UsageTracker.Seen s : u.recent()) {
+                network(s.ip()).ifPresent(network -> seen.add(new NoticeStore.Seen(id, network, s.ip(), s.at())));
+            }
+        });
         // replicas write independently: keep the latest use, and merge the recent addresses each of them saw
         return pool.withTransaction(conn -> conn.preparedQuery("update access_token set"
                         + " last_used_ip = case when last_used_at is null or last_used_at <= $2 then $3 else last_used_ip end,"
                         + " last_used_at = greatest(last_used_at, $2),"
                         + " recent_ips = patgate_merge_recent($4, recent_ips)"
-                        + " where id = $1").executeBatch(rows))
+                        + " where id = $1").executeBatch(rows)
+                        // the networks each token was used from, and a notice for each one new to it (see NoticeStore.seen)
+                        .chain(() -> NoticeStore.seen(conn, seen)))
                 .ifNoItem().after(Duration.ofSeconds(10)).fail()
                 .invoke(() -> LOG.debugf("Wrote last-used data of %d tokens", rows.size()))
                 .onFailure().invoke(e -> {
@@ -64,6 +75,14 @@ public class TokenUsageWriter {
                 })
                 .onFailure().recoverWithNull()
                 .replaceWithVoid();
+    }
+
+    /** The network an address belongs to, for new-address notices: an IPv4 address itself, an IPv6 address's /64. */
+    static java.util.Optional<String> network(String address) {
+        if (address == null || Cidr.parseAddress(address).isEmpty()) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(Throttle.addressKey(address));
     }
 
     void onStop(@Observes @Priority(1) ShutdownEvent event) {

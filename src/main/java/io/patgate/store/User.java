@@ -52,6 +52,15 @@ public class User extends PanacheEntityBase {
     @Column(name = "kept_session")
     public UUID keptSession;
 
+    /** Where notices are emailed; null for none. */
+    @Column(length = 254)
+    public String email;
+
+    /** Which notices are emailed: {@code expiring}, {@code new-address}, {@code revoked}. */
+    @JdbcTypeCode(SqlTypes.ARRAY)
+    @Column(name = "email_notices", nullable = false, columnDefinition = "text[]")
+    public String[] emailNotices = {"expiring", "new-address", "revoked"};
+
     /** Deleted accounts are kept, so their tokens can still be shown as revoked with reason user-deleted. */
     @Column(name = "deleted_at")
     public Instant deletedAt;

@@ -73,4 +73,9 @@ public class UserRepository implements PanacheRepositoryBase<User, UUID> {
         return list("id in :ids", io.quarkus.panache.common.Parameters.with("ids", List.copyOf(ids)))
                 .map(found -> found.stream().collect(java.util.stream.Collectors.toMap(u -> u.id, u -> u.username)));
     }
+
+    /** The rows with these ids (any state). */
+    public Uni<List<User>> byIds(List<UUID> ids) {
+        return ids.isEmpty() ? Uni.createFrom().item(List.of()) : list("id in ?1", ids);
+    }
 }

@@ -1,6 +1,7 @@
 package io.patgate.token;
 
 import io.patgate.audit.AuditService;
+import io.patgate.audit.Notices;
 import io.patgate.config.PatgateConfig;
 import io.patgate.domain.Refusal;
 import io.patgate.identity.Caller;
@@ -27,7 +28,7 @@ import java.util.UUID;
 
 /**
  * Changes to personal access tokens. Each change is one transaction holding the row lock, the change and
- * its audit event; only after the commit is it published to the in-memory state, where it takes effect on
+ * its audit event (and, for a revocation, its notice); only after the commit is it published to the in-memory state, where it takes effect on
  * the next request. The rules are {@link TokenPolicy}'s, the values {@link TokenIssuer}'s, the reads
  * {@link TokenQueries}'s.
  */
@@ -45,9 +46,11 @@ public class TokenService {
     private final IdentityState state;
     private final TokenGapFiller gaps;
     private final TokenPolicy policy;
+    private final Notices notices;
 
     public TokenService(AccessTokenRepository tokens, UserRepository users, Transactions transactions, AuditService audit, TokenIssuer issuer,
-                        TokenViews views, IdentityState state, TokenGapFiller gaps, PatgateConfig config) {
+                        TokenViews views, IdentityState state, TokenGapFiller gaps, PatgateConfig config, Notices notices) {
+        this.notices = notices;
         this.tokens = tokens;
         this.users = users;
         this.transactions = transactions;
@@ -181,7 +184,9 @@ public class TokenService {
                     }
                     token.revoke(token.userId.equals(caller.userId()) ? "owner" : "admin", now);
                     return owner(token).chain(owner -> audit.record(AuditService.actor(caller), "token.revoked", token.userId, owner.username,
-                            token.id, "reason " + token.revokedReason)).replaceWith(token);
+                                    token.id, "reason " + token.revokedReason))
+                            .chain(() -> notices.revoked(token.id, token.userId, token.revokedReason, caller.username()))
+                            .replaceWith(token);
                 }))
                 .invoke(token -> {
                     publish(token);
@@ -202,7 +207,9 @@ public class TokenService {
                     }
                     token.revoke("leak-report", now);
                     return users.findById(token.userId).chain(owner -> audit.record(AuditService.ANONYMOUS, "token.leak-reported",
-                            token.userId, owner == null ? null : owner.username, token.id, "revoked: reported through /oauth/revoke"))
+                                    token.userId, owner == null ? null : owner.username, token.id, "revoked: reported through /oauth/revoke"))
+                            .chain(() -> notices.leakReported(token.id, token.userId))
+                            .chain(() -> notices.revoked(token.id, token.userId, token.revokedReason, AuditService.ANONYMOUS))
                             .replaceWith(token);
                 }))
                 .invoke(token -> {

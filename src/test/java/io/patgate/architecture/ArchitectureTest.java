@@ -22,9 +22,10 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
  * <pre>
  * startup, dev                      boot: start-up order, readiness, the embedded database of dev mode
  * integration                       for other services: forward-auth, OAuth, JWKS, keys
+ * notice                            notices leave: webhooks, fan-out, delivery, email, the time-based scan
  * token                             personal access tokens: resources, policy, service, queries
  * account                           users, logins, sessions, passwords
- * audit                             the audit trail
+ * audit                             the audit trail, and the notices raised beside it (the outbox)
  * http                              the HTTP edge: auth mechanism, problems, paging, client address
  * store                             PostgreSQL: entities, repositories, SQL, the change feed
  * identity                          the per-request check: signatures and the in-memory state
@@ -51,6 +52,7 @@ class ArchitectureTest {
         check(layeredArchitecture().consideringOnlyDependenciesInAnyPackage("io.patgate..")
                 .layer("boot").definedBy("io.patgate.startup..", "io.patgate.dev..", "io.patgate")
                 .layer("integration").definedBy("io.patgate.integration..")
+                .layer("notice").definedBy("io.patgate.notice..")
                 .layer("token").definedBy("io.patgate.token..")
                 .layer("account").definedBy("io.patgate.account..")
                 .layer("audit").definedBy("io.patgate.audit..")
@@ -61,13 +63,14 @@ class ArchitectureTest {
                 .layer("config").definedBy("io.patgate.config..")
                 .whereLayer("boot").mayNotBeAccessedByAnyLayer()
                 .whereLayer("integration").mayOnlyBeAccessedByLayers("boot")
-                .whereLayer("token").mayOnlyBeAccessedByLayers("boot", "integration")
-                .whereLayer("account").mayOnlyBeAccessedByLayers("boot", "integration", "token")
-                .whereLayer("audit").mayOnlyBeAccessedByLayers("boot", "integration", "token", "account")
-                .whereLayer("http").mayOnlyBeAccessedByLayers("boot", "integration", "token", "account", "audit")
-                .whereLayer("store").mayOnlyBeAccessedByLayers("boot", "integration", "token", "account", "audit", "http")
-                .whereLayer("identity").mayOnlyBeAccessedByLayers("boot", "integration", "token", "account", "audit", "http", "store")
-                .whereLayer("domain").mayOnlyBeAccessedByLayers("boot", "integration", "token", "account", "audit", "http", "store", "identity"));
+                .whereLayer("notice").mayOnlyBeAccessedByLayers("boot")
+                .whereLayer("token").mayOnlyBeAccessedByLayers("boot", "integration", "notice")
+                .whereLayer("account").mayOnlyBeAccessedByLayers("boot", "integration", "notice", "token")
+                .whereLayer("audit").mayOnlyBeAccessedByLayers("boot", "integration", "notice", "token", "account")
+                .whereLayer("http").mayOnlyBeAccessedByLayers("boot", "integration", "notice", "token", "account", "audit")
+                .whereLayer("store").mayOnlyBeAccessedByLayers("boot", "integration", "notice", "token", "account", "audit", "http")
+                .whereLayer("identity").mayOnlyBeAccessedByLayers("boot", "integration", "notice", "token", "account", "audit", "http", "store")
+                .whereLayer("domain").mayOnlyBeAccessedByLayers("boot", "integration", "notice", "token", "account", "audit", "http", "store", "identity"));
     }
 
     @Test

@@ -1,0 +1,94 @@
+package io.patgate.notice;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.patgate.audit.Notices;
+import io.patgate.config.PatgateConfig;
+import io.quarkus.mailer.Mail;
+import io.quarkus.mailer.reactive.ReactiveMailer;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The owner's emails: which notices become one (when an address and {@code patgate.notices.email-from} are set, and
+ * the owner wants that kind), and their plain-text words. Sent through the SMTP server of {@code quarkus.mailer.*}.
+ */
+@ApplicationScoped
+public class NoticeMail {
+
+    private final ReactiveMailer mailer;
+    private final ObjectMapper json;
+    private final Optional<String> from;
+    private final Set<Integer> expiringDays;
+
+    public NoticeMail(ReactiveMailer mailer, ObjectMapper json, PatgateConfig config) {
+        this.mailer = mailer;
+        this.json = json;
+        this.from = config.notices().emailFrom().filter(f -> !f.isBlank());
+        this.expiringDays = Set.copyOf(config.notices().emailExpiringDays());
+    }
+
+    public boolean enabled() {
+        return from.isPresent();
+    }
+
+    /**
+     * Whether the owner is emailed about a notice: an expiry at an emailed threshold (or a retirement warning), a
+     * new address, or a revocation by anyone but the owner (not the deletion of the account itself).
+     */
+    public boolean wanted(String event, JsonNode detail, String ownerName, Set<String> ownerChoices) {
+        return switch (event) {
+            case Notices.EXPIRING -> ownerChoices.contains("expiring")
+                    && ("unused".equals(detail.path("reason").asText()) || expiringDays.contains(detail.path("days").asInt()));
+            case Notices.NEW_ADDRESS -> ownerChoices.contains("new-address");
+            case Notices.REVOKED -> ownerChoices.contains("revoked") && !ownerName.equals(detail.path("by").asText())
+                    && !"user-deleted".equals(detail.path("reason").asText());
+            default -> false;
+        };
+    }
+
+    public Uni<Void> send(String to, String event, String body) {
+        if (from.isEmpty()) {
+            return Uni.createFrom().failure(new IllegalStateException("email is not configured (patgate.notices.email-from)"));
+        }
+        JsonNode notice;
+        try {
+            notice = json.readTree(body);
+        } catch (java.io.IOException e) {
+            return Uni.createFrom().failure(e);
+        }
+        Words words = words(event, notice);
+        return mailer.send(Mail.withText(to, words.subject(), words.text()).setFrom(from.get())
+                .addHeader("X-Patgate-Event", event).addHeader("X-Patgate-Delivery", notice.path("id").asText()));
+    }
+
+    record Words(String subject, String text) {
+    }
+
+    static Words words(String event, JsonNode notice) {
+        JsonNode token = notice.path("token");
+        JsonNode detail = notice.path("detail");
+        String name = "'" + token.path("name").asText() + "'";
+        String about = "Token " + name + " (id " + token.path("id").asText() + ", scopes " + token.path("scopes") + ")";
+        return switch (event) {
+            case Notices.EXPIRING -> "unused".equals(detail.path("reason").asText())
+                    ? new Words("Your patgate token " + name + " will be retired: unused since " + detail.path("unusedSince").asText(),
+                    about + " has not been used since " + detail.path("unusedSince").asText() + ".\nIt will be revoked on "
+                            + detail.path("retiresAt").asText() + " unless it is used before then.\n")
+                    : new Words("Your patgate token " + name + " expires in " + detail.path("days").asInt() + " day"
+                    + (detail.path("days").asInt() == 1 ? "" : "s"),
+                    about + " expires at " + token.path("expiresAt").asText() + ".\nRegenerate it (Regenerate, in the token list) and "
+                            + "give the new value to whatever uses it before then, or it will stop working.\n");
+            case Notices.NEW_ADDRESS -> new Words("Your patgate token " + name + " was used from a new address: " + detail.path("address").asText(),
+                    about + " was used from " + detail.path("address").asText() + " (network " + detail.path("network").asText()
+                            + "), where it had not been used before.\nIf that was not you or your automation, revoke the token now.\n");
+            case Notices.REVOKED -> new Words("Your patgate token " + name + " was revoked (" + detail.path("reason").asText() + ")",
+                    about + " was revoked by " + detail.path("by").asText() + ", reason " + detail.path("reason").asText()
+                            + ".\nWhatever used it now gets 401; create a new token if it is still needed.\n");
+            default -> new Words("patgate: " + event + " for token " + name, about + ": " + event + ".\n");
+        };
+    }
+}

@@ -1,0 +1,62 @@
+package io.patgate.notice;
+
+import io.patgate.audit.AuditService;
+import io.patgate.config.PatgateConfig;
+import io.patgate.store.NoticeStore;
+import io.quarkus.scheduler.Scheduled;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collections;
+
+/**
+ * The time-based notices: every {@code patgate.notices.scan-interval}, one replica (whichever takes the scan's
+ * advisory lock) raises {@code token.expiring} at each threshold, {@code token.expired}, the warning before an unused
+ * token's retirement, and retires (revokes, reason {@code unused}) the tokens warned a week ago and still unused.
+ * Time is a parameter, so tests can scan as of any instant.
+ */
+@ApplicationScoped
+public class NoticeScanner {
+
+    private static final Logger LOG = Logger.getLogger(NoticeScanner.class);
+
+    private final NoticeStore store;
+    private final AuditService audit;
+    private final NoticeStore.Scan scan;
+    private final Duration retention;
+
+    public NoticeScanner(NoticeStore store, AuditService audit, PatgateConfig config) {
+        this.store = store;
+        this.audit = audit;
+        this.scan = new NoticeStore.Scan(config.notices().expiringDays(), config.tokens().retireUnusedAfter());
+        // a notice is also what keeps its fact from being told twice: keep it past the longest threshold
+        int longest = config.notices().expiringDays().isEmpty() ? 0 : Collections.max(config.notices().expiringDays());
+        Duration floor = Duration.ofDays(Math.max(longest, 7) + 1);
+        this.retention = config.notices().retention().compareTo(floor) < 0 ? floor : config.notices().retention();
+    }
+
+    @Scheduled(every = "${patgate.notices.scan-interval}", delayed = "10s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> scheduled() {
+        Instant now = Instant.now();
+        return scan(now).chain(() -> store.pruneBefore(now.minus(retention)))
+                .onFailure().invoke(e -> LOG.warnf("Could not scan for time-based notices: %s", e.toString()))
+                .onFailure().recoverWithNull().replaceWithVoid();
+    }
+
+    /** Raises what is due as of {@code now} (unless another replica is scanning); what was done. */
+    public Uni<NoticeStore.Scanned> scan(Instant now) {
+        return store.scan(scan, now, retired -> audit.entry(AuditService.SYSTEM, "token.revoked", retired.userId(), retired.username(),
+                        retired.tokenId(), "reason unused: not used since " + retired.unusedSince()))
+                .invoke(done -> {
+                    if (!done.retired().isEmpty()) {
+                        LOG.infof("Retired %d tokens unused for %s", done.retired().size(), scan.retireUnusedAfter().orElseThrow());
+                    }
+                    if (done.raised() > 0) {
+                        LOG.debugf("Raised %d time-based notices", done.raised());
+                    }
+                });
+    }
+}

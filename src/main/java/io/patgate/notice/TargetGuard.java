@@ -1,0 +1,141 @@
+package io.patgate.notice;
+
+import io.patgate.config.PatgateConfig;
+import io.patgate.domain.Cidr;
+import io.patgate.domain.Refusal;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.core.Vertx;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.UnknownHostException;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Stream;
+
+/**
+ * The server-side request forgery guard of webhooks, as GitLab's: a target must be an {@code http(s)} URL whose
+ * host resolves only to public addresses (not loopback, link-local, private, shared, multicast or reserved ones),
+ * unless {@code patgate.webhooks.allow-local-network=true}. Checked when a hook is saved and again before every
+ * delivery, after DNS, and the delivery then connects to the very address that was checked (so a name that
+ * resolves differently the second time, DNS rebinding, gains nothing).
+ */
+@ApplicationScoped
+public class TargetGuard {
+
+    public static final int MAX_URL = 2048;
+
+    /** Networks no hook may reach by default (IPv4-mapped IPv6 addresses are checked as the IPv4 address they carry). */
+    private static final List<Cidr> LOCAL = Stream.of(
+            "0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16", "172.16.0.0/12", "192.0.0.0/24",
+            "192.0.2.0/24", "192.88.99.0/24", "192.168.0.0/16", "198.18.0.0/15", "198.51.100.0/24", "203.0.113.0/24",
+            "224.0.0.0/4", "240.0.0.0/4",
+            "::/96", "::1/128", "64:ff9b::/96", "64:ff9b:1::/48", "100::/64", "2001:db8::/32", "fc00::/7", "fe80::/10", "fec0::/10", "ff00::/8")
+            .map(c -> Cidr.parse(c).orElseThrow()).toList();
+
+    /** A target that passed: the URL, and the address to connect to. */
+    public record Target(URI url, InetAddress address) {
+        public int port() {
+            return url.getPort() >= 0 ? url.getPort() : "https".equals(url.getScheme()) ? 443 : 80;
+        }
+
+        public boolean tls() {
+            return "https".equals(url.getScheme());
+        }
+
+        /** The path and query to request. */
+        public String requestUri() {
+            String path = url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath();
+            return url.getRawQuery() == null ? path : path + "?" + url.getRawQuery();
+        }
+    }
+
+    private final Vertx vertx;
+    private final boolean allowLocal;
+
+    public TargetGuard(Vertx vertx, PatgateConfig config) {
+        this.vertx = vertx;
+        this.allowLocal = config.webhooks().allowLocalNetwork();
+    }
+
+    /** The URL, if it is one a hook may have (before DNS); a 400 naming field {@code url} otherwise. */
+    public static URI parse(String url) {
+        if (url == null || url.isBlank()) {
+            throw Refusal.invalid("url", "must not be blank");
+        }
+        if (url.length() > MAX_URL) {
+            throw Refusal.invalid("url", "must be at most " + MAX_URL + " characters");
+        }
+        URI uri;
+        try {
+            uri = new URI(url.trim());
+        } catch (URISyntaxException e) {
+            throw Refusal.invalid("url", "is not a URL");
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (!scheme.equals("http") && !scheme.equals("https")) {
+            throw Refusal.invalid("url", "must be an http or https URL");
+        }
+        if (uri.getRawAuthority() == null || uri.getHost() == null) {
+            throw Refusal.invalid("url", "must name a host");
+        }
+        if (uri.getRawUserInfo() != null) {
+            throw Refusal.invalid("url", "must not carry credentials (user:password@); use the secret to authenticate deliveries");
+        }
+        if (uri.getRawFragment() != null) {
+            throw Refusal.invalid("url", "must not have a fragment");
+        }
+        return uri.normalize();
+    }
+
+    /** Resolves the URL's host and checks every address it has; a 400 naming field {@code url} when one is refused. */
+    public Uni<Target> check(String url) {
+        URI uri = parse(url);
+        String host = uri.getHost().startsWith("[") ? uri.getHost().substring(1, uri.getHost().length() - 1) : uri.getHost();
+        return vertx.executeBlocking(Uni.createFrom().item(() -> {
+            InetAddress[] addresses;
+            try {
+                addresses = InetAddress.getAllByName(host);
+            } catch (UnknownHostException e) {
+                throw Refusal.invalid("url", "host " + host + " does not resolve");
+            }
+            for (InetAddress address : addresses) {
+                if (!allowLocal && isLocal(address)) {
+                    throw Refusal.invalid("url", "resolves to " + address.getHostAddress() + ", a loopback, link-local or private address;"
+                            + " such targets need patgate.webhooks.allow-local-network=true");
+                }
+            }
+            return new Target(uri, addresses[0]);
+        }));
+    }
+
+    /** Whether an address is one a hook may not reach by default. */
+    static boolean isLocal(InetAddress address) {
+        if (address.isAnyLocalAddress() || address.isLoopbackAddress() || address.isLinkLocalAddress() || address.isSiteLocalAddress()
+                || address.isMulticastAddress()) {
+            return true;
+        }
+        byte[] bytes = address.getAddress();
+        if (address instanceof Inet6Address && isMapped(bytes)) {
+            bytes = java.util.Arrays.copyOfRange(bytes, 12, 16); // ::ffff:a.b.c.d is a.b.c.d
+        }
+        for (Cidr local : LOCAL) {
+            if (local.contains(bytes)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean isMapped(byte[] b) {
+        for (int i = 0; i < 10; i++) {
+            if (b[i] != 0) {
+                return false;
+            }
+        }
+        return b[10] == (byte) 0xff && b[11] == (byte) 0xff;
+    }
+}

@@ -1,0 +1,45 @@
+package io.patgate.store;
+
+import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
+import jakarta.persistence.Column;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import jakarta.persistence.Version;
+import org.hibernate.annotations.JdbcTypeCode;
+import org.hibernate.type.SqlTypes;
+
+import java.time.Instant;
+import java.util.UUID;
+
+/** A receiver of notices. Its secret is kept only encrypted ({@link KeyCipher}) and is never shown again. */
+@Entity
+@Table(name = "webhook")
+public class Webhook extends PanacheEntityBase {
+
+    @Id
+    public UUID id;
+
+    @Column(nullable = false, length = 2048)
+    public String url;
+
+    @Column(name = "secret_enc", nullable = false)
+    public byte[] secretEnc;
+
+    @JdbcTypeCode(SqlTypes.ARRAY)
+    @Column(nullable = false, columnDefinition = "text[]")
+    public String[] events;
+
+    @Column(nullable = false)
+    public boolean active;
+
+    @Column(name = "created_at", nullable = false)
+    public Instant createdAt;
+
+    @Column(name = "updated_at", nullable = false)
+    public Instant updatedAt;
+
+    @Version
+    @Column(name = "row_version", nullable = false)
+    public long rowVersion;
+}

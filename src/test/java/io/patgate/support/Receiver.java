@@ -1,0 +1,111 @@
+package io.patgate.support;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+
+/**
+ * A real webhook receiver on this machine, started by the test: it keeps every request it gets (headers and raw
+ * body) and answers what the test scripted (a status, or a status after a delay), else 204.
+ */
+public final class Receiver implements AutoCloseable {
+
+    /** One request as received. */
+    public record Received(String path, Map<String, List<String>> headers, byte[] body) {
+        public String header(String name) {
+            return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name)).map(e -> e.getValue().get(0))
+                    .findFirst().orElse(null);
+        }
+
+        public String text() {
+            return new String(body, StandardCharsets.UTF_8);
+        }
+    }
+
+    private record Answer(int status, long delayMillis, String location) {
+    }
+
+    private final HttpServer server;
+    private final List<Received> received = new CopyOnWriteArrayList<>();
+    private final Deque<Answer> script = new ArrayDeque<>();
+
+    public Receiver() {
+        try {
+            server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 50);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        server.setExecutor(Executors.newCachedThreadPool());
+        server.createContext("/", this::handle);
+        server.start();
+    }
+
+    /** The next requests get these answers, in order (each once). */
+    public synchronized Receiver thenAnswer(int status) {
+        script.add(new Answer(status, 0, null));
+        return this;
+    }
+
+    public synchronized Receiver thenAnswerAfter(long delayMillis, int status) {
+        script.add(new Answer(status, delayMillis, null));
+        return this;
+    }
+
+    public synchronized Receiver thenRedirectTo(String location) {
+        script.add(new Answer(302, 0, location));
+        return this;
+    }
+
+    public String url(String path) {
+        return "http://127.0.0.1:" + server.getAddress().getPort() + path;
+    }
+
+    public List<Received> received() {
+        return List.copyOf(received);
+    }
+
+    /** What came for one token (the body names it). */
+    public List<Received> about(String tokenId) {
+        return received.stream().filter(r -> r.text().contains("\"id\":\"" + tokenId + "\"")).toList();
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        byte[] body = exchange.getRequestBody().readAllBytes();
+        Answer answer;
+        synchronized (this) {
+            answer = script.isEmpty() ? new Answer(204, 0, null) : script.poll();
+        }
+        received.add(new Received(exchange.getRequestURI().toString(), Map.copyOf(exchange.getRequestHeaders()), body));
+        if (answer.delayMillis() > 0) {
+            try {
+                Thread.sleep(answer.delayMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (answer.location() != null) {
+            exchange.getResponseHeaders().add("Location", answer.location());
+        }
+        try {
+            exchange.sendResponseHeaders(answer.status(), -1);
+        } catch (IOException gone) {
+            // the sender gave up waiting (a timeout under test)
+        }
+        exchange.close();
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}
