@@ -93,10 +93,10 @@ public class NoticeStore {
         // the threshold's window: within `days` of expiry but not yet within the next threshold; and not for a value
         // issued inside the window (who chose a 7-day token needs no 30-day warning)
         return conn.preparedQuery("insert into notice (id, event, at, token_id, user_id, detail, mark, basis)"
-                        + " select gen_random_uuid(), 'token.expiring', $1, t.id, t.user_id,"
+                        + " select gen_random_uuid(), 'token.expiring', $1::timestamptz, t.id, t.user_id,"
                         + " json_build_object('reason', 'expiry', 'days', $2::int, 'expiresAt', to_char(t.expires_at at time zone 'UTC', " + ISO + "))::text,"
                         + " 'expiry-' || $2::int, t.expires_at" + LIVE
-                        + " and t.expires_at > $1 + make_interval(days => $3::int) and t.expires_at <= $1 + make_interval(days => $2::int)"
+                        + " and t.expires_at > $1::timestamptz + make_interval(days => $3::int) and t.expires_at <= $1::timestamptz + make_interval(days => $2::int)"
                         + " and t.issued_at <= t.expires_at - make_interval(days => $2::int)"
                         + " on conflict do nothing")
                 .execute(Tuple.of(now, days, below)).map(r -> r.rowCount());
@@ -105,9 +105,9 @@ public class NoticeStore {
     private static Uni<Integer> expired(SqlConnection conn, OffsetDateTime now) {
         // a week back at most: a first start of this version does not announce every token that ever expired
         return conn.preparedQuery("insert into notice (id, event, at, token_id, user_id, detail, mark, basis)"
-                        + " select gen_random_uuid(), 'token.expired', $1, t.id, t.user_id,"
+                        + " select gen_random_uuid(), 'token.expired', $1::timestamptz, t.id, t.user_id,"
                         + " json_build_object('expiredAt', to_char(t.expires_at at time zone 'UTC', " + ISO + "))::text, 'expired', t.expires_at" + LIVE
-                        + " and t.expires_at <= $1 and t.expires_at > $1 - interval '7 days'"
+                        + " and t.expires_at <= $1::timestamptz and t.expires_at > $1::timestamptz - interval '7 days'"
                         + " on conflict do nothing")
                 .execute(Tuple.of(now)).map(r -> r.rowCount());
     }
@@ -116,25 +116,25 @@ public class NoticeStore {
 
     private static Uni<Integer> retireWarnings(SqlConnection conn, OffsetDateTime now, double after) {
         return conn.preparedQuery("insert into notice (id, event, at, token_id, user_id, detail, mark, basis)"
-                        + " select gen_random_uuid(), 'token.expiring', $1, t.id, t.user_id,"
+                        + " select gen_random_uuid(), 'token.expiring', $1::timestamptz, t.id, t.user_id,"
                         + " json_build_object('reason', 'unused', 'days', 7, 'unusedSince', to_char(" + UNUSED_SINCE + " at time zone 'UTC', " + ISO + "),"
-                        + " 'retiresAt', to_char(greatest(" + UNUSED_SINCE + " + make_interval(secs => $2), $1 + interval '7 days') at time zone 'UTC', " + ISO + "))::text,"
+                        + " 'retiresAt', to_char(greatest(" + UNUSED_SINCE + " + make_interval(secs => $2), $1::timestamptz + interval '7 days') at time zone 'UTC', " + ISO + "))::text,"
                         + " 'unused', " + UNUSED_SINCE + LIVE
                         + " and (t.expires_at is null or t.expires_at > " + UNUSED_SINCE + " + make_interval(secs => $2))"
-                        + " and " + UNUSED_SINCE + " <= $1 - make_interval(secs => $2) + interval '7 days'"
+                        + " and " + UNUSED_SINCE + " <= $1::timestamptz - make_interval(secs => $2) + interval '7 days'"
                         + " on conflict do nothing")
                 .execute(Tuple.of(now, after)).map(r -> r.rowCount());
     }
 
     private Uni<List<Retired>> retire(SqlConnection conn, OffsetDateTime now, double after, Function<Retired, AuditEntry> auditOf) {
         // only a token warned at least 7 days ago about this very stretch of disuse (the warning's basis)
-        return conn.preparedQuery("update access_token t set revoked_at = $1, revoked_reason = 'unused', previous_digest = null,"
-                        + " previous_valid_until = null, updated_at = $1 from app_user u"
+        return conn.preparedQuery("update access_token t set revoked_at = $1::timestamptz, revoked_reason = 'unused', previous_digest = null,"
+                        + " previous_valid_until = null, updated_at = $1::timestamptz from app_user u"
                         + " where u.id = t.user_id and t.revoked_at is null and u.deleted_at is null and not u.disabled"
-                        + " and (t.expires_at is null or t.expires_at > $1)"
-                        + " and " + UNUSED_SINCE + " <= $1 - make_interval(secs => $2)"
+                        + " and (t.expires_at is null or t.expires_at > $1::timestamptz)"
+                        + " and " + UNUSED_SINCE + " <= $1::timestamptz - make_interval(secs => $2)"
                         + " and exists (select 1 from notice n where n.token_id = t.id and n.event = 'token.expiring' and n.mark = 'unused'"
-                        + " and n.basis = " + UNUSED_SINCE + " and n.at <= $1 - interval '7 days')"
+                        + " and n.basis = " + UNUSED_SINCE + " and n.at <= $1::timestamptz - interval '7 days')"
                         + " returning t.id, t.user_id, u.username, " + UNUSED_SINCE + " as unused_since")
                 .execute(Tuple.of(now, after))
                 .map(rows -> {
