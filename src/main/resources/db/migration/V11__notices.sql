@@ -75,21 +75,22 @@ create table token_network (
     primary key (token_id, network)
 );
 
+-- the network of a client address: an IPv4 address itself, an IPv6 address's /64 (one client usually holds a whole /64)
+create function patgate_network(address text) returns text language sql immutable strict as $$
+    select case when family(address::inet) = 6 then network(set_masklen(address::inet, 64))::text else host(address::inet) end
+$$;
+
 -- the addresses tokens were used from before this version are their known ones, not new ones
 do $$
 declare
     r record;
     a text;
-    n text;
 begin
     for r in select id, recent_ips from access_token where cardinality(recent_ips) > 0 loop
         foreach a in array r.recent_ips loop
             begin
-                n := case when family(split_part(a, '|', 1)::inet) = 6
-                          then network(set_masklen(split_part(a, '|', 1)::inet, 64))::text
-                          else host(split_part(a, '|', 1)::inet) end;
                 insert into token_network (token_id, network, first_seen)
-                values (r.id, n, coalesce(nullif(split_part(a, '|', 2), '')::timestamptz, now()))
+                values (r.id, patgate_network(split_part(a, '|', 1)), coalesce(nullif(split_part(a, '|', 2), '')::timestamptz, now()))
                 on conflict do nothing;
             exception when others then
                 null; -- an unreadable old entry is no baseline

@@ -162,12 +162,12 @@ public class NoticeStore {
                 .execute(Tuple.of(event, now, r.tokenId(), r.userId(), detail)).replaceWithVoid();
     }
 
-    /** A token seen from a network (an IPv4 address, an IPv6 /64) at an address. */
-    public record Seen(UUID tokenId, String network, String address, Instant at) {
+    /** A token seen from an address (a valid IP literal) at an instant. */
+    public record Seen(UUID tokenId, String address, Instant at) {
     }
 
     /**
-     * Remembers the networks tokens were used from, on the usage writer's connection and transaction, and raises
+     * Remembers the networks (an IPv4 address, an IPv6 /64) tokens were used from, on the usage writer's connection and transaction, and raises
      * {@code token.used-from-new-address} for each network that is new to a token that already had others (the
      * first networks a token is used from are its baseline). The primary key makes it once per network, whichever
      * replica saw it first.
@@ -177,11 +177,12 @@ public class NoticeStore {
             return Uni.createFrom().item(0);
         }
         UUID[] tokens = seen.stream().map(Seen::tokenId).toArray(UUID[]::new);
-        String[] networks = seen.stream().map(Seen::network).toArray(String[]::new);
         String[] addresses = seen.stream().map(Seen::address).toArray(String[]::new);
         OffsetDateTime[] ats = seen.stream().map(s -> OffsetDateTime.ofInstant(s.at(), ZoneOffset.UTC)).toArray(OffsetDateTime[]::new);
         // the main statement reads the snapshot from before the insert: `known` is what the token had before
-        return conn.preparedQuery("with seen as (select * from unnest($1::uuid[], $2::text[], $3::text[], $4::timestamptz[]) as s(token_id, network, address, at)),"
+        // networks as patgate_network (V11) writes them: an IPv4 address, an IPv6 /64
+        return conn.preparedQuery("with seen as (select token_id, patgate_network(address) as network, host(address::inet) as address, at"
+                        + " from unnest($1::uuid[], $2::text[], $3::timestamptz[]) as s(token_id, address, at)),"
                         + " added as (insert into token_network (token_id, network, first_seen)"
                         + " select token_id, network, min(at) from seen group by token_id, network"
                         + " on conflict do nothing returning token_id, network, first_seen)"
@@ -191,7 +192,7 @@ public class NoticeStore {
                         + " order by s.at limit 1), 'network', a.network)::text"
                         + " from added a join access_token t on t.id = a.token_id"
                         + " where exists (select 1 from token_network known where known.token_id = a.token_id and known.network <> a.network)")
-                .execute(Tuple.of(tokens, networks, addresses, ats)).map(r -> r.rowCount());
+                .execute(Tuple.of(tokens, addresses, ats)).map(r -> r.rowCount());
     }
 
     /** A delivery taken by this replica: what to send where. {@code url} is null for an email. */

@@ -1,7 +1,6 @@
 package io.patgate.store;
 
 import io.patgate.domain.Cidr;
-import io.patgate.domain.Throttle;
 import io.patgate.identity.UsageTracker;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.scheduler.Scheduled;
@@ -56,7 +55,9 @@ public class TokenUsageWriter {
         changed.forEach((id, u) -> {
             rows.add(Tuple.of(id, OffsetDateTime.ofInstant(u.lastUsedAt(), ZoneOffset.UTC), u.lastUsedIp(), TokenRows.recent(u.recent())));
             for (UsageTracker.Seen s : u.recent()) {
-                network(s.ip()).ifPresent(network -> seen.add(new NoticeStore.Seen(id, network, s.ip(), s.at())));
+                if (Cidr.parseAddress(s.ip()).isPresent() && s.ip().indexOf('[') < 0) {
+                    seen.add(new NoticeStore.Seen(id, s.ip(), s.at()));
+                }
             }
         });
         // replicas write independently: keep the latest use, and merge the recent addresses each of them saw
@@ -75,14 +76,6 @@ public class TokenUsageWriter {
                 })
                 .onFailure().recoverWithNull()
                 .replaceWithVoid();
-    }
-
-    /** The network an address belongs to, for new-address notices: an IPv4 address itself, an IPv6 address's /64. */
-    static java.util.Optional<String> network(String address) {
-        if (address == null || Cidr.parseAddress(address).isEmpty()) {
-            return java.util.Optional.empty();
-        }
-        return java.util.Optional.of(Throttle.addressKey(address));
     }
 
     void onStop(@Observes @Priority(1) ShutdownEvent event) {

@@ -1,0 +1,133 @@
+package io.patgate.notice;
+
+import io.patgate.support.Api;
+import io.patgate.support.Mailbox;
+import io.patgate.support.Receiver;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static io.patgate.support.Api.as;
+import static io.patgate.support.Eventually.eventually;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * With {@code patgate.tokens.retire-unused-after=P90D}: a token unused for 83 days is warned (a {@code token.expiring}
+ * notice, reason {@code unused}, and a mail), a week later it is revoked with reason {@code unused} and stops working,
+ * and a token used meanwhile is left alone. Old tokens are made by moving their dates back in SQL; time moves by the
+ * scan's injected instant.
+ */
+@QuarkusTest
+@TestProfile(RetirementTest.RetireAfter90Days.class)
+class RetirementTest {
+
+    public static class RetireAfter90Days implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("patgate.tokens.retire-unused-after", "P90D");
+        }
+    }
+
+    @Inject
+    NoticeScanner scanner;
+
+    @Inject
+    Pool pool;
+
+    @Inject
+    io.patgate.store.TokenUsageWriter usage;
+
+    private void scan(Instant at) {
+        scanner.scan(at).await().atMost(Duration.ofSeconds(10));
+    }
+
+    private void backdate(String tokenId, Duration created, Duration lastUsed) {
+        pool.preparedQuery("update access_token set created_at = now() - make_interval(secs => $2), issued_at = now() - make_interval(secs => $2),"
+                        + " last_used_at = case when $3::float8 is null then null else now() - make_interval(secs => $3::float8) end where id = $1")
+                .execute(Tuple.of(UUID.fromString(tokenId), (double) created.toSeconds(), lastUsed == null ? null : (double) lastUsed.toSeconds()))
+                .await().atMost(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void anUnusedTokenIsWarnedThenRetiredAndSaysWhy() throws Exception {
+        try (Receiver receiver = new Receiver(); Mailbox mailbox = new Mailbox()) {
+            String hookId = as(Api.adminSession()).contentType(ContentType.JSON)
+                    .body(Map.of("url", receiver.url("/retire"), "secret", "retire-secret-long-enough",
+                            "events", List.of("token.expiring", "token.revoked", "token.retired-unused")))
+                    .post("/api/v1/admin/webhooks").then().statusCode(201).extract().path("id");
+            try {
+                Api.TestUser hank = Api.aUser();
+                String session = hank.session();
+                String address = hank.username() + "@example.com";
+                as(session).contentType(ContentType.JSON).body(Map.of("email", address)).patch("/api/v1/me/notices").then().statusCode(200);
+                Api.Issued idle = Api.aToken(session, Map.of("name", "forgotten-cron", "expiresInDays", 365));
+                Api.Issued busy = Api.aToken(session, Map.of("name", "busy-cron", "expiresInDays", 365));
+                Api.Issued revived = Api.aToken(session, Map.of("name", "revived-cron", "expiresInDays", 365));
+                as(idle.value()).get("/api/v1/me").then().statusCode(200);
+                usage.flush().await().atMost(Duration.ofSeconds(5)); // its use so far is written before its dates are moved back
+                backdate(idle.id(), Duration.ofDays(100), Duration.ofDays(85));
+                backdate(busy.id(), Duration.ofDays(100), Duration.ofDays(2));
+                backdate(revived.id(), Duration.ofDays(100), null); // never used in 100 days
+                Instant now = Instant.now();
+
+                scan(now);
+                scan(now.plusSeconds(60));
+                eventually(Duration.ofSeconds(10), () -> assertEquals(1, receiver.about(idle.id()).size()));
+                JsonPath warning = JsonPath.from(receiver.about(idle.id()).get(0).text());
+                assertEquals("token.expiring", warning.getString("event"));
+                assertEquals("unused", warning.getString("detail.reason"));
+                assertEquals(7, warning.getInt("detail.days"));
+                // warned, still active (asked as its owner: a use of the token itself would make it used, and end the warning)
+                as(session).get("/api/v1/tokens/" + idle.id()).then().statusCode(200).body("status", equalTo("active"));
+
+                // the revived token is warned too, then used: its warning no longer holds
+                eventually(Duration.ofSeconds(10), () -> assertEquals(1, receiver.about(revived.id()).size()));
+                as(revived.value()).get("/api/v1/me").then().statusCode(200);
+                usage.flush().await().atMost(Duration.ofSeconds(5));
+
+                scan(now.plus(Duration.ofDays(6)));
+                as(session).get("/api/v1/tokens/" + idle.id()).then().statusCode(200).body("status", equalTo("active")); // a full week
+
+                scan(now.plus(Duration.ofDays(8)));
+                eventually(Duration.ofSeconds(5), () -> as(idle.value()).get("/api/v1/me").then().statusCode(401));
+                as(session).get("/api/v1/tokens/" + idle.id()).then().statusCode(200)
+                        .body("status", equalTo("revoked")).body("revokedReason", equalTo("unused"));
+                as(session).get("/api/v1/tokens/" + busy.id()).then().statusCode(200).body("status", equalTo("active"));
+                as(busy.value()).get("/api/v1/me").then().statusCode(200);
+                as(session).get("/api/v1/tokens/" + revived.id()).then().statusCode(200).body("status", equalTo("active"));
+                as(revived.value()).get("/api/v1/me").then().statusCode(200);
+                as(Api.adminSession()).get("/api/v1/audit?tokenId=" + idle.id()).then().statusCode(200)
+                        .body("action", hasItem("token.revoked")).body("actor", hasItem("system"));
+
+                eventually(Duration.ofSeconds(10), () -> assertEquals(3, receiver.about(idle.id()).size()));
+                List<String> events = receiver.about(idle.id()).stream().map(r -> r.header("X-Patgate-Event")).sorted().toList();
+                assertEquals(List.of("token.expiring", "token.retired-unused", "token.revoked"), events);
+                assertTrue(receiver.about(busy.id()).isEmpty(), "a token in use is neither warned nor retired");
+
+                // the owner: warned by mail about both idle tokens, then told of the one retirement
+                eventually(Duration.ofSeconds(15), () -> assertEquals(3, mailbox.to(address).size()));
+                List<String> subjects = mailbox.to(address).stream().map(Mailbox.Mail::subject).sorted().toList();
+                assertTrue(subjects.get(0).startsWith("Your patgate token 'forgotten-cron' was revoked (unused)"), subjects.toString());
+                assertTrue(subjects.get(1).startsWith("Your patgate token 'forgotten-cron' will be retired"), subjects.toString());
+                assertTrue(subjects.get(2).startsWith("Your patgate token 'revived-cron' will be retired"), subjects.toString());
+            } finally {
+                as(Api.adminSession()).delete("/api/v1/admin/webhooks/" + hookId).then().statusCode(204);
+            }
+        }
+    }
+}
