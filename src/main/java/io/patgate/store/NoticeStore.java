@@ -91,13 +91,14 @@ public class NoticeStore {
 
     private static Uni<Integer> expiring(SqlConnection conn, OffsetDateTime now, int days, int below) {
         // the threshold's window: within `days` of expiry but not yet within the next threshold; and not for a value
-        // issued inside the window (who chose a 7-day token needs no 30-day warning)
+        // issued inside the window or within a day of it (who just chose a 30-day token needs no 30-day warning, nor
+        // who chose a 7-day one a 30-day warning)
         return conn.preparedQuery("insert into notice (id, event, at, token_id, user_id, detail, mark, basis)"
                         + " select gen_random_uuid(), 'token.expiring', $1::timestamptz, t.id, t.user_id,"
                         + " json_build_object('reason', 'expiry', 'days', $2::int, 'expiresAt', to_char(t.expires_at at time zone 'UTC', " + ISO + "))::text,"
                         + " 'expiry-' || $2::int, t.expires_at" + LIVE
                         + " and t.expires_at > $1::timestamptz + make_interval(days => $3::int) and t.expires_at <= $1::timestamptz + make_interval(days => $2::int)"
-                        + " and t.issued_at <= t.expires_at - make_interval(days => $2::int)"
+                        + " and t.issued_at < t.expires_at - make_interval(days => $2::int + 1)"
                         + " on conflict do nothing")
                 .execute(Tuple.of(now, days, below)).map(r -> r.rowCount());
     }

@@ -82,6 +82,9 @@ class ExpiryNoticesTest {
         Api.Issued token = Api.aToken(session, Map.of("name", "nightly-deploy", "expiresInDays", 40));
         // issued with 5 days to live: no 30- or 7-day warning (its owner chose that), only the 1-day one
         Api.Issued shortLived = Api.aToken(session, Map.of("expiresInDays", 5));
+        // issued for exactly 30 and 7 days (30 is the default): told nothing at once about what was just chosen
+        Api.Issued monthly = Api.aToken(session, Map.of("expiresInDays", 30));
+        Api.Issued weekly = Api.aToken(session, Map.of("expiresInDays", 7));
 
         scan(now);
         scan(now.plus(Duration.ofDays(10)).plusSeconds(3600));
@@ -92,6 +95,10 @@ class ExpiryNoticesTest {
         assertEquals(30, first.getInt("detail.days"));
         assertEquals("expiry", first.getString("detail.reason"));
         assertEquals("nightly-deploy", first.getString("token.name"));
+
+        // (10 days on, the weekly one has expired, which is told)
+        assertTrue(java.util.stream.Stream.concat(about(monthly.id()).stream(), about(weekly.id()).stream())
+                .noneMatch(j -> j.getString("event").equals("token.expiring")), "no warning at issue for the lifetime just chosen");
 
         scan(now.plus(Duration.ofDays(33)).plusSeconds(3600));
         scan(now.plus(Duration.ofDays(39)).plusSeconds(3600));

@@ -20,8 +20,8 @@ import java.util.concurrent.Executors;
  */
 public final class Receiver implements AutoCloseable {
 
-    /** One request as received. */
-    public record Received(String path, Map<String, List<String>> headers, byte[] body) {
+    /** One request as received, and the status it was answered with. */
+    public record Received(String path, Map<String, List<String>> headers, byte[] body, int status) {
         public String header(String name) {
             return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name)).map(e -> e.getValue().get(0))
                     .findFirst().orElse(null);
@@ -85,7 +85,7 @@ public final class Receiver implements AutoCloseable {
         synchronized (this) {
             answer = script.isEmpty() ? new Answer(204, 0, null) : script.poll();
         }
-        received.add(new Received(exchange.getRequestURI().toString(), Map.copyOf(exchange.getRequestHeaders()), body));
+        received.add(new Received(exchange.getRequestURI().toString(), Map.copyOf(exchange.getRequestHeaders()), body, answer.status()));
         if (answer.delayMillis() > 0) {
             try {
                 Thread.sleep(answer.delayMillis());
