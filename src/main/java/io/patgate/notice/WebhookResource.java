@@ -123,7 +123,7 @@ public class WebhookResource {
     @Path("/{id}/deliveries")
     @Operation(summary = "Recent deliveries of a webhook", description = "Newest first, paged: each notice sent to this hook, its state "
             + "(`pending`, `delivered`, `failed`: given up after a day of retries), attempts, the receiver's last status code and how long "
-            + "it took. Kept for `patgate.notices.retention` (30 days).")
+            + "it took. Kept for `patgate.notices.retention` (30 days, and never less than the longest expiry warning plus a day: 31 days by default).")
     @APIResponse(responseCode = "200", description = "A page of deliveries", headers = @Header(name = "X-Total-Count"),
             content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "deliveries", value = "[" + DELIVERY_EXAMPLE + "]")))
     @APIResponse(responseCode = "404", description = "No such webhook")

@@ -64,7 +64,7 @@ public final class TokenRequests {
             String lastUsedIp,
             List<RecentIp> recentIps,
             Instant revokedAt,
-            @Schema(enumeration = {"owner", "admin", "leak-report", "regenerated", "user-disabled", "user-deleted"}) String revokedReason,
+            @Schema(enumeration = {"owner", "admin", "leak-report", "regenerated", "user-disabled", "user-deleted", "unused"}) String revokedReason,
             @Schema(enumeration = {"active", "expired", "revoked"}) String status,
             @Schema(description = "The owner's username") String owner,
             UUID ownerId,

@@ -190,7 +190,8 @@ export async function usersView({ main, params, app, isCurrent }) {
 
 const ACTIONS = ['login.succeeded', 'login.failed', 'logout', 'user.created', 'user.roles-changed', 'user.disabled', 'user.enabled',
   'user.password-changed', 'user.password-change-failed', 'user.deleted', 'sessions.revoked-all', 'token.created', 'token.changed', 'token.regenerated',
-  'token.revoked', 'token.leak-reported', 'token.expired-use', 'session.leak-reported', 'key.rotated'];
+  'token.revoked', 'token.leak-reported', 'token.expired-use', 'session.leak-reported', 'key.rotated', 'user.email-changed',
+  'user.notice-settings-changed', 'webhook.created', 'webhook.changed', 'webhook.deleted', 'webhook.redelivered'];
 
 function localInput(iso) {
   if (!iso) return '';

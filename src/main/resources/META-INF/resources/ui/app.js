@@ -7,6 +7,7 @@ import { tokensView } from './tokens.js';
 import { newTokenView } from './token-form.js';
 import { profileView } from './profile.js';
 import { usersView, auditView, keysView } from './admin.js';
+import { webhooksView, deliveriesView } from './webhooks.js';
 
 const main = document.getElementById('main');
 const topbar = document.getElementById('topbar');
@@ -23,6 +24,8 @@ const VIEWS = {
   '/admin/tokens': { title: 'All tokens', admin: true, render: ctx => tokensView({ ...ctx, admin: true }) },
   '/admin/audit': { title: 'Audit log', admin: true, render: ctx => auditView(ctx) },
   '/admin/keys': { title: 'Signing keys', admin: true, render: ctx => keysView(ctx) },
+  '/admin/webhooks': { title: 'Webhooks', admin: true, render: ctx => webhooksView(ctx) },
+  '/admin/webhooks/deliveries': { title: 'Deliveries', admin: true, render: ctx => deliveriesView(ctx) },
 };
 
 const NAV = [
@@ -32,6 +35,7 @@ const NAV = [
   { path: '/admin/tokens', label: 'All tokens', admin: true },
   { path: '/admin/audit', label: 'Audit log', admin: true },
   { path: '/admin/keys', label: 'Signing keys', admin: true },
+  { path: '/admin/webhooks', label: 'Webhooks', admin: true },
 ];
 
 let sessionTimer;

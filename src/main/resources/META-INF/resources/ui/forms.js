@@ -34,8 +34,8 @@ export function field({ label, name, kind = 'input', hint, options, ...props }) 
   return wrapper;
 }
 
-/** A group of checkboxes under a legend. items: [{value, label, hint, checked}]. */
-export function checkboxes({ legend, hint, name, items }) {
+/** A group of checkboxes under a legend. items: [{value, label, hint, checked}]; labels are code (scopes, events) unless prose. */
+export function checkboxes({ legend, hint, name, items, prose = false }) {
   const hintId = hint ? uid('hint') : null;
   const errorId = uid('error');
   const error = h('p', { id: errorId, class: 'field-error', hidden: true });
@@ -46,7 +46,7 @@ export function checkboxes({ legend, hint, name, items }) {
     return h('div', { class: 'checkbox' }, box, h('label', { for: id }, item.label),
       item.hint ? h('p', { id: itemHintId, class: 'hint' }, item.hint) : null);
   });
-  const fieldset = h('fieldset', { class: 'field', 'aria-describedby': hintId },
+  const fieldset = h('fieldset', { class: prose ? 'field prose' : 'field', 'aria-describedby': hintId },
     h('legend', {}, legend), hint ? h('p', { id: hintId, class: 'hint' }, hint) : null, error,
     items.length ? boxes : h('p', { class: 'hint' }, 'None available.'));
   fieldset.label = legend;

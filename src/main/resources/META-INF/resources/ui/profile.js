@@ -1,7 +1,7 @@
-// Profile: who am I, my roles, and changing my own password.
+// Profile: who am I, my roles, where my notices go, and changing my own password.
 import { api, currentSession } from './api.js';
 import { h } from './dom.js';
-import { field, showProblem, clearProblem, busy } from './forms.js';
+import { field, checkboxes, showProblem, clearProblem, busy } from './forms.js';
 import { time } from './format.js';
 
 export async function profileView({ main, app }) {
@@ -55,6 +55,8 @@ export async function profileView({ main, app }) {
   });
   done.tabIndex = -1;
 
+  const notices = await noticesForm();
+
   main.append(
     h('h1', { tabindex: '-1' }, 'Profile'),
     h('section', { class: 'card', 'aria-labelledby': 'account-title' },
@@ -64,5 +66,47 @@ export async function profileView({ main, app }) {
         h('dt', {}, 'Roles'), h('dd', {}, me.roles.length ? h('ul', { class: 'chips' }, me.roles.map(r => h('li', {}, r)))
           : h('span', { class: 'muted' }, 'None')),
         h('dt', {}, 'Session ends'), h('dd', {}, session ? time(session.expiresAt, { withExact: true }) : '—'))),
+    notices,
     form);
+}
+
+/** Which notices about my tokens reach me by email, and at which address. */
+const KINDS = [
+  { value: 'expiring', label: 'A token is about to expire', hint: '7 days and 1 day before, and a week before a token nobody uses is retired.' },
+  { value: 'new-address', label: 'A token is used from a new address', hint: 'The first use from an address (or IPv6 network) it was never used from.' },
+  { value: 'revoked', label: 'A token is revoked by someone else', hint: 'By an administrator, after a leak report, or retired unused.' },
+];
+
+async function noticesForm() {
+  const { data: settings } = await api('GET', '/api/v1/me/notices');
+  const email = field({ label: 'Email', name: 'email', type: 'email', value: settings.email || '', autocomplete: 'email', spellcheck: false,
+    hint: 'Leave empty for no email.' });
+  const kinds = checkboxes({ legend: 'Email me when', name: 'emailNotices', prose: true,
+    items: KINDS.map(k => ({ ...k, checked: settings.emailNotices.includes(k.value) })) });
+  const fields = { email, emailNotices: kinds };
+  const submit = h('button', { type: 'submit', class: 'button' }, 'Save notice settings');
+  const done = h('p', { class: 'success', role: 'status', hidden: true, tabindex: '-1' });
+  const form = h('form', { class: 'card form', novalidate: true, 'aria-labelledby': 'notices-title' },
+    h('h2', { id: 'notices-title' }, 'Notices'),
+    settings.emailEnabled ? null : h('div', { class: 'notice' }, h('strong', {}, 'This server sends no email yet.'),
+      h('p', {}, 'Your settings are kept and take effect once an administrator sets up mail.')),
+    done, email, kinds, submit);
+  form.addEventListener('submit', async event => {
+    event.preventDefault();
+    done.hidden = true;
+    await busy(submit, async () => {
+      try {
+        const { data } = await api('PATCH', '/api/v1/me/notices', { email: email.control.value.trim(), emailNotices: kinds.values() });
+        clearProblem(form, fields);
+        email.control.value = data.email || '';
+        done.textContent = data.email ? `Saved. Notices go to ${data.email}.` : 'Saved. You get no email.';
+        done.hidden = false;
+        done.focus();
+      } catch (error) {
+        if (error.status === 401) return;
+        showProblem(form, error, fields);
+      }
+    });
+  });
+  return form;
 }

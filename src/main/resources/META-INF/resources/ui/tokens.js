@@ -16,6 +16,7 @@ const REASONS = {
   regenerated: 'replaced',
   'user-disabled': 'owner disabled',
   'user-deleted': 'owner deleted',
+  unused: 'unused too long, retired',
 };
 
 const STATUS_OPTIONS = [['active', 'Active'], ['expired', 'Expired'], ['revoked', 'Revoked'], ['all', 'All']];
