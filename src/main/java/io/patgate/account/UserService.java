@@ -64,8 +64,15 @@ public class UserService {
     private record Event(String action, String detail) {
     }
 
+    /** Names notices and the audit log give to actors that are not accounts: retirement, and anonymous leak reports. */
+    static final Set<String> RESERVED_NAMES = Set.of("system", "anonymous");
+
     public Uni<UserRequests.UserView> create(Caller caller, UserRequests.CreateUser request) {
         Set<String> roles = roles(request.roles());
+        if (RESERVED_NAMES.contains(request.username().toLowerCase(java.util.Locale.ROOT))) {
+            // notices and the audit log name these as the actor of what nobody signed in did
+            throw Refusal.invalid("username", "'" + request.username() + "' is reserved");
+        }
         passwords.requireLength("password", request.password());
         return passwords.hash(request.password())
                 .chain(hash -> transactions.write(() -> users.findByUsername(request.username())
@@ -109,6 +116,10 @@ public class UserService {
     }
 
     public Uni<UserRequests.UserView> update(Caller caller, UUID id, UserRequests.UpdateUser request) {
+        if (request.email() != null && !caller.isSession()) {
+            // where security notices go is not for a token to change, as on the profile
+            throw Refusal.forbidden("An email address changes only with a signed-in session, never with a personal access token");
+        }
         Set<String> roles = request.roles() == null ? null : roles(request.roles());
         if (request.password() != null) {
             passwords.requireLength("password", request.password());

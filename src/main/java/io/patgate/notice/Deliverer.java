@@ -69,7 +69,7 @@ public class Deliverer {
 
     /** One round: sends what is due now; the number of deliveries attempted. */
     public Uni<Integer> deliverDue() {
-        // held past the longest a send can take, so no replica takes it again while this one is still sending
+        // held past the longest a send can take (see deliver), so no replica takes it again while this one is still sending
         Duration hold = config.timeout().multipliedBy(2).plusSeconds(30);
         return store.take(Instant.now(), hold, BATCH)
                 .chain(due -> due.isEmpty() ? Uni.createFrom().item(0)
@@ -82,11 +82,14 @@ public class Deliverer {
         if (due.webhookId() == null) {
             attempt = mail.send(due.recipient(), due.event(), due.body()).map(x -> Outcome.ok(null));
         } else if (!due.hookActive()) {
-            return store.attempted(due.id(), false, null, 0, "the webhook is inactive", Instant.now(), null);
+            return store.attempted(due.id(), due.attempt(), false, null, 0, "the webhook is inactive", Instant.now(), null);
         } else {
             attempt = post(due);
         }
-        return attempt.onFailure().recoverWithItem(Outcome::failed)
+        // everything an attempt does (DNS, opening the secret, the exchange, SMTP) ends well inside the hold
+        Duration limit = config.timeout().multipliedBy(2).plusSeconds(15);
+        return attempt.ifNoItem().after(limit).failWith(() -> new java.util.concurrent.TimeoutException("no outcome within " + limit.toSeconds() + " s"))
+                .onFailure().recoverWithItem(Outcome::failed)
                 .chain(outcome -> {
                     int millis = (int) Math.min(Integer.MAX_VALUE, (System.nanoTime() - started) / 1_000_000);
                     Instant now = Instant.now();
@@ -95,7 +98,7 @@ public class Deliverer {
                         LOG.infof("Delivery %s of notice %s (attempt %d) failed: %s%s", due.id(), due.noticeId(), due.attempt(), outcome.error(),
                                 retryAt == null ? "; given up" : "; retrying at " + retryAt);
                     }
-                    return store.attempted(due.id(), outcome.ok(), outcome.status(), millis, outcome.error(), now, retryAt);
+                    return store.attempted(due.id(), due.attempt(), outcome.ok(), outcome.status(), millis, outcome.error(), now, retryAt);
                 })
                 .onFailure().invoke(e -> LOG.warnf("Could not record the outcome of delivery %s: %s", due.id(), e.toString()))
                 .onFailure().recoverWithNull();
@@ -159,7 +162,7 @@ public class Deliverer {
     }
 
     private Uni<String> secretOf(NoticeStore.Due due) {
-        return vertx.executeBlocking(Uni.createFrom().item(() -> secrets.open(due.webhookId(), due.secretEnc())));
+        return vertx.executeBlocking(Uni.createFrom().item(() -> secrets.open(due.webhookId(), due.secretEnc())), false);
     }
 
     /** Hex HMAC-SHA256 of {@code body} under {@code secret}: what {@code X-Patgate-Signature-256} carries after {@code sha256=}. */

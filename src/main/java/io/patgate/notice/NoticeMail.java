@@ -68,6 +68,24 @@ public class NoticeMail {
     record Words(String subject, String text) {
     }
 
+    /**
+     * How long a token had left when the notice was raised, in days (hours under half a day): the threshold itself
+     * is what a late notice (raised after an outage, or for a token whose dates moved) would get wrong.
+     */
+    static String left(String at, String expiresAt, int threshold) {
+        long hours;
+        try {
+            hours = (java.time.Duration.between(java.time.Instant.parse(at), java.time.Instant.parse(expiresAt)).toMinutes() + 59) / 60;
+        } catch (java.time.format.DateTimeParseException e) {
+            hours = threshold * 24L;
+        }
+        long days = Math.round(hours / 24.0);
+        if (days >= 1) {
+            return days + (days == 1 ? " day" : " days");
+        }
+        return Math.max(1, hours) + (hours <= 1 ? " hour" : " hours");
+    }
+
     static Words words(String event, JsonNode notice) {
         JsonNode token = notice.path("token");
         JsonNode detail = notice.path("detail");
@@ -78,8 +96,8 @@ public class NoticeMail {
                     ? new Words("Your patgate token " + name + " will be retired: unused since " + detail.path("unusedSince").asText(),
                     about + " has not been used since " + detail.path("unusedSince").asText() + ".\nIt will be revoked on "
                             + detail.path("retiresAt").asText() + " unless it is used before then.\n")
-                    : new Words("Your patgate token " + name + " expires in " + detail.path("days").asInt() + " day"
-                    + (detail.path("days").asInt() == 1 ? "" : "s"),
+                    : new Words("Your patgate token " + name + " expires in " + left(notice.path("at").asText(), token.path("expiresAt").asText(),
+                    detail.path("days").asInt()),
                     about + " expires at " + token.path("expiresAt").asText() + ".\nRegenerate it (Regenerate, in the token list) and "
                             + "give the new value to whatever uses it before then, or it will stop working.\n");
             case Notices.NEW_ADDRESS -> new Words("Your patgate token " + name + " was used from a new address: " + detail.path("address").asText(),

@@ -33,7 +33,7 @@ public class TargetGuard {
             "0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16", "172.16.0.0/12", "192.0.0.0/24",
             "192.0.2.0/24", "192.88.99.0/24", "192.168.0.0/16", "198.18.0.0/15", "198.51.100.0/24", "203.0.113.0/24",
             "224.0.0.0/4", "240.0.0.0/4",
-            "::/96", "::1/128", "64:ff9b::/96", "64:ff9b:1::/48", "100::/64", "2001:db8::/32", "fc00::/7", "fe80::/10", "fec0::/10", "ff00::/8")
+            "::/96", "::1/128", "::ffff:0:0:0/96", "64:ff9b::/96", "64:ff9b:1::/48", "100::/64", "2001::/32", "2001:db8::/32", "2002::/16", "fc00::/7", "fe80::/10", "fec0::/10", "ff00::/8")
             .map(c -> Cidr.parse(c).orElseThrow()).toList();
 
     /** A target that passed: the URL, and the address to connect to. */
@@ -109,7 +109,7 @@ public class TargetGuard {
                 }
             }
             return new Target(uri, addresses[0]);
-        }));
+        }), false); // unordered: one slow name does not hold up the others of a round
     }
 
     /** Whether an address is one a hook may not reach by default. */

@@ -121,7 +121,8 @@ public class NoticeStore {
                         + " json_build_object('reason', 'unused', 'days', 7, 'unusedSince', to_char(" + UNUSED_SINCE + " at time zone 'UTC', " + ISO + "),"
                         + " 'retiresAt', to_char(greatest(" + UNUSED_SINCE + " + make_interval(secs => $2), $1::timestamptz + interval '7 days') at time zone 'UTC', " + ISO + "))::text,"
                         + " 'unused', " + UNUSED_SINCE + LIVE
-                        + " and (t.expires_at is null or t.expires_at > " + UNUSED_SINCE + " + make_interval(secs => $2))"
+                        // not for a token that expires before the day it would be retired (nor one already expired)
+                        + " and (t.expires_at is null or t.expires_at > greatest(" + UNUSED_SINCE + " + make_interval(secs => $2), $1::timestamptz + interval '7 days'))"
                         + " and " + UNUSED_SINCE + " <= $1::timestamptz - make_interval(secs => $2) + interval '7 days'"
                         + " on conflict do nothing")
                 .execute(Tuple.of(now, after)).map(r -> r.rowCount());
@@ -228,13 +229,18 @@ public class NoticeStore {
                 });
     }
 
-    /** Records an attempt's outcome: delivered, to be retried at {@code retryAt}, or (retryAt null) given up. */
-    public Uni<Void> attempted(UUID id, boolean delivered, Integer responseCode, int durationMs, String error, Instant now, Instant retryAt) {
+    /**
+     * Records the outcome of attempt number {@code attempt}: delivered, to be retried at {@code retryAt}, or (retryAt null)
+     * given up. Only while that attempt is still the delivery's latest and it is pending: a replica that took longer than
+     * its hold, while another one took the delivery over, never overwrites the other's outcome.
+     */
+    public Uni<Void> attempted(UUID id, int attempt, boolean delivered, Integer responseCode, int durationMs, String error, Instant now, Instant retryAt) {
         String state = delivered ? Delivery.DELIVERED : retryAt == null ? Delivery.FAILED : Delivery.PENDING;
         return pool.preparedQuery("update delivery set state = $2, response_code = $3, duration_ms = $4, error = $5,"
-                        + " delivered_at = case when $2 = 'delivered' then $6 else delivered_at end, next_attempt_at = $7 where id = $1")
+                        + " delivered_at = case when $2 = 'delivered' then $6 else delivered_at end, next_attempt_at = $7"
+                        + " where id = $1 and attempts = $8 and state = 'pending'")
                 .execute(Tuple.from(new Object[]{id, state, responseCode, durationMs, error == null ? null : truncate(error, 512),
-                        OffsetDateTime.ofInstant(now, ZoneOffset.UTC), retryAt == null ? null : OffsetDateTime.ofInstant(retryAt, ZoneOffset.UTC)}))
+                        OffsetDateTime.ofInstant(now, ZoneOffset.UTC), retryAt == null ? null : OffsetDateTime.ofInstant(retryAt, ZoneOffset.UTC), attempt}))
                 .replaceWithVoid();
     }
 

@@ -75,7 +75,7 @@ export async function webhooksView({ main, isCurrent, app }) {
     return h('tr', {},
       h('td', { 'data-label': 'URL', class: 'mono detail' }, hook.url),
       h('td', { 'data-label': 'Events' }, h('ul', { class: 'chips' }, hook.events.map(e => h('li', {}, e)))),
-      h('td', { 'data-label': 'Status' }, h('span', { class: hook.active ? 'badge active' : 'badge expired' }, hook.active ? 'Active' : 'Paused')),
+      h('td', { 'data-label': 'Status' }, h('span', { class: hook.active ? 'badge active' : 'badge expired' }, hook.active ? 'Active' : 'Inactive')),
       h('td', { 'data-label': 'Changed' }, time(hook.updatedAt)),
       h('td', { class: 'actions', 'data-label': 'Actions' }, h('div', { class: 'button-row' },
         h('a', { class: 'button secondary small', href: deliveries, 'aria-label': `Deliveries to ${hook.url}`,
@@ -101,7 +101,7 @@ export async function webhooksView({ main, isCurrent, app }) {
     };
     const activeBox = h('input', { type: 'checkbox', id: 'hook-active', name: 'active', checked: creating || hook.active });
     const active = h('div', { class: 'field prose' }, h('div', { class: 'checkbox' }, activeBox, h('label', { for: 'hook-active' }, 'Active'),
-      h('p', { class: 'hint' }, 'Untick to pause it: a paused webhook is sent nothing.')));
+      h('p', { class: 'hint' }, 'Untick to stop sending to it. Notices raised while it is inactive are not kept for it, and what was still being retried is given up.')));
     const generate = h('button', { type: 'button', class: 'button secondary small' }, 'Generate another secret');
     generate.addEventListener('click', () => { secret.control.value = randomSecret(); secret.control.focus(); });
     const submit = h('button', { type: 'submit', class: 'button' }, creating ? 'Add webhook' : 'Save');
@@ -181,7 +181,7 @@ export async function deliveriesView({ main, params, isCurrent, app }) {
   const refresh = h('button', { type: 'button', class: 'button secondary' }, 'Refresh');
   main.append(back,
     h('div', { class: 'page-head' }, h('div', {}, h('h1', { tabindex: '-1' }, 'Deliveries'),
-      h('p', { class: 'lead' }, 'To ', h('span', { class: 'mono' }, hook.url), hook.active ? '' : ' (paused)',
+      h('p', { class: 'lead' }, 'To ', h('span', { class: 'mono' }, hook.url), hook.active ? '' : ' (inactive)',
         '. Newest first. A failed attempt is retried with growing pauses for a day; Redeliver sends a notice again now, '
         + 'with the same X-Patgate-Delivery.')), refresh),
     summary, list, pages);

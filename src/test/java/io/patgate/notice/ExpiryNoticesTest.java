@@ -156,6 +156,17 @@ class ExpiryNoticesTest {
                 .patch("/api/v1/users/" + frank.id()).then().statusCode(200).body("email", equalTo("frank.ops@example.com"));
         as(Api.adminSession()).contentType(ContentType.JSON).body(Map.of("email", ""))
                 .patch("/api/v1/users/" + frank.id()).then().statusCode(200).body("email", nullValue());
+        // but not with an admin's token: a stolen one must not redirect where security notices go
+        Api.Issued adminPat = Api.aToken(Api.adminSession(), Map.of("scopes", List.of("admin")));
+        isProblem(as(adminPat.value()).contentType(ContentType.JSON).body(Map.of("email", "attacker@example.com"))
+                .patch("/api/v1/users/" + frank.id()).then(), 403);
+        as(Api.adminSession()).get("/api/v1/users/" + frank.id()).then().body("email", nullValue());
+        // the names notices give to what no account did are not for accounts
+        for (String reserved : List.of("system", "Anonymous")) {
+            isProblem(as(Api.adminSession()).contentType(ContentType.JSON)
+                    .body(Map.of("username", reserved, "password", Api.PASSWORD, "roles", List.of()))
+                    .post("/api/v1/users").then(), 400).body("errors[0].field", equalTo("username"));
+        }
         as(session).contentType(ContentType.JSON).body(Map.of("email", ""))
                 .patch("/api/v1/me/notices").then().statusCode(200).body("email", nullValue());
     }

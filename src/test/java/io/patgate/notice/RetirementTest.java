@@ -4,8 +4,6 @@ import io.patgate.support.Api;
 import io.patgate.support.Mailbox;
 import io.patgate.support.Receiver;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
-import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -27,21 +25,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * With {@code patgate.tokens.retire-unused-after=P90D}: a token unused for 83 days is warned (a {@code token.expiring}
+ * With {@code patgate.tokens.retire-unused-after=P90D} (every test runs with it, see application.properties): a token unused for 83 days is warned (a {@code token.expiring}
  * notice, reason {@code unused}, and a mail), a week later it is revoked with reason {@code unused} and stops working,
  * and a token used meanwhile is left alone. Old tokens are made by moving their dates back in SQL; time moves by the
  * scan's injected instant.
  */
 @QuarkusTest
-@TestProfile(RetirementTest.RetireAfter90Days.class)
 class RetirementTest {
-
-    public static class RetireAfter90Days implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("patgate.tokens.retire-unused-after", "P90D");
-        }
-    }
 
     @Inject
     NoticeScanner scanner;
@@ -78,11 +68,13 @@ class RetirementTest {
                 Api.Issued idle = Api.aToken(session, Map.of("name", "forgotten-cron", "expiresInDays", 365));
                 Api.Issued busy = Api.aToken(session, Map.of("name", "busy-cron", "expiresInDays", 365));
                 Api.Issued revived = Api.aToken(session, Map.of("name", "revived-cron", "expiresInDays", 365));
+                Api.Issued expiresFirst = Api.aToken(session, Map.of("name", "expires-first", "expiresInDays", 3));
                 as(idle.value()).get("/api/v1/me").then().statusCode(200);
                 usage.flush().await().atMost(Duration.ofSeconds(5)); // its use so far is written before its dates are moved back
                 backdate(idle.id(), Duration.ofDays(100), Duration.ofDays(85));
                 backdate(busy.id(), Duration.ofDays(100), Duration.ofDays(2));
                 backdate(revived.id(), Duration.ofDays(100), null); // never used in 100 days
+                backdate(expiresFirst.id(), Duration.ofDays(100), null); // idle too, but it expires before it could be retired
                 Instant now = Instant.now();
 
                 scan(now);
@@ -118,13 +110,18 @@ class RetirementTest {
                 List<String> events = receiver.about(idle.id()).stream().map(r -> r.header("X-Patgate-Event")).sorted().toList();
                 assertEquals(List.of("token.expiring", "token.retired-unused", "token.revoked"), events);
                 assertTrue(receiver.about(busy.id()).isEmpty(), "a token in use is neither warned nor retired");
+                assertTrue(receiver.about(expiresFirst.id()).stream().map(r -> JsonPath.from(r.text()))
+                        .noneMatch(j -> "unused".equals(j.getString("detail.reason")) || j.getString("event").equals("token.retired-unused")),
+                        "a token that expires before its retirement day is left to expire");
 
-                // the owner: warned by mail about both idle tokens, then told of the one retirement
-                eventually(Duration.ofSeconds(15), () -> assertEquals(3, mailbox.to(address).size()));
+                // the owner: warned by mail about both idle tokens, then told of the one retirement; the token that
+                // expires first is warned of its expiry, with the time it really has left
+                eventually(Duration.ofSeconds(15), () -> assertEquals(4, mailbox.to(address).size()));
                 List<String> subjects = mailbox.to(address).stream().map(Mailbox.Mail::subject).sorted().toList();
-                assertTrue(subjects.get(0).startsWith("Your patgate token 'forgotten-cron' was revoked (unused)"), subjects.toString());
-                assertTrue(subjects.get(1).startsWith("Your patgate token 'forgotten-cron' will be retired"), subjects.toString());
-                assertTrue(subjects.get(2).startsWith("Your patgate token 'revived-cron' will be retired"), subjects.toString());
+                assertEquals("Your patgate token 'expires-first' expires in 3 days", subjects.get(0), subjects.toString());
+                assertTrue(subjects.get(1).startsWith("Your patgate token 'forgotten-cron' was revoked (unused)"), subjects.toString());
+                assertTrue(subjects.get(2).startsWith("Your patgate token 'forgotten-cron' will be retired"), subjects.toString());
+                assertTrue(subjects.get(3).startsWith("Your patgate token 'revived-cron' will be retired"), subjects.toString());
             } finally {
                 as(Api.adminSession()).delete("/api/v1/admin/webhooks/" + hookId).then().statusCode(204);
             }

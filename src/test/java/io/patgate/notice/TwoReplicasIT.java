@@ -213,7 +213,7 @@ class TwoReplicasIT {
 
                 int expected = revoked.size() + expiring.size() + expired.size() + 1;
                 eventually(Duration.ofSeconds(30), () -> assertEquals(expected, delivered(receiver).size(), () -> describe(receiver)));
-                Thread.sleep(4000); // several more scans and delivery rounds on both replicas: nothing more comes
+                Thread.sleep(2500); // more scans and delivery rounds on both replicas: nothing more comes
 
                 Map<String, List<Receiver.Received>> byDelivery = receiver.received().stream()
                         .collect(Collectors.groupingBy(r -> r.header("X-Patgate-Delivery")));

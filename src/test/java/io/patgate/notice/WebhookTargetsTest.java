@@ -54,7 +54,9 @@ class WebhookTargetsTest {
         for (String url : List.of("http://127.0.0.1:8081/x", "http://localhost/x", "http://LOCALHOST./x", "http://[::1]/x", "http://0.0.0.0/x",
                 "http://169.254.169.254/latest/meta-data/", "http://10.1.2.3/x", "http://172.16.0.1/x", "http://192.168.1.1/x",
                 "http://100.64.0.1/x", "http://[::ffff:127.0.0.1]/x", "http://[fd00::1]/x", "http://[fe80::1]/x", "http://2130706433/x",
-                "http://0x7f000001/x", "http://127.1/x")) {
+                "http://0x7f000001/x", "http://127.1/x",
+                // IPv6 forms that reach an IPv4 address through a translator or relay: SIIT, 6to4 (of 10.0.0.1), Teredo
+                "http://[::ffff:0:a00:1]/x", "http://[2002:a00:1::1]/x", "http://[2001:0:4136:e378:8000:63bf:3fff:fdd2]/x")) {
             isProblem(create(url), 400).body("errors[0].field", equalTo("url"));
         }
         isProblem(create("http://127.0.0.1/x"), 400).body("detail", containsString("patgate.webhooks.allow-local-network=true"));

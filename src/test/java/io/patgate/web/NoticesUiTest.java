@@ -130,8 +130,8 @@ class NoticesUiTest extends BrowserTest {
             browser.field(edit, "Active").click();
             browser.button(edit, "Save").click();
             browser.waitForText("Saved the webhook to " + url + ".");
-            browser.waitUntil(d -> hookRow(url).getText().contains("Paused") ? true : null);
-            Api.Issued second = Api.aToken(owner.session(), Map.of("name", "ui-revoked-while-paused"));
+            browser.waitUntil(d -> hookRow(url).getText().contains("Inactive") ? true : null);
+            Api.Issued second = Api.aToken(owner.session(), Map.of("name", "ui-revoked-while-inactive"));
             as(Api.adminSession()).delete("/api/v1/tokens/" + second.id()).then().statusCode(204);
 
             browser.button(hookRow(url), "Delete").click();
@@ -139,7 +139,7 @@ class NoticesUiTest extends BrowserTest {
             browser.button(confirm, "Delete webhook").click();
             browser.waitForText("Deleted the webhook to " + url + ".");
             browser.waitUntil(d -> d.findElements(By.xpath("//tbody/tr[.//td[normalize-space()='" + url + "']]")).isEmpty() ? true : null);
-            assertTrue(receiver.about(second.id()).isEmpty(), "a paused webhook is sent nothing");
+            assertTrue(receiver.about(second.id()).isEmpty(), "an inactive webhook is sent nothing");
             as(Api.adminSession()).get("/api/v1/audit?action=webhook.deleted").then().statusCode(200);
             browser.assertNoConsoleErrors(422, 400);
         }
