@@ -1,32 +1,11 @@
 // Administration: users, the audit log and signing keys (all tokens reuse the token list). The links
 // appear for admins only; the API refuses everyone else anyway.
 import { api, query } from './api.js';
+import { PAGE_SIZE, pager, guarded } from './lists.js';
 import { h, clear, toast, uid } from './dom.js';
 import { field, showProblem, busy } from './forms.js';
 import { openDialog, confirmAction } from './dialog.js';
 import { time, plural, exact } from './format.js';
-
-const PAGE_SIZE = 20;
-
-function pager(container, { page, total, shown, onPage }) {
-  clear(container);
-  if (!total) return;
-  const first = page * PAGE_SIZE + 1;
-  const last = Math.min(total, first + shown - 1);
-  container.append(h('span', {}, `Showing ${first}–${last} of ${total}`),
-    h('button', { type: 'button', class: 'button secondary small', disabled: page === 0, onclick: () => onPage(page - 1) }, 'Previous'),
-    h('button', { type: 'button', class: 'button secondary small', disabled: last >= total, onclick: () => onPage(page + 1) }, 'Next'));
-}
-
-/** Runs a later load; a failure shows where the list was. */
-function guarded(load, list) {
-  return () => load().catch(error => {
-    if (error.status === 401) return;
-    clear(list);
-    list.append(h('div', { class: 'error-summary', role: 'alert' }, h('h2', {}, 'This list could not be loaded'),
-      h('p', {}, error.sentence || 'Something went wrong.')));
-  });
-}
 
 function roleList(text) {
   return text.split(/[,\s]+/).map(r => r.trim()).filter(Boolean);

@@ -1,11 +1,10 @@
 // Administration: webhooks (where notices go) and each one's recent deliveries, which an admin can send again.
 import { api, query } from './api.js';
+import { PAGE_SIZE, pager, guarded } from './lists.js';
 import { h, clear, toast } from './dom.js';
 import { field, checkboxes, showProblem, busy } from './forms.js';
 import { openDialog, confirmAction } from './dialog.js';
 import { time, plural } from './format.js';
-
-const PAGE_SIZE = 20;
 
 /** The events a webhook can subscribe to, in the API's order, with what each is for. */
 const EVENTS = [
@@ -16,26 +15,6 @@ const EVENTS = [
   { value: 'token.leak-reported', hint: 'Someone reported the token\'s value as leaked (it is revoked).' },
   { value: 'token.retired-unused', hint: 'A token nobody used for too long was revoked.' },
 ];
-
-/** Runs a later load; a failure shows where the list was. */
-function guarded(load, list) {
-  return () => load().catch(error => {
-    if (error.status === 401) return;
-    clear(list);
-    list.append(h('div', { class: 'error-summary', role: 'alert' }, h('h2', {}, 'This list could not be loaded'),
-      h('p', {}, error.sentence || 'Something went wrong.')));
-  });
-}
-
-function pager(container, { page, total, shown, onPage }) {
-  clear(container);
-  if (!total) return;
-  const first = page * PAGE_SIZE + 1;
-  const last = Math.min(total, first + shown - 1);
-  container.append(h('span', {}, `Showing ${first}–${last} of ${total}`),
-    h('button', { type: 'button', class: 'button secondary small', disabled: page === 0, onclick: () => onPage(page - 1) }, 'Previous'),
-    h('button', { type: 'button', class: 'button secondary small', disabled: last >= total, onclick: () => onPage(page + 1) }, 'Next'));
-}
 
 /** A random secret the admin copies into the receiver: 32 bytes, hex. */
 function randomSecret() {

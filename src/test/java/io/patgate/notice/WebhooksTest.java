@@ -8,12 +8,8 @@ import io.restassured.path.json.JsonPath;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 
@@ -58,12 +54,6 @@ class WebhooksTest {
         return id;
     }
 
-    static String hmac(String secret, byte[] body) throws Exception {
-        Mac mac = Mac.getInstance("HmacSHA256");
-        mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-        return "sha256=" + HexFormat.of().formatHex(mac.doFinal(body));
-    }
-
     private static JsonPath deliveries(String hookId) {
         return as(Api.adminSession()).get("/api/v1/admin/webhooks/" + hookId + "/deliveries").then().statusCode(200).extract().jsonPath();
     }
@@ -83,7 +73,7 @@ class WebhooksTest {
             Receiver.Received delivery = got.get(0);
             assertEquals("/hooks/revoked", delivery.path());
             assertEquals("token.revoked", delivery.header("X-Patgate-Event"));
-            assertEquals(hmac(SECRET, delivery.body()), delivery.header("X-Patgate-Signature-256"), "the HMAC of the raw body");
+            assertEquals(Receiver.signature(SECRET, delivery.body()), delivery.header("X-Patgate-Signature-256"), "the HMAC of the raw body");
             assertTrue(delivery.header("Content-Type").startsWith("application/json"));
             JsonPath body = JsonPath.from(delivery.text());
             assertEquals(delivery.header("X-Patgate-Delivery"), body.getString("id"));
@@ -124,7 +114,7 @@ class WebhooksTest {
             for (Receiver.Received r : got) {
                 assertEquals(eventId, r.header("X-Patgate-Delivery"), "every attempt is the same event");
                 assertEquals(got.get(0).text(), r.text(), "the same bytes");
-                assertEquals(hmac(SECRET, r.body()), r.header("X-Patgate-Signature-256"));
+                assertEquals(Receiver.signature(SECRET, r.body()), r.header("X-Patgate-Signature-256"));
             }
             eventually(Duration.ofSeconds(5), () -> {
                 JsonPath list = deliveries(hookId);

@@ -66,6 +66,20 @@ public final class Receiver implements AutoCloseable {
         return this;
     }
 
+    /**
+     * What {@code X-Patgate-Signature-256} must be for {@code body} under {@code secret}, computed here independently of
+     * patgate's code: {@code sha256=} and the hex HMAC-SHA256 of the raw bytes.
+     */
+    public static String signature(String secret, byte[] body) {
+        try {
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(new javax.crypto.spec.SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            return "sha256=" + java.util.HexFormat.of().formatHex(mac.doFinal(body));
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     public String url(String path) {
         return "http://127.0.0.1:" + server.getAddress().getPort() + path;
     }

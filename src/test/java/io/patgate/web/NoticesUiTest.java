@@ -36,12 +36,6 @@ class NoticesUiTest extends BrowserTest {
     @Inject
     Pool pool;
 
-    private static String hmac(String secret, byte[] body) throws Exception {
-        javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
-        mac.init(new javax.crypto.spec.SecretKeySpec(secret.getBytes(java.nio.charset.StandardCharsets.UTF_8), "HmacSHA256"));
-        return "sha256=" + java.util.HexFormat.of().formatHex(mac.doFinal(body));
-    }
-
     private void signInAsAdmin() {
         browser.go("/");
         signIn("admin", Api.ADMIN_PASSWORD);
@@ -91,7 +85,7 @@ class NoticesUiTest extends BrowserTest {
             as(Api.adminSession()).delete("/api/v1/tokens/" + token.id()).then().statusCode(204);
             eventually(Duration.ofSeconds(15), () -> assertEquals(2, receiver.about(token.id()).size()));
             Receiver.Received delivered = receiver.about(token.id()).get(1);
-            assertEquals(hmac(secret, delivered.body()), delivered.header("X-Patgate-Signature-256"),
+            assertEquals(Receiver.signature(secret, delivered.body()), delivered.header("X-Patgate-Signature-256"),
                     "signed with the secret the form showed");
 
             browser.assertAccessible("webhooks page");
