@@ -30,12 +30,31 @@ public class RequestIds {
     }
 
     private void assign(RoutingContext ctx) {
+        assignOnly(ctx);
+        ctx.next();
+    }
+
+    /**
+     * Gives this request its id, for routes that run before this class's handler ({@link PlainRoutes}'s hot paths,
+     * ordered ahead of the framework's own handlers).
+     */
+    public static void assignOnly(RoutingContext ctx) {
         String offered = ctx.request().getHeader(HEADER);
-        String id = offered != null && PLAUSIBLE.matcher(offered).matches() ? offered : UUID.randomUUID().toString();
+        String id = offered != null && PLAUSIBLE.matcher(offered).matches() ? offered : fresh();
         ctx.put(MDC_KEY, id);
         MDC.put(MDC_KEY, id);
         ctx.response().putHeader(HEADER, id);
-        ctx.next();
+    }
+
+    /**
+     * A random version-4 UUID from the thread's own generator: an id must be unique, not unpredictable, so it need
+     * not take {@link UUID#randomUUID()}'s shared {@code SecureRandom} on every request.
+     */
+    static String fresh() {
+        java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+        long high = (random.nextLong() & ~0xF000L) | 0x4000L;
+        long low = (random.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
+        return new UUID(high, low).toString();
     }
 
     /** The id of the request being served on this context, or null outside one. */

@@ -67,6 +67,12 @@ public class WebRoutes {
     private static final CharSequence NO_CACHE = HttpHeaders.createOptimized("no-cache");
 
     private void headers(RoutingContext ctx) {
+        headersOnly(ctx);
+        ctx.next();
+    }
+
+    /** The headers of a browser-reachable answer, for routes that run before this class's handler. */
+    public static void headersOnly(RoutingContext ctx) {
         String path = ctx.request().path();
         var headers = ctx.response().headers();
         headers.set(NOSNIFF_NAME, NOSNIFF);
@@ -83,6 +89,5 @@ public class WebRoutes {
             // the page and its modules: always revalidated, so an upgrade is picked up at the next load
             ctx.addHeadersEndHandler(v -> ctx.response().headers().set(HttpHeaders.CACHE_CONTROL, NO_CACHE));
         }
-        ctx.next();
     }
 }

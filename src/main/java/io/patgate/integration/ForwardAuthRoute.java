@@ -30,8 +30,6 @@ import java.util.Optional;
 public class ForwardAuthRoute {
 
     public static final String PATH = "/auth/verify";
-    /** Before the REST layer's route (order 20500). */
-    private static final int ORDER = 100;
 
     private final CredentialVerifier verifier;
     private final ClientAddress clientAddress;
@@ -54,11 +52,14 @@ public class ForwardAuthRoute {
     void install(@Observes Router router) {
         // any method, and any path below /auth/verify: Envoy's ext_authz sends the original method and
         // appends the original path to its path_prefix; nothing of either changes the answer
-        router.route(PATH).order(ORDER).handler(this::verify);
-        router.route(PATH + "/*").order(ORDER).handler(this::verify);
+        router.route(PATH).order(PlainRoutes.ORDER).handler(this::verify);
+        router.route(PATH + "/*").order(PlainRoutes.ORDER).handler(this::verify);
     }
 
     private void verify(RoutingContext ctx) {
+        if (!routes.begin(ctx, false)) {
+            return;
+        }
         CredentialRequest credential = routes.credential(ctx, clientAddress.of(ctx.request()));
         if (credential == null) {
             return;

@@ -33,8 +33,6 @@ import java.util.Optional;
 public class IntrospectionRoute {
 
     public static final String PATH = "/oauth/introspect";
-    /** Before the REST layer's route (order 20500), after the body-size guard (order -3). */
-    private static final int ORDER = 100;
     /** A form with one token (at most 4 KiB) and a hint; anything much larger is not an introspection request. */
     static final int MAX_BODY = 16 * 1024;
     private static final String FORM = "application/x-www-form-urlencoded";
@@ -53,10 +51,13 @@ public class IntrospectionRoute {
     }
 
     void install(@Observes Router router) {
-        router.route(PATH).order(ORDER).handler(this::introspect);
+        router.route(PATH).order(PlainRoutes.ORDER).handler(this::introspect);
     }
 
     private void introspect(RoutingContext ctx) {
+        if (!routes.begin(ctx, MAX_BODY, true)) {
+            return;
+        }
         HttpServerRequest request = ctx.request();
         if (request.method() != HttpMethod.POST) {
             ctx.response().putHeader(HttpHeaders.ALLOW, "POST");
@@ -76,16 +77,21 @@ public class IntrospectionRoute {
         Buffer body = Buffer.buffer();
         boolean[] tooLarge = {false};
         request.handler(chunk -> {
+            if (tooLarge[0]) {
+                return;
+            }
             if (body.length() + chunk.length() > MAX_BODY) {
+                // a body with no length, or a longer one than it said: answered now, and the connection goes
                 tooLarge[0] = true;
-            } else if (!tooLarge[0]) {
+                ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
+                problems.write(ctx, Problems.payloadTooLarge("The request body is larger than " + MAX_BODY + " bytes"));
+            } else {
                 body.appendBuffer(chunk);
             }
         });
         request.exceptionHandler(e -> LOG.debugf("Introspection request failed: %s", e.toString()));
         request.endHandler(ignored -> {
             if (tooLarge[0]) {
-                problems.write(ctx, Problems.payloadTooLarge("The request body is larger than " + MAX_BODY + " bytes"));
                 return;
             }
             String token = formField(body.toString(StandardCharsets.UTF_8), "token");
@@ -123,14 +129,19 @@ public class IntrospectionRoute {
                 .end(body);
     }
 
+    /** Form decoding, skipped for the usual value that has nothing to decode (a token: base64url and dots). */
+    private static String decode(String part) {
+        return part.indexOf('%') < 0 && part.indexOf('+') < 0 ? part : URLDecoder.decode(part, StandardCharsets.UTF_8);
+    }
+
     /** The first value of {@code name} in an {@code application/x-www-form-urlencoded} body; null when absent or malformed. */
     static String formField(String form, String name) {
         for (String pair : form.split("&")) {
             int eq = pair.indexOf('=');
             String key = eq < 0 ? pair : pair.substring(0, eq);
             try {
-                if (name.equals(URLDecoder.decode(key, StandardCharsets.UTF_8))) {
-                    return eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+                if (name.equals(decode(key))) {
+                    return eq < 0 ? "" : decode(pair.substring(eq + 1));
                 }
             } catch (IllegalArgumentException e) {
                 return null;

@@ -85,6 +85,23 @@ class OAuthTest {
         // a form without a token field describes nothing
         assertEquals("{\"active\":false}", as(gateway).contentType(ContentType.URLENC).formParam("token_type_hint", "access_token")
                 .post("/oauth/introspect").then().statusCode(200).header("Cache-Control", "no-store").extract().body().asString());
+        // the answers carry the request's id and the headers of every browser-reachable path, like the REST endpoints'
+        as(gateway).contentType(ContentType.URLENC).formParam("token", "x").post("/oauth/introspect").then().statusCode(200)
+                .header("X-Request-Id", matchesPattern("[0-9a-f-]{36}")).header("X-Content-Type-Options", "nosniff")
+                .header("Content-Security-Policy", containsString("default-src 'none'"));
+    }
+
+    @Test
+    void aBodyThatDoesNotSayItsLengthIsCutOffPastTheLimit() throws Exception {
+        // chunked, with no Content-Length: the limit holds as the bytes arrive, and the connection is not read to the end
+        byte[] form = ("token=" + "x".repeat(40_000)).getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        java.net.http.HttpResponse<String> answer = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(introspect)
+                        .header("Authorization", "Bearer " + gateway()).header("Content-Type", "application/x-www-form-urlencoded")
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(form))).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(413, answer.statusCode(), answer.body());
+        assertEquals("application/problem+json", answer.headers().firstValue("Content-Type").orElse(""));
+        org.hamcrest.MatcherAssert.assertThat(answer.body(), containsString("\"requestId\""));
     }
 
     @Test

@@ -51,7 +51,11 @@ class VerifyTest {
     @Test
     void badOrMissingCredentialsAre401WithAChallenge() {
         isProblem(given().get("/auth/verify").then(), 401).header("WWW-Authenticate", equalTo("Bearer error=\"invalid_token\""));
-        isProblem(as("nonsense").get("/auth/verify").then(), 401).header("WWW-Authenticate", equalTo("Bearer error=\"invalid_token\""));
+        isProblem(as("nonsense").get("/auth/verify").then(), 401).header("WWW-Authenticate", equalTo("Bearer error=\"invalid_token\""))
+                .header("X-Request-Id", org.hamcrest.Matchers.matchesPattern("[0-9a-f-]{36}"));
+        // a gateway's own request id carries through, into the problem too
+        isProblem(as("nonsense").header("X-Request-Id", "edge-5c2e9a41").get("/auth/verify").then(), 401)
+                .header("X-Request-Id", "edge-5c2e9a41").body("requestId", equalTo("edge-5c2e9a41"));
     }
 
     @Test
