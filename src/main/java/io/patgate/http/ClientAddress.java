@@ -4,7 +4,7 @@ import io.patgate.domain.Cidr;
 import io.patgate.config.PatgateConfig;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.net.SocketAddress;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import java.util.List;
 import java.util.Optional;
@@ -17,7 +17,7 @@ import java.util.Optional;
  * proxies, and the first address that is not one of them is the client (anything left of it may be forged).
  * The other header is ignored, since a proxy passes a client's own through untouched.
  */
-@ApplicationScoped
+@Singleton // on the per-request path: no client proxy between the caller and it
 public class ClientAddress {
 
     private final List<Cidr> trusted;

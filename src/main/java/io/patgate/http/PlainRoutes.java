@@ -5,7 +5,7 @@ import io.patgate.identity.CredentialRequest;
 import io.patgate.identity.CredentialVerifier;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
 
 import java.util.UUID;
@@ -15,7 +15,7 @@ import java.util.UUID;
  * front of the in-memory check: reading the credential by the same header rules as every API endpoint, and
  * answering a missing one (401) or a stale replica (503) with the same problems, and a failure with an incident.
  */
-@ApplicationScoped
+@Singleton // on the per-request path: no client proxy between the caller and it
 public class PlainRoutes {
 
     private static final Logger LOG = Logger.getLogger(PlainRoutes.class);

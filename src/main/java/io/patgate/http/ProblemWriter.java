@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.ws.rs.core.Response;
 
 /**
@@ -12,7 +12,7 @@ import jakarta.ws.rs.core.Response;
  * or straight onto a Vert.x response for the routes that run before it. Either way a 401 carries the
  * RFC 6750 challenge and a 429 its {@code Retry-After}.
  */
-@ApplicationScoped
+@Singleton // on the per-request path: no client proxy between the caller and it
 public class ProblemWriter {
 
     /** RFC 6750 section 3: the challenge that goes with every 401. */

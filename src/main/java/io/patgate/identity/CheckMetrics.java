@@ -4,7 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import java.time.Duration;
 import java.util.EnumMap;
@@ -17,7 +17,7 @@ import java.util.Map;
  * from two small fixed sets: never a token value, an id or a user name. The counters are made once, so
  * counting costs an array look-up and an add.
  */
-@ApplicationScoped
+@Singleton // on the per-request path: no client proxy between the caller and it
 @io.quarkus.runtime.Startup // its series exist from the start, at zero, not from the first check on
 public class CheckMetrics {
 

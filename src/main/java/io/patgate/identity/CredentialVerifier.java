@@ -4,7 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.patgate.config.PatgateConfig;
 import io.smallrye.mutiny.Uni;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import java.nio.ByteBuffer;
 import java.time.Clock;
@@ -26,7 +26,7 @@ import java.util.UUID;
  * read only for a validly signed token this replica does not know yet, once per token, through
  * {@link TokenGapFiller}.
  */
-@ApplicationScoped
+@Singleton // on the per-request path: no client proxy between the caller and it
 public class CredentialVerifier {
 
     /** Longer than any JWT we sign by an order of magnitude; longer input is refused before any parsing. */

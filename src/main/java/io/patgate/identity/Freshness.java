@@ -1,7 +1,7 @@
 package io.patgate.identity;
 
 import io.patgate.config.PatgateConfig;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -12,7 +12,7 @@ import java.time.Instant;
  * {@code patgate.state.max-staleness} ago, so a revocation made elsewhere may be missing. Then every check
  * fails closed (503 {@code state-stale}), and readiness is down.
  */
-@ApplicationScoped
+@Singleton // on the per-request path: no client proxy between the caller and it
 public class Freshness {
 
     private final IdentityState state;

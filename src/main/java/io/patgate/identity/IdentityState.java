@@ -1,7 +1,7 @@
 package io.patgate.identity;
 
 import io.patgate.domain.Permissions;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import java.nio.ByteBuffer;
 import java.time.Instant;
@@ -22,7 +22,7 @@ import java.util.stream.Collectors;
  * is judged by one read ({@link TokenGapFiller}); the change feed updates only the tokens held here, or
  * being read right now, so an older read can never land over a newer change.
  */
-@ApplicationScoped
+@Singleton // on the per-request path: no client proxy between the caller and it
 public class IdentityState {
 
     /**

@@ -2,7 +2,7 @@ package io.patgate.identity;
 
 import io.smallrye.jwt.algorithm.SignatureAlgorithm;
 import io.smallrye.jwt.auth.principal.JWTAuthContextInfo;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import java.security.PrivateKey;
 import java.security.PublicKey;
@@ -15,7 +15,7 @@ import java.util.stream.Collectors;
  * The signing keys, in memory: one active private key that signs, and every public key that may still
  * verify a token, by {@code kid}. Replaced as a whole (copy-on-write), so readers never lock.
  */
-@ApplicationScoped
+@Singleton // on the per-request path: no client proxy between the caller and it
 public class KeyRing {
 
     /** The only algorithm this service signs with or accepts (no {@code none}, no HMAC, no RSA). */

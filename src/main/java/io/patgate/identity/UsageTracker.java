@@ -1,6 +1,6 @@
 package io.patgate.identity;
 
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -15,7 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * the database in batches (see {@code TokenUsageWriter}). A request costs one map lookup; the record is
  * only rewritten when the address changes or a second has passed.
  */
-@ApplicationScoped
+@Singleton // on the per-request path: no client proxy between the caller and it
 public class UsageTracker {
 
     public static final int RECENT_ADDRESSES = 5;
