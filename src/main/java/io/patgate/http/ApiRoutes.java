@@ -43,23 +43,34 @@ public class ApiRoutes {
     }
 
     private void limitBody(RoutingContext ctx) {
-        String length = ctx.request().getHeader(HttpHeaders.CONTENT_LENGTH);
-        if (length != null) {
-            long declared;
-            try {
-                declared = Long.parseLong(length.trim());
-            } catch (NumberFormatException e) {
-                declared = -1;
-            }
-            if (declared < 0 || declared > maxBodyBytes) {
-                ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
-                problems.write(ctx, declared < 0
-                        ? Problems.badRequest("Content-Length is not a number")
-                        : Problems.payloadTooLarge("The request body is larger than " + maxBodyBytes + " bytes"));
-                return;
-            }
+        if (declaredWithin(ctx, problems, maxBodyBytes)) {
+            ctx.next();
         }
-        ctx.next();
+    }
+
+    /**
+     * Whether the request's declared body (if it declares one) fits in {@code max} bytes; false once the answer is
+     * written: 400 for a Content-Length that is no number, 413 for a larger one, and the connection is closed rather
+     * than read to the end.
+     */
+    static boolean declaredWithin(RoutingContext ctx, ProblemWriter problems, long max) {
+        String length = ctx.request().getHeader(HttpHeaders.CONTENT_LENGTH);
+        if (length == null) {
+            return true;
+        }
+        long declared;
+        try {
+            declared = Long.parseLong(length.trim());
+        } catch (NumberFormatException e) {
+            declared = -1;
+        }
+        if (declared >= 0 && declared <= max) {
+            return true;
+        }
+        ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
+        problems.write(ctx, declared < 0 ? Problems.badRequest("Content-Length is not a number")
+                : Problems.payloadTooLarge("The request body is larger than " + max + " bytes"));
+        return false;
     }
 
     private void failure(RoutingContext ctx) {

@@ -57,23 +57,7 @@ public class PlainRoutes {
         if (browserReachable) {
             WebRoutes.headersOnly(ctx);
         }
-        String length = ctx.request().getHeader(HttpHeaders.CONTENT_LENGTH);
-        if (length == null) {
-            return true;
-        }
-        long declared;
-        try {
-            declared = Long.parseLong(length.trim());
-        } catch (NumberFormatException e) {
-            declared = -1;
-        }
-        if (declared >= 0 && declared <= maxBody) {
-            return true;
-        }
-        ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
-        problems.write(ctx, declared < 0 ? Problems.badRequest("Content-Length is not a number")
-                : Problems.payloadTooLarge("The request body is larger than " + maxBody + " bytes"));
-        return false;
+        return ApiRoutes.declaredWithin(ctx, problems, maxBody);
     }
 
     /**
