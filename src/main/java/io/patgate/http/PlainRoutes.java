@@ -1,14 +1,19 @@
 package io.patgate.http;
 
 import io.patgate.domain.Refusal;
+import io.patgate.identity.Caller;
 import io.patgate.identity.CredentialRequest;
 import io.patgate.identity.CredentialVerifier;
+import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
 
+import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * What the plain Vert.x routes on the hot path ({@code /auth/verify}, {@code /oauth/introspect}) share in
@@ -76,6 +81,35 @@ public class PlainRoutes {
             return null;
         }
         return credential;
+    }
+
+    /**
+     * Judges {@code credential} and hands the verdict to {@code answer}: on the spot when memory is enough (nearly always),
+     * else after the one database read a cold token costs; a failure of either is answered by {@link #failed}.
+     */
+    public void judge(RoutingContext ctx, CredentialRequest credential, Consumer<Optional<Caller>> answer, String what) {
+        judge(ctx, () -> verifier.checkNow(credential), () -> verifier.check(credential), answer, what);
+    }
+
+    /** {@link #judge(RoutingContext, CredentialRequest, Consumer, String)} for a bare token presented from {@code clientAddress}. */
+    public void judge(RoutingContext ctx, String token, String clientAddress, Consumer<Optional<Caller>> answer, String what) {
+        judge(ctx, () -> verifier.checkNow(token, clientAddress), () -> verifier.check(token, clientAddress), answer, what);
+    }
+
+    private void judge(RoutingContext ctx, Supplier<Optional<Caller>> now, Supplier<Uni<Optional<Caller>>> later,
+                       Consumer<Optional<Caller>> answer, String what) {
+        Optional<Caller> verdict;
+        try {
+            verdict = now.get();
+        } catch (RuntimeException e) {
+            failed(ctx, e, what);
+            return;
+        }
+        if (verdict != null) {
+            answer.accept(verdict);
+        } else {
+            later.get().subscribe().with(answer, error -> failed(ctx, error, what));
+        }
     }
 
     /** Answers a refusal with its problem; anything else 500 with an incident id that is also in the log, and nothing else about the cause. */

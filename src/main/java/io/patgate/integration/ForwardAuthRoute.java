@@ -5,7 +5,6 @@ import io.patgate.http.ProblemWriter;
 import io.patgate.http.Problems;
 import io.patgate.identity.Caller;
 import io.patgate.identity.CredentialRequest;
-import io.patgate.identity.CredentialVerifier;
 import io.patgate.http.PatgateAuthMechanism;
 import io.patgate.http.PlainRoutes;
 import io.vertx.core.http.HttpHeaders;
@@ -22,7 +21,7 @@ import java.util.Optional;
  * {@code GET /auth/verify}: forward-auth for ingresses (nginx {@code auth_request}, Traefik ForwardAuth,
  * Envoy {@code ext_authz}). It answers from memory whether the request's credential is good, and who it
  * is. This is the hottest path of the service, so it is a plain Vert.x route on the event loop: the same
- * header rules ({@link PatgateAuthMechanism#parse}) and the same check ({@link CredentialVerifier}) as
+ * header rules ({@link PatgateAuthMechanism#parse}) and the same check ({@link io.patgate.identity.CredentialVerifier}) as
  * every API endpoint, without the REST and security layers around them. Documented in
  * {@code META-INF/openapi.yaml}.
  */
@@ -31,16 +30,14 @@ public class ForwardAuthRoute {
 
     public static final String PATH = "/auth/verify";
 
-    private final CredentialVerifier verifier;
     private final ClientAddress clientAddress;
     private final ProblemWriter problems;
     private final PlainRoutes routes;
     private final io.patgate.identity.CheckMetrics checks;
 
-    public ForwardAuthRoute(CredentialVerifier verifier, ClientAddress clientAddress, ProblemWriter problems, PlainRoutes routes,
+    public ForwardAuthRoute(ClientAddress clientAddress, ProblemWriter problems, PlainRoutes routes,
                             io.patgate.identity.CheckMetrics checks) {
         this.checks = checks;
-        this.verifier = verifier;
         this.clientAddress = clientAddress;
         this.problems = problems;
         this.routes = routes;
@@ -64,7 +61,7 @@ public class ForwardAuthRoute {
         if (credential == null) {
             return;
         }
-        verifier.check(credential).subscribe().with(caller -> answer(ctx, caller), error -> routes.failed(ctx, error, "Forward-auth check"));
+        routes.judge(ctx, credential, caller -> answer(ctx, caller), "Forward-auth check");
     }
 
     private void answer(RoutingContext ctx, Optional<Caller> checked) {

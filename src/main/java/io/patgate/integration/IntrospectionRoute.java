@@ -7,7 +7,6 @@ import io.patgate.http.ProblemWriter;
 import io.patgate.http.Problems;
 import io.patgate.identity.Caller;
 import io.patgate.identity.CredentialRequest;
-import io.patgate.identity.CredentialVerifier;
 import io.patgate.identity.PatgateIdentityProvider;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
@@ -26,7 +25,7 @@ import java.util.Optional;
 /**
  * {@code POST /oauth/introspect} (RFC 7662) on the fast path: like {@link ForwardAuthRoute}, a plain Vert.x
  * route on the event loop, with the caller's own credential and the token asked about both judged by the
- * same in-memory {@link CredentialVerifier} as every request, without the REST and security layers around
+ * same in-memory {@link io.patgate.identity.CredentialVerifier} as every request, without the REST and security layers around
  * them. Documented in {@code META-INF/openapi.yaml}.
  */
 @ApplicationScoped
@@ -38,13 +37,11 @@ public class IntrospectionRoute {
     private static final String FORM = "application/x-www-form-urlencoded";
     private static final Logger LOG = Logger.getLogger(IntrospectionRoute.class);
 
-    private final CredentialVerifier verifier;
     private final ClientAddress clientAddress;
     private final ProblemWriter problems;
     private final PlainRoutes routes;
 
-    public IntrospectionRoute(CredentialVerifier verifier, ClientAddress clientAddress, ProblemWriter problems, PlainRoutes routes) {
-        this.verifier = verifier;
+    public IntrospectionRoute(ClientAddress clientAddress, ProblemWriter problems, PlainRoutes routes) {
         this.clientAddress = clientAddress;
         this.problems = problems;
         this.routes = routes;
@@ -95,9 +92,7 @@ public class IntrospectionRoute {
                 return;
             }
             String token = formField(body.toString(StandardCharsets.UTF_8), "token");
-            verifier.check(credential).subscribe().with(
-                    caller -> answer(ctx, caller, token, address),
-                    error -> routes.failed(ctx, error, "Introspection"));
+            routes.judge(ctx, credential, caller -> answer(ctx, caller, token, address), "Introspection");
         });
         request.resume();
     }
@@ -116,9 +111,8 @@ public class IntrospectionRoute {
             write(ctx, Introspection.INACTIVE);
             return;
         }
-        verifier.check(token.trim(), address).subscribe().with(
-                described -> write(ctx, described.map(Introspection::of).orElse(Introspection.INACTIVE)),
-                error -> routes.failed(ctx, error, "Introspection"));
+        routes.judge(ctx, token.trim(), address,
+                described -> write(ctx, described.map(Introspection::of).orElse(Introspection.INACTIVE)), "Introspection");
     }
 
     private void write(RoutingContext ctx, Introspection answer) {
