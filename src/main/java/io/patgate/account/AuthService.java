@@ -82,7 +82,10 @@ public class AuthService {
                             throttle.succeeded(request.username(), clientAddress);
                             metrics.loginSucceeded();
                             return recorded.map(ignored -> issue(user));
-                        }));
+                        }))
+                // refused as busy before any password was checked: not an attempt
+                .onFailure(e -> e instanceof Refusal r && r.kind() == Refusal.Kind.BUSY)
+                .invoke(() -> throttle.notAttempted(request.username(), clientAddress));
     }
 
     private UserRequests.Session issue(User user) {

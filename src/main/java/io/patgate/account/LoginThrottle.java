@@ -42,6 +42,12 @@ public class LoginThrottle {
         byAddress.count(Throttle.addressKey(address));
     }
 
+    /** Takes back an attempt whose password was never checked (the server was too busy to). */
+    public void notAttempted(String username, String address) {
+        byUser.uncount(key(username));
+        byAddress.uncount(Throttle.addressKey(address));
+    }
+
     public void succeeded(String username, String address) {
         byUser.reset(key(username));
         byAddress.uncount(Throttle.addressKey(address));

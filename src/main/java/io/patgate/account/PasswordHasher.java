@@ -15,7 +15,8 @@ import java.util.Optional;
 /**
  * Argon2id password hashing (RFC 9106), stored as PHC strings
  * ({@code $argon2id$v=19$m=19456,t=2,p=1$salt$hash}) so parameters can be raised later without
- * invalidating existing hashes. Slow on purpose: call it off the event loop.
+ * invalidating existing hashes. Slow on purpose: call it off the event loop. Its memory is bounded and given back
+ * by {@link HashingMemory}.
  */
 @ApplicationScoped
 public class PasswordHasher {
@@ -30,13 +31,19 @@ public class PasswordHasher {
     private final int parallelism;
     /** Verified against when the username is unknown, so both failures take the same time. */
     private final String decoy;
+    private final HashingMemory memory;
 
     @Inject
-    public PasswordHasher(PatgateConfig config) {
-        this(config.password().memoryKib(), config.password().iterations(), config.password().parallelism());
+    public PasswordHasher(PatgateConfig config, HashingMemory memory) {
+        this(config.password().memoryKib(), config.password().iterations(), config.password().parallelism(), memory);
     }
 
     PasswordHasher(int memoryKib, int iterations, int parallelism) {
+        this(memoryKib, iterations, parallelism, HashingMemory.unplanned());
+    }
+
+    PasswordHasher(int memoryKib, int iterations, int parallelism, HashingMemory memory) {
+        this.memory = memory;
         this.memoryKib = memoryKib;
         this.iterations = iterations;
         this.parallelism = parallelism;
@@ -71,7 +78,12 @@ public class PasswordHasher {
         return MessageDigest.isEqual(h.hash(), actual) && real;
     }
 
-    private static byte[] derive(String password, byte[] salt, int m, int t, int p, int length) {
+    /** One Argon2id derivation, in its turn ({@link HashingMemory}): {@code m} KiB of heap while it runs. */
+    private byte[] derive(String password, byte[] salt, int m, int t, int p, int length) {
+        return memory.hash(() -> argon2id(password, salt, m, t, p, length));
+    }
+
+    private static byte[] argon2id(String password, byte[] salt, int m, int t, int p, int length) {
         Argon2Parameters params = new Argon2Parameters.Builder(Argon2Parameters.ARGON2_id)
                 .withVersion(Argon2Parameters.ARGON2_VERSION_13)
                 .withMemoryAsKB(m)

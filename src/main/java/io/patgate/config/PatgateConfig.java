@@ -239,6 +239,19 @@ public interface PatgateConfig {
         @WithDefault("1")
         int parallelism();
 
+        /**
+         * Password hashes run at once on this replica (each holds {@code memory-kib} of heap); further ones wait their
+         * turn, up to 10 s, then get 503 busy. Default: the number of CPUs the JVM sees.
+         */
+        java.util.OptionalInt maxConcurrent();
+
+        /**
+         * Once no password has been hashed for this long, one full garbage collection gives the heap hashing made grow
+         * back to the system (at most once a minute); 0 turns it off.
+         */
+        @WithDefault("5S")
+        Duration returnMemoryAfter();
+
         /** Shortest password accepted for an account (NIST SP 800-63B minimum). */
         @WithDefault("8")
         int minLength();

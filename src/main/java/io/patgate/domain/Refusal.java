@@ -29,7 +29,9 @@ public final class Refusal extends RuntimeException {
         /** This replica's state is too old to judge credentials (fail closed). */
         STATE_STALE,
         /** What the answer needs cannot be reached now (the database); {@link #retryAfterSeconds()} says when to try again. */
-        UNAVAILABLE
+        UNAVAILABLE,
+        /** Too much of a bounded kind of work at once (password hashing); {@link #retryAfterSeconds()} says when to try again. */
+        BUSY
     }
 
     /** One invalid field of the input, by its JSON path. */
@@ -100,6 +102,10 @@ public final class Refusal extends RuntimeException {
     public static Refusal cannotCheck(long retryAfterSeconds) {
         return new Refusal(Kind.UNAVAILABLE, "This token is not in this replica's memory and the database cannot be reached to check it;"
                 + " it is neither accepted nor declared invalid: try again shortly", null, retryAfterSeconds);
+    }
+
+    public static Refusal busy(long retryAfterSeconds, String detail) {
+        return new Refusal(Kind.BUSY, detail, null, Math.max(1, retryAfterSeconds));
     }
 
     public static Refusal stale() {

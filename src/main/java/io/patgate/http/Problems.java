@@ -27,6 +27,7 @@ public final class Problems {
             case THROTTLED -> Problem.of(429, "too-many-requests", "Too many requests", refusal.detail());
             case STATE_STALE -> Problem.of(503, "state-stale", "Service unavailable", refusal.detail());
             case UNAVAILABLE -> databaseUnavailable(refusal.detail());
+            case BUSY -> Problem.of(503, "busy", "Service busy", refusal.detail());
         };
     }
 
