@@ -21,6 +21,8 @@ public interface PatgateConfig {
 
     Password password();
 
+    Memory memory();
+
     Keys keys();
 
     Http http();
@@ -226,6 +228,15 @@ public interface PatgateConfig {
         Duration lifetime();
     }
 
+    interface Memory {
+        /**
+         * Once heap-growing work (password hashing, start-up) has been over for this long, one full garbage collection
+         * gives the heap it grew by back to the system; these take at most 1 % of the time. 0 turns it off.
+         */
+        @WithDefault("5S")
+        Duration returnAfter();
+    }
+
     interface Password {
         /** Argon2id memory cost in KiB (OWASP 2023 minimum: 19 MiB). */
         @WithDefault("19456")
@@ -244,13 +255,6 @@ public interface PatgateConfig {
          * turn, up to 10 s, then get 503 busy. Default: the number of CPUs the JVM sees.
          */
         java.util.OptionalInt maxConcurrent();
-
-        /**
-         * Once no password has been hashed for this long, one full garbage collection gives the heap hashing made grow
-         * back to the system (at most once a minute); 0 turns it off.
-         */
-        @WithDefault("5S")
-        Duration returnMemoryAfter();
 
         /** Shortest password accepted for an account (NIST SP 800-63B minimum). */
         @WithDefault("8")

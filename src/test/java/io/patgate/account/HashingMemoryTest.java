@@ -2,6 +2,7 @@ package io.patgate.account;
 
 import io.patgate.domain.Refusal;
 import io.patgate.http.Problems;
+import io.patgate.identity.MemoryReturn;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -22,7 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * A burst of password hashes costs a bounded amount of heap, and the heap they made grow is given back once
- * hashing goes quiet, not while it runs and not over and over. Real Argon2id, real threads; no Quarkus.
+ * hashing is over, not while it runs. Real Argon2id, real threads; no Quarkus.
  */
 class HashingMemoryTest {
 
@@ -30,7 +31,7 @@ class HashingMemoryTest {
 
     @Test
     void aBurstOfRealLoginsRunsAtMostTheAllowedNumberOfHashesAtOnceAndEveryOneIsAnswered() throws Exception {
-        HashingMemory memory = new HashingMemory(2, LONG_WAIT, Duration.ZERO, Duration.ofMinutes(1), () -> { });
+        HashingMemory memory = new HashingMemory(2, LONG_WAIT, MemoryReturn.never());
         PasswordHasher hasher = new PasswordHasher(16384, 2, 1, memory);
         String stored = hasher.hash("the right password");
         AtomicInteger most = new AtomicInteger();
@@ -67,7 +68,7 @@ class HashingMemoryTest {
 
     @Test
     void whenNoTurnComesInTimeTheRequestIsRefusedAsBusyWithAHintWhenToComeBack() throws Exception {
-        HashingMemory memory = new HashingMemory(1, Duration.ofMillis(200), Duration.ZERO, Duration.ofMinutes(1), () -> { });
+        HashingMemory memory = new HashingMemory(1, Duration.ofMillis(200), MemoryReturn.never());
         CountDownLatch holding = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         CompletableFuture<String> first = CompletableFuture.supplyAsync(() -> memory.hash(() -> {
@@ -88,43 +89,21 @@ class HashingMemoryTest {
     }
 
     @Test
-    void theHeapIsGivenBackOnceHashingIsQuietNotWhileItRunsAndNotMoreOftenThanAllowed() throws Exception {
+    void theHeapIsGivenBackOnceHashingIsOverNotWhileAHashRuns() throws Exception {
         AtomicInteger collections = new AtomicInteger();
-        HashingMemory memory = new HashingMemory(2, LONG_WAIT, Duration.ofMillis(300), Duration.ofSeconds(2), collections::incrementAndGet);
-        try {
-            memory.hash(() -> "one");
-            // a long hash starts before the first quiet period ends: nothing is collected while it runs
-            CountDownLatch release = new CountDownLatch(1);
-            CompletableFuture<String> running = CompletableFuture.supplyAsync(() -> memory.hash(() -> {
-                await(release);
-                return "long";
-            }));
-            Thread.sleep(900);
-            assertEquals(0, collections.get(), "no collection while a hash is running");
-            release.countDown();
-            running.get(10, TimeUnit.SECONDS);
-            eventually(Duration.ofSeconds(5), () -> assertEquals(1, collections.get(), "one collection once it is quiet"));
-            // more hashes right after: the next collection waits for the interval, and then there is exactly one
-            for (int i = 0; i < 5; i++) {
-                memory.hash(() -> "again");
-            }
-            Thread.sleep(800);
-            assertEquals(1, collections.get(), "not again within the least interval");
-            eventually(Duration.ofSeconds(5), () -> assertEquals(2, collections.get()));
-            Thread.sleep(2_500);
-            assertEquals(2, collections.get(), "nothing hashed since, nothing collected since");
-        } finally {
-            memory.stop();
-        }
-    }
-
-    @Test
-    void turnedOffNothingIsEverCollected() throws Exception {
-        AtomicInteger collections = new AtomicInteger();
-        HashingMemory memory = new HashingMemory(1, LONG_WAIT, Duration.ZERO, Duration.ZERO, collections::incrementAndGet);
+        MemoryReturn memoryReturn = new MemoryReturn(Duration.ofMillis(300), Duration.ofSeconds(2), collections::incrementAndGet);
+        HashingMemory memory = new HashingMemory(2, LONG_WAIT, memoryReturn);
         memory.hash(() -> "one");
-        Thread.sleep(500);
-        assertEquals(0, collections.get());
+        CountDownLatch release = new CountDownLatch(1);
+        CompletableFuture<String> running = CompletableFuture.supplyAsync(() -> memory.hash(() -> {
+            await(release);
+            return "long";
+        }));
+        Thread.sleep(900);
+        assertEquals(0, collections.get(), "no collection while a hash is running");
+        release.countDown();
+        running.get(10, TimeUnit.SECONDS);
+        eventually(Duration.ofSeconds(5), () -> assertEquals(1, collections.get(), "one collection once hashing is over"));
     }
 
     private static void await(CountDownLatch latch) {
