@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # patgate beside a peer: Keycloak, on the same machine, in the same run, with the same load.
 #
-#   bench/peer.sh                                  # 3 alternating rounds of 8 s per target: 3 to 4 minutes
+#   bench/peer.sh                                  # a minute's warm-up and 3 alternating rounds of 8 s per target: 8 minutes
 #   ROUNDS=5 DURATION=10s CONNECTIONS=64 bench/peer.sh
 #
 # It starts the packaged patgate on a fresh PostgreSQL database and Keycloak (keycloak-quarkus-dist, fetched
@@ -17,6 +17,8 @@
 #   pg-introspect  POST /oauth/introspect         form token=<personal access token>, Bearer <gateway's token>
 #   kc-userinfo    GET  /realms/bench/protocol/openid-connect/userinfo  Bearer <user's access token>
 #   pg-verify      GET  /auth/verify              Bearer <personal access token>
+#   bare           GET  /  on nginx answering `return 200` (lib.sh): the machine's HTTP ceiling, so how far
+#                  ahead of Keycloak any server could be here is visible in the same run
 # after checking each answers 200 (and "active":true for introspection), and prints as a markdown table:
 #   req/s          median of the rounds; any non-2xx answer from wrk stops the run
 #   p99            median of the rounds' wrk p99
@@ -43,7 +45,7 @@ set -euo pipefail
 
 ROUNDS=${ROUNDS:-3}
 DURATION=${DURATION:-8s}
-WARMUP=${WARMUP:-10s}   # per target; Keycloak's longer paths need the JIT more
+WARMUP=${WARMUP:-60s}   # per target; Keycloak's throughput still climbs after 10 s of warm-up (its JIT), much less after a minute
 CONNECTIONS=${CONNECTIONS:-32}
 THREADS=${THREADS:-1}
 PORT=${PORT:-18084}
@@ -151,7 +153,7 @@ jvm_of() {
        "$(grep -o -- '-XX:+Use[A-Za-z0-9]*GC' <<< "$flags" | head -1 | sed 's/^-XX:+Use//')"
 }
 
-cleanup() { stop_sampler; stop_keycloak; stop_all_services; }
+cleanup() { stop_sampler; stop_keycloak; stop_all_services; stop_bare_nginx; }
 trap cleanup EXIT
 
 # ---- wrk: "Requests/sec: N", with --latency "99% Xms"; any non-2xx answer stops the run ----
@@ -245,7 +247,11 @@ lua kc-introspect POST "Basic $BASIC" "token=$ACCESS"
 lua pg-introspect POST "Bearer $GATEWAY" "token=$PAT"
 lua kc-userinfo GET "Bearer $ACCESS"
 lua pg-verify GET "Bearer $PAT"
+echo 'wrk.method = "GET"' > "$OUT/peer-bare.lua"
+BARE_PORT=${BARE_PORT:-18199}
+start_bare_nginx "$BARE_PORT"
 declare -A URL=(
+  [bare]=http://localhost:$BARE_PORT/
   [kc-introspect]=$KC/realms/bench/protocol/openid-connect/token/introspect
   [pg-introspect]=$PG/oauth/introspect
   [kc-userinfo]=$KC/realms/bench/protocol/openid-connect/userinfo
@@ -258,6 +264,7 @@ check() {  # check NAME [MUST-CONTAIN]
     pg-introspect) code=$(curl -s -o "$body" -w '%{http_code}' -H "Authorization: Bearer $GATEWAY" --data-urlencode "token=$PAT" "${URL[$1]}") ;;
     kc-userinfo) code=$(curl -s -o "$body" -w '%{http_code}' -H "Authorization: Bearer $ACCESS" "${URL[$1]}") ;;
     pg-verify) code=$(curl -s -o "$body" -w '%{http_code}' -H "Authorization: Bearer $PAT" "${URL[$1]}") ;;
+    bare) code=$(curl -s -o "$body" -w '%{http_code}' "${URL[$1]}") ;;
   esac
   [ "$code" = 200 ] || { cat "$body" >&2; echo >&2; die "$1 answered $code, not 200"; }
   [ -z "${2:-}" ] || grep -qF "$2" "$body" || { cat "$body" >&2; echo >&2; die "$1: no $2 in the answer"; }
@@ -266,17 +273,18 @@ check kc-introspect '"active":true'
 check pg-introspect '"active":true'
 check kc-userinfo '"preferred_username":"bench"'
 check pg-verify
+check bare
 
 # ---- load: warm-up, then ROUNDS alternating rounds; RSS sampled throughout ----
-TARGETS=(kc-introspect pg-introspect kc-userinfo pg-verify)
+TARGETS=(kc-introspect pg-introspect kc-userinfo pg-verify bare)
 start_sampler
 for t in "${TARGETS[@]}"; do
   run_wrk "$t" "${URL[$t]}" "$OUT/peer-$t.lua" "$WARMUP" >/dev/null
   : > "$OUT/peer-$t.rps"; : > "$OUT/peer-$t.p99"
 done
 for r in $(seq 1 "$ROUNDS"); do
-  if [ $((r % 2)) = 1 ]; then order=(kc-introspect pg-introspect kc-userinfo pg-verify)
-  else order=(pg-verify kc-userinfo pg-introspect kc-introspect); fi
+  if [ $((r % 2)) = 1 ]; then order=(kc-introspect pg-introspect kc-userinfo pg-verify bare)
+  else order=(bare pg-verify kc-userinfo pg-introspect kc-introspect); fi
   for t in "${order[@]}"; do
     read -r rps p99 < <(run_wrk "$t" "${URL[$t]}" "$OUT/peer-$t.lua")
     echo "$rps" >> "$OUT/peer-$t.rps"; echo "$p99" >> "$OUT/peer-$t.p99"
@@ -303,7 +311,7 @@ for line in open(f"{out}/peer-rss.txt"):
     f = line.split()
     if len(f) == 4:
         rss["kc"] = max(rss["kc"], int(f[1])); rss["pg"] = max(rss["pg"], int(f[3]))
-rps = {t: med(t, "rps") for t in ("kc-introspect", "pg-introspect", "kc-userinfo", "pg-verify")}
+rps = {t: med(t, "rps") for t in ("kc-introspect", "pg-introspect", "kc-userinfo", "pg-verify", "bare")}
 p99 = {t: med(t, "p99") for t in rps}
 def ms(v): return f"{v:.1f} ms" if v >= 10 else f"{v:.2f} ms"
 rows = [
@@ -315,6 +323,8 @@ rows = [
      f"{rps['pg-verify'] / rps['kc-userinfo']:.2f}"),
     ("per-request check p99", ms(p99["kc-userinfo"]), ms(p99["pg-verify"]),
      f"{p99['pg-verify'] / p99['kc-userinfo']:.2f}"),
+    ("the machine's HTTP ceiling: nginx `return 200` req/s (the most any server here could answer)", "", f"{rps['bare']:,.0f}",
+     f"{rps['bare'] / rps['kc-introspect']:.2f} (of KC introspection)"),
     ("RSS, largest under load", f"{rss['kc']:,} MiB", f"{rss['pg']:,} MiB", f"{rss['pg'] / rss['kc']:.2f}"),
     ("RSS right after ready", f"{int(kc_rss0):,} MiB", f"{int(pg_rss0):,} MiB", f"{int(pg_rss0) / int(kc_rss0):.2f}"),
     ("ready after launch", f"{int(kc_ready) / 1000:.1f} s{reaug}", f"{int(pg_ready) / 1000:.1f} s",
