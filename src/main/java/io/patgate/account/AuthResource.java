@@ -45,6 +45,8 @@ public class AuthResource {
     @APIResponse(responseCode = "200", description = "Logged in", content = @Content(mediaType = MediaType.APPLICATION_JSON,
             examples = @ExampleObject(name = "session", value = "{\"token\":\"eyJraWQiOiJ...\",\"expiresAt\":\"2027-01-31T20:00:00Z\"}")))
     @APIResponse(responseCode = "401", description = "Wrong username or password (the same answer for an unknown user)")
+    @APIResponse(responseCode = "429", description = "Too many failed logins for this username or address; `Retry-After` says how long to wait")
+    @APIResponse(responseCode = "503", description = "Too many passwords are being checked at once (`patgate.password.max-concurrent`); `Retry-After` says when to try again")
     public Uni<UserRequests.Session> login(@Valid @NotNull UserRequests.Login body, @Context HttpServerRequest request) {
         return auth.login(body, clientAddress.of(request));
     }

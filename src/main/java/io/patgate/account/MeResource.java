@@ -97,6 +97,7 @@ public class MeResource {
                             + "\"errors\":[{\"field\":\"newPassword\",\"message\":\"must be at least 8 characters\"}]}")))
     @APIResponse(responseCode = "403", description = "The current password is wrong, or the credential is a personal access token")
     @APIResponse(responseCode = "429", description = "Too many wrong passwords; `Retry-After` says how long to wait")
+    @APIResponse(responseCode = "503", description = "Too many passwords are being checked at once (`patgate.password.max-concurrent`); `Retry-After` says when to try again")
     public Uni<Void> changePassword(@Valid @NotNull UserRequests.ChangePassword body, @Context HttpServerRequest request) {
         return passwordChange.changeOwn(Callers.of(identity), body, clientAddress.of(request));
     }

@@ -58,6 +58,7 @@ public class UserResource {
     @APIResponse(responseCode = "400", description = "Invalid body (the `errors` array names each field)")
     @APIResponse(responseCode = "403", description = "The caller is not an admin")
     @APIResponse(responseCode = "409", description = "A user with that username already exists (case-insensitive)")
+    @APIResponse(responseCode = "503", description = "Too many passwords are being checked at once (`patgate.password.max-concurrent`); `Retry-After` says when to try again")
     public Uni<Response> create(@Valid @NotNull UserRequests.CreateUser body) {
         return users.create(Callers.of(identity), body).map(user -> Response.created(URI.create("/api/v1/users/" + user.id())).entity(user).build());
     }
