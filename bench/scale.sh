@@ -57,10 +57,10 @@ for SIZE in $SIZES; do
   if [ "${KEEP_SEED:-1}" = 1 ] && [ "$BULK" = "$((SIZE > 2 ? SIZE - 2 : 0))" ] && [ "$SIZE" -gt 2 ]; then
     echo "keeping the $BULK seeded tokens of an earlier run"
     SEEDED=1
-    psql_as "-d $DBS -c \"delete from access_token where name not like 'bulk-%'; truncate session_revocation; delete from app_user where username in ('bench')\"" >/dev/null
+    psql_as "-d $DBS -c \"delete from token_network where token_id in (select id from access_token where name not like 'bulk-%'); delete from access_token where name not like 'bulk-%'; truncate session_revocation; delete from app_user where username in ('bench')\"" >/dev/null
   else
     SEEDED=0
-    psql_as "-d $DBS -c \"truncate access_token, session_revocation; delete from app_user where username <> 'admin'\"" >/dev/null 2>&1 || true
+    psql_as "-d $DBS -c \"truncate access_token, session_revocation cascade; delete from app_user where username <> 'admin'\"" >/dev/null 2>&1 || true  # no tables yet in a fresh database
   fi
   start_service server "$PORT"
   ADMIN=$(login admin bench-admin-password)

@@ -68,7 +68,7 @@ SUMMARY=""
 for SIZE in $SIZES; do
   echo "== $SIZE tokens in the database =="
   stop_server
-  psql_as "-d $DB -c \"truncate access_token, session_revocation; delete from app_user where username <> 'admin'\"" >/dev/null 2>&1 || true
+  psql_as "-d $DB -c \"truncate access_token, session_revocation cascade; delete from app_user where username <> 'admin'\"" >/dev/null 2>&1 || true  # no tables yet in a fresh database
   start_server
   ADMIN=$(curl -sf "$BASE/api/v1/auth/login" -H 'Content-Type: application/json' \
           -d '{"username":"admin","password":"bench-admin-password"}' | json '["token"]')
