@@ -88,12 +88,12 @@ public class PlainRoutes {
      * else after the one database read a cold token costs; a failure of either is answered by {@link #failed}.
      */
     public void judge(RoutingContext ctx, CredentialRequest credential, Consumer<Optional<Caller>> answer, String what) {
-        judge(ctx, () -> verifier.checkNow(credential), () -> verifier.check(credential), answer, what);
+        judge(ctx, () -> verifier.checkNow(credential), () -> verifier.checkCold(credential), answer, what);
     }
 
     /** {@link #judge(RoutingContext, CredentialRequest, Consumer, String)} for a bare token presented from {@code clientAddress}. */
     public void judge(RoutingContext ctx, String token, String clientAddress, Consumer<Optional<Caller>> answer, String what) {
-        judge(ctx, () -> verifier.checkNow(token, clientAddress), () -> verifier.check(token, clientAddress), answer, what);
+        judge(ctx, () -> verifier.checkNow(token, clientAddress), () -> verifier.checkCold(token, clientAddress), answer, what);
     }
 
     private void judge(RoutingContext ctx, Supplier<Optional<Caller>> now, Supplier<Uni<Optional<Caller>>> later,

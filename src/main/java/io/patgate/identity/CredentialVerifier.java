@@ -70,12 +70,17 @@ public class CredentialVerifier {
      */
     public Uni<Optional<Caller>> check(CredentialRequest request) {
         Optional<Caller> now = checkNow(request);
-        return now != null ? Uni.createFrom().item(now) : checkCold(request.token(), request.clientAddress()).map(c -> forBasic(c, request));
+        return now != null ? Uni.createFrom().item(now) : checkCold(request);
+    }
+
+    /** The check of a credential {@link #checkNow(CredentialRequest)} could not judge from memory: see {@link #checkCold(String, String)}. */
+    public Uni<Optional<Caller>> checkCold(CredentialRequest request) {
+        return checkCold(request.token(), request.clientAddress()).map(c -> forBasic(c, request));
     }
 
     /**
      * {@link #check(CredentialRequest)} answered on the spot from memory, as nearly every check is; null when the answer
-     * needs the database (a validly signed token this replica does not hold): then call {@link #check(CredentialRequest)}.
+     * needs the database (a validly signed token this replica does not hold): then call {@link #checkCold(CredentialRequest)}.
      * The hot routes use this to skip a {@code Uni} per request.
      */
     public Optional<Caller> checkNow(CredentialRequest request) {
@@ -94,7 +99,7 @@ public class CredentialVerifier {
         return now != null ? Uni.createFrom().item(now) : checkCold(token, clientAddress);
     }
 
-    /** {@link #check(String, String)} from memory; null when it needs the database (then call that). */
+    /** {@link #check(String, String)} from memory; null when it needs the database (then call {@link #checkCold(String, String)}). */
     public Optional<Caller> checkNow(String token, String clientAddress) {
         long started = System.nanoTime();
         if (freshness.isStale()) {
@@ -131,7 +136,7 @@ public class CredentialVerifier {
      * The check of a value {@link #checkNow} could not judge from memory: one shared database read ({@link TokenGapFiller}), then
      * the same rules. Its signature was verified there (and remembered, so it is not verified twice).
      */
-    private Uni<Optional<Caller>> checkCold(String token, String clientAddress) {
+    public Uni<Optional<Caller>> checkCold(String token, String clientAddress) {
         long started = System.nanoTime();
         ByteBuffer digest = ByteBuffer.wrap(Digests.sha256(token));
         JwsVerifier.Verified verified = verified(token, digest, true);

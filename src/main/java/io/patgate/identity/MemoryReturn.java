@@ -42,7 +42,6 @@ public class MemoryReturn {
     private final AtomicBoolean planned = new AtomicBoolean();
     private volatile long lastEnded;
     private volatile long nextAllowed = Long.MIN_VALUE;
-    private final AtomicInteger collections = new AtomicInteger();
 
     @Inject
     public MemoryReturn(PatgateConfig config) {
@@ -78,11 +77,6 @@ public class MemoryReturn {
         };
     }
 
-    /** How many collections ran (for tests and the log). */
-    public int collections() {
-        return collections.get();
-    }
-
     private void plan() {
         if (timer != null && planned.compareAndSet(false, true)) {
             timer.schedule(this::returnWhenQuiet, quietNanos, TimeUnit.NANOSECONDS);
@@ -108,7 +102,6 @@ public class MemoryReturn {
             LOG.debugf("Returning memory failed: %s", e.toString());
         }
         long pause = System.nanoTime() - started;
-        collections.incrementAndGet();
         nextAllowed = started + Math.max(minIntervalNanos, pause * (100 / BUDGET_PERCENT));
     }
 
