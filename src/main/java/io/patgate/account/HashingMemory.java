@@ -9,36 +9,35 @@ import jakarta.inject.Singleton;
 import java.time.Duration;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
  * Password hashing's memory, planned for. Argon2id holds {@code patgate.password.memory-kib} (19 MiB) of heap for
  * each hash while it runs, on purpose, so at most {@code patgate.password.max-concurrent} hashes run at once; the
- * others wait their turn, up to {@link #WAIT}, and then get {@link Refusal#busy} (503 with {@code Retry-After: 2}). A
+ * others wait their turn, up to half of {@code patgate.http.request-timeout} (so the refusal, not the request's timeout,
+ * answers), and then get {@link Refusal#busy} (503 with {@code Retry-After: 2}). A
  * burst of logins, hostile or not, costs a known amount of heap instead of whatever the heap can grow to; and once
  * hashing is over, {@link MemoryReturn} hands back what it made the heap grow by.
  */
 @Singleton
 public class HashingMemory {
 
-    /** How long a hash waits for its turn before the request is refused as busy. */
-    static final Duration WAIT = Duration.ofSeconds(10);
-
     private final Semaphore permits;
+    private final int maxConcurrent;
     private final long waitMillis;
     private final MemoryReturn memoryReturn;
-    private final AtomicInteger running = new AtomicInteger();
 
     @Inject
     public HashingMemory(PatgateConfig config, MemoryReturn memoryReturn) {
-        this(config.password().maxConcurrent().orElse(Runtime.getRuntime().availableProcessors()), WAIT, memoryReturn);
+        this(config.password().maxConcurrent().orElse(Runtime.getRuntime().availableProcessors()),
+                config.http().requestTimeout().dividedBy(2), memoryReturn);
     }
 
     HashingMemory(int maxConcurrent, Duration wait, MemoryReturn memoryReturn) {
         if (maxConcurrent < 1) {
             throw new IllegalArgumentException("patgate.password.max-concurrent must be at least 1");
         }
+        this.maxConcurrent = maxConcurrent;
         this.permits = new Semaphore(maxConcurrent, true);
         this.waitMillis = wait.toMillis();
         this.memoryReturn = memoryReturn;
@@ -49,7 +48,7 @@ public class HashingMemory {
         return new HashingMemory(Integer.MAX_VALUE, Duration.ZERO, MemoryReturn.never());
     }
 
-    /** Runs one hash in its turn; {@link Refusal#busy} when none came within {@link #WAIT}. */
+    /** Runs one hash in its turn; {@link Refusal#busy} when none came in time. */
     public <T> T hash(Supplier<T> work) {
         boolean turn;
         try {
@@ -62,18 +61,21 @@ public class HashingMemory {
             throw Refusal.busy(2, "Too many passwords are being checked at once; try again in a few seconds");
         }
         MemoryReturn.Burst burst = memoryReturn.begin();
-        running.incrementAndGet();
         try {
             return work.get();
         } finally {
-            running.decrementAndGet();
             permits.release();
             burst.end();
         }
     }
 
-    /** Hashes running now (at most {@code patgate.password.max-concurrent}). */
+    /** Hashes running now. */
     int running() {
-        return running.get();
+        return maxConcurrent - permits.availablePermits();
+    }
+
+    /** How many hashes may run at once ({@code patgate.password.max-concurrent}). */
+    public int maxConcurrent() {
+        return maxConcurrent;
     }
 }

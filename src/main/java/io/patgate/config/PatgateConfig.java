@@ -252,7 +252,7 @@ public interface PatgateConfig {
 
         /**
          * Password hashes run at once on this replica (each holds {@code memory-kib} of heap); further ones wait their
-         * turn, up to 10 s, then get 503 busy. Default: the number of CPUs the JVM sees.
+         * turn, up to half of {@code patgate.http.request-timeout}, then get 503 busy. Default: the number of CPUs the JVM sees.
          */
         java.util.OptionalInt maxConcurrent();
 

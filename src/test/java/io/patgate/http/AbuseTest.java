@@ -18,6 +18,9 @@ import static org.hamcrest.Matchers.*;
 @TestProfile(BehindAProxy.class)
 class AbuseTest {
 
+    @jakarta.inject.Inject
+    io.patgate.account.HashingMemory hashing;
+
     private static io.restassured.response.ValidatableResponse login(String ip, String username, String password) {
         return given().header("X-Forwarded-For", ip).contentType(ContentType.JSON)
                 .body(Map.of("username", username, "password", password)).post("/api/v1/auth/login").then();
@@ -45,6 +48,42 @@ class AbuseTest {
         Thread.sleep(1_200);
         login("192.0.2.51", user.username(), Api.PASSWORD).statusCode(200);
         isProblem(login("192.0.2.51", user.username(), "wrong-again"), 401);
+    }
+
+    @Test
+    void aLoginThatGetsNoTurnToHashIs503BusyAndIsNotCountedAsAFailedAttempt() throws Exception {
+        Api.TestUser user = Api.aUser();
+        // every turn to hash a password taken, as by a burst of logins elsewhere
+        int turns = hashing.maxConcurrent();
+        java.util.concurrent.CountDownLatch held = new java.util.concurrent.CountDownLatch(turns);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.ExecutorService holders = java.util.concurrent.Executors.newFixedThreadPool(turns);
+        try {
+            for (int i = 0; i < turns; i++) {
+                holders.submit(() -> hashing.hash(() -> {
+                    held.countDown();
+                    try {
+                        return release.await(60, java.util.concurrent.TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return false;
+                    }
+                }));
+            }
+            org.junit.jupiter.api.Assertions.assertTrue(held.await(10, java.util.concurrent.TimeUnit.SECONDS));
+            isProblem(login("192.0.2.70", user.username(), Api.PASSWORD), 503)
+                    .header("Retry-After", "2")
+                    .body("type", endsWith(":busy"))
+                    .body("detail", containsString("try again"));
+        } finally {
+            release.countDown();
+            holders.shutdown();
+        }
+        // the refused login was no attempt: all ten failures the throttle allows are still there, then it locks
+        for (int i = 0; i < 10; i++) {
+            isProblem(login("192.0.2.70", user.username(), "wrong-password-" + i), 401);
+        }
+        isProblem(login("192.0.2.70", user.username(), Api.PASSWORD), 429);
     }
 
     @Test
