@@ -35,6 +35,8 @@ public class IntrospectionRoute {
     /** A form with one token (at most 4 KiB) and a hint; anything much larger is not an introspection request. */
     static final int MAX_BODY = 16 * 1024;
     private static final String FORM = "application/x-www-form-urlencoded";
+    private static final CharSequence JSON = HttpHeaders.createOptimized("application/json");
+    private static final CharSequence NO_STORE = HttpHeaders.createOptimized("no-store");
     private static final Logger LOG = Logger.getLogger(IntrospectionRoute.class);
 
     private final ClientAddress clientAddress;
@@ -62,7 +64,7 @@ public class IntrospectionRoute {
             return;
         }
         String type = request.getHeader(HttpHeaders.CONTENT_TYPE);
-        if (type == null || !type.toLowerCase(java.util.Locale.ROOT).startsWith(FORM)) {
+        if (type == null || !type.regionMatches(true, 0, FORM, 0, FORM.length())) {
             problems.write(ctx, Problems.forStatus(415, null));
             return;
         }
@@ -71,19 +73,23 @@ public class IntrospectionRoute {
         if (credential == null) {
             return;
         }
-        Buffer body = Buffer.buffer();
+        // the first chunk is kept as it is (Vert.x hands each chunk over as a copy of its own): a form of one token nearly always is one chunk
+        Buffer[] body = {null};
         boolean[] tooLarge = {false};
         request.handler(chunk -> {
             if (tooLarge[0]) {
                 return;
             }
-            if (body.length() + chunk.length() > MAX_BODY) {
+            int had = body[0] == null ? 0 : body[0].length();
+            if (had + chunk.length() > MAX_BODY) {
                 // a body with no length, or a longer one than it said: answered now, and the connection goes
                 tooLarge[0] = true;
                 ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
                 problems.write(ctx, Problems.payloadTooLarge("The request body is larger than " + MAX_BODY + " bytes"));
+            } else if (body[0] == null) {
+                body[0] = chunk;
             } else {
-                body.appendBuffer(chunk);
+                body[0].appendBuffer(chunk);
             }
         });
         request.exceptionHandler(e -> LOG.debugf("Introspection request failed: %s", e.toString()));
@@ -91,7 +97,7 @@ public class IntrospectionRoute {
             if (tooLarge[0]) {
                 return;
             }
-            String token = formField(body.toString(StandardCharsets.UTF_8), "token");
+            String token = body[0] == null ? null : formField(body[0].toString(StandardCharsets.UTF_8), "token");
             routes.judge(ctx, credential, caller -> answer(ctx, caller, token, address), "Introspection");
         });
         request.resume();
@@ -118,8 +124,8 @@ public class IntrospectionRoute {
     private void write(RoutingContext ctx, Introspection answer) {
         String body = answer.json();
         ctx.response().setStatusCode(200)
-                .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
-                .putHeader(HttpHeaders.CACHE_CONTROL, "no-store")
+                .putHeader(HttpHeaders.CONTENT_TYPE, JSON)
+                .putHeader(HttpHeaders.CACHE_CONTROL, NO_STORE)
                 .end(body);
     }
 

@@ -88,7 +88,7 @@ class OAuthTest {
         // the answers carry the request's id and the headers of every browser-reachable path, like the REST endpoints'
         as(gateway).contentType(ContentType.URLENC).formParam("token", "x").post("/oauth/introspect").then().statusCode(200)
                 .header("X-Request-Id", matchesPattern("[0-9a-f-]{36}")).header("X-Content-Type-Options", "nosniff")
-                .header("Content-Security-Policy", containsString("default-src 'none'"));
+                .header("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
     }
 
     @Test

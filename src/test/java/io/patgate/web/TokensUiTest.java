@@ -317,8 +317,17 @@ class TokensUiTest extends BrowserTest {
                 .header("Content-Security-Policy", org.hamcrest.Matchers.containsString("default-src 'none'"))
                 .body(org.hamcrest.Matchers.containsString("<title>patgate</title>"));
         Api.TestUser erin = Api.aUser();
+        // a data answer (it may carry a token value) is not cached, may load or run nothing and is no document
         as(erin.session()).contentType(ContentType.JSON).body(Map.of("name", "cached?"))
-                .post("/api/v1/tokens").then().statusCode(201).header("Cache-Control", "no-store");
+                .post("/api/v1/tokens").then().statusCode(201).header("Cache-Control", "no-store")
+                .header("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'")
+                .header("X-Content-Type-Options", "nosniff")
+                .header("X-Frame-Options", "DENY")
+                .header("Cross-Origin-Opener-Policy", org.hamcrest.Matchers.nullValue());
+        io.restassured.RestAssured.given().get("/.well-known/jwks.json").then().statusCode(200)
+                .header("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
+        // the page is a document: it keeps its opener to itself
+        io.restassured.RestAssured.given().get("/").then().header("Cross-Origin-Opener-Policy", "same-origin");
         // no inline script or style anywhere in the page
         browser.go("/");
         browser.heading("Sign in to patgate");
