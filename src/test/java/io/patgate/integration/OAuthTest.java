@@ -105,6 +105,33 @@ class OAuthTest {
     }
 
     @Test
+    void aFormThatArrivesInPiecesIsPutTogether() throws Exception {
+        // a slow client: the body in three chunks, each sent on its own after a pause, so the server reads them apart
+        Api.Issued token = Api.aToken(Api.aUser("deploy").session(), Map.of());
+        String form = "token_type_hint=access_token&token=" + token.value();
+        int third = form.length() / 3;
+        List<String> pieces = List.of(form.substring(0, third), form.substring(third, 2 * third), form.substring(2 * third));
+        try (java.net.Socket socket = new java.net.Socket(introspect.getHost(), introspect.getPort())) {
+            socket.setSoTimeout(10_000);
+            var out = socket.getOutputStream();
+            out.write(("POST /oauth/introspect HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + gateway()
+                    + "\r\nContent-Type: application/x-www-form-urlencoded\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            out.flush();
+            for (String piece : pieces) {
+                Thread.sleep(100);
+                out.write((Integer.toHexString(piece.length()) + "\r\n" + piece + "\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                out.flush();
+            }
+            out.write("0\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            out.flush();
+            String answer = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertTrue(answer.startsWith("HTTP/1.1 200"), answer);
+            org.hamcrest.MatcherAssert.assertThat(answer, allOf(containsString("\"active\":true"), containsString("\"jti\":\"" + token.id() + "\"")));
+        }
+    }
+
+    @Test
     void aGatewayMayIntrospectWithItsTokenAsABasicPassword() {
         Api.TestUser gatewayUser = Api.aUser("introspect");
         String gateway = Api.aToken(gatewayUser.session(), Map.of()).value();
