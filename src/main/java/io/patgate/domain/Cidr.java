@@ -107,11 +107,55 @@ public record Cidr(byte[] network, int prefix, String text) {
     }
 
     private static String canonical(byte[] bytes) {
-        try {
-            return InetAddress.getByAddress(bytes).getHostAddress();
-        } catch (UnknownHostException e) {
-            throw new IllegalStateException(e);
+        return format(bytes);
+    }
+
+    /**
+     * An address in its one spelling, the one people type and read: dotted IPv4, or IPv6 as RFC 5952 writes it
+     * (lower case, no leading zeros, the longest run of two or more zero groups as {@code ::}, the first of equal
+     * runs): {@code ::1}, not the JDK's {@code 0:0:0:0:0:0:0:1}.
+     */
+    public static String format(byte[] bytes) {
+        if (bytes.length == 4) {
+            return (bytes[0] & 0xFF) + "." + (bytes[1] & 0xFF) + "." + (bytes[2] & 0xFF) + "." + (bytes[3] & 0xFF);
         }
+        if (bytes.length != 16) {
+            throw new IllegalArgumentException("an address has 4 or 16 bytes, not " + bytes.length);
+        }
+        int[] groups = new int[8];
+        for (int i = 0; i < 8; i++) {
+            groups[i] = (bytes[2 * i] & 0xFF) << 8 | bytes[2 * i + 1] & 0xFF;
+        }
+        int runStart = -1;
+        int runLength = 1; // a single zero group is written out (RFC 5952 4.2.2)
+        for (int i = 0; i < 8; ) {
+            if (groups[i] != 0) {
+                i++;
+                continue;
+            }
+            int end = i;
+            while (end < 8 && groups[end] == 0) {
+                end++;
+            }
+            if (end - i > runLength) {
+                runStart = i;
+                runLength = end - i;
+            }
+            i = end;
+        }
+        StringBuilder out = new StringBuilder(39);
+        for (int i = 0; i < 8; i++) {
+            if (i == runStart) {
+                out.append("::");
+                i += runLength - 1;
+                continue;
+            }
+            if (!out.isEmpty() && out.charAt(out.length() - 1) != ':') {
+                out.append(':');
+            }
+            out.append(Integer.toHexString(groups[i]));
+        }
+        return out.toString();
     }
 
     @Override

@@ -38,8 +38,8 @@ public class ClientAddress {
         }
         String host = remote.hostAddress();
         if (trusted.isEmpty()) {
-            // the common case, on every request: no parsing unless the address needs normalising
-            return host.startsWith("::ffff:") || host.startsWith("[") ? normalize(host) : host;
+            // the common case, on every request: no parsing unless the address needs normalising (IPv4 never does)
+            return host.indexOf(':') >= 0 ? normalize(host) : host;
         }
         String peer = normalize(host);
         if (!isTrusted(peer)) {
@@ -111,15 +111,7 @@ public class ClientAddress {
             return "unknown";
         }
         String a = address.startsWith("[") && address.endsWith("]") ? address.substring(1, address.length() - 1) : address;
-        // ::ffff:10.0.0.1 -> 10.0.0.1, so one client has one spelling
-        return Cidr.parseAddress(a).map(ClientAddress::format).orElse(a);
-    }
-
-    private static String format(byte[] bytes) {
-        try {
-            return java.net.InetAddress.getByAddress(bytes).getHostAddress();
-        } catch (java.net.UnknownHostException e) {
-            return "unknown";
-        }
+        // ::ffff:10.0.0.1 -> 10.0.0.1, 0:0:0:0:0:0:0:1 -> ::1: one client, one spelling, the one people write
+        return Cidr.parseAddress(a).map(Cidr::format).orElse(a);
     }
 }

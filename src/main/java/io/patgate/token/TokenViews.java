@@ -35,7 +35,9 @@ public class TokenViews {
             }
             recent = UsageTracker.mergeRecent(live.recent(), recent);
         }
-        return new TokenRequests.View(t.id, t.name, t.description, Arrays.stream(t.scopes).sorted().toList(), List.of(t.allowedCidrs),
+        return new TokenRequests.View(t.id, t.name, t.description, Arrays.stream(t.scopes).sorted().toList(),
+                // in today's spelling, also for a network stored in an older one (::1/128 was once 0:0:0:0:0:0:0:1/128)
+                Arrays.stream(t.allowedCidrs).map(c -> io.patgate.domain.Cidr.parse(c).map(io.patgate.domain.Cidr::toString).orElse(c)).toList(),
                 t.createdAt, t.expiresAt, lastUsedAt, lastUsedIp,
                 recent.stream().map(s -> new TokenRequests.RecentIp(s.ip(), s.at())).toList(),
                 t.revokedAt, t.revokedReason, status(t, now), owner, t.userId, null, null);

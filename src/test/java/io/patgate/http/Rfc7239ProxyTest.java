@@ -46,4 +46,13 @@ class Rfc7239ProxyTest {
                 .get("/api/v1/me").then().statusCode(200);
         as(user.session()).get("/api/v1/tokens/" + token.id()).then().body("lastUsedIp", equalTo("198.51.100.23"));
     }
+
+    @Test
+    void anIPv6ClientIsRecordedAsPeopleWriteIt() {
+        Api.TestUser user = Api.aUser();
+        Api.Issued token = Api.aToken(user.session(), Map.of());
+        given().header("Authorization", "Bearer " + token.value()).header("Forwarded", "for=\"[2001:DB8:0:0:0:0:0:5]:4711\"")
+                .get("/api/v1/me").then().statusCode(200);
+        as(user.session()).get("/api/v1/tokens/" + token.id()).then().body("lastUsedIp", equalTo("2001:db8::5"));
+    }
 }
