@@ -110,6 +110,11 @@ public record Cidr(byte[] network, int prefix, String text) {
         return format(bytes);
     }
 
+    /** {@code address} in the spelling of {@link #format}; anything that is no address literal, as it is. */
+    public static String respell(String address) {
+        return parseAddress(address).map(Cidr::format).orElse(address);
+    }
+
     /**
      * An address in its one spelling, the one people type and read: dotted IPv4, or IPv6 as RFC 5952 writes it
      * (lower case, no leading zeros, the longest run of two or more zero groups as {@code ::}, the first of equal

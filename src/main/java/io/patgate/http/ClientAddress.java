@@ -112,6 +112,6 @@ public class ClientAddress {
         }
         String a = address.startsWith("[") && address.endsWith("]") ? address.substring(1, address.length() - 1) : address;
         // ::ffff:10.0.0.1 -> 10.0.0.1, 0:0:0:0:0:0:0:1 -> ::1: one client, one spelling, the one people write
-        return Cidr.parseAddress(a).map(Cidr::format).orElse(a);
+        return Cidr.respell(a);
     }
 }

@@ -65,7 +65,8 @@ public final class TokenRows {
         for (String entry : stored == null ? new String[0] : stored) {
             int bar = entry.lastIndexOf('|');
             if (bar > 0) {
-                out.add(new UsageTracker.Seen(entry.substring(0, bar), Instant.parse(entry.substring(bar + 1))));
+                // an address recorded in an older spelling (0:0:0:0:0:0:0:1) reads as today's (::1), so one client is one entry
+                out.add(new UsageTracker.Seen(Cidr.respell(entry.substring(0, bar)), Instant.parse(entry.substring(bar + 1))));
             }
         }
         return out;

@@ -24,7 +24,7 @@ public class TokenViews {
 
     public TokenRequests.View of(AccessToken t, String owner, Instant now) {
         Instant lastUsedAt = t.lastUsedAt;
-        String lastUsedIp = t.lastUsedIp;
+        String lastUsedIp = t.lastUsedIp == null ? null : io.patgate.domain.Cidr.respell(t.lastUsedIp);
         List<UsageTracker.Seen> recent = TokenRows.recent(t.recentIps);
         UsageTracker.Usage live = usage.usage(t.id);
         if (live != null) {

@@ -66,6 +66,26 @@ class UsageTest {
     }
 
     @Test
+    void addressesRecordedInTheOldSpellingReadInTodaysAndOneClientIsOneEntry() throws InterruptedException {
+        String session = Api.aUser().session();
+        Api.Issued token = Api.aToken(session, Map.of());
+        // as a release before RFC 5952 spelling left them
+        Instant earlier = Instant.now().minusSeconds(3600);
+        pool.preparedQuery("update access_token set last_used_at = $2, last_used_ip = $3, recent_ips = $4 where id = $1")
+                .execute(Tuple.of(UUID.fromString(token.id()), java.time.OffsetDateTime.ofInstant(earlier, java.time.ZoneOffset.UTC),
+                        "2001:db8:0:0:0:0:0:7", new String[]{"2001:db8:0:0:0:0:0:7|" + earlier, "198.51.100.9|" + earlier.minusSeconds(60)}))
+                .await().atMost(Duration.ofSeconds(5));
+        as(session).get("/api/v1/tokens/" + token.id()).then().statusCode(200)
+                .body("lastUsedIp", equalTo("2001:db8::7"))
+                .body("recentIps.ip", contains("2001:db8::7", "198.51.100.9"));
+        // the same client again: still one entry, now with this use's time
+        as(token.value()).header("X-Forwarded-For", "2001:DB8::7").get("/auth/verify").then().statusCode(200);
+        as(session).get("/api/v1/tokens/" + token.id()).then().statusCode(200)
+                .body("lastUsedIp", equalTo("2001:db8::7"))
+                .body("recentIps.ip", contains("2001:db8::7", "198.51.100.9"));
+    }
+
+    @Test
     void aTrustedProxyPassesTheClientAddressAndOnlyTheNearestUntrustedHopCounts() {
         String session = Api.aUser().session();
         Api.Issued token = Api.aToken(session, Map.of("allowedCidrs", List.of("192.0.2.0/24")));
