@@ -41,7 +41,7 @@ public record Cidr(byte[] network, int prefix, String text) {
             }
         }
         byte[] network = mask(bytes, prefix);
-        return Optional.of(new Cidr(network, prefix, canonical(network) + "/" + prefix));
+        return Optional.of(new Cidr(network, prefix, format(network) + "/" + prefix));
     }
 
     /** Parses an IPv4 or IPv6 literal into its bytes (IPv4-mapped IPv6 addresses become IPv4). */
@@ -104,10 +104,6 @@ public record Cidr(byte[] network, int prefix, String text) {
             out[i] = (byte) (out[i] & (0xFF << (8 - bits)));
         }
         return out;
-    }
-
-    private static String canonical(byte[] bytes) {
-        return format(bytes);
     }
 
     /** {@code address} in the spelling of {@link #format}; anything that is no address literal, as it is. */

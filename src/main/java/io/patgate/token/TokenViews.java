@@ -1,5 +1,6 @@
 package io.patgate.token;
 
+import io.patgate.domain.Cidr;
 import io.patgate.identity.UsageTracker;
 import io.patgate.store.AccessToken;
 import io.patgate.store.TokenRows;
@@ -24,7 +25,7 @@ public class TokenViews {
 
     public TokenRequests.View of(AccessToken t, String owner, Instant now) {
         Instant lastUsedAt = t.lastUsedAt;
-        String lastUsedIp = t.lastUsedIp == null ? null : io.patgate.domain.Cidr.respell(t.lastUsedIp);
+        String lastUsedIp = t.lastUsedIp == null ? null : Cidr.respell(t.lastUsedIp);
         List<UsageTracker.Seen> recent = TokenRows.recent(t.recentIps);
         UsageTracker.Usage live = usage.usage(t.id);
         if (live != null) {
@@ -37,7 +38,7 @@ public class TokenViews {
         }
         return new TokenRequests.View(t.id, t.name, t.description, Arrays.stream(t.scopes).sorted().toList(),
                 // in today's spelling, also for a network stored in an older one (::1/128 was once 0:0:0:0:0:0:0:1/128)
-                Arrays.stream(t.allowedCidrs).map(c -> io.patgate.domain.Cidr.parse(c).map(io.patgate.domain.Cidr::toString).orElse(c)).toList(),
+                Arrays.stream(t.allowedCidrs).map(c -> Cidr.parse(c).map(Cidr::toString).orElse(c)).toList(),
                 t.createdAt, t.expiresAt, lastUsedAt, lastUsedIp,
                 recent.stream().map(s -> new TokenRequests.RecentIp(s.ip(), s.at())).toList(),
                 t.revokedAt, t.revokedReason, status(t, now), owner, t.userId, null, null);
