@@ -179,6 +179,14 @@ public interface PatgateConfig {
         int maxRememberedLookups();
 
         /**
+         * Reads of tokens outside the working set that one client address (an IPv6 client by its /64) may cause per
+         * minute; past it, its checks of such tokens get 429 with Retry-After until the minute is over. Tokens in memory,
+         * and revoked or expired ones remembered after a read, cost no read and are not counted.
+         */
+        @WithDefault("300")
+        int coldReadsPerAddress();
+
+        /**
          * Verified sessions remembered by digest, at most, so a repeat request skips the signature check; the least
          * used are forgotten first (a forgotten one costs one verification, nothing else).
          */

@@ -129,6 +129,10 @@ public class CredentialVerifier {
         if (verified.isSession()) {
             return session(verified, started);
         }
+        TokenState last = state.finalToken(verified.jti());
+        if (last != null && (last.isRevoked() || digest.equals(last.digest()) || digest.equals(last.previousDigest()))) {
+            return personalToken(last, digest, clientAddress, started); // revoked, or this value expired: no read needed to refuse it
+        }
         return null; // a PAT we signed but do not hold: created on another replica a moment ago, or outside the working set, or gone for good
     }
 
@@ -143,7 +147,7 @@ public class CredentialVerifier {
         if (verified == null || verified.isSession()) { // cannot happen: checkNow judged it a signed PAT a moment ago
             return Uni.createFrom().item(Optional.empty());
         }
-        return filled(verified, digest)
+        return filled(verified, digest, clientAddress)
                 .onFailure().invoke(e -> metrics.finished(CheckMetrics.Kind.PAT, CheckMetrics.Outcome.UNAVAILABLE, started))
                 .map(filled -> filled == null
                         ? done(null, CheckMetrics.Kind.PAT, CheckMetrics.Outcome.UNKNOWN, started)
@@ -180,7 +184,7 @@ public class CredentialVerifier {
         if (verified.isSession()) {
             return Uni.createFrom().item(Optional.of(new Identified(null, verified.jti(), verified.subject(), verified.expiresAt())));
         }
-        return filled(verified, digest).map(filled -> filled == null ? Optional.empty() : identified(filled, digest));
+        return filled(verified, digest, null).map(filled -> filled == null ? Optional.empty() : identified(filled, digest));
     }
 
     private static boolean plausibleLength(String token) {
@@ -200,8 +204,15 @@ public class CredentialVerifier {
     }
 
     /** A validly signed PAT this replica does not know: one shared database read, then the state knows it (or it is gone). */
-    private Uni<TokenState> filled(JwsVerifier.Verified verified, ByteBuffer digest) {
-        return gaps.fill(verified.jti()).map(ignored -> state.tokenByDigest(digest));
+    private Uni<TokenState> filled(JwsVerifier.Verified verified, ByteBuffer digest, String clientAddress) {
+        return gaps.fill(verified.jti(), clientAddress).map(ignored -> {
+            TokenState held = state.tokenByDigest(digest);
+            if (held != null) {
+                return held;
+            }
+            TokenState last = state.finalToken(verified.jti()); // read, but the small working set had no room left for it
+            return last != null && (digest.equals(last.digest()) || digest.equals(last.previousDigest())) ? last : null;
+        });
     }
 
     private Optional<Identified> identified(TokenState token, ByteBuffer digest) {

@@ -52,14 +52,23 @@ public class IdentityState {
     private final Set<UUID> deletedUsers = ConcurrentHashMap.newKeySet();
     /** The working set of tokens, bounded; eviction also forgets the token's digests. */
     private final Map<UUID, TokenState> tokens;
-    /** Tokens being read from the database right now: the change feed updates them even though they are not held yet. */
-    private final Set<UUID> reading = ConcurrentHashMap.newKeySet();
+    /**
+     * Tokens being read from the database right now, each with the newest row version this replica applied to it
+     * meanwhile: the change feed updates them even though they are not held yet, and the mark, which eviction does
+     * not touch, keeps an older read from landing over a change that was held for a moment and then evicted.
+     */
+    private final Map<UUID, ReadMark> reading = new ConcurrentHashMap<>();
     /** Raised by every full load: a read that began before one must not land after it. */
     private final java.util.concurrent.atomic.AtomicLong generation = new java.util.concurrent.atomic.AtomicLong();
     /** Digest of a token value (current or, in its grace period, previous) to the token's id. */
     private final Map<ByteBuffer, UUID> tokensByDigest = new ConcurrentHashMap<>();
     /** Logged-out session ids, with the instant after which the JWT is dead anyway and can be forgotten. */
     private final Map<UUID, Instant> revokedSessions = new ConcurrentHashMap<>();
+    /**
+     * Tokens in a state no later use can change (revoked), or whose value has expired, remembered outside the
+     * working set so that values cycled through on purpose do not cost a database read each; bounded.
+     */
+    private final Map<UUID, TokenState> finals;
     private volatile boolean loaded;
     /** While the working set is being warmed after start: the tokens the change feed touched meanwhile. */
     private volatile Set<UUID> changedWhileWarming;
@@ -73,10 +82,20 @@ public class IdentityState {
 
     @jakarta.inject.Inject
     public IdentityState(io.patgate.config.PatgateConfig config) {
-        this(config.state().maxTokens());
+        this(config.state().maxTokens(), config.state().maxRememberedLookups());
     }
 
     public IdentityState(long maxTokens) {
+        this(maxTokens, 10_000);
+    }
+
+    /**
+     * @param maxTokens the working set's bound
+     * @param maxFinals how many revoked or expired tokens outside the working set are remembered
+     */
+    public IdentityState(long maxTokens, long maxFinals) {
+        this.finals = com.github.benmanes.caffeine.cache.Caffeine.newBuilder().maximumSize(maxFinals)
+                .executor(Runnable::run).<UUID, TokenState>build().asMap();
         this.tokens = com.github.benmanes.caffeine.cache.Caffeine.newBuilder()
                 .maximumSize(maxTokens)
                 .executor(Runnable::run) // evict on the writer's thread: the bound holds without a lag
@@ -96,11 +115,15 @@ public class IdentityState {
      */
     public void load(Collection<UserState> allUsers, Map<UUID, Instant> revoked, Collection<TokenState> hotTokens) {
         generation.incrementAndGet();
-        users.keySet().retainAll(allUsers.stream().map(UserState::id).collect(Collectors.toSet()));
+        Set<UUID> present = allUsers.stream().map(UserState::id).collect(Collectors.toSet());
+        // held but gone from the table: deleted while the feed was down; ids are never reused, so that is final,
+        // and a look-up that began before this load must not bring the account back
+        users.keySet().stream().filter(id -> !present.contains(id)).toList().forEach(this::removeUser);
         allUsers.forEach(this::putUser);
         revokedSessions.putAll(revoked);
         Set<UUID> ids = hotTokens.stream().map(TokenState::id).collect(Collectors.toSet());
         tokens.keySet().stream().filter(id -> !ids.contains(id)).toList().forEach(this::removeToken);
+        finals.clear(); // a token changed while the feed was down is read again on its next use
         hotTokens.forEach(this::putToken);
         loaded = true;
     }
@@ -111,8 +134,10 @@ public class IdentityState {
         if (changed != null) {
             changed.add(token.id());
         }
-        if (tokens.containsKey(token.id()) || reading.contains(token.id())) {
+        if (tokens.containsKey(token.id()) || reading.containsKey(token.id())) {
             putToken(token);
+        } else {
+            rememberFinal(token);
         }
     }
 
@@ -122,21 +147,56 @@ public class IdentityState {
      * @return the generation to hand back to {@link #putRead}
      */
     public long reading(UUID id) {
-        reading.add(id);
+        reading.compute(id, (key, mark) -> (mark == null ? new ReadMark() : mark).join());
         return generation.get();
     }
 
     public void doneReading(UUID id) {
-        reading.remove(id);
+        reading.computeIfPresent(id, (key, mark) -> mark.leave());
     }
 
     /**
-     * A token as a database read found it: held unless a newer copy is (the feed's, or a local write) or a
-     * full load replaced the state since the read began (the read may predate changes the load took in).
+     * A token as a database read found it: held unless a newer copy is, or was while the read ran (the feed's,
+     * or a local write, even one evicted since), or a full load replaced the state since the read began (the
+     * read may predate changes the load took in).
+     *
+     * @return whether the copy was taken
      */
-    public void putRead(TokenState token, long readGeneration) {
-        if (generation.get() == readGeneration) {
-            putToken(token);
+    public boolean putRead(TokenState token, long readGeneration) {
+        boolean[] taken = {false};
+        Runnable put = () -> {
+            if (generation.get() == readGeneration) {
+                store(token);
+                rememberFinal(token);
+                taken[0] = true;
+            }
+        };
+        // the check against the mark and the put are one step under the mark's lock, so a change that raises the
+        // mark either comes first (and the read is dropped) or after the put (and replaces it, being newer)
+        ReadMark held = reading.computeIfPresent(token.id(), (key, mark) -> {
+            if (token.version() >= mark.newest) {
+                put.run();
+            }
+            return mark;
+        });
+        if (held == null) {
+            put.run(); // not marked: a read made without reading(), as tools and tests do
+        }
+        return taken[0];
+    }
+
+    /** One read in flight (or several, sharing the id) and the newest version applied to its token meanwhile. */
+    private static final class ReadMark {
+        private int readers;
+        private long newest = Long.MIN_VALUE;
+
+        ReadMark join() {
+            readers++;
+            return this;
+        }
+
+        ReadMark leave() {
+            return --readers == 0 ? null : this;
         }
     }
 
@@ -259,9 +319,13 @@ public class IdentityState {
         return id == null ? null : tokens.get(id);
     }
 
-    /** Fills a gap from a look-up, which may be older than what this replica knows: never over a newer state, never a deleted account. */
-    public void putUserIfAbsent(UserState user) {
-        users.compute(user.id(), (id, old) -> old != null || deletedUsers.contains(id) ? old : user);
+    /**
+     * Fills a gap from a look-up, which may be older than what this replica knows: never over a newer state, never a
+     * deleted account, and nothing if a full load replaced the state since the look-up began (it may have found the
+     * account just before a delete the load took in).
+     */
+    public void putUserIfAbsent(UserState user, long readGeneration) {
+        users.compute(user.id(), (id, old) -> old != null || deletedUsers.contains(id) || generation.get() != readGeneration ? old : user);
     }
 
     /**
@@ -270,6 +334,37 @@ public class IdentityState {
      * index entry of the loser behind.
      */
     public void putToken(TokenState token) {
+        reading.computeIfPresent(token.id(), (id, mark) -> {
+            mark.newest = Math.max(mark.newest, token.version());
+            return mark;
+        });
+        store(token);
+        rememberFinal(token);
+    }
+
+    /**
+     * A revoked or expired token that no longer needs the working set, or null: judged from memory when its value is
+     * presented again (the hot path asks this before it would read the database).
+     */
+    public TokenState finalToken(UUID id) {
+        return finals.get(id);
+    }
+
+    /**
+     * Keeps a revoked token, or one past its expiry, in the side cache; any newer copy replaces the remembered one, and
+     * one that is final no longer (a regeneration of an expired token) removes it.
+     */
+    private void rememberFinal(TokenState token) {
+        boolean isFinal = token.isRevoked() || token.isExpiredAt(Instant.now());
+        finals.compute(token.id(), (id, old) -> {
+            if (old != null && token.version() < old.version()) {
+                return old;
+            }
+            return isFinal ? token : null;
+        });
+    }
+
+    private void store(TokenState token) {
         tokens.compute(token.id(), (id, old) -> {
             if (old != null && token.version() < old.version()) {
                 return old; // an older copy (a feed round that read the row before this replica's own write)

@@ -5,6 +5,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.patgate.domain.Refusal;
+import io.patgate.domain.Throttle;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
@@ -14,6 +15,7 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Judges tokens that are not in memory (created on another replica a moment ago, or outside the working set
@@ -45,9 +47,22 @@ public class TokenGapFiller {
     /** Database reads made to judge tokens not in memory; also {@code patgate_token_reads_total} in /q/metrics. */
     private final Counter reads;
 
+    private static final Duration COLD_READ_WINDOW = Duration.ofMinutes(1);
+    /**
+     * Cold reads per client address (IPv6 by /64) in a fixed one-minute window: an entry lives a minute from the first
+     * read it counts (counting does not write it again), bounded like the not-found cache.
+     */
+    private final Cache<String, AtomicInteger> coldReads;
+    private final int coldReadsPerAddress;
+    private final Counter throttled;
+
     public TokenGapFiller(Instance<TokenLookup> lookup, IdentityState state, io.patgate.config.PatgateConfig config, MeterRegistry metrics) {
         this.reads = Counter.builder("patgate.token.reads")
                 .description("Database reads made to judge tokens outside this replica's working set").register(metrics);
+        this.throttled = Counter.builder("patgate.token.reads.throttled")
+                .description("Checks refused because their client address made too many reads of tokens outside the working set").register(metrics);
+        this.coldReadsPerAddress = config.state().coldReadsPerAddress();
+        this.coldReads = Caffeine.newBuilder().maximumSize(config.state().maxRememberedLookups()).expireAfterWrite(COLD_READ_WINDOW).build();
         this.lookup = lookup;
         this.state = state;
         this.timeout = config.state().databaseTimeout();
@@ -55,11 +70,27 @@ public class TokenGapFiller {
                 .expireAfterWrite(config.state().lookupCoolDown()).build();
     }
 
-    /** Reads {@code tokenId} into memory unless it is there already or was not found lately. */
-    public Uni<Void> fill(UUID tokenId) {
+    /**
+     * Reads {@code tokenId} into memory unless it is there already or was not found lately. A client address that has
+     * made {@code patgate.state.cold-reads-per-address} reads within a minute waits ({@link Refusal#throttled}, 429):
+     * one client cycling through many tokens outside the working set cannot turn its requests into database reads.
+     *
+     * @param clientAddress who presented the token, or null when there is no such client to hold to account
+     */
+    public Uni<Void> fill(UUID tokenId, String clientAddress) {
         if (state.token(tokenId) != null || notFound.getIfPresent(tokenId) != null) {
             // held: the value presented is simply not one of its live values; or known to be absent
             return Uni.createFrom().voidItem();
+        }
+        String client = clientAddress == null ? null : Throttle.addressKey(clientAddress);
+        if (client != null && !inFlight.containsKey(tokenId)) {
+            AtomicInteger made = coldReads.get(client, key -> new AtomicInteger());
+            if (made.incrementAndGet() > coldReadsPerAddress) {
+                throttled.increment();
+                long age = coldReads.policy().expireAfterWrite().flatMap(p -> p.ageOf(client)).map(Duration::toSeconds).orElse(0L);
+                return Uni.createFrom().failure(Refusal.throttled(Math.max(1, COLD_READ_WINDOW.toSeconds() - age),
+                        "Too many tokens unknown to this replica presented from this address; try again later"));
+            }
         }
         return inFlight.computeIfAbsent(tokenId, id -> Uni.createFrom().deferred(() -> {
                     long generation = state.reading(id);
@@ -71,7 +102,7 @@ public class TokenGapFiller {
                                     notFound.put(id, Boolean.TRUE);
                                     return;
                                 }
-                                state.putUserIfAbsent(found.owner());
+                                state.putUserIfAbsent(found.owner(), generation);
                                 state.putRead(found.token(), generation);
                                 LOG.debugf("Token %s read into memory", id);
                             })

@@ -31,8 +31,9 @@ class IdentityStateTest {
         UUID id = UUID.randomUUID();
         IdentityState.UserState user = new IdentityState.UserState(id, "gone", Set.of("admin"), false, null, null, 0);
         state.putUser(user);
+        long generation = state.reading(UUID.randomUUID()); // a look-up of one of its tokens begins
         state.removeUser(id);          // the delete, through the change feed
-        state.putUserIfAbsent(user);   // a look-up whose SELECT ran before the delete committed
+        state.putUserIfAbsent(user, generation);   // the look-up's SELECT ran before the delete committed
         assertNull(state.user(id));
     }
 
