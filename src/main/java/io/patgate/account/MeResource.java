@@ -6,6 +6,7 @@ import io.patgate.identity.Caller;
 import io.quarkus.security.Authenticated;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.patgate.http.ClientAddress;
+import io.patgate.http.SessionRequired;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.validation.Valid;
@@ -68,6 +69,7 @@ public class MeResource {
 
     @PATCH
     @Path("/notices")
+    @SessionRequired
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Change my notice settings", description = "With a signed-in session only (where security notices go is "
             + "not for a token to change). Any of `email` (empty for none) and `emailNotices`; those left out are unchanged. Audited.")
@@ -76,13 +78,16 @@ public class MeResource {
     @APIResponse(responseCode = "200", description = "The changed settings", content = @Content(mediaType = MediaType.APPLICATION_JSON,
             examples = @ExampleObject(name = "settings", value = SETTINGS_EXAMPLE)))
     @APIResponse(responseCode = "400", description = "Not an email address, or an unknown kind of notice")
-    @APIResponse(responseCode = "403", description = "The credential is a personal access token")
+    @APIResponse(responseCode = "403", description = "`session-required`: the credential is a personal access token",
+            content = @Content(mediaType = "application/problem+json", examples = @ExampleObject(name = "session-required",
+                    ref = SessionRequired.EXAMPLE)))
     public Uni<UserRequests.NoticeSettings> changeNoticeSettings(@Valid @NotNull UserRequests.NoticeSettings body) {
         return users.changeNoticeSettings(Callers.of(identity), body, emailEnabled);
     }
 
     @POST
     @Path("/password")
+    @SessionRequired
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Change my password", description = "With a signed-in session only, never a personal access token. "
             + "Every other session of the account ends; this session and every personal access token keep working. "
@@ -95,7 +100,9 @@ public class MeResource {
                     "{\"type\":\"urn:patgate:problem:invalid\",\"title\":\"Invalid request\",\"status\":400,"
                             + "\"detail\":\"newPassword: must be at least 8 characters\","
                             + "\"errors\":[{\"field\":\"newPassword\",\"message\":\"must be at least 8 characters\"}]}")))
-    @APIResponse(responseCode = "403", description = "The current password is wrong, or the credential is a personal access token")
+    @APIResponse(responseCode = "403", description = "The current password is wrong (`forbidden`), or the credential is a personal access "
+            + "token (`session-required`)", content = @Content(mediaType = "application/problem+json", examples = @ExampleObject(
+                    name = "session-required", ref = SessionRequired.EXAMPLE)))
     @APIResponse(responseCode = "429", description = "Too many wrong passwords; `Retry-After` says how long to wait")
     @APIResponse(responseCode = "503", description = "Too many passwords are being checked at once (`patgate.password.max-concurrent`); `Retry-After` says when to try again")
     public Uni<Void> changePassword(@Valid @NotNull UserRequests.ChangePassword body, @Context HttpServerRequest request) {

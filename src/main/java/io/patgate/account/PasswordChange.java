@@ -15,8 +15,8 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 
 /**
- * A person changes their own password. Only with a session: a personal access token is a password
- * replacement and must never be able to take over the account. Counted by the login throttle (a wrong
+ * A person changes their own password. Only with a session (its endpoint is {@code @SessionRequired}): a personal
+ * access token is a password replacement and must never be able to take over the account. Counted by the login throttle (a wrong
  * current password is a guess like a failed login), audited, and every other session of the account
  * ends; the session making the change, and every personal access token, keep working.
  */
@@ -43,9 +43,6 @@ public class PasswordChange {
     }
 
     public Uni<Void> changeOwn(Caller caller, UserRequests.ChangePassword request, String clientAddress) {
-        if (!caller.isSession()) {
-            throw Refusal.forbidden("Only a signed-in session may change the password, never a personal access token");
-        }
         throttle.check(caller.username(), clientAddress);
         passwords.requireLength("newPassword", request.newPassword());
         if (request.newPassword().equals(request.currentPassword())) {

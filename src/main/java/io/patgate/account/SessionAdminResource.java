@@ -1,6 +1,7 @@
 package io.patgate.account;
 
 import io.patgate.domain.Permissions;
+import io.patgate.http.SessionRequired;
 import io.patgate.identity.Callers;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
@@ -34,14 +35,18 @@ public class SessionAdminResource {
 
     @POST
     @Path("/revoke-all")
-    @Operation(summary = "End every session", description = "Admin only. Every session of every account ends at once, on every replica, "
+    @SessionRequired
+    @Operation(summary = "End every session", description = "Admin only, with a signed-in session (never a personal access token: "
+            + "a stolen one could otherwise keep every admin signed out). Every session of every account ends at once, on every replica, "
             + "the caller's own included; everyone signs in again. Personal access tokens keep working (they are bound to their "
             + "digests, which a stolen signing key cannot forge). Audited as `sessions.revoked-all`. After a key leak: rotate the key "
             + "first (POST /api/v1/admin/keys/rotate), then call this.")
     @APIResponse(responseCode = "200", description = "Every session issued before `sessionsNotBefore` is dead",
             content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "ended",
                     value = "{\"accounts\":42,\"sessionsNotBefore\":\"2027-01-31T12:00:01Z\"}")))
-    @APIResponse(responseCode = "403", description = "Not an admin")
+    @APIResponse(responseCode = "403", description = "Not an admin, or (`session-required`) the credential is a personal access token",
+            content = @Content(mediaType = "application/problem+json", examples = @ExampleObject(name = "session-required",
+                    ref = SessionRequired.EXAMPLE)))
     public Uni<UserRequests.SessionsEnded> revokeAll() {
         return auth.endAllSessions(Callers.of(identity));
     }

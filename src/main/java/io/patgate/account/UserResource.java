@@ -3,6 +3,7 @@ package io.patgate.account;
 import io.patgate.domain.Permissions;
 import io.patgate.identity.Callers;
 import io.patgate.http.PageParams;
+import io.patgate.http.SessionRequired;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
@@ -42,6 +43,10 @@ public class UserResource {
     private static final String USER_EXAMPLE = "{\"id\":\"0b9c2f6e-8d1a-4c61-9a43-6f1f0d7f4a10\",\"username\":\"ci-bot\","
             + "\"roles\":[\"deploy\",\"devices:read\"],\"disabled\":false,\"createdAt\":\"2027-01-31T12:00:00Z\"}";
 
+    private static final String PROBLEM = "application/problem+json";
+    private static final String SESSION_OR_ADMIN = "The caller is not an admin, or (`session-required`) the credential is a personal "
+            + "access token: every write to an account needs a signed-in session";
+
     private final UserService users;
     private final SecurityIdentity identity;
 
@@ -51,12 +56,15 @@ public class UserResource {
     }
 
     @POST
+    @SessionRequired
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Create a user", description = "Admin only. Roles are free-form; `admin` is the one the service honours.")
+    @Operation(summary = "Create a user", description = "Admin only, with a signed-in session (never a personal access token). "
+            + "Roles are free-form; `admin` is the one the service honours.")
     @APIResponse(responseCode = "201", description = "Created", content = @Content(mediaType = MediaType.APPLICATION_JSON,
             examples = @ExampleObject(name = "user", value = USER_EXAMPLE)))
     @APIResponse(responseCode = "400", description = "Invalid body (the `errors` array names each field)")
-    @APIResponse(responseCode = "403", description = "The caller is not an admin")
+    @APIResponse(responseCode = "403", description = SESSION_OR_ADMIN, content = @Content(mediaType = PROBLEM,
+            examples = @ExampleObject(name = "session-required", ref = SessionRequired.EXAMPLE)))
     @APIResponse(responseCode = "409", description = "A user with that username already exists (case-insensitive)")
     @APIResponse(responseCode = "503", description = "Too many passwords are being checked at once (`patgate.password.max-concurrent`); `Retry-After` says when to try again")
     public Uni<Response> create(@Valid @NotNull UserRequests.CreateUser body) {
@@ -86,12 +94,16 @@ public class UserResource {
 
     @PATCH
     @Path("/{id}")
+    @SessionRequired
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Change a user", description = "Admin only. Any of `roles`, `disabled`, `password`. "
+    @Operation(summary = "Change a user", description = "Admin only, with a signed-in session (never a personal access token). "
+            + "Any of `roles`, `disabled`, `password`, `email`. "
             + "Disabling or demoting a user takes effect on the next request of each of their sessions and tokens. "
             + "The last enabled admin cannot be disabled, demoted or deleted (409).")
     @APIResponse(responseCode = "200", description = "The changed user", content = @Content(mediaType = MediaType.APPLICATION_JSON,
             examples = @ExampleObject(name = "user", value = USER_EXAMPLE)))
+    @APIResponse(responseCode = "403", description = SESSION_OR_ADMIN, content = @Content(mediaType = PROBLEM,
+            examples = @ExampleObject(name = "session-required", ref = SessionRequired.EXAMPLE)))
     @APIResponse(responseCode = "404", description = "No such user")
     @APIResponse(responseCode = "409", description = "That would leave no enabled admin")
     public Uni<UserRequests.UserView> update(@PathParam("id") UUID id, @Valid @NotNull UserRequests.UpdateUser body) {
@@ -100,8 +112,12 @@ public class UserResource {
 
     @DELETE
     @Path("/{id}")
-    @Operation(summary = "Delete a user", description = "Admin only. Every session and token of that user stops working at once.")
+    @SessionRequired
+    @Operation(summary = "Delete a user", description = "Admin only, with a signed-in session (never a personal access token). "
+            + "Every session and token of that user stops working at once.")
     @APIResponse(responseCode = "204", description = "Deleted")
+    @APIResponse(responseCode = "403", description = SESSION_OR_ADMIN, content = @Content(mediaType = PROBLEM,
+            examples = @ExampleObject(name = "session-required", ref = SessionRequired.EXAMPLE)))
     @APIResponse(responseCode = "404", description = "No such user")
     @APIResponse(responseCode = "409", description = "That is the last enabled admin")
     public Uni<Void> delete(@PathParam("id") UUID id) {

@@ -116,10 +116,6 @@ public class UserService {
     }
 
     public Uni<UserRequests.UserView> update(Caller caller, UUID id, UserRequests.UpdateUser request) {
-        if (request.email() != null && !caller.isSession()) {
-            // where security notices go is not for a token to change, as on the profile
-            throw Refusal.forbidden("An email address changes only with a signed-in session, never with a personal access token");
-        }
         Set<String> roles = request.roles() == null ? null : roles(request.roles());
         if (request.password() != null) {
             passwords.requireLength("password", request.password());
@@ -202,11 +198,11 @@ public class UserService {
         return transactions.read(() -> users.findLive(caller.userId())).map(user -> settings(require(user), emailEnabled));
     }
 
-    /** Changes the caller's own notice settings (with a session only: where security notices go is the account's business). */
+    /**
+     * Changes the caller's own notice settings. Its endpoint takes a session only ({@code @SessionRequired}): where security
+     * notices go is the account's business, not a token's.
+     */
     public Uni<UserRequests.NoticeSettings> changeNoticeSettings(Caller caller, UserRequests.NoticeSettings request, boolean emailEnabled) {
-        if (!caller.isSession()) {
-            throw Refusal.forbidden("Notice settings change only with a signed-in session, never with a personal access token");
-        }
         String email = email(request.email());
         List<String> kinds = request.emailNotices() == null ? null : noticeKinds(request.emailNotices());
         return transactions.write(() -> users.findLiveForUpdate(caller.userId()).chain(found -> {

@@ -18,6 +18,8 @@ public final class Refusal extends RuntimeException {
         UNAUTHENTICATED,
         /** A good credential that may not do this. */
         FORBIDDEN,
+        /** A good credential that is not a signed-in session, on something only a session may do (change an account). */
+        SESSION_REQUIRED,
         /** No such object, or one the caller may not see (never told apart). */
         NOT_FOUND,
         /** The object's current state does not allow it. */
@@ -79,6 +81,15 @@ public final class Refusal extends RuntimeException {
 
     public static Refusal forbidden(String detail) {
         return new Refusal(Kind.FORBIDDEN, detail, null, 0);
+    }
+
+    /**
+     * A personal access token, even one with every scope, on a write only a signed-in session may make: changing an
+     * account (a password, an email, creating a user, granting a role), so a stolen token cannot take over the account
+     * that made it.
+     */
+    public static Refusal sessionRequired(String detail) {
+        return new Refusal(Kind.SESSION_REQUIRED, detail, null, 0);
     }
 
     /** @param what the kind of object, as the caller names it ("Token", "User") */

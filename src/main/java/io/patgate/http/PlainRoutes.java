@@ -91,9 +91,12 @@ public class PlainRoutes {
         judge(ctx, () -> verifier.checkNow(credential), () -> verifier.checkCold(credential), answer, what);
     }
 
-    /** {@link #judge(RoutingContext, CredentialRequest, Consumer, String)} for a bare token presented from {@code clientAddress}. */
-    public void judge(RoutingContext ctx, String token, String clientAddress, Consumer<Optional<Caller>> answer, String what) {
-        judge(ctx, () -> verifier.checkNow(token, clientAddress), () -> verifier.checkCold(token, clientAddress), answer, what);
+    /**
+     * {@link #judge(RoutingContext, CredentialRequest, Consumer, String)} for a token asked about by a third party (RFC 7662):
+     * judged without its network fence and without recording a use, see {@link CredentialVerifier#describeNow(String)}.
+     */
+    public void describe(RoutingContext ctx, String token, Consumer<Optional<Caller>> answer, String what) {
+        judge(ctx, () -> verifier.describeNow(token), () -> verifier.describeCold(token), answer, what);
     }
 
     private void judge(RoutingContext ctx, Supplier<Optional<Caller>> now, Supplier<Uni<Optional<Caller>>> later,

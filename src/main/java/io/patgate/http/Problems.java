@@ -21,6 +21,7 @@ public final class Problems {
                     : refusal.errors().stream().map(e -> new Problem.FieldError(e.field(), e.message())).toList());
             case UNAUTHENTICATED -> unauthorized(refusal.detail());
             case FORBIDDEN -> forbidden(refusal.detail());
+            case SESSION_REQUIRED -> Problem.of(403, "session-required", "Session required", refusal.detail());
             case NOT_FOUND -> Problem.of(404, "not-found", "Not found", refusal.detail());
             case CONFLICT -> Problem.of(409, "conflict", "Conflict", refusal.detail());
             case LIMIT_REACHED -> Problem.of(422, "policy-limit", "Policy limit reached", refusal.detail());

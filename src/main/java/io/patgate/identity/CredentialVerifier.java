@@ -101,6 +101,30 @@ public class CredentialVerifier {
 
     /** {@link #check(String, String)} from memory; null when it needs the database (then call {@link #checkCold(String, String)}). */
     public Optional<Caller> checkNow(String token, String clientAddress) {
+        return checkNow(token, clientAddress, true);
+    }
+
+    /**
+     * RFC 7662: whether {@code token} is good now, for a resource server that asks about a token its client presented.
+     * The token's allowed networks are not applied (the client's address is only known to the resource server, which
+     * gets them back to apply itself) and no use is recorded (last used, recent addresses, new-address notices and
+     * expired-use events would otherwise name the resource server). Null when it needs the database (then call
+     * {@link #describeCold(String)}).
+     */
+    public Optional<Caller> describeNow(String token) {
+        return checkNow(token, null, false);
+    }
+
+    /** {@link #describeNow(String)} for a value memory could not judge: see {@link #checkCold(String, String)}. */
+    public Uni<Optional<Caller>> describeCold(String token) {
+        return checkCold(token, null, false);
+    }
+
+    /**
+     * @param presented true when {@code clientAddress} presented the token for its own request: its networks are then
+     *                  applied to that address and the use is recorded; false for introspection (see {@link #describeNow})
+     */
+    private Optional<Caller> checkNow(String token, String clientAddress, boolean presented) {
         long started = System.nanoTime();
         if (freshness.isStale()) {
             return done(null, CheckMetrics.Kind.UNRECOGNISED, CheckMetrics.Outcome.UNAVAILABLE, started);
@@ -111,7 +135,7 @@ public class CredentialVerifier {
         ByteBuffer digest = ByteBuffer.wrap(Digests.sha256(token));
         TokenState pat = state.tokenByDigest(digest);
         if (pat != null) {
-            return personalToken(pat, digest, clientAddress, started);
+            return personalToken(pat, digest, clientAddress, presented, started);
         }
         JwsVerifier.Verified verified = verified(token, digest, true);
         if (verified == null) {
@@ -141,6 +165,10 @@ public class CredentialVerifier {
      * the same rules. Its signature was verified there (and remembered, so it is not verified twice).
      */
     public Uni<Optional<Caller>> checkCold(String token, String clientAddress) {
+        return checkCold(token, clientAddress, true);
+    }
+
+    private Uni<Optional<Caller>> checkCold(String token, String clientAddress, boolean presented) {
         long started = System.nanoTime();
         ByteBuffer digest = ByteBuffer.wrap(Digests.sha256(token));
         JwsVerifier.Verified verified = verified(token, digest, true);
@@ -151,7 +179,7 @@ public class CredentialVerifier {
                 .onFailure().invoke(e -> metrics.finished(CheckMetrics.Kind.PAT, CheckMetrics.Outcome.UNAVAILABLE, started))
                 .map(filled -> filled == null
                         ? done(null, CheckMetrics.Kind.PAT, CheckMetrics.Outcome.UNKNOWN, started)
-                        : personalToken(filled, digest, clientAddress, started));
+                        : personalToken(filled, digest, clientAddress, presented, started));
     }
 
     private Optional<Caller> done(Caller caller, CheckMetrics.Kind kind, CheckMetrics.Outcome outcome, long started) {
@@ -221,7 +249,7 @@ public class CredentialVerifier {
                 : Optional.empty();
     }
 
-    private Optional<Caller> personalToken(TokenState token, ByteBuffer digest, String clientAddress, long started) {
+    private Optional<Caller> personalToken(TokenState token, ByteBuffer digest, String clientAddress, boolean presented, long started) {
         CheckMetrics.Kind kind = CheckMetrics.Kind.PAT;
         Instant now = clock.instant();
         if (!isLiveValue(token, digest, now)) {
@@ -231,17 +259,21 @@ public class CredentialVerifier {
             return done(null, kind, CheckMetrics.Outcome.REVOKED, started);
         }
         if (token.isExpiredAt(now)) {
-            expiredUses.note(token.id(), token.userId(), clientAddress, now);
+            if (presented) {
+                expiredUses.note(token.id(), token.userId(), clientAddress, now);
+            }
             return done(null, kind, CheckMetrics.Outcome.EXPIRED, started);
         }
-        if (!token.allows(clientAddress)) {
+        if (presented && !token.allows(clientAddress)) {
             return done(null, kind, CheckMetrics.Outcome.OUTSIDE_NETWORKS, started);
         }
         IdentityState.UserState owner = state.user(token.userId());
         if (owner == null || owner.disabled()) {
             return done(null, kind, CheckMetrics.Outcome.OWNER_DISABLED, started);
         }
-        usage.record(token.id(), clientAddress, now);
+        if (presented) {
+            usage.record(token.id(), clientAddress, now);
+        }
         return done(new Caller(owner.id(), owner.username(), owner.roles(), Caller.AuthMethod.PAT, token.id(),
                 token.scopes(), token.issuedAt(), token.expiresAt(), token.allowedCidrs()), kind, CheckMetrics.Outcome.OK, started);
     }

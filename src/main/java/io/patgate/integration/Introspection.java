@@ -1,22 +1,30 @@
 package io.patgate.integration;
 
+import io.patgate.domain.Cidr;
 import io.patgate.identity.Caller;
+
+import java.util.List;
 
 /**
  * RFC 7662 section 2.2: what a token is; only {@code active} for anything that is not good now. Written by
  * hand ({@link #json()}): it is the whole body of every introspection answer, on the hot path.
+ *
+ * @param allowedCidrs the networks a fenced token may be used from (an extension member, {@code allowed_cidrs}):
+ *                     the resource server applies them to its client's address, which only it knows; null when the
+ *                     token is not fenced
  */
 public record Introspection(boolean active, String sub, String username, String scope, Long exp, Long iat, String jti,
-                           String tokenType, String credential) {
+                           String tokenType, String credential, List<String> allowedCidrs) {
 
-    static final Introspection INACTIVE = new Introspection(false, null, null, null, null, null, null, null, null);
+    static final Introspection INACTIVE = new Introspection(false, null, null, null, null, null, null, null, null, null);
     private static final String INACTIVE_JSON = "{\"active\":false}";
 
     static Introspection of(Caller c) {
         return new Introspection(true, c.userId().toString(), c.username(), String.join(" ", c.effectiveScopes()),
                 c.expiresAt() == null ? null : c.expiresAt().getEpochSecond(),
                 c.issuedAt() == null ? null : c.issuedAt().getEpochSecond(),
-                c.credentialId().toString(), "Bearer", c.method().wire());
+                c.credentialId().toString(), "Bearer", c.method().wire(),
+                c.networks().isEmpty() ? null : c.networks().stream().map(Cidr::toString).toList());
     }
 
     /** The JSON object, members that are null left out. */
@@ -33,6 +41,16 @@ public record Introspection(boolean active, String sub, String username, String 
         member(out, "jti", jti);
         member(out, "token_type", tokenType);
         member(out, "patgate_credential", credential);
+        if (allowedCidrs != null) {
+            out.append(",\"allowed_cidrs\":[");
+            for (int i = 0; i < allowedCidrs.size(); i++) {
+                if (i > 0) {
+                    out.append(',');
+                }
+                string(out, allowedCidrs.get(i));
+            }
+            out.append(']');
+        }
         return out.append('}').toString();
     }
 
@@ -46,7 +64,13 @@ public record Introspection(boolean active, String sub, String username, String 
         if (value == null) {
             return;
         }
-        out.append(",\"").append(name).append("\":\"");
+        out.append(",\"").append(name).append("\":");
+        string(out, value);
+    }
+
+    /** A JSON string, escaped for any reader (JavaScript's line separators too). */
+    private static void string(StringBuilder out, String value) {
+        out.append('"');
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
             switch (c) {

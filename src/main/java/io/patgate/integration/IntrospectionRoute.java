@@ -26,7 +26,9 @@ import java.util.Optional;
  * {@code POST /oauth/introspect} (RFC 7662) on the fast path: like {@link ForwardAuthRoute}, a plain Vert.x
  * route on the event loop, with the caller's own credential and the token asked about both judged by the
  * same in-memory {@link io.patgate.identity.CredentialVerifier} as every request, without the REST and security layers around
- * them. Documented in {@code META-INF/openapi.yaml}.
+ * them. The caller's own credential is judged as any request's (its fence applies to the caller's address, its use is
+ * recorded); the token asked about is only described: its fence is answered as {@code allowed_cidrs} for the resource
+ * server to apply to its client, and no use of it is recorded. Documented in {@code META-INF/openapi.yaml}.
  */
 @ApplicationScoped
 public class IntrospectionRoute {
@@ -98,12 +100,12 @@ public class IntrospectionRoute {
                 return;
             }
             String token = body[0] == null ? null : formField(body[0].toString(StandardCharsets.UTF_8), "token");
-            routes.judge(ctx, credential, caller -> answer(ctx, caller, token, address), "Introspection");
+            routes.judge(ctx, credential, caller -> answer(ctx, caller, token), "Introspection");
         });
         request.resume();
     }
 
-    private void answer(RoutingContext ctx, Optional<Caller> checked, String token, String address) {
+    private void answer(RoutingContext ctx, Optional<Caller> checked, String token) {
         if (checked.isEmpty()) {
             problems.write(ctx, Problems.badCredential());
             return;
@@ -117,7 +119,9 @@ public class IntrospectionRoute {
             write(ctx, Introspection.INACTIVE);
             return;
         }
-        routes.judge(ctx, token.trim(), address,
+        // the token asked about was presented to the resource server by its client, whose address only the resource server
+        // knows: its fence is not applied to this caller's address but answered (allowed_cidrs), and no use is recorded
+        routes.describe(ctx, token.trim(),
                 described -> write(ctx, described.map(Introspection::of).orElse(Introspection.INACTIVE)), "Introspection");
     }
 

@@ -14,6 +14,7 @@ import io.restassured.http.ContentType;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -31,6 +32,12 @@ class OAuthTest {
 
     @TestHTTPResource("/oauth/revoke")
     URI revoke;
+
+    @jakarta.inject.Inject
+    io.vertx.mutiny.sqlclient.Pool pool;
+
+    @jakarta.inject.Inject
+    io.patgate.store.TokenUsageWriter usage;
 
     private static String gateway() {
         return Api.aToken(Api.aUser("introspect").session(), Map.of()).value();
@@ -63,6 +70,68 @@ class OAuthTest {
                     .post("/oauth/introspect").then().statusCode(200).extract().body().asString();
             assertEquals("{\"active\":false}", body);
         }
+    }
+
+    @Test
+    void aFencedTokenIsDescribedWithItsNetworksNotJudgedByTheGatewaysAddress() {
+        // review issue 25, finding 3: the fence belongs to the client that presented the token, which only the
+        // resource server knows; the gateway here asks from 127.0.0.1, outside the token's network
+        Api.Issued fenced = Api.aToken(Api.aUser("deploy").session(), Map.of("allowedCidrs", List.of("10.0.0.0/8", "2001:db8::/32")));
+        as(gateway()).contentType(ContentType.URLENC).formParam("token", fenced.value()).post("/oauth/introspect").then().statusCode(200)
+                .body("active", equalTo(true))
+                .body("jti", equalTo(fenced.id()))
+                .body("allowed_cidrs", contains("10.0.0.0/8", "2001:db8::/32"));
+        // a token that is not fenced has no such member
+        Api.Issued open = Api.aToken(Api.aUser("deploy").session(), Map.of());
+        assertFalse(as(gateway()).contentType(ContentType.URLENC).formParam("token", open.value()).post("/oauth/introspect").then()
+                .statusCode(200).body("active", equalTo(true)).extract().body().asString().contains("allowed_cidrs"));
+        // presented by a client from outside its networks, the fenced token is still refused there
+        isProblem(as(fenced.value()).get("/auth/verify").then(), 401);
+        isProblem(as(fenced.value()).get("/api/v1/me").then(), 401);
+    }
+
+    @Test
+    void theGatewaysOwnCredentialIsStillFencedToItsNetworks() {
+        String session = Api.aUser("introspect").session();
+        String outside = Api.aToken(session, Map.of("allowedCidrs", List.of("10.0.0.0/8"))).value();
+        String inside = Api.aToken(session, Map.of("allowedCidrs", List.of("127.0.0.0/8"))).value();
+        Api.Issued token = Api.aToken(Api.aUser("deploy").session(), Map.of());
+        isProblem(as(outside).contentType(ContentType.URLENC).formParam("token", token.value()).post("/oauth/introspect").then(), 401);
+        as(inside).contentType(ContentType.URLENC).formParam("token", token.value()).post("/oauth/introspect").then().statusCode(200)
+                .body("active", equalTo(true));
+    }
+
+    @Test
+    void introspectionRecordsNoUseOfTheTokenAskedAbout() throws InterruptedException {
+        String session = Api.aUser("deploy").session();
+        Api.Issued used = Api.aToken(session, Map.of());
+        Api.Issued fenced = Api.aToken(session, Map.of("allowedCidrs", List.of("10.0.0.0/8")));
+        as(used.value()).get("/auth/verify").then().statusCode(200); // its client's use, from 127.0.0.1
+        io.restassured.path.json.JsonPath before = as(session).get("/api/v1/tokens/" + used.id()).then().statusCode(200).extract().jsonPath();
+        Thread.sleep(1_100); // a use in a later second would move lastUsedAt
+        String gateway = gateway();
+        as(gateway).contentType(ContentType.URLENC).formParam("token", used.value()).post("/oauth/introspect").then().statusCode(200)
+                .body("active", equalTo(true));
+        usage.flush().await().atMost(Duration.ofSeconds(5)); // what the scheduled flush would write by now
+        as(session).get("/api/v1/tokens/" + used.id()).then().statusCode(200)
+                .body("lastUsedAt", equalTo(before.getString("lastUsedAt")))
+                .body("lastUsedIp", equalTo("127.0.0.1"))
+                .body("recentIps.size()", equalTo(1));
+
+        as(gateway).contentType(ContentType.URLENC).formParam("token", fenced.value()).post("/oauth/introspect").then().statusCode(200)
+                .body("active", equalTo(true));
+        usage.flush().await().atMost(Duration.ofSeconds(5));
+        as(session).get("/api/v1/tokens/" + fenced.id()).then().statusCode(200)
+                .body("lastUsedAt", nullValue()).body("lastUsedIp", nullValue()).body("recentIps", empty());
+        var row = pool.preparedQuery("select last_used_at, last_used_ip from access_token where id = $1")
+                .execute(io.vertx.mutiny.sqlclient.Tuple.of(java.util.UUID.fromString(fenced.id()))).await().atMost(Duration.ofSeconds(5))
+                .iterator().next();
+        assertNull(row.getValue("last_used_at"));
+        assertNull(row.getValue("last_used_ip"));
+        var stored = pool.preparedQuery("select last_used_at from access_token where id = $1")
+                .execute(io.vertx.mutiny.sqlclient.Tuple.of(java.util.UUID.fromString(used.id()))).await().atMost(Duration.ofSeconds(5))
+                .iterator().next().getOffsetDateTime("last_used_at").toInstant();
+        assertEquals(java.time.Instant.parse(before.getString("lastUsedAt")).getEpochSecond(), stored.getEpochSecond());
     }
 
     @Test
