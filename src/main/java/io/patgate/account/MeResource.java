@@ -1,6 +1,5 @@
 package io.patgate.account;
 
-import io.patgate.config.PatgateConfig;
 import io.patgate.identity.Callers;
 import io.patgate.identity.Caller;
 import io.quarkus.security.Authenticated;
@@ -42,29 +41,31 @@ public class MeResource {
     private final PasswordChange passwordChange;
     private final ClientAddress clientAddress;
     private final UserService users;
-    private final boolean emailEnabled;
 
-    public MeResource(SecurityIdentity identity, PasswordChange passwordChange, ClientAddress clientAddress, UserService users,
-                      PatgateConfig config) {
+    public MeResource(SecurityIdentity identity, PasswordChange passwordChange, ClientAddress clientAddress, UserService users) {
         this.identity = identity;
         this.passwordChange = passwordChange;
         this.clientAddress = clientAddress;
         this.users = users;
-        this.emailEnabled = config.notices().emailFrom().filter(from -> !from.isBlank()).isPresent();
     }
 
     private static final String SETTINGS_EXAMPLE = "{\"email\":\"alice@example.com\",\"emailNotices\":[\"expiring\",\"new-address\",\"revoked\"],"
-            + "\"emailEnabled\":true}";
+            + "\"emailEnabled\":true,\"emailConfirmed\":true,\"confirmationSentAt\":null}";
+    private static final String UNCONFIRMED_EXAMPLE = "{\"email\":\"alice@example.com\",\"emailNotices\":[\"expiring\",\"revoked\"],"
+            + "\"emailEnabled\":true,\"emailConfirmed\":false,\"confirmationSentAt\":\"2027-01-31T12:00:00Z\"}";
+    private static final String TOO_MANY_MAILS = "{\"type\":\"urn:patgate:problem:too-many-requests\",\"title\":\"Too many requests\",\"status\":429,"
+            + "\"detail\":\"At most 3 confirmation mails a day go to one address or for one account; try again in 20 hours\"}";
 
     @GET
     @Path("/notices")
     @Operation(summary = "My notice settings", description = "Where notices about my tokens are emailed, and which: expiry warnings "
             + "(7 and 1 days before, and a week before an unused token is retired), a first use from a new address, and a revocation "
-            + "by someone else. `emailEnabled` says whether this server sends email at all.")
+            + "by someone else. `emailEnabled` says whether this server sends email at all; `emailConfirmed` whether the address "
+            + "was confirmed by the link mailed to it (only a confirmed address is mailed notices).")
     @APIResponse(responseCode = "200", description = "The settings", content = @Content(mediaType = MediaType.APPLICATION_JSON,
-            examples = @ExampleObject(name = "settings", value = SETTINGS_EXAMPLE)))
+            examples = {@ExampleObject(name = "confirmed", value = SETTINGS_EXAMPLE), @ExampleObject(name = "unconfirmed", value = UNCONFIRMED_EXAMPLE)}))
     public Uni<UserRequests.NoticeSettings> noticeSettings() {
-        return users.noticeSettings(Callers.of(identity), emailEnabled);
+        return users.noticeSettings(Callers.of(identity));
     }
 
     @PATCH
@@ -72,17 +73,41 @@ public class MeResource {
     @SessionRequired
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Change my notice settings", description = "With a signed-in session only (where security notices go is "
-            + "not for a token to change). Any of `email` (empty for none) and `emailNotices`; those left out are unchanged. Audited.")
+            + "not for a token to change). Any of `email` (empty for none) and `emailNotices`; those left out are unchanged; the "
+            + "read-only fields are ignored. A new address is unconfirmed: it is mailed one link to `/confirm-email` on "
+            + "`patgate.notices.public-url`, and gets notices only once that link is followed (`POST /api/v1/email-confirmations`). "
+            + "If the mail server refuses that mail, `confirmationSentAt` stays null: ask for another with "
+            + "`POST /api/v1/me/notices/confirmation`. Audited.")
     @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "settings",
             value = "{\"email\":\"alice@example.com\",\"emailNotices\":[\"expiring\",\"revoked\"]}")))
     @APIResponse(responseCode = "200", description = "The changed settings", content = @Content(mediaType = MediaType.APPLICATION_JSON,
-            examples = @ExampleObject(name = "settings", value = SETTINGS_EXAMPLE)))
+            examples = @ExampleObject(name = "new address", value = UNCONFIRMED_EXAMPLE)))
     @APIResponse(responseCode = "400", description = "Not an email address, or an unknown kind of notice")
     @APIResponse(responseCode = "403", description = "`session-required`: the credential is a personal access token",
             content = @Content(mediaType = "application/problem+json", examples = @ExampleObject(name = "session-required",
                     ref = SessionRequired.EXAMPLE)))
+    @APIResponse(responseCode = "429", description = "A new address, but the day's confirmation mails (`patgate.notices.confirmation-mails-per-day`, "
+            + "per account and per recipient) are used up; nothing changed, `Retry-After` says when to try again",
+            content = @Content(mediaType = "application/problem+json", examples = @ExampleObject(name = "limit", value = TOO_MANY_MAILS)))
     public Uni<UserRequests.NoticeSettings> changeNoticeSettings(@Valid @NotNull UserRequests.NoticeSettings body) {
-        return users.changeNoticeSettings(Callers.of(identity), body, emailEnabled);
+        return users.changeNoticeSettings(Callers.of(identity), body);
+    }
+
+    @POST
+    @Path("/notices/confirmation")
+    @SessionRequired
+    @Operation(summary = "Send my address another confirmation link", description = "With a signed-in session only. The older link "
+            + "stops working. Counts against the day's confirmation mails, like setting the address.")
+    @APIResponse(responseCode = "202", description = "Sent (see `confirmationSentAt`; null when the mail server refused it)",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "sent", value = UNCONFIRMED_EXAMPLE)))
+    @APIResponse(responseCode = "403", description = "`session-required`: the credential is a personal access token",
+            content = @Content(mediaType = "application/problem+json", examples = @ExampleObject(name = "session-required",
+                    ref = SessionRequired.EXAMPLE)))
+    @APIResponse(responseCode = "409", description = "No address is set, it is confirmed already, or this server sends no email")
+    @APIResponse(responseCode = "429", description = "The day's confirmation mails are used up; `Retry-After` says when to try again",
+            content = @Content(mediaType = "application/problem+json", examples = @ExampleObject(name = "limit", value = TOO_MANY_MAILS)))
+    public Uni<jakarta.ws.rs.core.Response> resendConfirmation() {
+        return users.resendConfirmation(Callers.of(identity)).map(settings -> jakarta.ws.rs.core.Response.accepted(settings).build());
     }
 
     @POST

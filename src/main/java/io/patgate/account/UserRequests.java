@@ -46,7 +46,9 @@ public final class UserRequests {
     @Schema(name = "User")
     @RegisterForReflection
     public record UserView(UUID id, String username, List<String> roles, boolean disabled, Instant createdAt,
-                           @Schema(description = "Where the user's notices are emailed; null for none") String email) {
+                           @Schema(description = "Where the user's notices are emailed once confirmed; null for none") String email,
+                           @Schema(description = "Whether `email` was confirmed by the link mailed to it (only then is it mailed)")
+                           boolean emailConfirmed) {
     }
 
     @Schema(name = "NoticeSettings", description = "Which notices about my tokens reach me by email, and where")
@@ -58,8 +60,27 @@ public final class UserRequests {
                     + "(first use from a new network) and `revoked` (by someone else: an admin, a leak report, retirement)",
                     examples = "[\"expiring\", \"new-address\", \"revoked\"]")
             @Size(max = 3) List<@NotNull String> emailNotices,
-            @Schema(description = "Read-only: whether this server sends email at all (an SMTP server and `patgate.notices.email-from` are set)")
-            Boolean emailEnabled) {
+            @Schema(description = "Read-only: whether this server sends email at all (an SMTP server, `patgate.notices.email-from` "
+                    + "and `patgate.notices.public-url` are set)", readOnly = true)
+            Boolean emailEnabled,
+            @Schema(description = "Read-only: whether `email` was confirmed by the link mailed to it. Notices are mailed only to a "
+                    + "confirmed address; setting another address makes it unconfirmed again", readOnly = true)
+            Boolean emailConfirmed,
+            @Schema(description = "Read-only: when the last confirmation link for `email` was mailed; null when none went out "
+                    + "(no mail set up, or the mail server refused it: ask for another)", readOnly = true)
+            Instant confirmationSentAt) {
+    }
+
+    @Schema(name = "EmailConfirmation", description = "The secret of a confirmation link: what follows `#` in the link mailed to the address")
+    @RegisterForReflection
+    public record ConfirmEmail(
+            @Schema(examples = "q3Zf0sYt3m1Vn2RkX8pL4wQ7eA9cB6dF1gH5jK0mN2o")
+            @NotNull @Pattern(regexp = "^[A-Za-z0-9_-]{43}$", message = "must be the 43 characters after '#' in the link") String token) {
+    }
+
+    @Schema(name = "EmailConfirmed", description = "The address a link confirmed, and whose it is")
+    @RegisterForReflection
+    public record EmailConfirmed(String username, String email, Instant confirmedAt) {
     }
 
     @Schema(name = "Login")

@@ -44,10 +44,12 @@ public class UserService {
     private final Passwords passwords;
     private final IdentityState state;
     private final Notices notices;
+    private final EmailConfirmations confirmations;
 
     public UserService(UserRepository users, AccessTokenRepository tokens, Transactions transactions, AuditService audit, Passwords passwords,
-                       IdentityState state, Notices notices) {
+                       IdentityState state, Notices notices, EmailConfirmations confirmations) {
         this.notices = notices;
+        this.confirmations = confirmations;
         this.users = users;
         this.tokens = tokens;
         this.transactions = transactions;
@@ -56,8 +58,14 @@ public class UserService {
         this.state = state;
     }
 
-    /** An account after a change, and the tokens the change revoked. */
-    private record Changed(User user, List<AccessToken> revoked) {
+    /**
+     * An account after a change, the tokens the change revoked, whether its address is confirmed, and the
+     * confirmation link to mail once it commits (null for none).
+     */
+    private record Changed(User user, List<AccessToken> revoked, boolean emailConfirmed, EmailConfirmations.Link link) {
+        Changed(User user, List<AccessToken> revoked) {
+            this(user, revoked, false, null);
+        }
     }
 
     /** An audit event to record once the change is decided. */
@@ -96,7 +104,7 @@ public class UserService {
                     state.putUser(toState(user));
                     LOG.infof("Created user %s (%s)", user.id, user.username);
                 })
-                .map(UserService::view);
+                .map(user -> view(user, false));
     }
 
     /** Live accounts, oldest first; {@code search} narrows to usernames containing it. */
@@ -107,12 +115,15 @@ public class UserService {
         }
         return transactions.read(() -> users.countLive(q)
                 .chain(total -> users.page(q, page, size)
-                        .map(list -> new Paged<>(list.stream().map(UserService::view).toList(), total))));
+                        .chain(list -> confirmations.of(list.stream().map(u -> u.id).toList()).map(states -> new Paged<>(list.stream()
+                                .map(u -> view(u, states.containsKey(u.id) && states.get(u.id).confirms(u.email))).toList(), total)))));
     }
 
     public Uni<UserRequests.UserView> get(UUID id) {
-        return transactions.read(() -> users.findLive(id))
-                .map(user -> view(require(user)));
+        return transactions.read(() -> users.findLive(id).chain(found -> {
+            User user = require(found);
+            return confirmations.of(user.id).map(state -> view(user, state != null && state.confirms(user.email)));
+        }));
     }
 
     public Uni<UserRequests.UserView> update(Caller caller, UUID id, UserRequests.UpdateUser request) {
@@ -137,8 +148,9 @@ public class UserService {
                                 events.add(new Event("user.password-changed", ""));
                             }
                             String email = email(request.email());
-                            if (request.email() != null && !java.util.Objects.equals(email, user.email)) {
-                                events.add(new Event("user.email-changed", email == null ? "removed" : "set"));
+                            boolean emailChanged = request.email() != null && !java.util.Objects.equals(email, user.email);
+                            if (emailChanged) {
+                                events.add(new Event("user.email-changed", email == null ? "removed" : "set, unconfirmed"));
                                 user.email = email;
                             }
                             if (roles != null) {
@@ -158,10 +170,16 @@ public class UserService {
                             }
                             user.updatedAt = now();
                             Uni<Void> guard = wasAdmin && !isEnabledAdmin(user) ? lastAdminGuard(user.id) : Uni.createFrom().voidItem();
-                            return guard.chain(() -> disabling ? revokeTokens(caller, user, "user-disabled") : Uni.createFrom().item(List.<AccessToken>of()))
+                            // a new address is unconfirmed, and gets its link (counted against the daily limits) in this transaction
+                            Uni<EmailConfirmations.Link> link = emailChanged ? confirmations.addressChanged(user) : Uni.createFrom().nullItem();
+                            Uni<Boolean> confirmed = emailChanged ? Uni.createFrom().item(false)
+                                    : confirmations.of(user.id).map(c -> c != null && c.confirms(user.email));
+                            return guard.chain(() -> link).chain(l -> confirmed.chain(c -> (disabling ? revokeTokens(caller, user, "user-disabled")
+                                            : Uni.createFrom().item(List.<AccessToken>of()))
                                     .call(revoked -> recordAll(caller, user, events))
-                                    .map(revoked -> new Changed(user, revoked));
+                                    .map(revoked -> new Changed(user, revoked, c, l))));
                         })))
+                .call(changed -> confirmations.send(changed.link()))
                 .invoke(changed -> {
                     User user = changed.user();
                     state.putUser(toState(user));
@@ -169,7 +187,7 @@ public class UserService {
                     LOG.infof("Updated user %s (%s)%s", user.id, user.username,
                             changed.revoked().isEmpty() ? "" : ", revoked " + changed.revoked().size() + " tokens");
                 })
-                .map(changed -> view(changed.user()));
+                .map(changed -> view(changed.user(), changed.emailConfirmed()));
     }
 
     public Uni<Void> delete(Caller caller, UUID id) {
@@ -194,35 +212,59 @@ public class UserService {
     }
 
     /** The notice settings of the caller's own account. */
-    public Uni<UserRequests.NoticeSettings> noticeSettings(Caller caller, boolean emailEnabled) {
-        return transactions.read(() -> users.findLive(caller.userId())).map(user -> settings(require(user), emailEnabled));
+    public Uni<UserRequests.NoticeSettings> noticeSettings(Caller caller) {
+        return transactions.read(() -> users.findLive(caller.userId()).chain(found -> {
+            User user = require(found);
+            return confirmations.of(user.id).map(state -> settings(user, state));
+        }));
     }
 
     /**
      * Changes the caller's own notice settings. Its endpoint takes a session only ({@code @SessionRequired}): where security
-     * notices go is the account's business, not a token's.
+     * notices go is the account's business, not a token's. A new address is unconfirmed and is mailed a confirmation link
+     * (429 once the day's confirmation mails are used up, and nothing changes).
      */
-    public Uni<UserRequests.NoticeSettings> changeNoticeSettings(Caller caller, UserRequests.NoticeSettings request, boolean emailEnabled) {
+    public Uni<UserRequests.NoticeSettings> changeNoticeSettings(Caller caller, UserRequests.NoticeSettings request) {
         String email = email(request.email());
         List<String> kinds = request.emailNotices() == null ? null : noticeKinds(request.emailNotices());
         return transactions.write(() -> users.findLiveForUpdate(caller.userId()).chain(found -> {
                     User user = require(found);
-                    if (request.email() != null) {
+                    boolean emailChanged = request.email() != null && !java.util.Objects.equals(email, user.email);
+                    if (emailChanged) {
                         user.email = email;
                     }
                     if (kinds != null) {
                         user.emailNotices = kinds.toArray(String[]::new);
                     }
                     user.updatedAt = now();
-                    return audit.record(AuditService.actor(caller), "user.notice-settings-changed", user.id, user.username, null,
-                            "email " + (user.email == null ? "none" : "set") + ", notices " + Arrays.asList(user.emailNotices)).replaceWith(user);
+                    Uni<EmailConfirmations.Link> link = emailChanged ? confirmations.addressChanged(user) : Uni.createFrom().nullItem();
+                    return link.call(() -> audit.record(AuditService.actor(caller), "user.notice-settings-changed", user.id, user.username, null,
+                            "email " + (user.email == null ? "none" : emailChanged ? "set, unconfirmed" : "unchanged") + ", notices "
+                                    + Arrays.asList(user.emailNotices)))
+                            .map(l -> new Changed(user, List.of(), false, l));
                 }))
-                .invoke(user -> state.putUser(toState(user)))
-                .map(user -> settings(user, emailEnabled));
+                .invoke(changed -> state.putUser(toState(changed.user())))
+                .call(changed -> confirmations.send(changed.link()))
+                .chain(changed -> noticeSettings(caller));
     }
 
-    private static UserRequests.NoticeSettings settings(User user, boolean emailEnabled) {
-        return new UserRequests.NoticeSettings(user.email, List.of(user.emailNotices), emailEnabled);
+    /** Mails the caller's unconfirmed address a new confirmation link (the older one stops working); with a session only. */
+    /** Sends the caller's unconfirmed address a new link; its endpoint takes a session only ({@code @SessionRequired}). */
+    public Uni<UserRequests.NoticeSettings> resendConfirmation(Caller caller) {
+        return transactions.write(() -> users.findLiveForUpdate(caller.userId()).chain(found -> confirmations.renew(require(found))))
+                .call(confirmations::send)
+                .chain(link -> noticeSettings(caller));
+    }
+
+    /** Follows a confirmation link (whoever holds it: it was mailed to the address). */
+    public Uni<UserRequests.EmailConfirmed> confirmEmail(String secret) {
+        return confirmations.confirm(secret).map(c -> new UserRequests.EmailConfirmed(c.username(), c.email(), c.confirmedAt()));
+    }
+
+    private UserRequests.NoticeSettings settings(User user, io.patgate.store.EmailConfirmation state) {
+        boolean confirmed = state != null && state.confirms(user.email);
+        Instant sentAt = state != null && user.email != null && user.email.equals(state.email) && !confirmed ? state.linkSentAt : null;
+        return new UserRequests.NoticeSettings(user.email, List.of(user.emailNotices), confirmations.enabled(), user.email == null ? null : confirmed, sentAt);
     }
 
     /** An address as stored: trimmed, null for none. */
@@ -304,7 +346,8 @@ public class UserService {
                 user.sessionsNotBefore, user.keptSession, user.rowVersion);
     }
 
-    static UserRequests.UserView view(User user) {
-        return new UserRequests.UserView(user.id, user.username, List.of(user.roles), user.disabled, user.createdAt, user.email);
+    static UserRequests.UserView view(User user, boolean emailConfirmed) {
+        return new UserRequests.UserView(user.id, user.username, List.of(user.roles), user.disabled, user.createdAt, user.email,
+                user.email != null && emailConfirmed);
     }
 }

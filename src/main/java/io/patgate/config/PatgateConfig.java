@@ -60,9 +60,46 @@ public interface PatgateConfig {
         @WithDefault("1M")
         java.time.Duration scanInterval();
 
-        /** How long notices and their delivery history are kept. */
+        /**
+         * How long notices and their delivery history are kept. The notices, deliveries and recorded networks of a token
+         * revoked or expired longer ago than this go too, whatever is still pending for them.
+         */
         @WithDefault("P30D")
         java.time.Duration retention();
+
+        /**
+         * The address people reach patgate's web page at, such as {@code https://patgate.example.com}: the links in
+         * confirmation mails point there. Never taken from a request's {@code Host}. Unset: no mail is sent.
+         */
+        Optional<String> publicUrl();
+
+        /** How long the link of a confirmation mail works (once). */
+        @WithDefault("24H")
+        java.time.Duration confirmationLinkLifetime();
+
+        /**
+         * Confirmation mails a day, at most, per account and per recipient address (a recipient counted without any
+         * {@code +tag} and case): setting someone's address again and again cannot bomb them with mail.
+         */
+        @WithDefault("3")
+        int confirmationMailsPerDay();
+
+        /** Mails of any kind a recipient address gets in a day, at most (counted across replicas); further notices are not mailed. */
+        @WithDefault("50")
+        int mailsPerRecipientPerDay();
+
+        /**
+         * Routine notices raised per account and hour, at most, for each kind: revocations by the owner themselves,
+         * and first uses from a new network. Beyond that they are dropped, with one audit event
+         * ({@code notice.limited}) per account, kind and hour. Security notices (leak reports, revocations by an admin
+         * or after a leak) are never dropped.
+         */
+        @WithDefault("20")
+        int routinePerUserPerHour();
+
+        /** Networks remembered per token, at most; beyond that, those seen longest ago are forgotten first. */
+        @WithDefault("50")
+        int maxNetworksPerToken();
     }
 
     interface Webhooks {
@@ -91,6 +128,17 @@ public interface PatgateConfig {
         /** How often each replica looks for deliveries that are due. */
         @WithDefault("1S")
         java.time.Duration pollInterval();
+
+        /**
+         * Failed attempts in a row after which a webhook's circuit breaker opens: its deliveries then wait (none is
+         * given up for it) for {@link #breakerCoolDown()}, then one is tried; a success closes the breaker.
+         */
+        @WithDefault("5")
+        int breakerFailures();
+
+        /** How long an open breaker holds a webhook's deliveries before one is tried again. */
+        @WithDefault("5M")
+        java.time.Duration breakerCoolDown();
     }
 
     interface Oauth {

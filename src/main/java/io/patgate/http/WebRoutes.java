@@ -41,7 +41,7 @@ public class WebRoutes {
     static final String DATA_SECURITY_POLICY = "default-src 'none'; frame-ancestors 'none'";
 
     /** Client-side views of the UI: reloading or opening a link to one of them answers the page itself. */
-    static final Set<String> VIEWS = Set.of("/signin", "/tokens", "/tokens/new", "/profile",
+    static final Set<String> VIEWS = Set.of("/signin", "/confirm-email", "/tokens", "/tokens/new", "/profile",
             "/admin/users", "/admin/tokens", "/admin/audit", "/admin/keys", "/admin/webhooks", "/admin/webhooks/deliveries");
 
     /**

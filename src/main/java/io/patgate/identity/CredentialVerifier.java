@@ -155,7 +155,7 @@ public class CredentialVerifier {
         }
         TokenState last = state.finalToken(verified.jti());
         if (last != null && (last.isRevoked() || digest.equals(last.digest()) || digest.equals(last.previousDigest()))) {
-            return personalToken(last, digest, clientAddress, started); // revoked, or this value expired: no read needed to refuse it
+            return personalToken(last, digest, clientAddress, presented, started); // revoked, or this value expired: no read needed to refuse it
         }
         return null; // a PAT we signed but do not hold: created on another replica a moment ago, or outside the working set, or gone for good
     }

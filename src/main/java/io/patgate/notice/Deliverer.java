@@ -23,22 +23,37 @@ import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Sends what is due, on every replica, off the request path: each round takes a few due deliveries (no other
- * replica can take the same ones: {@link NoticeStore#take}), sends them, and records each outcome. A webhook
- * delivery is a signed JSON {@code POST} to the address the {@link TargetGuard} just checked, with no redirects
- * followed and a timeout of seconds; an email goes through {@link NoticeMail}. A failure is retried with
- * exponential backoff for {@code patgate.webhooks.retry-for}.
+ * Sends what is due, on every replica, off the request path. Each webhook is a lane of its own, and all email one
+ * more: each round takes a few due deliveries of every lane that this replica is not still sending on (no other
+ * replica can take the same ones: {@link NoticeStore#take}), starts each lane's sending, and does not wait for it. A
+ * slow or dead receiver thus holds only its own lane, never the others, and never the next round. Within a lane
+ * security notices go first. A webhook delivery is a signed JSON {@code POST} to the address the
+ * {@link TargetGuard} just checked, with no redirects followed and a timeout of seconds; an email goes through
+ * {@link NoticeMail}, only to a confirmed address and within the recipient's daily limit. A failure is retried with
+ * exponential backoff for {@code patgate.webhooks.retry-for}; a webhook that failed
+ * {@code patgate.webhooks.breaker-failures} times in a row has its breaker opened, and its deliveries wait out the
+ * cool-down untried.
  */
 @ApplicationScoped
 public class Deliverer {
 
     private static final Logger LOG = Logger.getLogger(Deliverer.class);
-    private static final int BATCH = 20;
+    /** Deliveries taken per webhook and per round. */
+    static final int PER_HOOK = 20;
+    /** Emails taken per round. */
+    static final int MAILS = 20;
     private static final int MAX_ERROR = 300;
+    /** The lane of email (no webhook has this id). */
+    private static final UUID MAIL_LANE = new UUID(0, 0);
 
     private final NoticeStore store;
     private final TargetGuard guard;
@@ -47,6 +62,9 @@ public class Deliverer {
     private final HttpClient http;
     private final PatgateConfig.Webhooks config;
     private final Vertx vertx;
+    private final int mailsPerDay;
+    /** The lanes this replica is sending on now: webhook ids, and {@link #MAIL_LANE}. */
+    private final Set<UUID> busy = ConcurrentHashMap.newKeySet();
 
     public Deliverer(NoticeStore store, TargetGuard guard, WebhookSecrets secrets, NoticeMail mail, Vertx vertx, PatgateConfig config) {
         this.store = store;
@@ -55,6 +73,7 @@ public class Deliverer {
         this.mail = mail;
         this.vertx = vertx;
         this.config = config.webhooks();
+        this.mailsPerDay = config.notices().mailsPerRecipientPerDay();
         int timeout = (int) this.config.timeout().toMillis();
         // one connection per delivery (no pool to a pinned address outliving its check), nothing followed
         this.http = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(timeout).setKeepAlive(false)
@@ -63,26 +82,55 @@ public class Deliverer {
 
     @Scheduled(every = "${patgate.webhooks.poll-interval}", delayed = "2s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> scheduled() {
-        return deliverDue().onFailure().invoke(e -> LOG.warnf("Could not take due deliveries: %s", e.toString()))
+        // the lanes run on by themselves: the round ends once they are started
+        return startLanes().onFailure().invoke(e -> LOG.warnf("Could not take due deliveries: %s", e.toString()))
                 .onFailure().recoverWithNull().replaceWithVoid();
     }
 
-    /** One round: sends what is due now; the number of deliveries attempted. */
+    /** One round, waiting for the lanes it started: the number of deliveries attempted (for tests and tools). */
     public Uni<Integer> deliverDue() {
+        return startLanes().chain(lanes -> lanes.isEmpty() ? Uni.createFrom().item(0)
+                : Uni.join().all(lanes).andCollectFailures().map(sizes -> sizes.stream().mapToInt(Integer::intValue).sum()));
+    }
+
+    /**
+     * Takes what is due in every lane not busy here and starts sending each lane's share on its own; a lane stays busy
+     * until all its outcomes are recorded. The lanes' completions (each its number of deliveries).
+     */
+    private Uni<List<Uni<Integer>>> startLanes() {
         // held past the longest a send can take (see deliver), so no replica takes it again while this one is still sending
         Duration hold = config.timeout().multipliedBy(2).plusSeconds(30);
-        return store.take(Instant.now(), hold, BATCH)
-                .chain(due -> due.isEmpty() ? Uni.createFrom().item(0)
-                        : Multi.createFrom().iterable(due).onItem().transformToUniAndMerge(this::deliver).collect().asList().map(List::size));
+        Set<UUID> skip = Set.copyOf(busy);
+        return store.take(Instant.now(), hold, PER_HOOK, MAILS, skip, !skip.contains(MAIL_LANE)).map(due -> {
+            Map<UUID, List<NoticeStore.Due>> lanes = new LinkedHashMap<>();
+            for (NoticeStore.Due d : due) {
+                lanes.computeIfAbsent(d.webhookId() == null ? MAIL_LANE : d.webhookId(), k -> new java.util.ArrayList<>()).add(d);
+            }
+            List<Uni<Integer>> started = new java.util.ArrayList<>();
+            lanes.forEach((lane, share) -> {
+                busy.add(lane);
+                var done = Multi.createFrom().iterable(share).onItem().transformToUniAndMerge(d -> deliver(d).replaceWith(1))
+                        .collect().asList().map(List::size)
+                        .onTermination().invoke(() -> busy.remove(lane))
+                        .subscribeAsCompletionStage();
+                started.add(Uni.createFrom().completionStage(done));
+            });
+            return started;
+        });
     }
 
     private Uni<Void> deliver(NoticeStore.Due due) {
         long started = System.nanoTime();
         Uni<Outcome> attempt;
         if (due.webhookId() == null) {
-            attempt = mail.send(due.recipient(), due.event(), due.body()).map(x -> Outcome.ok(null));
+            if (!due.recipientConfirmed()) {
+                return record(due, started, new Outcome(false, null, "the address is no longer its owner's confirmed one"), null, false);
+            }
+            attempt = store.countMail(due.recipient()).chain(count -> count.within(mailsPerDay)
+                    ? mail.send(due.recipient(), due.event(), due.body()).map(x -> Outcome.ok(null))
+                    : Uni.createFrom().item(new Outcome(false, null, "the recipient's daily mail limit (" + mailsPerDay + ") is reached", true)));
         } else if (!due.hookActive()) {
-            return store.attempted(due.id(), due.attempt(), false, null, 0, "the webhook is inactive", Instant.now(), null);
+            return record(due, started, new Outcome(false, null, "the webhook is inactive"), null, false);
         } else {
             attempt = post(due);
         }
@@ -91,15 +139,26 @@ public class Deliverer {
         return attempt.ifNoItem().after(limit).failWith(() -> new java.util.concurrent.TimeoutException("no outcome within " + limit.toSeconds() + " s"))
                 .onFailure().recoverWithItem(Outcome::failed)
                 .chain(outcome -> {
-                    int millis = (int) Math.min(Integer.MAX_VALUE, (System.nanoTime() - started) / 1_000_000);
-                    Instant now = Instant.now();
-                    Instant retryAt = outcome.ok() ? null : retryAt(due, now);
-                    if (!outcome.ok()) {
-                        LOG.infof("Delivery %s of notice %s (attempt %d) failed: %s%s", due.id(), due.noticeId(), due.attempt(), outcome.error(),
-                                retryAt == null ? "; given up" : "; retrying at " + retryAt);
+                    Instant retryAt = outcome.ok() || outcome.giveUp() ? null : retryAt(due, Instant.now());
+                    return record(due, started, outcome, retryAt, due.webhookId() != null);
+                });
+    }
+
+    /** Records an attempt's outcome (and, for a webhook, moves its breaker); a failure to record is only logged. */
+    private Uni<Void> record(NoticeStore.Due due, long started, Outcome outcome, Instant retryAt, boolean breaker) {
+        int millis = (int) Math.min(Integer.MAX_VALUE, (System.nanoTime() - started) / 1_000_000);
+        if (!outcome.ok()) {
+            LOG.infof("Delivery %s of notice %s (attempt %d) failed: %s%s", due.id(), due.noticeId(), due.attempt(), outcome.error(),
+                    retryAt == null ? "; given up" : "; retrying at " + retryAt);
+        }
+        return store.attempted(due.id(), due.attempt(), outcome.ok(), outcome.status(), millis, outcome.error(), Instant.now(), retryAt, breaker)
+                .invoke(failures -> {
+                    if (failures == store.breakerFailures()) {
+                        LOG.warnf("Webhook %s failed %d times in a row: its breaker is open, its deliveries wait %s before one is tried again",
+                                due.webhookId(), failures, config.breakerCoolDown());
                     }
-                    return store.attempted(due.id(), due.attempt(), outcome.ok(), outcome.status(), millis, outcome.error(), now, retryAt);
                 })
+                .replaceWithVoid()
                 .onFailure().invoke(e -> LOG.warnf("Could not record the outcome of delivery %s: %s", due.id(), e.toString()))
                 .onFailure().recoverWithNull();
     }
@@ -115,7 +174,12 @@ public class Deliverer {
         return next.isAfter(due.createdAt().plus(config.retryFor())) ? null : next;
     }
 
-    private record Outcome(boolean ok, Integer status, String error) {
+    /** What an attempt came to; {@code giveUp} when retrying cannot help (a limit was reached). */
+    private record Outcome(boolean ok, Integer status, String error, boolean giveUp) {
+        Outcome(boolean ok, Integer status, String error) {
+            this(ok, status, error, false);
+        }
+
         static Outcome ok(Integer status) {
             return new Outcome(true, status, null);
         }

@@ -8,6 +8,8 @@ import io.patgate.store.AccessToken;
 import io.patgate.store.AccessTokenRepository;
 import io.patgate.store.Delivery;
 import io.patgate.store.DeliveryRepository;
+import io.patgate.store.EmailConfirmation;
+import io.patgate.store.EmailConfirmationRepository;
 import io.patgate.store.Notice;
 import io.patgate.store.NoticeRepository;
 import io.patgate.store.Transactions;
@@ -37,8 +39,9 @@ import java.util.stream.Collectors;
 /**
  * Turns new notices into deliveries, once: under a transaction-scoped advisory lock (one replica at a time), each
  * notice gets its body (written once, so every attempt and redelivery sends the same bytes and signature), one
- * delivery per active webhook that takes its event, and an email delivery when the owner wants one; it is then
- * marked dispatched, all in one transaction.
+ * delivery per active webhook that takes its event, and an email delivery when the owner wants one and has confirmed
+ * their address; it is then marked dispatched, all in one transaction. Security notices are fanned out first, and
+ * their deliveries keep their priority.
  */
 @ApplicationScoped
 public class FanOut {
@@ -63,9 +66,12 @@ public class FanOut {
     private final TokenViews views;
     private final NoticeMail mail;
     private final ObjectMapper json;
+    private final EmailConfirmationRepository confirmations;
 
     public FanOut(Transactions transactions, NoticeRepository notices, WebhookRepository webhooks, DeliveryRepository deliveries,
-                  AccessTokenRepository tokens, UserRepository users, TokenViews views, NoticeMail mail, ObjectMapper json) {
+                  AccessTokenRepository tokens, UserRepository users, TokenViews views, NoticeMail mail, ObjectMapper json,
+                  EmailConfirmationRepository confirmations) {
+        this.confirmations = confirmations;
         this.transactions = transactions;
         this.notices = notices;
         this.webhooks = webhooks;
@@ -92,9 +98,10 @@ public class FanOut {
     private Uni<Integer> fanOut(List<Notice> batch) {
         List<UUID> tokenIds = batch.stream().map(n -> n.tokenId).distinct().toList();
         List<UUID> userIds = batch.stream().map(n -> n.userId).distinct().toList();
-        return webhooks.active().chain(hooks -> tokens.byIds(tokenIds).chain(ts -> users.byIds(userIds).chain(us -> {
+        return webhooks.active().chain(hooks -> tokens.byIds(tokenIds).chain(ts -> users.byIds(userIds).chain(us -> confirmations.byUsers(userIds).chain(cs -> {
             Map<UUID, AccessToken> tokenById = ts.stream().collect(Collectors.toMap(t -> t.id, Function.identity()));
             Map<UUID, User> userById = us.stream().collect(Collectors.toMap(u -> u.id, Function.identity()));
+            Map<UUID, EmailConfirmation> confirmationOf = cs.stream().collect(Collectors.toMap(c -> c.userId, Function.identity()));
             Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
             List<Delivery> created = new ArrayList<>();
             for (Notice notice : batch) {
@@ -107,17 +114,19 @@ public class FanOut {
                 notice.body = body(notice, token, owner, now);
                 for (Webhook hook : hooks) {
                     if (Arrays.asList(hook.events).contains(notice.event)) {
-                        created.add(Delivery.due(notice.id, hook.id, null, now));
+                        created.add(Delivery.due(notice.id, notice.priority, hook.id, null, now));
                     }
                 }
-                if (mail.enabled() && owner.email != null && owner.deletedAt == null
+                EmailConfirmation confirmation = confirmationOf.get(owner.id);
+                // only to an address its owner proved to read: never to one someone else merely typed in
+                if (mail.enabled() && owner.email != null && owner.deletedAt == null && confirmation != null && confirmation.confirms(owner.email)
                         && mail.wanted(notice.event, detail(notice), owner.username, Set.of(owner.emailNotices))) {
-                    created.add(Delivery.due(notice.id, null, owner.email, now));
+                    created.add(Delivery.due(notice.id, notice.priority, null, owner.email, now));
                 }
             }
             LOG.debugf("Fanned out %d notices into %d deliveries", batch.size(), created.size());
             return (created.isEmpty() ? Uni.createFrom().voidItem() : deliveries.persist(created)).replaceWith(batch.size());
-        })));
+        }))));
     }
 
     private String body(Notice notice, AccessToken token, User owner, Instant now) {

@@ -86,27 +86,43 @@ public class NoticeMail {
         return Math.max(1, hours) + (hours <= 1 ? " hour" : " hours");
     }
 
+    /**
+     * The mail of a notice. The subject is fixed for each kind of notice and holds nothing anyone chose (a token's
+     * name, its description): a mail from patgate must not carry someone's words where a reader takes them for
+     * patgate's. The name appears in the plain-text body only, quoted, with any control character replaced.
+     */
     static Words words(String event, JsonNode notice) {
         JsonNode token = notice.path("token");
         JsonNode detail = notice.path("detail");
-        String name = "'" + token.path("name").asText() + "'";
-        String about = "Token " + name + " (id " + token.path("id").asText() + ", scopes " + token.path("scopes") + ")";
+        String name = "\"" + plain(token.path("name").asText()) + "\"";
+        String about = "Your token " + name + " (id " + token.path("id").asText() + ", scopes " + token.path("scopes") + ")";
         return switch (event) {
             case Notices.EXPIRING -> "unused".equals(detail.path("reason").asText())
-                    ? new Words("Your patgate token " + name + " will be retired: unused since " + detail.path("unusedSince").asText(),
+                    ? new Words(SUBJECT_RETIRING,
                     about + " has not been used since " + detail.path("unusedSince").asText() + ".\nIt will be revoked on "
                             + detail.path("retiresAt").asText() + " unless it is used before then.\n")
-                    : new Words("Your patgate token " + name + " expires in " + left(notice.path("at").asText(), token.path("expiresAt").asText(),
-                    detail.path("days").asInt()),
-                    about + " expires at " + token.path("expiresAt").asText() + ".\nRegenerate it (Regenerate, in the token list) and "
+                    : new Words(SUBJECT_EXPIRING,
+                    about + " expires in " + left(notice.path("at").asText(), token.path("expiresAt").asText(), detail.path("days").asInt())
+                            + ", at " + token.path("expiresAt").asText() + ".\nRegenerate it (Regenerate, in the token list) and "
                             + "give the new value to whatever uses it before then, or it will stop working.\n");
-            case Notices.NEW_ADDRESS -> new Words("Your patgate token " + name + " was used from a new address: " + detail.path("address").asText(),
+            case Notices.NEW_ADDRESS -> new Words(SUBJECT_NEW_ADDRESS,
                     about + " was used from " + detail.path("address").asText() + " (network " + detail.path("network").asText()
                             + "), where it had not been used before.\nIf that was not you or your automation, revoke the token now.\n");
-            case Notices.REVOKED -> new Words("Your patgate token " + name + " was revoked (" + detail.path("reason").asText() + ")",
-                    about + " was revoked by " + detail.path("by").asText() + ", reason " + detail.path("reason").asText()
+            case Notices.REVOKED -> new Words(SUBJECT_REVOKED,
+                    about + " was revoked by " + plain(detail.path("by").asText()) + ", reason " + detail.path("reason").asText()
                             + ".\nWhatever used it now gets 401; create a new token if it is still needed.\n");
-            default -> new Words("patgate: " + event + " for token " + name, about + ": " + event + ".\n");
+            default -> new Words("patgate: a notice about one of your tokens", about + ": " + event + ".\n");
         };
+    }
+
+    static final String SUBJECT_EXPIRING = "patgate: one of your tokens expires soon";
+    static final String SUBJECT_RETIRING = "patgate: one of your tokens will be retired unused";
+    static final String SUBJECT_NEW_ADDRESS = "patgate: one of your tokens was used from a new address";
+    static final String SUBJECT_REVOKED = "patgate: one of your tokens was revoked";
+
+    /** Text as plain text on one line: control characters (line breaks among them) become spaces. */
+    static String plain(String text) {
+        return text.codePoints().map(c -> Character.isISOControl(c) ? ' ' : c)
+                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
     }
 }

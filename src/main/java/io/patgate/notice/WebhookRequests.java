@@ -43,7 +43,19 @@ public final class WebhookRequests {
 
     @Schema(name = "Webhook", description = "A receiver of notices (its secret is never shown)")
     @RegisterForReflection
-    public record View(UUID id, String url, List<String> events, boolean active, Instant createdAt, Instant updatedAt) {
+    public record View(UUID id, String url, List<String> events, boolean active, Instant createdAt, Instant updatedAt,
+                       @Schema(description = "Its circuit breaker: each webhook is sent to on its own, and one that failed "
+                               + "`patgate.webhooks.breaker-failures` (5) times in a row is left alone for `patgate.webhooks.breaker-cool-down` "
+                               + "(5 minutes); its deliveries wait meanwhile, none is given up for it") Breaker breaker) {
+    }
+
+    @Schema(name = "WebhookBreaker")
+    @RegisterForReflection
+    public record Breaker(
+            @Schema(enumeration = {"closed", "open", "half-open"}, description = "`open`: its deliveries wait until `openUntil`; "
+                    + "`half-open`: the cool-down is over and the next delivery is tried alone, a success closes it") String state,
+            @Schema(description = "Failed attempts in a row") int consecutiveFailures,
+            @Schema(description = "While open: until when") Instant openUntil) {
     }
 
     @Schema(name = "Delivery", description = "One notice sent (or being sent) to one webhook")
@@ -59,8 +71,9 @@ public final class WebhookRequests {
             @Schema(description = "Why the last attempt failed") String error,
             Instant createdAt,
             Instant lastAttemptAt,
-            @Schema(description = "When the next attempt is due (pending only)") Instant nextAttemptAt,
+            @Schema(description = "When the next attempt is due (pending only; not before the webhook's breaker closes)") Instant nextAttemptAt,
             Instant deliveredAt,
-            @Schema(description = "For a redelivery: the delivery it repeats") UUID redeliveryOf) {
+            @Schema(description = "For a redelivery: the delivery it repeats") UUID redeliveryOf,
+            @Schema(description = "Pending and waiting for the webhook's open circuit breaker") boolean heldByBreaker) {
     }
 }

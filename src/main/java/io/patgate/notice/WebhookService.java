@@ -42,9 +42,11 @@ public class WebhookService {
     private final WebhookSecrets secrets;
     private final AuditService audit;
     private final Vertx vertx;
+    private final int breakerFailures;
 
     public WebhookService(WebhookRepository hooks, DeliveryRepository deliveries, NoticeRepository notices, Transactions transactions,
-                          TargetGuard guard, WebhookSecrets secrets, AuditService audit, Vertx vertx) {
+                          TargetGuard guard, WebhookSecrets secrets, AuditService audit, Vertx vertx, io.patgate.config.PatgateConfig config) {
+        this.breakerFailures = Math.max(1, config.webhooks().breakerFailures());
         this.hooks = hooks;
         this.deliveries = deliveries;
         this.notices = notices;
@@ -75,12 +77,12 @@ public class WebhookService {
                             describe(h)));
                 }))))
                 .invoke(h -> LOG.infof("Webhook %s created by %s for %s", h.id, caller.username(), origin(h.url)))
-                .map(WebhookService::view);
+                .map(this::view);
     }
 
     public Uni<Paged<WebhookRequests.View>> list(int page, int size) {
         return transactions.read(() -> hooks.count().chain(total -> hooks.page(page, size)
-                .map(list -> new Paged<>(list.stream().map(WebhookService::view).toList(), total))));
+                .map(list -> new Paged<>(list.stream().map(this::view).toList(), total))));
     }
 
     public Uni<WebhookRequests.View> get(UUID id) {
@@ -106,10 +108,11 @@ public class WebhookService {
                         hook.active = request.active();
                     }
                     hook.updatedAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
-                    return audit.record(AuditService.actor(caller), "webhook.changed", null, null, null,
-                            describe(hook) + (s != null ? ", new secret" : "")).replaceWith(hook);
+                    // whatever the admin fixed, the next delivery is tried at once
+                    return hooks.closeBreaker(hook).chain(() -> audit.record(AuditService.actor(caller), "webhook.changed", null, null, null,
+                            describe(hook) + (s != null ? ", new secret" : ""))).replaceWith(hook);
                 }))))
-                .map(WebhookService::view);
+                .map(this::view);
     }
 
     public Uni<Void> delete(Caller caller, UUID id) {
@@ -125,8 +128,10 @@ public class WebhookService {
     public Uni<Paged<WebhookRequests.DeliveryView>> deliveries(UUID id, int page, int size) {
         return transactions.read(() -> hooks.findById(id).chain(found -> {
             require(found);
+            Instant now = Instant.now();
+            Instant heldUntil = found.breakerOpenUntil != null && found.breakerOpenUntil.isAfter(now) ? found.breakerOpenUntil : null;
             return deliveries.countOfHook(id).chain(total -> deliveries.pageOfHook(id, page, size).chain(list -> eventsOf(list)
-                    .map(events -> new Paged<>(list.stream().map(d -> view(d, events.get(d.noticeId))).toList(), total))));
+                    .map(events -> new Paged<>(list.stream().map(d -> view(d, events.get(d.noticeId), heldUntil)).toList(), total))));
         }));
     }
 
@@ -138,12 +143,13 @@ public class WebhookService {
                 if (original == null) {
                     throw Refusal.notFound("Delivery");
                 }
-                Delivery again = Delivery.due(original.noticeId, hook.id, null, Instant.now().truncatedTo(ChronoUnit.MICROS));
+                Delivery again = Delivery.due(original.noticeId, original.priority, hook.id, null, Instant.now().truncatedTo(ChronoUnit.MICROS));
                 again.redeliveryOf = original.id;
                 return deliveries.persist(again)
                         .call(() -> audit.record(AuditService.actor(caller), "webhook.redelivered", null, null, null,
                                 "delivery " + original.id + " of notice " + original.noticeId + " to " + origin(hook.url)))
-                        .chain(d -> notices.findById(d.noticeId).map(n -> view(d, n == null ? null : n.event)));
+                        .chain(d -> notices.findById(d.noticeId).map(n -> view(d, n == null ? null : n.event,
+                                hook.breakerOpenUntil != null && hook.breakerOpenUntil.isAfter(Instant.now()) ? hook.breakerOpenUntil : null)));
             });
         }));
     }
@@ -190,12 +196,24 @@ public class WebhookService {
         return uri.getScheme() + "://" + uri.getHost() + (uri.getPort() >= 0 ? ":" + uri.getPort() : "");
     }
 
-    static WebhookRequests.View view(Webhook hook) {
-        return new WebhookRequests.View(hook.id, hook.url, List.of(hook.events), hook.active, hook.createdAt, hook.updatedAt);
+    WebhookRequests.View view(Webhook hook) {
+        return new WebhookRequests.View(hook.id, hook.url, List.of(hook.events), hook.active, hook.createdAt, hook.updatedAt, breaker(hook, Instant.now()));
     }
 
-    static WebhookRequests.DeliveryView view(Delivery d, String event) {
+    /** The breaker as the admin sees it (see {@link Deliverer}): open until its cool-down ends, then half-open until a success. */
+    WebhookRequests.Breaker breaker(Webhook hook, Instant now) {
+        if (hook.breakerOpenUntil != null && hook.breakerOpenUntil.isAfter(now)) {
+            return new WebhookRequests.Breaker("open", hook.consecutiveFailures, hook.breakerOpenUntil);
+        }
+        return new WebhookRequests.Breaker(hook.consecutiveFailures >= breakerFailures ? "half-open" : "closed", hook.consecutiveFailures, null);
+    }
+
+    /** A delivery; {@code heldUntil} is when the hook's open breaker lets it go (null when it is not open). */
+    static WebhookRequests.DeliveryView view(Delivery d, String event, Instant heldUntil) {
+        boolean pending = Delivery.PENDING.equals(d.state);
+        boolean held = pending && heldUntil != null;
+        Instant next = !pending ? null : held && (d.nextAttemptAt == null || d.nextAttemptAt.isBefore(heldUntil)) ? heldUntil : d.nextAttemptAt;
         return new WebhookRequests.DeliveryView(d.id, d.noticeId, event, d.state, d.attempts, d.responseCode, d.durationMs, d.error,
-                d.createdAt, d.lastAttemptAt, Delivery.PENDING.equals(d.state) ? d.nextAttemptAt : null, d.deliveredAt, d.redeliveryOf);
+                d.createdAt, d.lastAttemptAt, next, d.deliveredAt, d.redeliveryOf, held);
     }
 }

@@ -60,8 +60,12 @@ public class Delivery extends PanacheEntityBase {
     @Column(name = "redelivery_of")
     public UUID redeliveryOf;
 
+    /** Its notice's priority: higher ones are taken first (see {@link Notice#SECURITY}). */
+    @Column(nullable = false)
+    public short priority;
+
     /** A new delivery of {@code noticeId}, due now. */
-    public static Delivery due(UUID noticeId, UUID webhookId, String recipient, Instant now) {
+    public static Delivery due(UUID noticeId, short priority, UUID webhookId, String recipient, Instant now) {
         Delivery d = new Delivery();
         d.id = UUID.randomUUID();
         d.noticeId = noticeId;
@@ -70,6 +74,7 @@ public class Delivery extends PanacheEntityBase {
         d.state = PENDING;
         d.createdAt = now;
         d.nextAttemptAt = now;
+        d.priority = priority;
         return d;
     }
 }

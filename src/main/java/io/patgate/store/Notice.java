@@ -17,6 +17,11 @@ import java.util.UUID;
 @Table(name = "notice")
 public class Notice extends PanacheEntityBase {
 
+    /** The priority of routine notices. */
+    public static final short ROUTINE = 0;
+    /** The priority of security notices (a leak report, a revocation by an admin or after a leak): sent before routine ones. */
+    public static final short SECURITY = 1;
+
     @Id
     public UUID id;
 
@@ -46,4 +51,8 @@ public class Notice extends PanacheEntityBase {
 
     @Column(name = "dispatched_at")
     public Instant dispatchedAt;
+
+    /** {@link #SECURITY} notices are fanned out and delivered before {@link #ROUTINE} ones. */
+    @Column(nullable = false)
+    public short priority;
 }

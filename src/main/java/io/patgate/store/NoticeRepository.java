@@ -26,8 +26,16 @@ public class NoticeRepository implements PanacheRepositoryBase<Notice, UUID> {
                 "select pg_try_advisory_xact_lock(7022217116003182191)", Boolean.class).getSingleResult());
     }
 
-    /** The oldest notices not yet fanned out. */
+    /** The notices not yet fanned out: security ones first, then the oldest. */
     public Uni<List<Notice>> undispatched(int limit) {
-        return find("dispatchedAt is null", Sort.by("at").and("id")).page(0, limit).list();
+        return find("dispatchedAt is null", Sort.descending("priority").and("at").and("id")).page(0, limit).list();
+    }
+
+    /**
+     * Counts one more routine notice of {@code event} for {@code userId} in the current transaction, in windows of
+     * {@code window} (see {@link SendLimit}); rolled back with the change that raised it.
+     */
+    public Uni<SendLimit.Count> countRoutine(UUID userId, String event, java.time.Duration window) {
+        return SendLimit.count(getSession(), SendLimit.NOTICE + event, userId.toString(), 1, window);
     }
 }

@@ -1,5 +1,6 @@
 package io.patgate.store;
 
+import io.patgate.config.PatgateConfig;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -13,14 +14,18 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
 
 /**
  * The notices' plain SQL: the time-based scan (one replica at a time, under an advisory lock, and each notice
- * at most once by its unique mark), new networks found in the usage data, and the deliveries' claim and outcome
- * ({@code FOR UPDATE SKIP LOCKED}: two replicas never take the same delivery).
+ * at most once by its unique mark), new networks found in the usage data (capped per token, and their notices per
+ * account), the deliveries' claim and outcome ({@code FOR UPDATE SKIP LOCKED}: two replicas never take the same
+ * delivery), each webhook's circuit breaker, and pruning.
  */
 @ApplicationScoped
 public class NoticeStore {
@@ -28,13 +33,25 @@ public class NoticeStore {
     private static final long SCAN_LOCK = 7022217116003182192L;
     /** An instant as the API writes it, inside SQL-built detail. */
     private static final String ISO = "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'";
+    private static final String NEW_ADDRESS = "token.used-from-new-address";
+    private static final Duration ROUTINE_WINDOW = Duration.ofHours(1);
+
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(NoticeStore.class);
 
     private final Pool pool;
     private final AuditEventRepository audit;
+    private final int routineLimit;
+    private final int maxNetworks;
+    private final int breakerFailures;
+    private final Duration breakerCoolDown;
 
-    public NoticeStore(Pool pool, AuditEventRepository audit) {
+    public NoticeStore(Pool pool, AuditEventRepository audit, PatgateConfig config) {
         this.pool = pool;
         this.audit = audit;
+        this.routineLimit = config.notices().routinePerUserPerHour();
+        this.maxNetworks = Math.max(1, config.notices().maxNetworksPerToken());
+        this.breakerFailures = Math.max(1, config.webhooks().breakerFailures());
+        this.breakerCoolDown = config.webhooks().breakerCoolDown();
     }
 
     /**
@@ -169,61 +186,135 @@ public class NoticeStore {
     }
 
     /**
-     * Remembers the networks (an IPv4 address, an IPv6 /64) tokens were used from, on the usage writer's connection and transaction, and raises
-     * {@code token.used-from-new-address} for each network that is new to a token that already had others (the
-     * first networks a token is used from are its baseline). The primary key makes it once per network, whichever
-     * replica saw it first.
+     * Remembers the networks (an IPv4 address, an IPv6 /64) tokens were used from, on the usage writer's connection and
+     * transaction, and raises {@code token.used-from-new-address} for each network that is new to a token that already
+     * had others (the first networks a token is used from are its baseline). The primary key makes it once per network,
+     * whichever replica saw it first. Bounded both ways: a token keeps its {@code patgate.notices.max-networks-per-token}
+     * networks seen most recently (the others are forgotten), and an account gets at most
+     * {@code patgate.notices.routine-per-user-per-hour} of these notices an hour (beyond it they are dropped, with one
+     * audit event {@code notice.limited}), so a token used from ever new IPv6 networks grows neither table without end.
      */
-    static Uni<Integer> seen(SqlConnection conn, List<Seen> seen) {
+    Uni<Integer> seen(SqlConnection conn, List<Seen> seen) {
         if (seen.isEmpty()) {
             return Uni.createFrom().item(0);
         }
         UUID[] tokens = seen.stream().map(Seen::tokenId).toArray(UUID[]::new);
         String[] addresses = seen.stream().map(Seen::address).toArray(String[]::new);
         OffsetDateTime[] ats = seen.stream().map(s -> OffsetDateTime.ofInstant(s.at(), ZoneOffset.UTC)).toArray(OffsetDateTime[]::new);
-        // the main statement reads the snapshot from before the insert: `known` is what the token had before
-        // networks as patgate_network (V11) writes them: an IPv4 address, an IPv6 /64
+        // one snapshot: `known` is what each token had before this statement; networks as patgate_network (V11) writes them
         return conn.preparedQuery("with seen as (select token_id, patgate_network(address) as network, host(address::inet) as address, at"
                         + " from unnest($1::uuid[], $2::text[], $3::timestamptz[]) as s(token_id, address, at)),"
-                        + " added as (insert into token_network (token_id, network, first_seen)"
-                        + " select token_id, network, min(at) from seen group by token_id, network"
+                        + " grouped as (select token_id, network, min(at) as first_at, max(at) as last_at from seen group by token_id, network),"
+                        + " refreshed as (update token_network n set last_seen = greatest(n.last_seen, g.last_at) from grouped g"
+                        + " where n.token_id = g.token_id and n.network = g.network),"
+                        + " added as (insert into token_network (token_id, network, first_seen, last_seen)"
+                        + " select g.token_id, g.network, g.first_at, g.last_at from grouped g join access_token t on t.id = g.token_id"
+                        + " where not exists (select 1 from token_network k where k.token_id = g.token_id and k.network = g.network)"
                         + " on conflict do nothing returning token_id, network, first_seen)"
-                        + " insert into notice (id, event, at, token_id, user_id, detail)"
-                        + " select gen_random_uuid(), 'token.used-from-new-address', a.first_seen, a.token_id, t.user_id,"
-                        + " json_build_object('address', (select s.address from seen s where s.token_id = a.token_id and s.network = a.network"
-                        + " order by s.at limit 1), 'network', a.network)::text"
+                        + " select a.token_id, t.user_id, a.network, a.first_seen, (select s.address from seen s where s.token_id = a.token_id"
+                        + " and s.network = a.network order by s.at limit 1) as address"
                         + " from added a join access_token t on t.id = a.token_id"
-                        + " where exists (select 1 from token_network known where known.token_id = a.token_id and known.network <> a.network)")
-                .execute(Tuple.of(tokens, addresses, ats)).map(r -> r.rowCount());
+                        + " where exists (select 1 from token_network known where known.token_id = a.token_id and known.network <> a.network)"
+                        + " order by a.first_seen")
+                .execute(Tuple.of(tokens, addresses, ats))
+                .chain(rows -> {
+                    Map<UUID, List<Row>> byUser = new LinkedHashMap<>();
+                    for (Row row : rows) {
+                        byUser.computeIfAbsent(row.getUUID("user_id"), u -> new ArrayList<>()).add(row);
+                    }
+                    return raiseNewAddresses(conn, byUser);
+                })
+                .call(() -> conn.preparedQuery("delete from token_network n using (select token_id, network,"
+                                + " row_number() over (partition by token_id order by last_seen desc, first_seen desc) as rank"
+                                + " from token_network where token_id = any($1)) r"
+                                + " where n.token_id = r.token_id and n.network = r.network and r.rank > $2")
+                        .execute(Tuple.of(tokens, maxNetworks)));
     }
 
-    /** A delivery taken by this replica: what to send where. {@code url} is null for an email. */
-    public record Due(UUID id, UUID noticeId, String event, String body, UUID webhookId, String url, byte[] secretEnc, boolean hookActive,
-                      String recipient, int attempt, Instant createdAt) {
+    /** The notices of new networks that each account's limit allows, the first ones first; the number raised. */
+    private Uni<Integer> raiseNewAddresses(SqlConnection conn, Map<UUID, List<Row>> byUser) {
+        Uni<List<Row>> allowed = Uni.createFrom().item(new ArrayList<>());
+        for (Map.Entry<UUID, List<Row>> user : byUser.entrySet()) {
+            int n = user.getValue().size();
+            allowed = allowed.chain(list -> SendLimit.count(conn, SendLimit.NOTICE + NEW_ADDRESS, user.getKey().toString(), n, ROUTINE_WINDOW)
+                    .chain(count -> {
+                        int before = count.used() - n;
+                        int room = Math.max(0, Math.min(n, routineLimit - before));
+                        list.addAll(user.getValue().subList(0, room));
+                        if (room == n || before > routineLimit) {
+                            return Uni.createFrom().item(list); // within the limit, or already told it was reached
+                        }
+                        LOG.warnf("Account %s had more than %d %s notices within an hour; further ones are dropped for %d s",
+                                user.getKey(), routineLimit, NEW_ADDRESS, count.resetsIn());
+                        return audit.append(conn, new AuditEntry(Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MICROS), "system",
+                                "notice.limited", user.getKey(), null, null, null, "more than " + routineLimit + " " + NEW_ADDRESS
+                                + " notices within an hour: further ones are not raised for " + count.resetsIn() + " s")).replaceWith(list);
+                    }));
+        }
+        return allowed.chain(list -> {
+            if (list.isEmpty()) {
+                return Uni.createFrom().item(0);
+            }
+            return conn.preparedQuery("insert into notice (id, event, at, token_id, user_id, detail)"
+                            + " select gen_random_uuid(), '" + NEW_ADDRESS + "', x.at, x.token_id, x.user_id,"
+                            + " json_build_object('address', x.address, 'network', x.network)::text"
+                            + " from unnest($1::uuid[], $2::uuid[], $3::timestamptz[], $4::text[], $5::text[]) as x(token_id, user_id, at, address, network)")
+                    .execute(Tuple.of(list.stream().map(r -> r.getUUID("token_id")).toArray(UUID[]::new),
+                            list.stream().map(r -> r.getUUID("user_id")).toArray(UUID[]::new),
+                            list.stream().map(r -> r.getOffsetDateTime("first_seen")).toArray(OffsetDateTime[]::new),
+                            list.stream().map(r -> r.getString("address")).toArray(String[]::new),
+                            list.stream().map(r -> r.getString("network")).toArray(String[]::new)))
+                    .map(r -> r.rowCount());
+        });
     }
 
     /**
-     * Takes up to {@code limit} due deliveries for this replica: each is pushed {@code hold} into the future, so no
-     * other replica takes it while this one sends, and comes back by itself if this one dies mid-send.
+     * A delivery taken by this replica: what to send where. {@code url} is null for an email, and {@code recipientConfirmed}
+     * says whether its recipient is still its owner's confirmed address (always true for a webhook).
      */
-    public Uni<List<Due>> take(Instant now, Duration hold, int limit) {
-        return pool.withTransaction(conn -> conn.preparedQuery("with due as (select id from delivery where state = 'pending' and next_attempt_at <= $1"
-                        + " order by next_attempt_at limit $2 for update skip locked)"
-                        + " update delivery d set next_attempt_at = $3, attempts = d.attempts + 1, last_attempt_at = $1 from due where d.id = due.id"
-                        + " returning d.id, d.notice_id, d.webhook_id, d.recipient, d.attempts, d.created_at,"
+    public record Due(UUID id, UUID noticeId, String event, String body, UUID webhookId, String url, byte[] secretEnc, boolean hookActive,
+                      String recipient, boolean recipientConfirmed, int attempt, Instant createdAt, short priority) {
+    }
+
+    /**
+     * Takes due deliveries for this replica, lane by lane: up to {@code perHook} of each webhook's (one only for a
+     * webhook whose breaker has just cooled down: the probe; none while it is open), and up to {@code mail} emails
+     * (none when {@code takeMail} is false). Within a lane, higher priorities first, then the longest due. Each is
+     * pushed {@code hold} into the future, so no other replica takes it while this one sends, and comes back by itself
+     * if this one dies mid-send. Webhooks in {@code skipHooks} (still being sent to by this replica) are left alone.
+     */
+    public Uni<List<Due>> take(Instant now, Duration hold, int perHook, int mail, Set<UUID> skipHooks, boolean takeMail) {
+        OffsetDateTime at = OffsetDateTime.ofInstant(now, ZoneOffset.UTC);
+        return pool.withTransaction(conn -> conn.preparedQuery("with hooks as (select w.id,"
+                        + " case when w.consecutive_failures >= $5 then 1 else $3 end as lim from webhook w"
+                        + " where not (w.id = any($6::uuid[])) and (w.breaker_open_until is null or w.breaker_open_until <= $1)),"
+                        + " hook_due as (select x.id from hooks h cross join lateral (select d.id from delivery d where d.webhook_id = h.id"
+                        + " and d.state = 'pending' and d.next_attempt_at <= $1 order by d.priority desc, d.next_attempt_at limit h.lim"
+                        + " for update of d skip locked) x),"
+                        + " mail_due as (select d.id from delivery d where $7 and d.webhook_id is null and d.state = 'pending'"
+                        + " and d.next_attempt_at <= $1 order by d.priority desc, d.next_attempt_at limit $4 for update skip locked),"
+                        + " due as (select id from hook_due union all select id from mail_due)"
+                        + " update delivery d set next_attempt_at = $2, attempts = d.attempts + 1, last_attempt_at = $1 from due where d.id = due.id"
+                        + " returning d.id, d.notice_id, d.webhook_id, d.recipient, d.attempts, d.created_at, d.priority,"
                         + " (select n.event from notice n where n.id = d.notice_id) as event,"
                         + " (select n.body from notice n where n.id = d.notice_id) as body,"
                         + " (select w.url from webhook w where w.id = d.webhook_id) as url,"
                         + " (select w.secret_enc from webhook w where w.id = d.webhook_id) as secret_enc,"
-                        + " coalesce((select w.active from webhook w where w.id = d.webhook_id), false) as active")
-                .execute(Tuple.of(OffsetDateTime.ofInstant(now, ZoneOffset.UTC), limit, OffsetDateTime.ofInstant(now.plus(hold), ZoneOffset.UTC))))
+                        + " coalesce((select w.active from webhook w where w.id = d.webhook_id), false) as active,"
+                        // an email goes only to its owner's current, confirmed address
+                        + " d.webhook_id is not null or exists (select 1 from notice n join app_user u on u.id = n.user_id"
+                        + " join email_confirmation c on c.user_id = u.id and c.email = u.email and c.confirmed_at is not null"
+                        + " where n.id = d.notice_id and u.deleted_at is null and u.email = d.recipient) as recipient_confirmed")
+                .execute(Tuple.from(new Object[]{at, OffsetDateTime.ofInstant(now.plus(hold), ZoneOffset.UTC), perHook, mail, breakerFailures,
+                        skipHooks.toArray(UUID[]::new), takeMail})))
                 .map(rows -> {
                     List<Due> due = new ArrayList<>();
                     for (Row row : rows) {
                         var secret = row.getBuffer("secret_enc");
                         due.add(new Due(row.getUUID("id"), row.getUUID("notice_id"), row.getString("event"), row.getString("body"),
                                 row.getUUID("webhook_id"), row.getString("url"), secret == null ? null : secret.getBytes(), row.getBoolean("active"),
-                                row.getString("recipient"), row.getInteger("attempts"), row.getOffsetDateTime("created_at").toInstant()));
+                                row.getString("recipient"), row.getBoolean("recipient_confirmed"), row.getInteger("attempts"),
+                                row.getOffsetDateTime("created_at").toInstant(), row.getShort("priority")));
                     }
                     return due;
                 });
@@ -232,23 +323,54 @@ public class NoticeStore {
     /**
      * Records the outcome of attempt number {@code attempt}: delivered, to be retried at {@code retryAt}, or (retryAt null)
      * given up. Only while that attempt is still the delivery's latest and it is pending: a replica that took longer than
-     * its hold, while another one took the delivery over, never overwrites the other's outcome.
+     * its hold, while another one took the delivery over, never overwrites the other's outcome. When {@code breaker} is
+     * true (an attempt that reached for the webhook), the outcome also moves the webhook's circuit breaker: a success
+     * closes it, the {@code patgate.webhooks.breaker-failures}th failure in a row opens it for the cool-down. The
+     * webhook's failures in a row after this outcome, or -1 when nothing was recorded (or no breaker moved).
      */
-    public Uni<Void> attempted(UUID id, int attempt, boolean delivered, Integer responseCode, int durationMs, String error, Instant now, Instant retryAt) {
+    public Uni<Integer> attempted(UUID id, int attempt, boolean delivered, Integer responseCode, int durationMs, String error, Instant now,
+                                  Instant retryAt, boolean breaker) {
         String state = delivered ? Delivery.DELIVERED : retryAt == null ? Delivery.FAILED : Delivery.PENDING;
-        return pool.preparedQuery("update delivery set state = $2, response_code = $3, duration_ms = $4, error = $5,"
+        OffsetDateTime at = OffsetDateTime.ofInstant(now, ZoneOffset.UTC);
+        return pool.preparedQuery("with recorded as (update delivery set state = $2, response_code = $3, duration_ms = $4, error = $5,"
                         + " delivered_at = case when $2 = 'delivered' then $6 else delivered_at end, next_attempt_at = $7"
-                        + " where id = $1 and attempts = $8 and state = 'pending'")
-                .execute(Tuple.from(new Object[]{id, state, responseCode, durationMs, error == null ? null : truncate(error, 512),
-                        OffsetDateTime.ofInstant(now, ZoneOffset.UTC), retryAt == null ? null : OffsetDateTime.ofInstant(retryAt, ZoneOffset.UTC), attempt}))
-                .replaceWithVoid();
+                        + " where id = $1 and attempts = $8 and state = 'pending' returning webhook_id)"
+                        + " update webhook w set consecutive_failures = case when $9 then 0 else w.consecutive_failures + 1 end,"
+                        + " breaker_open_until = case when $9 then null when w.consecutive_failures + 1 >= $10"
+                        + " then $6::timestamptz + make_interval(secs => $11) else w.breaker_open_until end"
+                        + " from recorded where w.id = recorded.webhook_id and $12 returning w.consecutive_failures")
+                .execute(Tuple.from(new Object[]{id, state, responseCode, durationMs, error == null ? null : truncate(error, 512), at,
+                        retryAt == null ? null : OffsetDateTime.ofInstant(retryAt, ZoneOffset.UTC), attempt, delivered, breakerFailures,
+                        (double) breakerCoolDown.toSeconds(), breaker}))
+                .map(rows -> rows.iterator().hasNext() ? rows.iterator().next().getInteger("consecutive_failures") : -1);
     }
 
-    /** Forgets notices (and their deliveries) older than {@code cutoff} that nothing is still waiting on. */
+    /** Counts one more mail to {@code recipient} (see {@link SendLimit#recipient}) in its day, on every replica's count. */
+    public Uni<SendLimit.Count> countMail(String recipient) {
+        return SendLimit.count(pool, SendLimit.MAIL, SendLimit.recipient(recipient), 1, Duration.ofDays(1));
+    }
+
+    /** After this many failures in a row a webhook's breaker opens. */
+    public int breakerFailures() {
+        return breakerFailures;
+    }
+
+    /**
+     * Forgets what is no longer needed: notices (and their deliveries) older than {@code cutoff} that nothing is still
+     * waiting on; everything about tokens revoked or expired before {@code cutoff} (their notices and deliveries,
+     * pending or not, and the networks they were used from); and the counters of limits whose window ended days ago.
+     * The number of notices and networks removed.
+     */
     public Uni<Integer> pruneBefore(Instant cutoff) {
-        return pool.preparedQuery("delete from notice n where n.at < $1 and n.dispatched_at is not null"
-                        + " and not exists (select 1 from delivery d where d.notice_id = n.id and d.state = 'pending')")
-                .execute(Tuple.of(OffsetDateTime.ofInstant(cutoff, ZoneOffset.UTC))).map(r -> r.rowCount());
+        Tuple before = Tuple.of(OffsetDateTime.ofInstant(cutoff, ZoneOffset.UTC));
+        String gone = " and (t.revoked_at < $1 or t.expires_at < $1)";
+        return pool.withTransaction(conn -> conn.preparedQuery("delete from notice n where n.at < $1 and n.dispatched_at is not null"
+                                + " and not exists (select 1 from delivery d where d.notice_id = n.id and d.state = 'pending')").execute(before)
+                .chain(a -> conn.preparedQuery("delete from notice n using access_token t where t.id = n.token_id" + gone).execute(before)
+                        .map(b -> a.rowCount() + b.rowCount()))
+                .chain(n -> conn.preparedQuery("delete from token_network k using access_token t where t.id = k.token_id" + gone).execute(before)
+                        .map(c -> n + c.rowCount()))
+                .call(() -> conn.query("delete from send_limit where window_start < now() - interval '2 days'").execute()));
     }
 
     private static String truncate(String s, int max) {

@@ -34,10 +34,12 @@ public class TokenUsageWriter {
 
     private final Pool pool;
     private final UsageTracker usage;
+    private final NoticeStore notices;
 
-    public TokenUsageWriter(Pool pool, UsageTracker usage) {
+    public TokenUsageWriter(Pool pool, UsageTracker usage, NoticeStore notices) {
         this.pool = pool;
         this.usage = usage;
+        this.notices = notices;
     }
 
     @Scheduled(every = "${patgate.tokens.usage-flush-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
@@ -68,7 +70,7 @@ public class TokenUsageWriter {
                         + " recent_ips = patgate_merge_recent($4, recent_ips)"
                         + " where id = $1").executeBatch(rows)
                         // the networks each token was used from, and a notice for each one new to it (see NoticeStore.seen)
-                        .chain(() -> NoticeStore.seen(conn, seen)))
+                        .chain(() -> notices.seen(conn, seen)))
                 .ifNoItem().after(Duration.ofSeconds(10)).fail()
                 .invoke(() -> LOG.debugf("Wrote last-used data of %d tokens", rows.size()))
                 .onFailure().invoke(e -> {

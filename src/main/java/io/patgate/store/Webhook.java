@@ -42,4 +42,12 @@ public class Webhook extends PanacheEntityBase {
     @Version
     @Column(name = "row_version", nullable = false)
     public long rowVersion;
+
+    /** Failed attempts in a row (the breaker's count); written only by the deliverer's SQL ({@link NoticeStore#attempted}). */
+    @Column(name = "consecutive_failures", nullable = false, insertable = false, updatable = false)
+    public int consecutiveFailures;
+
+    /** Until when the breaker holds this hook's deliveries; null when it is closed. Written only by the deliverer's SQL. */
+    @Column(name = "breaker_open_until", insertable = false, updatable = false)
+    public Instant breakerOpenUntil;
 }

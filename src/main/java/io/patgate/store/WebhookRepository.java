@@ -22,6 +22,15 @@ public class WebhookRepository implements PanacheRepositoryBase<Webhook, UUID> {
         return list("active = true", OLDEST_FIRST);
     }
 
+    /** Closes the hook's circuit breaker (an admin changed the hook: the next delivery is tried at once). */
+    public Uni<Void> closeBreaker(Webhook hook) {
+        hook.consecutiveFailures = 0;
+        hook.breakerOpenUntil = null;
+        return getSession().chain(session -> session.createNativeQuery(
+                        "update webhook set consecutive_failures = 0, breaker_open_until = null where id = ?1")
+                .setParameter(1, hook.id).executeUpdate()).replaceWithVoid();
+    }
+
     public Uni<Webhook> findForUpdate(UUID id) {
         return findById(id, jakarta.persistence.LockModeType.PESSIMISTIC_WRITE);
     }

@@ -8,6 +8,7 @@ import { newTokenView } from './token-form.js';
 import { profileView } from './profile.js';
 import { usersView, auditView, keysView } from './admin.js';
 import { webhooksView, deliveriesView } from './webhooks.js';
+import { confirmEmailView } from './confirm-email.js';
 
 const main = document.getElementById('main');
 const topbar = document.getElementById('topbar');
@@ -232,6 +233,11 @@ window.addEventListener('popstate', () => render());
 window.addEventListener('patgate:session-ended', () => sessionEnded('Your session has ended. Sign in again to continue.'));
 
 async function start() {
+  if (location.pathname === '/confirm-email') {
+    // a link from a confirmation mail: it works signed in or not, for whoever holds it
+    confirmEmailView({ main, topbar });
+    return;
+  }
   if (!currentSession()) {
     showSignIn();
     return;

@@ -1,6 +1,6 @@
 // Profile: who am I, my roles, where my notices go, and changing my own password.
 import { api, currentSession } from './api.js';
-import { h } from './dom.js';
+import { h, clear } from './dom.js';
 import { field, checkboxes, showProblem, clearProblem, busy } from './forms.js';
 import { time } from './format.js';
 
@@ -80,17 +80,52 @@ const KINDS = [
 async function noticesForm() {
   const { data: settings } = await api('GET', '/api/v1/me/notices');
   const email = field({ label: 'Email', name: 'email', type: 'email', value: settings.email || '', autocomplete: 'email', spellcheck: false,
-    hint: 'Leave empty for no email.' });
+    hint: 'Leave empty for no email. A new address gets a confirmation link first: nothing else is sent to it until you open that link.' });
   const kinds = checkboxes({ legend: 'Email me when', name: 'emailNotices', prose: true,
     items: KINDS.map(k => ({ ...k, checked: settings.emailNotices.includes(k.value) })) });
   const fields = { email, emailNotices: kinds };
   const submit = h('button', { type: 'submit', class: 'button' }, 'Save notice settings');
   const done = h('p', { class: 'success', role: 'status', hidden: true, tabindex: '-1' });
+  const status = h('div', { class: 'email-status', 'aria-live': 'polite' });
   const form = h('form', { class: 'card form', novalidate: true, 'aria-labelledby': 'notices-title' },
     h('h2', { id: 'notices-title' }, 'Notices'),
     settings.emailEnabled ? null : h('div', { class: 'notice' }, h('strong', {}, 'This server sends no email yet.'),
       h('p', {}, 'Your settings are kept and take effect once an administrator sets up mail.')),
-    done, email, kinds, submit);
+    done, email, status, kinds, submit);
+  showStatus(settings);
+
+  /** Whether the saved address is confirmed, and a way to have the link sent again while it is not. */
+  function showStatus(current) {
+    clear(status);
+    if (!current.email) return;
+    if (current.emailConfirmed) {
+      status.append(h('p', {}, 'Address ', h('span', { class: 'badge active' }, 'Confirmed'), ': notices are mailed to ', h('strong', {}, current.email), '.'));
+      return;
+    }
+    status.append(h('p', {}, 'Address ', h('span', { class: 'badge soon' }, 'Unconfirmed'), ': nothing is mailed to ',
+      h('strong', {}, current.email), ' until you open the link sent to it. ',
+      current.confirmationSentAt ? ['The last link was sent ', time(current.confirmationSentAt, { withExact: true }), '.']
+        : 'No confirmation mail went out yet.'));
+    if (!current.emailEnabled) return;
+    const resend = h('button', { type: 'button', class: 'button secondary small' }, 'Resend confirmation');
+    resend.addEventListener('click', () => busy(resend, async () => {
+      done.hidden = true;
+      try {
+        const { data } = await api('POST', '/api/v1/me/notices/confirmation');
+        clearProblem(form, fields);
+        showStatus(data);
+        done.textContent = data.confirmationSentAt ? `Sent a new confirmation link to ${data.email}. The earlier one no longer works.`
+          : `The confirmation mail to ${data.email} could not be sent. Try again later.`;
+        done.hidden = false;
+        done.focus();
+      } catch (error) {
+        if (error.status === 401) return;
+        showProblem(form, error.status === 429 ? { sentence: error.problem.detail || error.sentence } : error, fields);
+      }
+    }));
+    status.append(resend);
+  }
+
   form.addEventListener('submit', async event => {
     event.preventDefault();
     done.hidden = true;
@@ -99,12 +134,17 @@ async function noticesForm() {
         const { data } = await api('PATCH', '/api/v1/me/notices', { email: email.control.value.trim(), emailNotices: kinds.values() });
         clearProblem(form, fields);
         email.control.value = data.email || '';
-        done.textContent = data.email ? `Saved. Notices go to ${data.email}.` : 'Saved. You get no email.';
+        showStatus(data);
+        done.textContent = !data.email ? 'Saved. You get no email.'
+          : data.emailConfirmed ? `Saved. Notices go to ${data.email}.`
+            : data.confirmationSentAt ? `Saved. We sent a confirmation link to ${data.email}: notices go there once you open it.`
+              : !data.emailEnabled ? `Saved. Notices go to ${data.email} once mail is set up and the address is confirmed.`
+                : `Saved, but the confirmation mail to ${data.email} could not be sent. Use Resend confirmation.`;
         done.hidden = false;
         done.focus();
       } catch (error) {
         if (error.status === 401) return;
-        showProblem(form, error, fields);
+        showProblem(form, error.status === 429 ? { sentence: error.problem.detail || error.sentence } : error, fields);
       }
     });
   });

@@ -54,7 +54,8 @@ export async function webhooksView({ main, isCurrent, app }) {
     return h('tr', {},
       h('td', { 'data-label': 'URL', class: 'mono detail' }, hook.url),
       h('td', { 'data-label': 'Events' }, h('ul', { class: 'chips' }, hook.events.map(e => h('li', {}, e)))),
-      h('td', { 'data-label': 'Status' }, h('span', { class: hook.active ? 'badge active' : 'badge expired' }, hook.active ? 'Active' : 'Inactive')),
+      h('td', { 'data-label': 'Status' }, h('span', { class: hook.active ? 'badge active' : 'badge expired' }, hook.active ? 'Active' : 'Inactive'),
+        breakerBadge(hook)),
       h('td', { 'data-label': 'Changed' }, time(hook.updatedAt)),
       h('td', { class: 'actions', 'data-label': 'Actions' }, h('div', { class: 'button-row' },
         h('a', { class: 'button secondary small', href: deliveries, 'aria-label': `Deliveries to ${hook.url}`,
@@ -136,11 +137,33 @@ export async function webhooksView({ main, isCurrent, app }) {
   await load();
 }
 
-/** What a delivery's state says: delivered, being retried (and when next), or given up. */
+/** A webhook's circuit breaker when it is not closed: open (its deliveries wait) or half-open (the next one is tried alone). */
+function breakerBadge(hook) {
+  const breaker = hook.breaker;
+  if (!breaker || breaker.state === 'closed') return null;
+  return breaker.state === 'open'
+    ? h('span', { class: 'block' }, h('span', { class: 'badge revoked' }, `Paused: ${breaker.consecutiveFailures} failures in a row`))
+    : h('span', { class: 'block' }, h('span', { class: 'badge soon' }, 'Trying again'));
+}
+
+/** What the breaker means for this hook's deliveries, in a sentence; null when it is closed. */
+function breakerNotice(hook) {
+  const breaker = hook.breaker;
+  if (!breaker || breaker.state === 'closed') return null;
+  return h('div', { class: 'notice', role: 'status' },
+    h('strong', {}, breaker.state === 'open' ? 'Circuit breaker open.' : 'Circuit breaker half-open.'),
+    h('p', {}, breaker.state === 'open'
+      ? [`The last ${breaker.consecutiveFailures} attempts failed, so deliveries to this webhook wait until `,
+        time(breaker.openUntil, { withExact: true }), '. Nothing is given up meanwhile; other webhooks are not held up. '
+        + 'Saving the webhook (Edit) closes the breaker at once.']
+      : 'The pause is over: the next delivery is tried alone, and a success sends the rest.'));
+}
+
+/** What a delivery's state says: delivered, being retried (and when next), waiting for the breaker, or given up. */
 function stateOf(delivery) {
   if (delivery.state === 'delivered') return h('span', { class: 'badge active' }, 'Delivered');
   if (delivery.state === 'pending') {
-    return h('div', {}, h('span', { class: 'badge soon' }, delivery.attempts ? 'Retrying' : 'Pending'),
+    return h('div', {}, h('span', { class: 'badge soon' }, delivery.heldByBreaker ? 'Waiting (breaker open)' : delivery.attempts ? 'Retrying' : 'Pending'),
       delivery.nextAttemptAt ? h('span', { class: 'muted small block' }, 'next ', time(delivery.nextAttemptAt)) : null);
   }
   return h('span', { class: 'badge revoked' }, 'Failed');
@@ -158,19 +181,24 @@ export async function deliveriesView({ main, params, isCurrent, app }) {
   const list = h('div', { class: 'list' });
   const pages = h('nav', { class: 'pager', 'aria-label': 'Pages' });
   const refresh = h('button', { type: 'button', class: 'button secondary' }, 'Refresh');
+  const breakerBox = h('div', {});
   main.append(back,
     h('div', { class: 'page-head' }, h('div', {}, h('h1', { tabindex: '-1' }, 'Deliveries'),
       h('p', { class: 'lead' }, 'To ', h('span', { class: 'mono' }, hook.url), hook.active ? '' : ' (inactive)',
         '. Newest first. A failed attempt is retried with growing pauses for a day; Redeliver sends a notice again now, '
         + 'with the same X-Patgate-Delivery.')), refresh),
-    summary, list, pages);
+    breakerBox, summary, list, pages);
 
   const reload = guarded(load, list);
   refresh.addEventListener('click', () => busy(refresh, reload));
 
   async function load() {
-    const { data, total } = await api('GET', `/api/v1/admin/webhooks/${encodeURIComponent(id)}/deliveries${query({ page: state.page, size: PAGE_SIZE })}`);
+    const [{ data: current }, { data, total }] = await Promise.all([api('GET', `/api/v1/admin/webhooks/${encodeURIComponent(id)}`),
+      api('GET', `/api/v1/admin/webhooks/${encodeURIComponent(id)}/deliveries${query({ page: state.page, size: PAGE_SIZE })}`)]);
     if (!isCurrent()) return;
+    clear(breakerBox);
+    const notice = breakerNotice(current);
+    if (notice) breakerBox.append(notice);
     history.replaceState(null, '', `/admin/webhooks/deliveries${query({ hook: id, page: state.page || '' })}`);
     summary.textContent = plural(total, 'delivery', 'deliveries');
     clear(list);

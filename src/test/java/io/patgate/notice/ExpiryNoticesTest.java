@@ -77,7 +77,8 @@ class ExpiryNoticesTest {
         as(session).contentType(ContentType.JSON).body(Map.of("email", address))
                 .patch("/api/v1/me/notices").then().statusCode(200)
                 .body("email", equalTo(address)).body("emailNotices", contains("expiring", "new-address", "revoked"))
-                .body("emailEnabled", equalTo(true));
+                .body("emailEnabled", equalTo(true)).body("emailConfirmed", equalTo(false));
+        mailbox.setConfirmed(session, address);
         Instant now = Instant.now();
         Api.Issued token = Api.aToken(session, Map.of("name", "nightly-deploy", "expiresInDays", 40));
         // issued with 5 days to live: no 30- or 7-day warning (its owner chose that), only the 1-day one
@@ -123,10 +124,12 @@ class ExpiryNoticesTest {
         // the owner's mailbox: the 7-day and 1-day warnings of the first token (not the 30-day one, not the expiry), the
         // 1-day one of the second
         eventually(Duration.ofSeconds(15), () -> assertEquals(3, mailbox.to(address).size()));
-        List<String> subjects = mailbox.to(address).stream().map(Mailbox.Mail::subject).sorted().toList();
-        assertTrue(subjects.contains("Your patgate token 'nightly-deploy' expires in 7 days"), subjects.toString());
-        assertTrue(subjects.contains("Your patgate token 'nightly-deploy' expires in 1 day"), subjects.toString());
-        Mailbox.Mail mail = mailbox.to(address).stream().filter(m -> m.subject().contains("7 days")).findFirst().orElseThrow();
+        assertTrue(mailbox.to(address).stream().allMatch(m -> m.subject().equals("patgate: one of your tokens expires soon")),
+                "a fixed subject, with no token name in it");
+        List<String> texts = mailbox.to(address).stream().map(Mailbox.Mail::text).toList();
+        assertTrue(texts.stream().anyMatch(t -> t.startsWith("Your token \"nightly-deploy\"") && t.contains("expires in 7 days")), texts.toString());
+        assertTrue(texts.stream().anyMatch(t -> t.startsWith("Your token \"nightly-deploy\"") && t.contains("expires in 1 day,")), texts.toString());
+        Mailbox.Mail mail = mailbox.to(address).stream().filter(m -> m.text().contains("7 days")).findFirst().orElseThrow();
         assertEquals("token.expiring", mail.event());
         assertTrue(mail.text().contains("Regenerate"), mail.text());
         assertTrue(!mail.text().contains(token.value()), "never the value");
@@ -176,7 +179,7 @@ class ExpiryNoticesTest {
         Api.TestUser gina = Api.aUser();
         String session = gina.session();
         String address = gina.username() + "@example.com";
-        as(session).contentType(ContentType.JSON).body(Map.of("email", address)).patch("/api/v1/me/notices").then().statusCode(200);
+        mailbox.setConfirmed(session, address);
         Api.Issued mine = Api.aToken(session, Map.of("name", "revoked-by-me"));
         Api.Issued theirs = Api.aToken(session, Map.of("name", "revoked-by-admin"));
         as(session).delete("/api/v1/tokens/" + mine.id()).then().statusCode(204);
@@ -186,6 +189,8 @@ class ExpiryNoticesTest {
         Thread.sleep(1500);
         List<Mailbox.Mail> mails = mailbox.to(address);
         assertEquals(1, mails.size(), "only the revocation by someone else");
-        assertEquals("Your patgate token 'revoked-by-admin' was revoked (admin)", mails.get(0).subject());
+        assertEquals("patgate: one of your tokens was revoked", mails.get(0).subject());
+        assertTrue(mails.get(0).text().startsWith("Your token \"revoked-by-admin\""), mails.get(0).text());
+        assertTrue(mails.get(0).text().contains("was revoked by admin, reason admin"), mails.get(0).text());
     }
 }

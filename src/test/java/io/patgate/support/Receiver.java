@@ -16,7 +16,8 @@ import java.util.concurrent.Executors;
 
 /**
  * A real webhook receiver on this machine, started by the test: it keeps every request it gets (headers and raw
- * body) and answers what the test scripted (a status, or a status after a delay), else 204.
+ * body) and answers what the test scripted (a status, or a status after a delay), else 204 (or what
+ * {@link #otherwiseAnswerAfter} says).
  */
 public final class Receiver implements AutoCloseable {
 
@@ -38,6 +39,7 @@ public final class Receiver implements AutoCloseable {
     private final HttpServer server;
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private final Deque<Answer> script = new ArrayDeque<>();
+    private Answer otherwise = new Answer(204, 0, null);
 
     public Receiver() {
         try {
@@ -58,6 +60,12 @@ public final class Receiver implements AutoCloseable {
 
     public synchronized Receiver thenAnswerAfter(long delayMillis, int status) {
         script.add(new Answer(status, delayMillis, null));
+        return this;
+    }
+
+    /** Requests past the script get {@code status} after {@code delayMillis} (204 at once unless told). */
+    public synchronized Receiver otherwiseAnswerAfter(long delayMillis, int status) {
+        otherwise = new Answer(status, delayMillis, null);
         return this;
     }
 
@@ -97,7 +105,7 @@ public final class Receiver implements AutoCloseable {
         byte[] body = exchange.getRequestBody().readAllBytes();
         Answer answer;
         synchronized (this) {
-            answer = script.isEmpty() ? new Answer(204, 0, null) : script.poll();
+            answer = script.isEmpty() ? otherwise : script.poll();
         }
         received.add(new Received(exchange.getRequestURI().toString(), Map.copyOf(exchange.getRequestHeaders()), body, answer.status()));
         if (answer.delayMillis() > 0) {

@@ -2,6 +2,7 @@ package io.patgate.web;
 
 import io.patgate.support.Api;
 import io.patgate.support.BrowserTest;
+import io.patgate.support.Mailbox;
 import io.patgate.support.Receiver;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
@@ -140,39 +141,63 @@ class NoticesUiTest extends BrowserTest {
     }
 
     @Test
-    void aPersonChoosesWhichNoticesReachThemByEmail() {
-        Api.TestUser kim = Api.aUser("deploy");
-        browser.go("/");
-        signIn(kim.username(), Api.PASSWORD);
-        browser.heading("Personal access tokens");
-        browser.link("Profile").click();
-        browser.heading("Profile");
-        WebElement expiring = browser.field("A token is about to expire");
-        assertTrue(expiring.isSelected() && browser.field("A token is used from a new address").isSelected()
-                && browser.field("A token is revoked by someone else").isSelected(), "all three by default");
+    void aPersonChoosesWhichNoticesReachThemByEmailAndConfirmsTheAddress() throws Exception {
+        try (Mailbox mailbox = new Mailbox()) {
+            Api.TestUser kim = Api.aUser("deploy");
+            browser.go("/");
+            signIn(kim.username(), Api.PASSWORD);
+            browser.heading("Personal access tokens");
+            browser.link("Profile").click();
+            browser.heading("Profile");
+            WebElement expiring = browser.field("A token is about to expire");
+            assertTrue(expiring.isSelected() && browser.field("A token is used from a new address").isSelected()
+                    && browser.field("A token is revoked by someone else").isSelected(), "all three by default");
 
-        browser.type(browser.field("Email"), "not an address");
-        browser.button("Save notice settings").click();
-        browser.waitForText("Email must be an email address (or empty for none)");
-        String address = kim.username() + "@example.com";
-        browser.type(browser.field("Email"), address);
-        browser.field("A token is used from a new address").click();
-        browser.button("Save notice settings").click();
-        browser.waitForText("Saved. Notices go to " + address + ".");
-        as(kim.session()).get("/api/v1/me/notices").then().statusCode(200)
-                .body("email", equalTo(address)).body("emailNotices", contains("expiring", "revoked"));
-        browser.assertAccessible("profile with notices");
-        browser.screenshot("profile-notices");
+            browser.type(browser.field("Email"), "not an address");
+            browser.button("Save notice settings").click();
+            browser.waitForText("Email must be an email address (or empty for none)");
+            String address = kim.username() + "@example.com";
+            browser.type(browser.field("Email"), address);
+            browser.field("A token is used from a new address").click();
+            browser.button("Save notice settings").click();
+            browser.waitForText("Saved. We sent a confirmation link to " + address + ": notices go there once you open it.");
+            browser.waitForText("Unconfirmed");
+            as(kim.session()).get("/api/v1/me/notices").then().statusCode(200)
+                    .body("email", equalTo(address)).body("emailNotices", contains("expiring", "revoked"))
+                    .body("emailConfirmed", equalTo(false));
+            browser.assertAccessible("profile with an unconfirmed address");
+            browser.screenshot("profile-notices");
 
-        browser.go("/profile");
-        browser.heading("Profile");
-        assertEquals(address, browser.field("Email").getDomProperty("value"), "kept");
-        assertFalse(browser.field("A token is used from a new address").isSelected());
-        browser.type(browser.field("Email"), "");
-        browser.button("Save notice settings").click();
-        browser.waitForText("Saved. You get no email.");
-        as(kim.session()).get("/api/v1/me/notices").then().body("email", equalTo(null));
-        browser.assertNoConsoleErrors(400);
+            browser.button("Resend confirmation").click();
+            browser.waitForText("Sent a new confirmation link to " + address + ". The earlier one no longer works.");
+            eventually(Duration.ofSeconds(10), () -> assertEquals(2, mailbox.confirmations(address).size()));
+            String first = Mailbox.secretOf(mailbox.confirmations(address).get(0));
+            String newest = mailbox.newestLink(address);
+
+            // the link of the first mail was replaced by the second one's
+            browser.go("/confirm-email#" + first);
+            browser.heading("Confirm your email address");
+            assertFalse(browser.url().contains(first), "the secret is taken off the address bar");
+            browser.button("Confirm email address").click();
+            browser.waitForText("This link does not work any more");
+            browser.go("/confirm-email#" + newest);
+            browser.button("Confirm email address").click();
+            browser.heading("Address confirmed");
+            browser.waitForText("now go to " + address);
+            browser.assertAccessible("address confirmed");
+            browser.screenshot("confirm-email");
+
+            browser.go("/profile");
+            browser.heading("Profile");
+            browser.waitForText("Confirmed");
+            assertEquals(address, browser.field("Email").getDomProperty("value"), "kept");
+            assertFalse(browser.field("A token is used from a new address").isSelected());
+            browser.type(browser.field("Email"), "");
+            browser.button("Save notice settings").click();
+            browser.waitForText("Saved. You get no email.");
+            as(kim.session()).get("/api/v1/me/notices").then().body("email", equalTo(null));
+            browser.assertNoConsoleErrors(400);
+        }
     }
 
     @Test
