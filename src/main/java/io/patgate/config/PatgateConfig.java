@@ -91,6 +91,12 @@ public interface PatgateConfig {
         /** How often each replica looks for deliveries that are due. */
         @WithDefault("1S")
         java.time.Duration pollInterval();
+
+        /**
+         * CIDRs no webhook may reach, on top of the built-in list of local and reserved networks (say your nodes'
+         * or your cloud's service addresses). They apply even with {@link #allowLocalNetwork()}. Default: none.
+         */
+        Optional<List<String>> denyNetworks();
     }
 
     interface Oauth {

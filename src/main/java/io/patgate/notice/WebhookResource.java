@@ -59,7 +59,8 @@ public class WebhookResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Create a webhook", description = "The URL is resolved and refused (400) if any address it has is loopback, "
-            + "link-local or private, unless `patgate.webhooks.allow-local-network=true`; it is checked again before every delivery. "
+            + "link-local, private, reserved or a cloud platform's service address, unless `patgate.webhooks.allow-local-network=true`, "
+            + "or in `patgate.webhooks.deny-networks` (always); it is checked again before every delivery. "
             + "The secret is stored encrypted and never shown again.")
     @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "hook", value =
             "{\"url\":\"https://hooks.example.com/patgate\",\"secret\":\"3f1c9a0e-random-and-long-enough\",\"events\":[\"token.expiring\",\"token.revoked\"]}")))
@@ -67,10 +68,13 @@ public class WebhookResource {
             examples = @ExampleObject(name = "hook", value = HOOK_EXAMPLE)))
     @APIResponse(responseCode = "400", description = "Not an http(s) URL, a host that does not resolve or resolves to a local address, "
             + "a secret shorter than 16 characters, or an unknown event", content = @Content(mediaType = "application/problem+json",
-            examples = @ExampleObject(name = "local", value = "{\"type\":\"urn:patgate:problem:invalid\",\"title\":\"Invalid request\",\"status\":400,"
-                    + "\"detail\":\"url: resolves to 127.0.0.1, a loopback, link-local or private address; such targets need "
+            examples = {@ExampleObject(name = "local", value = "{\"type\":\"urn:patgate:problem:invalid\",\"title\":\"Invalid request\",\"status\":400,"
+                    + "\"detail\":\"url: resolves to 127.0.0.1, a loopback, link-local, private, reserved or cloud-platform address; such targets need "
                     + "patgate.webhooks.allow-local-network=true\",\"errors\":[{\"field\":\"url\",\"message\":\"resolves to 127.0.0.1, a loopback, "
-                    + "link-local or private address; such targets need patgate.webhooks.allow-local-network=true\"}]}")))
+                    + "link-local, private, reserved or cloud-platform address; such targets need patgate.webhooks.allow-local-network=true\"}]}"),
+                    @ExampleObject(name = "denied", value = "{\"type\":\"urn:patgate:problem:invalid\",\"title\":\"Invalid request\",\"status\":400,"
+                    + "\"detail\":\"url: resolves to 10.20.0.7, in 10.20.0.0/16 of patgate.webhooks.deny-networks\",\"errors\":[{\"field\":\"url\","
+                    + "\"message\":\"resolves to 10.20.0.7, in 10.20.0.0/16 of patgate.webhooks.deny-networks\"}]}")}))
     @APIResponse(responseCode = "403", description = "Not an admin")
     @APIResponse(responseCode = "422", description = "100 webhooks exist already")
     public Uni<Response> create(@Valid @NotNull WebhookRequests.Create body) {
