@@ -93,6 +93,14 @@ public interface PatgateConfig {
         java.time.Duration pollInterval();
 
         /**
+         * After a webhook's secret is changed, how long the secret it replaced still signs deliveries, beside the new
+         * one, so a receiver can change over without refusing anything (Stripe and Svix keep both for a day too).
+         * {@code 0}: the replaced secret stops at once.
+         */
+        @WithDefault("24H")
+        java.time.Duration secretOverlap();
+
+        /**
          * CIDRs no webhook may reach, on top of the built-in list of local and reserved networks (say your nodes'
          * or your cloud's service addresses). They apply even with {@link #allowLocalNetwork()}. Default: none.
          */

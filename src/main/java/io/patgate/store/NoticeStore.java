@@ -197,9 +197,12 @@ public class NoticeStore {
                 .execute(Tuple.of(tokens, addresses, ats)).map(r -> r.rowCount());
     }
 
-    /** A delivery taken by this replica: what to send where. {@code url} is null for an email. */
-    public record Due(UUID id, UUID noticeId, String event, String body, UUID webhookId, String url, byte[] secretEnc, boolean hookActive,
-                      String recipient, int attempt, Instant createdAt) {
+    /**
+     * A delivery taken by this replica: what to send where. {@code url} is null for an email. {@code previousSecretEnc} is
+     * the secret the hook's current one replaced while it still signs (its overlap not over when taken), else null.
+     */
+    public record Due(UUID id, UUID noticeId, String event, String body, UUID webhookId, String url, byte[] secretEnc, byte[] previousSecretEnc,
+                      boolean hookActive, String recipient, int attempt, Instant createdAt) {
     }
 
     /**
@@ -215,14 +218,17 @@ public class NoticeStore {
                         + " (select n.body from notice n where n.id = d.notice_id) as body,"
                         + " (select w.url from webhook w where w.id = d.webhook_id) as url,"
                         + " (select w.secret_enc from webhook w where w.id = d.webhook_id) as secret_enc,"
+                        + " (select w.previous_secret_enc from webhook w where w.id = d.webhook_id and w.previous_secret_until > $1) as previous_secret_enc,"
                         + " coalesce((select w.active from webhook w where w.id = d.webhook_id), false) as active")
                 .execute(Tuple.of(OffsetDateTime.ofInstant(now, ZoneOffset.UTC), limit, OffsetDateTime.ofInstant(now.plus(hold), ZoneOffset.UTC))))
                 .map(rows -> {
                     List<Due> due = new ArrayList<>();
                     for (Row row : rows) {
                         var secret = row.getBuffer("secret_enc");
+                        var previous = row.getBuffer("previous_secret_enc");
                         due.add(new Due(row.getUUID("id"), row.getUUID("notice_id"), row.getString("event"), row.getString("body"),
-                                row.getUUID("webhook_id"), row.getString("url"), secret == null ? null : secret.getBytes(), row.getBoolean("active"),
+                                row.getUUID("webhook_id"), row.getString("url"), secret == null ? null : secret.getBytes(),
+                                previous == null ? null : previous.getBytes(), row.getBoolean("active"),
                                 row.getString("recipient"), row.getInteger("attempts"), row.getOffsetDateTime("created_at").toInstant()));
                     }
                     return due;
@@ -249,6 +255,16 @@ public class NoticeStore {
         return pool.preparedQuery("delete from notice n where n.at < $1 and n.dispatched_at is not null"
                         + " and not exists (select 1 from delivery d where d.notice_id = n.id and d.state = 'pending')")
                 .execute(Tuple.of(OffsetDateTime.ofInstant(cutoff, ZoneOffset.UTC))).map(r -> r.rowCount());
+    }
+
+    /**
+     * Forgets the replaced webhook secrets whose overlap is over at {@code now}: nothing signs with them any more, so they
+     * are not kept, not even sealed. The row version moves, as for any change of the row.
+     */
+    public Uni<Integer> dropReplacedSecrets(Instant now) {
+        return pool.preparedQuery("update webhook set previous_secret_enc = null, previous_secret_until = null, row_version = row_version + 1"
+                        + " where previous_secret_until <= $1")
+                .execute(Tuple.of(OffsetDateTime.ofInstant(now, ZoneOffset.UTC))).map(r -> r.rowCount());
     }
 
     private static String truncate(String s, int max) {
