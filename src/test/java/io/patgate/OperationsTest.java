@@ -59,6 +59,11 @@ class OperationsTest {
         io.restassured.path.json.JsonPath json = io.restassured.path.json.JsonPath.from(spec);
         org.hamcrest.MatcherAssert.assertThat(json.getList("components.schemas.Token.properties.revokedReason.enum"),
                 org.hamcrest.Matchers.hasItem("unused"));
+        // a webhook delivery (OpenAPI 3.1 webhooks): its headers, the timestamp among them; and the secret's overlap
+        org.hamcrest.MatcherAssert.assertThat(json.getList("webhooks.notice.post.parameters.name"), org.hamcrest.Matchers.hasItems(
+                "X-Patgate-Event", "X-Patgate-Delivery", "X-Patgate-Timestamp", "X-Patgate-Signature-256"));
+        org.hamcrest.MatcherAssert.assertThat(json.getMap("components.schemas.Webhook.properties"), org.hamcrest.Matchers.hasKey("previousSecretValidUntil"));
+        org.hamcrest.MatcherAssert.assertThat(json.getMap("components.schemas.UpdateWebhook.properties"), org.hamcrest.Matchers.hasKey("dropPreviousSecret"));
     }
 
     @Test

@@ -139,6 +139,20 @@ public interface PatgateConfig {
         /** How long an open breaker holds a webhook's deliveries before one is tried again. */
         @WithDefault("5M")
         java.time.Duration breakerCoolDown();
+
+        /**
+         * After a webhook's secret is changed, how long the secret it replaced still signs deliveries, beside the new
+         * one, so a receiver can change over without refusing anything (Stripe and Svix keep both for a day too).
+         * {@code 0}: the replaced secret stops at once.
+         */
+        @WithDefault("24H")
+        java.time.Duration secretOverlap();
+
+        /**
+         * CIDRs no webhook may reach, on top of the built-in list of local and reserved networks (say your nodes'
+         * or your cloud's service addresses). They apply even with {@link #allowLocalNetwork()}. Default: none.
+         */
+        Optional<List<String>> denyNetworks();
     }
 
     interface Oauth {

@@ -36,8 +36,9 @@ import java.util.concurrent.TimeoutException;
  * more: each round takes a few due deliveries of every lane that this replica is not still sending on (no other
  * replica can take the same ones: {@link NoticeStore#take}), starts each lane's sending, and does not wait for it. A
  * slow or dead receiver thus holds only its own lane, never the others, and never the next round. Within a lane
- * security notices go first. A webhook delivery is a signed JSON {@code POST} to the address the
- * {@link TargetGuard} just checked, with no redirects followed and a timeout of seconds; an email goes through
+ * security notices go first. A webhook delivery is a JSON {@code POST} to the address the {@link TargetGuard} just
+ * checked, with no redirects followed and a timeout of seconds, signed anew at each attempt over its time and body (so a
+ * receiver can refuse a replay, and a retry a day later is still fresh), with each of the hook's live secrets; an email goes through
  * {@link NoticeMail}, only to a confirmed address and within the recipient's daily limit. A failure is retried with
  * exponential backoff for {@code patgate.webhooks.retry-for}; a webhook that failed
  * {@code patgate.webhooks.breaker-failures} times in a row has its breaker opened, and its deliveries wait out the
@@ -194,8 +195,10 @@ public class Deliverer {
     private Uni<Outcome> post(NoticeStore.Due due) {
         Duration timeout = config.timeout();
         return guard.check(due.url())
-                .chain(target -> secretOf(due).chain(secret -> {
+                .chain(target -> secretsOf(due).chain(keys -> {
                     byte[] body = due.body().getBytes(StandardCharsets.UTF_8);
+                    // the time of this attempt, signed with the body: a receiver refuses a delivery replayed later
+                    long timestamp = Instant.now().getEpochSecond();
                     RequestOptions options = new RequestOptions()
                             .setMethod(HttpMethod.POST)
                             // connect to the address just checked; the URL's host is still the Host header and the TLS name
@@ -210,7 +213,8 @@ public class Deliverer {
                             .putHeader("User-Agent", "patgate-webhook/1")
                             .putHeader("X-Patgate-Event", due.event())
                             .putHeader("X-Patgate-Delivery", due.noticeId().toString())
-                            .putHeader("X-Patgate-Signature-256", "sha256=" + sign(secret, body));
+                            .putHeader("X-Patgate-Timestamp", Long.toString(timestamp))
+                            .putHeader("X-Patgate-Signature-256", signatures(keys, timestamp, body));
                     return http.request(options)
                             .chain(request -> request.send(Buffer.buffer(body)))
                             .map(response -> {
@@ -225,15 +229,35 @@ public class Deliverer {
                         : "answered " + status));
     }
 
-    private Uni<String> secretOf(NoticeStore.Due due) {
-        return vertx.executeBlocking(Uni.createFrom().item(() -> secrets.open(due.webhookId(), due.secretEnc())), false);
+    /** The hook's secrets that sign now: the current one, then the one it replaced while their overlap lasts. */
+    private Uni<List<String>> secretsOf(NoticeStore.Due due) {
+        return vertx.executeBlocking(Uni.createFrom().item(() -> due.previousSecretEnc() == null
+                ? List.of(secrets.open(due.webhookId(), due.secretEnc()))
+                : List.of(secrets.open(due.webhookId(), due.secretEnc()), secrets.open(due.webhookId(), due.previousSecretEnc()))), false);
     }
 
-    /** Hex HMAC-SHA256 of {@code body} under {@code secret}: what {@code X-Patgate-Signature-256} carries after {@code sha256=}. */
-    public static String sign(String secret, byte[] body) {
+    /**
+     * What {@code X-Patgate-Signature-256} carries: {@code sha256=<hex>} for each secret, newest first, comma-separated
+     * (one entry but during a secret's overlap). A receiver accepts the delivery when any entry matches under its secret.
+     */
+    static String signatures(List<String> secrets, long timestamp, byte[] body) {
+        StringBuilder header = new StringBuilder();
+        for (String secret : secrets) {
+            header.append(header.isEmpty() ? "" : ",").append("sha256=").append(sign(secret, timestamp, body));
+        }
+        return header.toString();
+    }
+
+    /**
+     * Hex HMAC-SHA256, keyed with {@code secret}, of {@code timestamp}, a dot and the raw {@code body} (as Stripe signs):
+     * one entry of {@code X-Patgate-Signature-256}, after {@code sha256=}. {@code timestamp} is the unix time in seconds
+     * that {@code X-Patgate-Timestamp} carries.
+     */
+    public static String sign(String secret, long timestamp, byte[] body) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            mac.update((timestamp + ".").getBytes(StandardCharsets.US_ASCII));
             return HexFormat.of().formatHex(mac.doFinal(body));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HMAC-SHA256 is not available", e);

@@ -41,7 +41,7 @@ public class NoticeScanner {
     @Scheduled(every = "${patgate.notices.scan-interval}", delayed = "10s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> scheduled() {
         Instant now = Instant.now();
-        return scan(now).chain(() -> store.pruneBefore(now.minus(retention)))
+        return scan(now).chain(() -> store.pruneBefore(now.minus(retention))).chain(() -> store.dropReplacedSecrets(now))
                 .onFailure().invoke(e -> LOG.warnf("Could not scan for time-based notices: %s", e.toString()))
                 .onFailure().recoverWithNull().replaceWithVoid();
     }

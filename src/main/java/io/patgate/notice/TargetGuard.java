@@ -3,9 +3,11 @@ package io.patgate.notice;
 import io.patgate.config.PatgateConfig;
 import io.patgate.domain.Cidr;
 import io.patgate.domain.Refusal;
+import io.quarkus.runtime.Startup;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import java.net.Inet6Address;
 import java.net.InetAddress;
@@ -14,26 +16,40 @@ import java.net.URISyntaxException;
 import java.net.UnknownHostException;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
  * The server-side request forgery guard of webhooks, as GitLab's: a target must be an {@code http(s)} URL whose
- * host resolves only to public addresses (not loopback, link-local, private, shared, multicast or reserved ones),
- * unless {@code patgate.webhooks.allow-local-network=true}. Checked when a hook is saved and again before every
- * delivery, after DNS, and the delivery then connects to the very address that was checked (so a name that
+ * host resolves only to public addresses (not loopback, link-local, private, shared, multicast or reserved ones, nor
+ * a cloud platform's service address), unless {@code patgate.webhooks.allow-local-network=true}; and never to one of
+ * {@code patgate.webhooks.deny-networks}, whatever else is allowed. Checked when a hook is saved and again before
+ * every delivery, after DNS, and the delivery then connects to the very address that was checked (so a name that
  * resolves differently the second time, DNS rebinding, gains nothing).
  */
 @ApplicationScoped
+@Startup // built at start, so a wrong patgate.webhooks.deny-networks stops the start rather than the first webhook
 public class TargetGuard {
 
     public static final int MAX_URL = 2048;
 
-    /** Networks no hook may reach by default (IPv4-mapped IPv6 addresses are checked as the IPv4 address they carry). */
+    /**
+     * Networks no hook may reach by default (IPv4-mapped IPv6 addresses are checked as the IPv4 address they carry):
+     * IANA's special-purpose registries (RFC 6890 and later: neither forwardable to nor reachable on the public
+     * internet), plus the addresses cloud platforms serve their own endpoints on, inside otherwise public space.
+     */
     private static final List<Cidr> LOCAL = Stream.of(
             "0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16", "172.16.0.0/12", "192.0.0.0/24",
             "192.0.2.0/24", "192.88.99.0/24", "192.168.0.0/16", "198.18.0.0/15", "198.51.100.0/24", "203.0.113.0/24",
             "224.0.0.0/4", "240.0.0.0/4",
-            "::/96", "::1/128", "::ffff:0:0:0/96", "64:ff9b::/96", "64:ff9b:1::/48", "100::/64", "2001::/32", "2001:db8::/32", "2002::/16", "fc00::/7", "fe80::/10", "fec0::/10", "ff00::/8")
+            "::/96", "::1/128", "::ffff:0:0:0/96", "64:ff9b::/96", "64:ff9b:1::/48", "100::/64", "2001::/32", "2001:db8::/32", "2002::/16",
+            "3fff::/20", // documentation, RFC 9637 (beside 2001:db8::/32)
+            "5f00::/16", // SRv6 segment identifiers, RFC 9602: a node's own functions, never an internet host
+            "fc00::/7", "fe80::/10", "fec0::/10", "ff00::/8",
+            // cloud platforms' service addresses in public space: Azure's wire server (DHCP, DNS, the VM agent's
+            // goal state and extension config). The metadata services of AWS, Azure, GCP, Oracle and Alibaba
+            // (169.254.169.254, 169.254.170.2, 192.0.0.192, 100.100.100.200, fd00:ec2::254) are in ranges above.
+            "168.63.129.16/32")
             .map(c -> Cidr.parse(c).orElseThrow()).toList();
 
     /** A target that passed: the URL, and the address to connect to. */
@@ -55,10 +71,21 @@ public class TargetGuard {
 
     private final Vertx vertx;
     private final boolean allowLocal;
+    private final List<Cidr> denied;
 
+    @Inject
     public TargetGuard(Vertx vertx, PatgateConfig config) {
+        this(vertx, config.webhooks().allowLocalNetwork(), config.webhooks().denyNetworks().orElse(List.of()));
+    }
+
+    /** @param denyNetworks CIDRs refused on top of the built-in list, even with {@code allowLocal}; an invalid one fails here */
+    TargetGuard(Vertx vertx, boolean allowLocal, List<String> denyNetworks) {
         this.vertx = vertx;
-        this.allowLocal = config.webhooks().allowLocalNetwork();
+        this.allowLocal = allowLocal;
+        this.denied = denyNetworks.stream()
+                .map(c -> Cidr.parse(c).orElseThrow(() -> new IllegalArgumentException("patgate.webhooks.deny-networks: '" + c
+                        + "' is not a CIDR (an address, or an address/prefix such as 10.20.0.0/16 or fd12:3456::/48)")))
+                .toList();
     }
 
     /** The URL, if it is one a hook may have (before DNS); a 400 naming field {@code url} otherwise. */
@@ -103,13 +130,27 @@ public class TargetGuard {
                 throw Refusal.invalid("url", "host " + host + " does not resolve");
             }
             for (InetAddress address : addresses) {
-                if (!allowLocal && isLocal(address)) {
-                    throw Refusal.invalid("url", "resolves to " + address.getHostAddress() + ", a loopback, link-local or private address;"
-                            + " such targets need patgate.webhooks.allow-local-network=true");
-                }
+                refusal(address).ifPresent(reason -> {
+                    throw Refusal.invalid("url", "resolves to " + address.getHostAddress() + ", " + reason);
+                });
             }
             return new Target(uri, addresses[0]);
         }), false); // unordered: one slow name does not hold up the others of a round
+    }
+
+    /** Why a hook may not reach this address (the end of the 400's sentence), or empty when it may. */
+    Optional<String> refusal(InetAddress address) {
+        byte[] bytes = bytesOf(address);
+        for (Cidr network : denied) {
+            if (network.contains(bytes)) {
+                return Optional.of("in " + network + " of patgate.webhooks.deny-networks");
+            }
+        }
+        if (!allowLocal && isLocal(address)) {
+            return Optional.of("a loopback, link-local, private, reserved or cloud-platform address;"
+                    + " such targets need patgate.webhooks.allow-local-network=true");
+        }
+        return Optional.empty();
     }
 
     /** Whether an address is one a hook may not reach by default. */
@@ -118,16 +159,19 @@ public class TargetGuard {
                 || address.isMulticastAddress()) {
             return true;
         }
-        byte[] bytes = address.getAddress();
-        if (address instanceof Inet6Address && isMapped(bytes)) {
-            bytes = java.util.Arrays.copyOfRange(bytes, 12, 16); // ::ffff:a.b.c.d is a.b.c.d
-        }
+        byte[] bytes = bytesOf(address);
         for (Cidr local : LOCAL) {
             if (local.contains(bytes)) {
                 return true;
             }
         }
         return false;
+    }
+
+    /** The address's bytes; those of the IPv4 address an IPv4-mapped IPv6 address carries ({@code ::ffff:a.b.c.d} is a.b.c.d). */
+    private static byte[] bytesOf(InetAddress address) {
+        byte[] bytes = address.getAddress();
+        return address instanceof Inet6Address && isMapped(bytes) ? java.util.Arrays.copyOfRange(bytes, 12, 16) : bytes;
     }
 
     private static boolean isMapped(byte[] b) {

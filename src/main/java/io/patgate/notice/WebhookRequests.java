@@ -24,7 +24,8 @@ public final class WebhookRequests {
             @Schema(description = "http(s) URL; loopback, link-local and private addresses are refused unless "
                     + "`patgate.webhooks.allow-local-network=true`", examples = "https://hooks.example.com/patgate")
             @NotNull @Size(max = TargetGuard.MAX_URL) String url,
-            @Schema(description = "Key of the HMAC-SHA256 in `X-Patgate-Signature-256`: 16 to 256 characters, write-only",
+            @Schema(description = "Key of the HMAC-SHA256 in `X-Patgate-Signature-256` (of `X-Patgate-Timestamp`, a dot and the raw body): "
+                    + "16 to 256 characters, write-only",
                     examples = "3f1c9a0e-random-and-long-enough")
             @NotNull @Size(min = 16, max = 256) String secret,
             @Schema(description = EVENTS, examples = "[\"token.expiring\", \"token.revoked\"]")
@@ -36,14 +37,23 @@ public final class WebhookRequests {
     @RegisterForReflection
     public record Update(
             @Size(max = TargetGuard.MAX_URL) String url,
+            @Schema(description = "A new secret, 16 to 256 characters, write-only. The secret it replaces still signs deliveries beside it "
+                    + "(a second `sha256=` entry) for `patgate.webhooks.secret-overlap` (24 h), so the receiver can change over; see "
+                    + "`previousSecretValidUntil` and `dropPreviousSecret`", examples = "9b2e77d4-the-next-random-secret")
             @Size(min = 16, max = 256) String secret,
             @Size(min = 1, max = 6) List<@NotNull String> events,
-            Boolean active) {
+            Boolean active,
+            @Schema(description = "`true`: the replaced secret stops signing at once (with a new `secret`, or to end an overlap "
+                    + "already running), for a secret that leaked or once every receiver has the new one. Default false")
+            Boolean dropPreviousSecret) {
     }
 
     @Schema(name = "Webhook", description = "A receiver of notices (its secret is never shown)")
     @RegisterForReflection
     public record View(UUID id, String url, List<String> events, boolean active, Instant createdAt, Instant updatedAt,
+                       @Schema(description = "Until when the secret replaced by the last change still signs deliveries, beside the "
+                               + "current one; null when it does not (no change, the overlap is over, or it was dropped)")
+                       Instant previousSecretValidUntil,
                        @Schema(description = "Its circuit breaker: each webhook is sent to on its own, and one that failed "
                                + "`patgate.webhooks.breaker-failures` (5) times in a row is left alone for `patgate.webhooks.breaker-cool-down` "
                                + "(5 minutes); its deliveries wait meanwhile, none is given up for it") Breaker breaker) {

@@ -34,8 +34,10 @@ import java.util.UUID;
 @Path("/api/v1/admin/webhooks")
 @Tag(name = "Webhooks", description = "Notices about tokens, POSTed to receivers and signed (admin only). A delivery is "
         + "`{\"id\",\"event\",\"at\",\"token\":{token without value},\"user\":{\"id\",\"username\"},\"detail\"}` with headers `X-Patgate-Event`, "
-        + "`X-Patgate-Delivery` (the notice id: de-duplicate on it) and `X-Patgate-Signature-256: sha256=<hex HMAC-SHA256 of the raw body "
-        + "keyed with the secret>`. A 2xx answer within `patgate.webhooks.timeout` (5 s) delivers; anything else (a redirect too) is retried "
+        + "`X-Patgate-Delivery` (the notice id: de-duplicate on it), `X-Patgate-Timestamp` (unix seconds of the attempt) and "
+        + "`X-Patgate-Signature-256: sha256=<hex HMAC-SHA256 of timestamp + \".\" + raw body, keyed with the secret>` (during a secret's "
+        + "overlap a second, comma-separated entry for the replaced secret). Receivers refuse a timestamp more than 5 minutes away "
+        + "from their clock. The top-level `webhooks` of this document describes a delivery. A 2xx answer within `patgate.webhooks.timeout` (5 s) delivers; anything else (a redirect too) is retried "
         + "with exponential backoff for a day.")
 @RolesAllowed(Permissions.ADMIN)
 @SecurityRequirement(name = "bearer")
@@ -43,7 +45,11 @@ import java.util.UUID;
 public class WebhookResource {
 
     static final String HOOK_EXAMPLE = "{\"id\":\"7c1e2d4a-5b6f-4a8e-9d0c-1b2a3f4e5d6c\",\"url\":\"https://hooks.example.com/patgate\","
-            + "\"events\":[\"token.expiring\",\"token.revoked\"],\"active\":true,\"createdAt\":\"2027-01-31T12:00:00Z\",\"updatedAt\":\"2027-01-31T12:00:00Z\"}";
+            + "\"events\":[\"token.expiring\",\"token.revoked\"],\"active\":true,\"createdAt\":\"2027-01-31T12:00:00Z\",\"updatedAt\":\"2027-01-31T12:00:00Z\","
+            + "\"previousSecretValidUntil\":null}";
+    static final String CHANGED_SECRET_EXAMPLE = "{\"id\":\"7c1e2d4a-5b6f-4a8e-9d0c-1b2a3f4e5d6c\",\"url\":\"https://hooks.example.com/patgate\","
+            + "\"events\":[\"token.expiring\",\"token.revoked\"],\"active\":true,\"createdAt\":\"2027-01-31T12:00:00Z\",\"updatedAt\":\"2027-02-03T09:30:00Z\","
+            + "\"previousSecretValidUntil\":\"2027-02-04T09:30:00Z\"}";
     static final String DELIVERY_EXAMPLE = "{\"id\":\"3e9a1c2b-4d5f-4e6a-8b7c-9d0e1f2a3b4c\",\"eventId\":\"a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d\","
             + "\"event\":\"token.revoked\",\"state\":\"failed\",\"attempts\":14,\"responseCode\":500,\"durationMs\":87,\"error\":\"answered 500\","
             + "\"createdAt\":\"2027-01-31T12:00:00Z\",\"lastAttemptAt\":\"2027-02-01T11:40:00Z\",\"nextAttemptAt\":null,\"deliveredAt\":null,\"redeliveryOf\":null}";
@@ -59,7 +65,8 @@ public class WebhookResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Create a webhook", description = "The URL is resolved and refused (400) if any address it has is loopback, "
-            + "link-local or private, unless `patgate.webhooks.allow-local-network=true`; it is checked again before every delivery. "
+            + "link-local, private, reserved or a cloud platform's service address, unless `patgate.webhooks.allow-local-network=true`, "
+            + "or in `patgate.webhooks.deny-networks` (always); it is checked again before every delivery. "
             + "The secret is stored encrypted and never shown again.")
     @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "hook", value =
             "{\"url\":\"https://hooks.example.com/patgate\",\"secret\":\"3f1c9a0e-random-and-long-enough\",\"events\":[\"token.expiring\",\"token.revoked\"]}")))
@@ -67,10 +74,13 @@ public class WebhookResource {
             examples = @ExampleObject(name = "hook", value = HOOK_EXAMPLE)))
     @APIResponse(responseCode = "400", description = "Not an http(s) URL, a host that does not resolve or resolves to a local address, "
             + "a secret shorter than 16 characters, or an unknown event", content = @Content(mediaType = "application/problem+json",
-            examples = @ExampleObject(name = "local", value = "{\"type\":\"urn:patgate:problem:invalid\",\"title\":\"Invalid request\",\"status\":400,"
-                    + "\"detail\":\"url: resolves to 127.0.0.1, a loopback, link-local or private address; such targets need "
+            examples = {@ExampleObject(name = "local", value = "{\"type\":\"urn:patgate:problem:invalid\",\"title\":\"Invalid request\",\"status\":400,"
+                    + "\"detail\":\"url: resolves to 127.0.0.1, a loopback, link-local, private, reserved or cloud-platform address; such targets need "
                     + "patgate.webhooks.allow-local-network=true\",\"errors\":[{\"field\":\"url\",\"message\":\"resolves to 127.0.0.1, a loopback, "
-                    + "link-local or private address; such targets need patgate.webhooks.allow-local-network=true\"}]}")))
+                    + "link-local, private, reserved or cloud-platform address; such targets need patgate.webhooks.allow-local-network=true\"}]}"),
+                    @ExampleObject(name = "denied", value = "{\"type\":\"urn:patgate:problem:invalid\",\"title\":\"Invalid request\",\"status\":400,"
+                    + "\"detail\":\"url: resolves to 10.20.0.7, in 10.20.0.0/16 of patgate.webhooks.deny-networks\",\"errors\":[{\"field\":\"url\","
+                    + "\"message\":\"resolves to 10.20.0.7, in 10.20.0.0/16 of patgate.webhooks.deny-networks\"}]}")}))
     @APIResponse(responseCode = "403", description = "Not an admin")
     @APIResponse(responseCode = "422", description = "100 webhooks exist already")
     public Uni<Response> create(@Valid @NotNull WebhookRequests.Create body) {
@@ -99,11 +109,19 @@ public class WebhookResource {
     @PATCH
     @Path("/{id}")
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Change a webhook", description = "Any of `url` (checked as at creation), `secret`, `events`, `active`. "
-            + "Deliveries already made keep the body they had; later attempts are signed with the new secret.")
-    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "pause", value = "{\"active\":false}")))
+    @Operation(summary = "Change a webhook", description = "Any of `url` (checked as at creation), `secret`, `events`, `active`, "
+            + "`dropPreviousSecret`. Deliveries already made keep the body they had. After a new `secret`, every attempt is signed with it "
+            + "and, for `patgate.webhooks.secret-overlap` (24 h; `previousSecretValidUntil` says until when), also with the secret it "
+            + "replaced: `X-Patgate-Signature-256: sha256=<new>,sha256=<old>`. Only the last replaced secret is kept: a second change "
+            + "within the overlap ends the first one's. `\"dropPreviousSecret\":true` ends the overlap at once (a leaked secret).")
+    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = {
+            @ExampleObject(name = "pause", value = "{\"active\":false}"),
+            @ExampleObject(name = "new secret", summary = "Change the secret; the old one also signs for the overlap",
+                    value = "{\"secret\":\"9b2e77d4-the-next-random-secret\"}"),
+            @ExampleObject(name = "leaked secret", summary = "Change the secret; the old one stops at once",
+                    value = "{\"secret\":\"9b2e77d4-the-next-random-secret\",\"dropPreviousSecret\":true}")}))
     @APIResponse(responseCode = "200", description = "The changed webhook", content = @Content(mediaType = MediaType.APPLICATION_JSON,
-            examples = @ExampleObject(name = "hook", value = HOOK_EXAMPLE)))
+            examples = {@ExampleObject(name = "hook", value = HOOK_EXAMPLE), @ExampleObject(name = "new secret", value = CHANGED_SECRET_EXAMPLE)}))
     @APIResponse(responseCode = "400", description = "As for create")
     @APIResponse(responseCode = "404", description = "No such webhook")
     public Uni<WebhookRequests.View> update(@PathParam("id") UUID id, @Valid @NotNull WebhookRequests.Update body) {

@@ -2,6 +2,7 @@ package io.patgate.notice;
 
 import io.patgate.audit.AuditService;
 import io.patgate.audit.Notices;
+import io.patgate.config.PatgateConfig;
 import io.patgate.domain.Refusal;
 import io.patgate.http.Paged;
 import io.patgate.identity.Caller;
@@ -18,6 +19,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import java.net.URI;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -25,7 +27,8 @@ import java.util.UUID;
 
 /**
  * Webhooks, as admins manage them: the target checked by the {@link TargetGuard} (after DNS) before it is saved, the
- * secret sealed at rest and never shown again, every change audited (with the target's origin only: a URL's path and
+ * secret sealed at rest and never shown again (and, after a change, the one it replaced kept sealed beside it while
+ * both sign: {@code patgate.webhooks.secret-overlap}), every change audited (with the target's origin only: a URL's path and
  * query may hold a receiver's own secret).
  */
 @ApplicationScoped
@@ -43,9 +46,10 @@ public class WebhookService {
     private final AuditService audit;
     private final Vertx vertx;
     private final int breakerFailures;
+    private final Duration secretOverlap;
 
     public WebhookService(WebhookRepository hooks, DeliveryRepository deliveries, NoticeRepository notices, Transactions transactions,
-                          TargetGuard guard, WebhookSecrets secrets, AuditService audit, Vertx vertx, io.patgate.config.PatgateConfig config) {
+                          TargetGuard guard, WebhookSecrets secrets, AuditService audit, Vertx vertx, PatgateConfig config) {
         this.breakerFailures = Math.max(1, config.webhooks().breakerFailures());
         this.hooks = hooks;
         this.deliveries = deliveries;
@@ -55,6 +59,7 @@ public class WebhookService {
         this.secrets = secrets;
         this.audit = audit;
         this.vertx = vertx;
+        this.secretOverlap = config.webhooks().secretOverlap();
     }
 
     public Uni<WebhookRequests.View> create(Caller caller, WebhookRequests.Create request) {
@@ -98,8 +103,18 @@ public class WebhookService {
                     if (t != null) {
                         hook.url = t.url().toString();
                     }
+                    Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+                    boolean drop = Boolean.TRUE.equals(request.dropPreviousSecret());
                     if (s != null) {
+                        // the replaced secret keeps signing for the overlap (its sealed bytes as they were: same hook, same
+                        // associated data), so the receiver can change over without refusing a delivery
+                        boolean overlap = !drop && !secretOverlap.isNegative() && !secretOverlap.isZero();
+                        hook.previousSecretEnc = overlap ? hook.secretEnc : null;
+                        hook.previousSecretUntil = overlap ? now.plus(secretOverlap) : null;
                         hook.secretEnc = s;
+                    } else if (drop) {
+                        hook.previousSecretEnc = null;
+                        hook.previousSecretUntil = null;
                     }
                     if (events != null) {
                         hook.events = events.toArray(String[]::new);
@@ -107,10 +122,10 @@ public class WebhookService {
                     if (request.active() != null) {
                         hook.active = request.active();
                     }
-                    hook.updatedAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
+                    hook.updatedAt = now;
                     // whatever the admin fixed, the next delivery is tried at once
                     return hooks.closeBreaker(hook).chain(() -> audit.record(AuditService.actor(caller), "webhook.changed", null, null, null,
-                            describe(hook) + (s != null ? ", new secret" : ""))).replaceWith(hook);
+                            describe(hook) + secretChange(s != null, drop, hook.previousSecretUntil))).replaceWith(hook);
                 }))))
                 .map(this::view);
     }
@@ -186,6 +201,15 @@ public class WebhookService {
         return hook;
     }
 
+    /** What the audit entry says of the secrets, if they changed. */
+    private static String secretChange(boolean newSecret, boolean drop, Instant previousUntil) {
+        if (newSecret) {
+            return previousUntil != null ? ", new secret (the previous one also signs until " + previousUntil + ")"
+                    : ", new secret (the previous one no longer signs)";
+        }
+        return drop ? ", the previous secret no longer signs" : "";
+    }
+
     private static String describe(Webhook hook) {
         return "webhook " + hook.id + " to " + origin(hook.url) + ", events " + List.of(hook.events) + (hook.active ? "" : ", inactive");
     }
@@ -197,7 +221,10 @@ public class WebhookService {
     }
 
     WebhookRequests.View view(Webhook hook) {
-        return new WebhookRequests.View(hook.id, hook.url, List.of(hook.events), hook.active, hook.createdAt, hook.updatedAt, breaker(hook, Instant.now()));
+        Instant now = Instant.now();
+        Instant previousUntil = hook.previousSecretUntil != null && hook.previousSecretUntil.isAfter(now) ? hook.previousSecretUntil : null;
+        return new WebhookRequests.View(hook.id, hook.url, List.of(hook.events), hook.active, hook.createdAt, hook.updatedAt, previousUntil,
+                breaker(hook, now));
     }
 
     /** The breaker as the admin sees it (see {@link Deliverer}): open until its cool-down ends, then half-open until a success. */

@@ -270,10 +270,11 @@ public class NoticeStore {
 
     /**
      * A delivery taken by this replica: what to send where. {@code url} is null for an email, and {@code recipientConfirmed}
-     * says whether its recipient is still its owner's confirmed address (always true for a webhook).
+     * says whether its recipient is still its owner's confirmed address (always true for a webhook). {@code previousSecretEnc}
+     * is the secret the hook's current one replaced while it still signs (its overlap not over when taken), else null.
      */
-    public record Due(UUID id, UUID noticeId, String event, String body, UUID webhookId, String url, byte[] secretEnc, boolean hookActive,
-                      String recipient, boolean recipientConfirmed, int attempt, Instant createdAt, short priority) {
+    public record Due(UUID id, UUID noticeId, String event, String body, UUID webhookId, String url, byte[] secretEnc, byte[] previousSecretEnc,
+                      boolean hookActive, String recipient, boolean recipientConfirmed, int attempt, Instant createdAt, short priority) {
     }
 
     /**
@@ -300,6 +301,7 @@ public class NoticeStore {
                         + " (select n.body from notice n where n.id = d.notice_id) as body,"
                         + " (select w.url from webhook w where w.id = d.webhook_id) as url,"
                         + " (select w.secret_enc from webhook w where w.id = d.webhook_id) as secret_enc,"
+                        + " (select w.previous_secret_enc from webhook w where w.id = d.webhook_id and w.previous_secret_until > $1) as previous_secret_enc,"
                         + " coalesce((select w.active from webhook w where w.id = d.webhook_id), false) as active,"
                         // an email goes only to its owner's current, confirmed address
                         + " d.webhook_id is not null or exists (select 1 from notice n join app_user u on u.id = n.user_id"
@@ -311,8 +313,10 @@ public class NoticeStore {
                     List<Due> due = new ArrayList<>();
                     for (Row row : rows) {
                         var secret = row.getBuffer("secret_enc");
+                        var previous = row.getBuffer("previous_secret_enc");
                         due.add(new Due(row.getUUID("id"), row.getUUID("notice_id"), row.getString("event"), row.getString("body"),
-                                row.getUUID("webhook_id"), row.getString("url"), secret == null ? null : secret.getBytes(), row.getBoolean("active"),
+                                row.getUUID("webhook_id"), row.getString("url"), secret == null ? null : secret.getBytes(),
+                                previous == null ? null : previous.getBytes(), row.getBoolean("active"),
                                 row.getString("recipient"), row.getBoolean("recipient_confirmed"), row.getInteger("attempts"),
                                 row.getOffsetDateTime("created_at").toInstant(), row.getShort("priority")));
                     }
@@ -371,6 +375,16 @@ public class NoticeStore {
                 .chain(n -> conn.preparedQuery("delete from token_network k using access_token t where t.id = k.token_id" + gone).execute(before)
                         .map(c -> n + c.rowCount()))
                 .call(() -> conn.query("delete from send_limit where window_start < now() - interval '2 days'").execute()));
+    }
+
+    /**
+     * Forgets the replaced webhook secrets whose overlap is over at {@code now}: nothing signs with them any more, so they
+     * are not kept, not even sealed. The row version moves, as for any change of the row.
+     */
+    public Uni<Integer> dropReplacedSecrets(Instant now) {
+        return pool.preparedQuery("update webhook set previous_secret_enc = null, previous_secret_until = null, row_version = row_version + 1"
+                        + " where previous_secret_until <= $1")
+                .execute(Tuple.of(OffsetDateTime.ofInstant(now, ZoneOffset.UTC))).map(r -> r.rowCount());
     }
 
     private static String truncate(String s, int max) {

@@ -12,7 +12,10 @@ import org.hibernate.type.SqlTypes;
 import java.time.Instant;
 import java.util.UUID;
 
-/** A receiver of notices. Its secret is kept only encrypted ({@link KeyCipher}) and is never shown again. */
+/**
+ * A receiver of notices. Its secret is kept only encrypted ({@link KeyCipher}) and is never shown again; after a change,
+ * the secret it replaced is kept (encrypted too) for the overlap in which deliveries carry both signatures.
+ */
 @Entity
 @Table(name = "webhook")
 public class Webhook extends PanacheEntityBase {
@@ -25,6 +28,16 @@ public class Webhook extends PanacheEntityBase {
 
     @Column(name = "secret_enc", nullable = false)
     public byte[] secretEnc;
+
+    /**
+     * The secret {@link #secretEnc} replaced, sealed the same way, which still signs deliveries (beside the current one)
+     * until {@link #previousSecretUntil}; both null when there is none.
+     */
+    @Column(name = "previous_secret_enc")
+    public byte[] previousSecretEnc;
+
+    @Column(name = "previous_secret_until")
+    public Instant previousSecretUntil;
 
     @JdbcTypeCode(SqlTypes.ARRAY)
     @Column(nullable = false, columnDefinition = "text[]")

@@ -6,6 +6,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
@@ -14,7 +15,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * Webhook secrets at rest: sealed like the signing keys ({@link KeyCipher}, under
  * {@code patgate.keys.encryption-secret}, the hook's id as associated data), so a database dump cannot forge a
  * delivery. Sealing and opening are deliberately slow (PBKDF2): call them off the event loop. An opened secret is
- * remembered while its sealed form is unchanged, so a delivery does not pay for it each time.
+ * remembered while its sealed form is unchanged, so a delivery does not pay for it each time: the last two of each hook,
+ * which are its current secret and, after a change, the one it replaced (both sign deliveries during the overlap).
  */
 @ApplicationScoped
 public class WebhookSecrets {
@@ -24,7 +26,7 @@ public class WebhookSecrets {
 
     private final PatgateConfig config;
     private final SecureRandom random = new SecureRandom();
-    private final Map<UUID, Opened> opened = new ConcurrentHashMap<>();
+    private final Map<UUID, List<Opened>> opened = new ConcurrentHashMap<>();
 
     public WebhookSecrets(PatgateConfig config) {
         this.config = config;
@@ -35,12 +37,15 @@ public class WebhookSecrets {
     }
 
     public String open(UUID webhookId, byte[] sealed) {
-        Opened known = opened.get(webhookId);
-        if (known != null && Arrays.equals(known.sealed(), sealed)) {
-            return known.secret();
+        for (Opened known : opened.getOrDefault(webhookId, List.of())) {
+            if (Arrays.equals(known.sealed(), sealed)) {
+                return known.secret();
+            }
         }
         String secret = new String(cipher().openBytes(aad(webhookId), sealed, "secret of webhook " + webhookId), StandardCharsets.UTF_8);
-        opened.put(webhookId, new Opened(sealed.clone(), secret));
+        Opened now = new Opened(sealed.clone(), secret);
+        // this one and the most recent other: opening the current and the previous secret in turn evicts neither
+        opened.merge(webhookId, List.of(now), (known, added) -> List.of(now, known.get(0)));
         return secret;
     }
 

@@ -31,7 +31,8 @@ export async function webhooksView({ main, isCurrent, app }) {
     h('div', { class: 'page-head' }, h('div', {}, h('h1', { tabindex: '-1' }, 'Webhooks'),
       h('p', { class: 'lead' }, 'patgate sends a signed JSON POST to each webhook when a token is about to expire, expires, is revoked, '
         + 'is used from a new address, is reported leaked or is retired unused. Receivers check the X-Patgate-Signature-256 '
-        + 'header (an HMAC-SHA256 of the body with the secret) and drop repeats of an X-Patgate-Delivery they have seen.')),
+        + 'header (an HMAC-SHA256, with the secret, of X-Patgate-Timestamp and the body), refuse a timestamp more than 5 minutes '
+        + 'from their clock, and drop repeats of an X-Patgate-Delivery they have seen.')),
     h('button', { type: 'button', class: 'button', onclick: () => editHook(null) }, 'Add webhook')),
     summary, list);
 
@@ -70,7 +71,8 @@ export async function webhooksView({ main, isCurrent, app }) {
     const secret = field({ label: creating ? 'Secret' : 'New secret', name: 'secret', autocomplete: 'off', spellcheck: false, class: 'mono',
       value: creating ? randomSecret() : '',
       hint: creating ? 'Signs every delivery. 16 to 256 characters; a random one is filled in. Copy it to the receiver now: it is never shown again.'
-        : 'Leave empty to keep the current secret. It is never shown.' });
+        : 'Leave empty to keep the current secret. It is never shown. A new one signs at once, and the current one goes on '
+          + 'signing beside it for a while (a day by default) as the receiver changes over (if it leaked, end that with the API\'s dropPreviousSecret).' });
     const fields = {
       url: field({ label: 'URL', name: 'url', type: 'url', value: creating ? '' : hook.url, autocomplete: 'off', spellcheck: false,
         placeholder: 'https://hooks.example.com/patgate',

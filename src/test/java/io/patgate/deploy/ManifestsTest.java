@@ -17,6 +17,7 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
+import io.fabric8.kubernetes.api.model.networking.v1.IPBlock;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyIngressRule;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPort;
@@ -24,6 +25,7 @@ import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.openshift.api.model.monitoring.v1.Endpoint;
 import io.fabric8.openshift.api.model.monitoring.v1.ServiceMonitor;
 import io.patgate.config.PatgateConfig;
+import io.patgate.domain.Cidr;
 import io.smallrye.config.WithName;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -406,6 +408,59 @@ class ManifestsTest {
             databasePorts().forEach(p -> needed.add("TCP/" + p));
             assertTrue(open.containsAll(needed), dir + ": egress must allow DNS and PostgreSQL " + needed + ", allows " + open);
         }
+    }
+
+    /**
+     * Where webhooks and notice mail must never go, through any rule that opens their ports: the cluster's own ranges
+     * (RFC 1918, shared 100.64/10), link-local (the cloud metadata services), unique-local, loopback; each range at
+     * both ends, and the metadata addresses themselves.
+     */
+    private static final List<String> INSIDE = List.of("10.0.0.1", "10.96.0.10", "10.255.255.254", "172.16.0.1", "172.31.255.254",
+            "192.168.0.1", "192.168.255.254", "100.64.0.1", "100.100.100.200", "100.127.255.254", "169.254.169.254", "169.254.170.2",
+            "127.0.0.1", "fd00:ec2::254", "fd20:ce::254", "fc00::1", "fe80::1", "febf::1", "::1");
+    /** The internet webhooks and mail do go to, including the neighbours of those ranges. */
+    private static final List<String> OUTSIDE = List.of("93.184.216.34", "8.8.8.8", "11.0.0.1", "172.32.0.1", "100.128.0.1", "192.169.0.1",
+            "2606:4700:4700::1111", "2a00:1450:4001:80b::200e");
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("kustomizations")
+    void webhooksAndMailMayLeaveForTheInternetButNeverForTheClustersInsides(Path dir) {
+        NetworkPolicy policy = rendered(dir).one(NetworkPolicy.class);
+        assertTrue(policy.getSpec().getPolicyTypes().contains("Egress"), dir + ": the NetworkPolicy restricts no egress");
+        for (int port : List.of(443, 587)) {
+            for (String address : OUTSIDE) {
+                assertTrue(egressAllows(policy, port, address), dir + ": TCP " + port + " to " + address + " (the internet) is closed");
+            }
+            for (String address : INSIDE) {
+                assertFalse(egressAllows(policy, port, address), dir + ": TCP " + port + " to " + address + " (inside) is open");
+            }
+        }
+        // what stays shut: plain HTTP, SMTP relaying, mail over 465 (a cluster that needs them adds its own rule, see the README)
+        for (int port : List.of(80, 25, 465)) {
+            assertFalse(egressAllows(policy, port, "93.184.216.34"), dir + ": TCP " + port + " is open to the internet");
+        }
+    }
+
+    /** Whether some egress rule of {@code policy} lets a pod open TCP {@code port} to {@code address}. */
+    private static boolean egressAllows(NetworkPolicy policy, int port, String address) {
+        return policy.getSpec().getEgress().stream().anyMatch(rule -> {
+            boolean portMatches = rule.getPorts() == null || rule.getPorts().isEmpty() || rule.getPorts().stream().anyMatch(p ->
+                    (p.getProtocol() == null || p.getProtocol().equals("TCP")) && p.getPort() != null && p.getPort().getIntVal() != null
+                            && p.getPort().getIntVal() <= port && port <= (p.getEndPort() != null ? p.getEndPort() : p.getPort().getIntVal()));
+            return portMatches && (rule.getTo() == null || rule.getTo().isEmpty() || rule.getTo().stream().anyMatch(peer -> {
+                if (peer.getIpBlock() == null) {
+                    // a pod or namespace selector picks pods, whose addresses are inside: count it as open to every inside address
+                    return INSIDE.contains(address);
+                }
+                IPBlock block = peer.getIpBlock();
+                return cidr(block.getCidr()).contains(address)
+                        && (block.getExcept() == null || block.getExcept().stream().noneMatch(e -> cidr(e).contains(address)));
+            }));
+        });
+    }
+
+    private static Cidr cidr(String value) {
+        return Cidr.parse(value).orElseGet(() -> fail("the NetworkPolicy names " + value + ", which is no CIDR"));
     }
 
     @ParameterizedTest(name = "{0}")

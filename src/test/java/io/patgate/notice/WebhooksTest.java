@@ -4,14 +4,21 @@ import io.patgate.support.Api;
 import io.patgate.support.Receiver;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
+import io.patgate.store.NoticeStore;
 import io.restassured.path.json.JsonPath;
+import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 import static io.patgate.support.Api.as;
 import static io.patgate.support.Api.isProblem;
@@ -22,8 +29,12 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasKey;
 import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.nullValue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -38,6 +49,12 @@ class WebhooksTest {
     private static final String SECRET = "a-webhook-secret-long-enough";
 
     private final List<String> hooks = new ArrayList<>();
+
+    @Inject
+    Pool pool;
+
+    @Inject
+    NoticeStore store;
 
     @AfterEach
     void deleteHooks() {
@@ -73,7 +90,18 @@ class WebhooksTest {
             Receiver.Received delivery = got.get(0);
             assertEquals("/hooks/revoked", delivery.path());
             assertEquals("token.revoked", delivery.header("X-Patgate-Event"));
-            assertEquals(Receiver.signature(SECRET, delivery.body()), delivery.header("X-Patgate-Signature-256"), "the HMAC of the raw body");
+            Long sentAt = delivery.timestamp();
+            assertNotNull(sentAt, "X-Patgate-Timestamp, unix seconds: " + delivery.header("X-Patgate-Timestamp"));
+            assertTrue(Math.abs(Instant.now().getEpochSecond() - sentAt) < 30, "the time of the attempt: " + sentAt);
+            assertEquals(Receiver.signature(SECRET, sentAt, delivery.body()), delivery.header("X-Patgate-Signature-256"),
+                    "the HMAC of the timestamp, a dot and the raw body");
+            assertTrue(delivery.verifies(SECRET, Instant.now()));
+            // the time is signed: a receiver of the body-only scheme refuses it, and so does one that is told another time
+            assertNotEquals(Receiver.bodyOnlySignature(SECRET, delivery.body()), delivery.header("X-Patgate-Signature-256"));
+            assertNotEquals(Receiver.signature(SECRET, sentAt + 1, delivery.body()), delivery.header("X-Patgate-Signature-256"));
+            // a receiver refuses it replayed six minutes later, and one holding another secret refuses it at once
+            assertFalse(delivery.verifies(SECRET, Instant.ofEpochSecond(sentAt).plus(Duration.ofMinutes(6))));
+            assertFalse(delivery.verifies("another-secret-long-enough", Instant.now()));
             assertTrue(delivery.header("Content-Type").startsWith("application/json"));
             JsonPath body = JsonPath.from(delivery.text());
             assertEquals(delivery.header("X-Patgate-Delivery"), body.getString("id"));
@@ -114,8 +142,11 @@ class WebhooksTest {
             for (Receiver.Received r : got) {
                 assertEquals(eventId, r.header("X-Patgate-Delivery"), "every attempt is the same event");
                 assertEquals(got.get(0).text(), r.text(), "the same bytes");
-                assertEquals(Receiver.signature(SECRET, r.body()), r.header("X-Patgate-Signature-256"));
+                assertEquals(Receiver.signature(SECRET, r.timestamp(), r.body()), r.header("X-Patgate-Signature-256"));
             }
+            // each attempt is signed at its own time (2.5 s and more apart here), so a retry a day later is as fresh as the first
+            assertTrue(got.get(2).timestamp() > got.get(0).timestamp(), got.get(0).timestamp() + " then " + got.get(2).timestamp());
+            assertNotEquals(got.get(0).header("X-Patgate-Signature-256"), got.get(2).header("X-Patgate-Signature-256"));
             eventually(Duration.ofSeconds(5), () -> {
                 JsonPath list = deliveries(hookId);
                 assertEquals("delivered", list.getString("[0].state"));
@@ -133,6 +164,89 @@ class WebhooksTest {
 
             // someone else's id, or one of another hook, is 404
             isProblem(as(Api.adminSession()).post("/api/v1/admin/webhooks/" + hookId + "/deliveries/" + java.util.UUID.randomUUID() + "/redeliver").then(), 404);
+        }
+    }
+
+    /** Revokes a new token of a new user and waits for its one delivery to {@code receiver}. */
+    private static Receiver.Received revocationDeliveredTo(Receiver receiver) throws Exception {
+        Api.TestUser owner = Api.aUser();
+        Api.Issued token = Api.aToken(owner.session(), Map.of());
+        as(owner.session()).delete("/api/v1/tokens/" + token.id()).then().statusCode(204);
+        eventually(Duration.ofSeconds(10), () -> assertEquals(1, receiver.about(token.id()).size()));
+        return receiver.about(token.id()).get(0);
+    }
+
+    private static io.restassured.response.ValidatableResponse change(String hookId, Map<String, ?> body) {
+        return as(Api.adminSession()).contentType(ContentType.JSON).body(body).patch("/api/v1/admin/webhooks/" + hookId).then();
+    }
+
+    @Test
+    void aChangedSecretAndTheOneItReplacedBothSignDuringTheOverlapThenOnlyTheNewOne() throws Exception {
+        String next = "the-next-webhook-secret-long-enough";
+        try (Receiver receiver = new Receiver()) {
+            String hookId = hook(receiver, "/changing", List.of("token.revoked"));
+            as(Api.adminSession()).get("/api/v1/admin/webhooks/" + hookId).then().statusCode(200).body("previousSecretValidUntil", nullValue());
+
+            Instant changed = Instant.now();
+            String until = change(hookId, Map.of("secret", next)).statusCode(200).extract().path("previousSecretValidUntil");
+            Duration overlap = Duration.between(changed, Instant.parse(until));
+            assertTrue(overlap.compareTo(Duration.ofHours(24).minusMinutes(1)) > 0 && overlap.compareTo(Duration.ofHours(24).plusMinutes(1)) < 0,
+                    "the replaced secret signs for patgate.webhooks.secret-overlap (24 h by default): " + until);
+            // the audit log says so, and names no secret
+            String audited = as(Api.adminSession()).get("/api/v1/audit?action=webhook.changed&size=100").then().statusCode(200)
+                    .extract().jsonPath().getList("detail", String.class).stream().filter(d -> d.contains(hookId)).findFirst().orElseThrow();
+            assertTrue(audited.contains("new secret (the previous one also signs until " + until + ")"), audited);
+            assertFalse(audited.contains(next) || audited.contains(SECRET), audited);
+            // a change that leaves the secret alone leaves the overlap alone
+            change(hookId, Map.of("events", List.of("token.revoked", "token.expired"))).statusCode(200).body("previousSecretValidUntil", equalTo(until));
+
+            // during the overlap: one entry per secret, the new one first, and a receiver holding either accepts it
+            Receiver.Received during = revocationDeliveredTo(receiver);
+            long at = during.timestamp();
+            assertEquals(List.of(Receiver.signature(next, at, during.body()), Receiver.signature(SECRET, at, during.body())), during.signatures());
+            assertEquals(Receiver.signature(next, at, during.body()) + "," + Receiver.signature(SECRET, at, during.body()),
+                    during.header("X-Patgate-Signature-256"), "one header, comma-separated");
+            assertTrue(during.verifies(next, Instant.now()), "a receiver that has the new secret already");
+            assertTrue(during.verifies(SECRET, Instant.now()), "a receiver that still has the old one");
+            assertFalse(during.verifies("a-third-secret-long-enough", Instant.now()));
+
+            // once the overlap is over (as if a day had passed), only the new secret signs
+            pool.preparedQuery("update webhook set previous_secret_until = now() - interval '1 second' where id = $1")
+                    .execute(Tuple.of(UUID.fromString(hookId))).await().atMost(Duration.ofSeconds(5));
+            as(Api.adminSession()).get("/api/v1/admin/webhooks/" + hookId).then().statusCode(200).body("previousSecretValidUntil", nullValue());
+            Receiver.Received after = revocationDeliveredTo(receiver);
+            assertEquals(List.of(Receiver.signature(next, after.timestamp(), after.body())), after.signatures());
+            assertTrue(after.verifies(next, Instant.now()));
+            assertFalse(after.verifies(SECRET, Instant.now()), "the replaced secret no longer verifies");
+
+            // and the replaced secret is then not kept at all, not even sealed
+            assertTrue(store.dropReplacedSecrets(Instant.now()).await().atMost(Duration.ofSeconds(5)) >= 1);
+            Row row = pool.preparedQuery("select previous_secret_enc, previous_secret_until from webhook where id = $1")
+                    .execute(Tuple.of(UUID.fromString(hookId))).await().atMost(Duration.ofSeconds(5)).iterator().next();
+            assertNull(row.getValue("previous_secret_enc"));
+            assertNull(row.getValue("previous_secret_until"));
+        }
+    }
+
+    @Test
+    void aLeakedSecretCanBeReplacedWithNoOverlapAndAnOverlapCanBeEndedEarly() throws Exception {
+        String next = "the-next-webhook-secret-long-enough";
+        String third = "a-third-webhook-secret-long-enough";
+        try (Receiver receiver = new Receiver()) {
+            String hookId = hook(receiver, "/leaked", List.of("token.revoked"));
+            change(hookId, Map.of("secret", next, "dropPreviousSecret", true)).statusCode(200).body("previousSecretValidUntil", nullValue());
+            Receiver.Received first = revocationDeliveredTo(receiver);
+            assertEquals(List.of(Receiver.signature(next, first.timestamp(), first.body())), first.signatures());
+            assertFalse(first.verifies(SECRET, Instant.now()), "the leaked secret signs nothing more");
+
+            // an overlap already running ends when asked, without a new secret
+            change(hookId, Map.of("secret", third)).statusCode(200).body("previousSecretValidUntil", notNullValue());
+            change(hookId, Map.of("dropPreviousSecret", true)).statusCode(200).body("previousSecretValidUntil", nullValue());
+            Receiver.Received second = revocationDeliveredTo(receiver);
+            assertEquals(List.of(Receiver.signature(third, second.timestamp(), second.body())), second.signatures());
+            assertFalse(second.verifies(next, Instant.now()));
+
+            isProblem(change(hookId, Map.of("dropPreviousSecret", "soon")), 400);
         }
     }
 

@@ -7,7 +7,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +25,9 @@ import java.util.concurrent.Executors;
  */
 public final class Receiver implements AutoCloseable {
 
+    /** How far a delivery's {@code X-Patgate-Timestamp} may be from the receiver's clock, either way (Stripe's default too). */
+    public static final Duration TOLERANCE = Duration.ofMinutes(5);
+
     /** One request as received, and the status it was answered with. */
     public record Received(String path, Map<String, List<String>> headers, byte[] body, int status) {
         public String header(String name) {
@@ -30,6 +37,31 @@ public final class Receiver implements AutoCloseable {
 
         public String text() {
             return new String(body, StandardCharsets.UTF_8);
+        }
+
+        /** {@code X-Patgate-Timestamp}, unix seconds; null when it is missing or no number. */
+        public Long timestamp() {
+            String value = header("X-Patgate-Timestamp");
+            return value != null && value.matches("[0-9]{1,19}") ? Long.valueOf(value) : null;
+        }
+
+        /** The entries of {@code X-Patgate-Signature-256}, each {@code sha256=<hex>}, as sent (every line of the header). */
+        public List<String> signatures() {
+            return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase("X-Patgate-Signature-256"))
+                    .flatMap(e -> e.getValue().stream()).flatMap(line -> Arrays.stream(line.split(","))).map(String::strip).toList();
+        }
+
+        /**
+         * What a receiver holding {@code secret} decides at {@code now}, as the README tells receivers to: the timestamp is
+         * within {@link #TOLERANCE} of {@code now}, and one signature entry is the HMAC of that timestamp and the body.
+         */
+        public boolean verifies(String secret, Instant now) {
+            Long at = timestamp();
+            if (at == null || Math.abs(now.getEpochSecond() - at) > TOLERANCE.toSeconds()) {
+                return false;
+            }
+            byte[] expected = signature(secret, at, body).getBytes(StandardCharsets.US_ASCII);
+            return signatures().stream().anyMatch(s -> MessageDigest.isEqual(expected, s.getBytes(StandardCharsets.US_ASCII)));
         }
     }
 
@@ -75,10 +107,19 @@ public final class Receiver implements AutoCloseable {
     }
 
     /**
-     * What {@code X-Patgate-Signature-256} must be for {@code body} under {@code secret}, computed here independently of
-     * patgate's code: {@code sha256=} and the hex HMAC-SHA256 of the raw bytes.
+     * One entry of {@code X-Patgate-Signature-256} for {@code body} sent at {@code timestamp} under {@code secret}, computed
+     * here independently of patgate's code: {@code sha256=} and the hex HMAC-SHA256 of the decimal timestamp, a dot and the
+     * raw bytes.
      */
-    public static String signature(String secret, byte[] body) {
+    public static String signature(String secret, long timestamp, byte[] body) {
+        byte[] prefix = (timestamp + ".").getBytes(StandardCharsets.US_ASCII);
+        byte[] signed = Arrays.copyOf(prefix, prefix.length + body.length);
+        System.arraycopy(body, 0, signed, prefix.length, body.length);
+        return bodyOnlySignature(secret, signed);
+    }
+
+    /** The scheme before timestamps: {@code sha256=} and the hex HMAC-SHA256 of the raw body alone. Receivers of old check this. */
+    public static String bodyOnlySignature(String secret, byte[] body) {
         try {
             javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
             mac.init(new javax.crypto.spec.SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));

@@ -86,7 +86,7 @@ class NoticesUiTest extends BrowserTest {
             as(Api.adminSession()).delete("/api/v1/tokens/" + token.id()).then().statusCode(204);
             eventually(Duration.ofSeconds(15), () -> assertEquals(2, receiver.about(token.id()).size()));
             Receiver.Received delivered = receiver.about(token.id()).get(1);
-            assertEquals(Receiver.signature(secret, delivered.body()), delivered.header("X-Patgate-Signature-256"),
+            assertEquals(Receiver.signature(secret, delivered.timestamp(), delivered.body()), delivered.header("X-Patgate-Signature-256"),
                     "signed with the secret the form showed");
 
             browser.assertAccessible("webhooks page");
