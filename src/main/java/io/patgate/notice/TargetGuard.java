@@ -22,6 +22,10 @@ import java.util.stream.Stream;
  * unless {@code patgate.webhooks.allow-local-network=true}. Checked when a hook is saved and again before every
  * delivery, after DNS, and the delivery then connects to the very address that was checked (so a name that
  * resolves differently the second time, DNS rebinding, gains nothing).
+ * <p>
+ * The same guard stands before every other request patgate makes to an address someone typed in: the discovery
+ * documents and key sets of the issuers that service accounts trust ({@code exchange.IssuerKeys}), under a stricter
+ * {@link Policy} (https only) and a setting of their own ({@code patgate.oidc.allow-insecure}).
  */
 @ApplicationScoped
 public class TargetGuard {
@@ -35,6 +39,13 @@ public class TargetGuard {
             "224.0.0.0/4", "240.0.0.0/4",
             "::/96", "::1/128", "::ffff:0:0:0/96", "64:ff9b::/96", "64:ff9b:1::/48", "100::/64", "2001::/32", "2001:db8::/32", "2002::/16", "fc00::/7", "fe80::/10", "fec0::/10", "ff00::/8")
             .map(c -> Cidr.parse(c).orElseThrow()).toList();
+
+    /**
+     * What one kind of target may be: the field named in refusals, whether plain {@code http} is allowed besides
+     * {@code https}, whether local addresses are, and the setting that allows what is refused (named in the refusal).
+     */
+    public record Policy(String field, boolean httpAllowed, boolean localAllowed, String setting) {
+    }
 
     /** A target that passed: the URL, and the address to connect to. */
     public record Target(URI url, InetAddress address) {
@@ -54,58 +65,80 @@ public class TargetGuard {
     }
 
     private final Vertx vertx;
-    private final boolean allowLocal;
+    private final Policy webhooks;
 
     public TargetGuard(Vertx vertx, PatgateConfig config) {
         this.vertx = vertx;
-        this.allowLocal = config.webhooks().allowLocalNetwork();
+        this.webhooks = new Policy("url", true, config.webhooks().allowLocalNetwork(), "patgate.webhooks.allow-local-network");
     }
 
     /** The URL, if it is one a hook may have (before DNS); a 400 naming field {@code url} otherwise. */
     public static URI parse(String url) {
+        return parse(url, "url", true, "patgate.webhooks.allow-local-network", "; use the secret to authenticate deliveries");
+    }
+
+    /** The URL, if the policy allows its form (before DNS); a 400 naming the policy's field otherwise. */
+    public static URI parse(String url, Policy policy) {
+        return parse(url, policy.field(), policy.httpAllowed(), policy.setting(), "");
+    }
+
+    private static URI parse(String url, String field, boolean httpAllowed, String setting, String credentialsHint) {
         if (url == null || url.isBlank()) {
-            throw Refusal.invalid("url", "must not be blank");
+            throw Refusal.invalid(field, "must not be blank");
         }
         if (url.length() > MAX_URL) {
-            throw Refusal.invalid("url", "must be at most " + MAX_URL + " characters");
+            throw Refusal.invalid(field, "must be at most " + MAX_URL + " characters");
         }
         URI uri;
         try {
             uri = new URI(url.trim());
         } catch (URISyntaxException e) {
-            throw Refusal.invalid("url", "is not a URL");
+            throw Refusal.invalid(field, "is not a URL");
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         if (!scheme.equals("http") && !scheme.equals("https")) {
-            throw Refusal.invalid("url", "must be an http or https URL");
+            throw Refusal.invalid(field, httpAllowed ? "must be an http or https URL" : "must be an https URL");
+        }
+        if (scheme.equals("http") && !httpAllowed) {
+            throw Refusal.invalid(field, "must be an https URL; plain http needs " + setting + "=true");
         }
         if (uri.getRawAuthority() == null || uri.getHost() == null) {
-            throw Refusal.invalid("url", "must name a host");
+            throw Refusal.invalid(field, "must name a host");
         }
         if (uri.getRawUserInfo() != null) {
-            throw Refusal.invalid("url", "must not carry credentials (user:password@); use the secret to authenticate deliveries");
+            throw Refusal.invalid(field, "must not carry credentials (user:password@)" + credentialsHint);
         }
         if (uri.getRawFragment() != null) {
-            throw Refusal.invalid("url", "must not have a fragment");
+            throw Refusal.invalid(field, "must not have a fragment");
         }
         return uri.normalize();
     }
 
     /** Resolves the URL's host and checks every address it has; a 400 naming field {@code url} when one is refused. */
     public Uni<Target> check(String url) {
-        URI uri = parse(url);
+        return check(url, webhooks);
+    }
+
+    /**
+     * Resolves the URL's host and checks its form and every address it has against {@code policy}; a 400 naming the
+     * policy's field when one is refused.
+     */
+    public Uni<Target> check(String url, Policy policy) {
+        URI uri = policy == webhooks ? parse(url) : parse(url, policy);
+        String field = policy.field();
+        boolean allowLocal = policy.localAllowed();
         String host = uri.getHost().startsWith("[") ? uri.getHost().substring(1, uri.getHost().length() - 1) : uri.getHost();
         return vertx.executeBlocking(Uni.createFrom().item(() -> {
             InetAddress[] addresses;
             try {
                 addresses = InetAddress.getAllByName(host);
             } catch (UnknownHostException e) {
-                throw Refusal.invalid("url", "host " + host + " does not resolve");
+                throw Refusal.invalid(field, "host " + host + " does not resolve");
             }
             for (InetAddress address : addresses) {
                 if (!allowLocal && isLocal(address)) {
-                    throw Refusal.invalid("url", "resolves to " + address.getHostAddress() + ", a loopback, link-local or private address;"
-                            + " such targets need patgate.webhooks.allow-local-network=true");
+                    throw Refusal.invalid(field, "resolves to " + address.getHostAddress() + ", a loopback, link-local or private address;"
+                            + " such targets need " + policy.setting() + "=true");
                 }
             }
             return new Target(uri, addresses[0]);
