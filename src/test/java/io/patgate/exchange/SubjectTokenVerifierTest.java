@@ -49,9 +49,12 @@ class SubjectTokenVerifierTest {
         provider = new MockOAuth2Server();
         provider.start();
         issuer = provider.issuerUrl("k8s").toString();
-        verifiers = new Verifiers();
+        // the provider's first answers are slow (it warms up on a busy machine): these tests are not about timeouts
+        verifiers = new Verifiers(Map.of("patgate.oidc.fetch-timeout", "30S"));
+        HttpClient http = HttpClient.newHttpClient();
+        http.send(HttpRequest.newBuilder(URI.create(provider.wellKnownUrl("k8s").toString())).build(), HttpResponse.BodyHandlers.discarding());
         // the provider's public key as anyone can read it, for the forgeries that need its kid or its bytes
-        String jwks = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(provider.jwksUrl("k8s").toString())).build(),
+        String jwks = http.send(HttpRequest.newBuilder(URI.create(provider.jwksUrl("k8s").toString())).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
         providerKey = (RSAKey) JWKSet.parse(jwks).getKeys().get(0);
     }
