@@ -34,7 +34,6 @@ import java.util.concurrent.atomic.AtomicReference;
 @ApplicationScoped
 public class DocumentFetcher {
 
-    private final Vertx vertx;
     private final TargetGuard guard;
     private final TargetGuard.Policy policy;
     private final HttpClient http;
@@ -42,7 +41,6 @@ public class DocumentFetcher {
     private final int maxBytes;
 
     public DocumentFetcher(Vertx vertx, TargetGuard guard, PatgateConfig config) {
-        this.vertx = vertx;
         this.guard = guard;
         PatgateConfig.Oidc oidc = config.oidc();
         boolean insecure = oidc.allowInsecure();
@@ -63,9 +61,11 @@ public class DocumentFetcher {
 
     /** The body of {@code GET url} (status 200, at most the size limit), as text; an {@link IssuerUnavailable} otherwise. */
     public Uni<String> get(String url) {
+        // one deadline for all of it, DNS included: when it passes, the read is cancelled and its connection closed
         return Uni.createFrom().deferred(() -> guard.check(url, policy))
                 .onFailure(Refusal.class).transform(e -> new IssuerUnavailable(safe(url) + " is refused: " + ((Refusal) e).detail()))
-                .chain(target -> Uni.createFrom().<String>emitter(emitter -> send(target, emitter)));
+                .chain(target -> Uni.createFrom().<String>emitter(emitter -> send(target, emitter)))
+                .ifNoItem().after(timeout).failWith(() -> new IssuerUnavailable(safe(url) + ": no answer within " + timeout.toMillis() + " ms"));
     }
 
     private void send(TargetGuard.Target target, UniEmitter<? super String> emitter) {
@@ -84,11 +84,9 @@ public class DocumentFetcher {
                 emitter.fail(new IssuerUnavailable(url + ": " + message));
             }
         };
-        long timer = vertx.getDelegate().setTimer(Math.max(1, timeout.toMillis()), id -> fail.accept("no answer within " + timeout.toMillis() + " ms"));
         emitter.onTermination(() -> {
-            vertx.getDelegate().cancelTimer(timer);
             if (over.compareAndSet(false, true)) {
-                close.run(); // cancelled by the caller: nothing more is read
+                close.run(); // cancelled (the deadline passed, or the caller gave up): nothing more is read
             }
         });
         RequestOptions options = new RequestOptions()
@@ -111,7 +109,7 @@ public class DocumentFetcher {
             HttpClientRequest request = opened.result();
             sent.set(request);
             if (over.get()) {
-                request.connection().close(); // timed out while connecting
+                request.connection().close(); // cancelled while connecting
                 return;
             }
             request.send().onComplete(answered -> {

@@ -99,11 +99,6 @@ public class IssuerKeys {
         });
     }
 
-    /** Forgets what is held of an issuer (its trusts were removed; the next use reads afresh). */
-    public void forget(String issuer) {
-        held.remove(issuer);
-    }
-
     /** The read in flight for the issuer, or a new one; called holding the entry's lock. */
     private Uni<VerificationKeys> read(String issuer, Held entry, Instant now) {
         if (entry.reading != null) {
