@@ -48,7 +48,7 @@ class OperationsTest {
         String spec = given().queryParam("format", "json").get("/q/openapi").then().statusCode(200).extract().body().asString();
         for (String path : new String[]{"/api/v1/auth/login", "/api/v1/auth/logout", "/api/v1/me", "/api/v1/users",
                 "/api/v1/users/{id}", "/.well-known/jwks.json", "/api/v1/tokens", "/api/v1/tokens/{id}", "/api/v1/tokens/{id}/regenerate",
-                "/api/v1/tokens/self", "/api/v1/admin/tokens", "/auth/verify", "/oauth/introspect", "/oauth/revoke", "/api/v1/audit",
+                "/api/v1/tokens/self", "/api/v1/admin/tokens", "/auth/verify", "/oauth/introspect", "/oauth/revoke", "/oauth/token", "/api/v1/audit",
                 "/api/v1/admin/keys", "/api/v1/admin/keys/rotate", "/api/v1/me/notices", "/api/v1/me/password", "/api/v1/admin/webhooks",
                 "/api/v1/admin/webhooks/{id}", "/api/v1/admin/webhooks/{id}/deliveries", "/api/v1/admin/webhooks/{id}/deliveries/{deliveryId}/redeliver"}) {
             org.hamcrest.MatcherAssert.assertThat(spec, containsString("\"" + path + "\""));

@@ -41,6 +41,48 @@ public interface PatgateConfig {
 
     Webhooks webhooks();
 
+    Oidc oidc();
+
+    /**
+     * Outside OpenID issuers: those whose tokens service accounts trust for the RFC 8693 exchange. Their discovery
+     * documents and key sets are read through the webhooks' request-forgery guard, with the limits below.
+     */
+    interface Oidc {
+        /**
+         * Whether issuers (their discovery documents and {@code jwks_uri}) may be plain {@code http} and on loopback,
+         * link-local or private addresses. For dev and tests only: off, an issuer must be {@code https} on a public address.
+         */
+        @WithDefault("false")
+        boolean allowInsecure();
+
+        /** The longest a read of an issuer's discovery document or key set may take, connecting included. */
+        @WithDefault("5S")
+        Duration fetchTimeout();
+
+        /** The largest discovery document or key set read; a larger answer is refused as soon as it is seen to be larger. */
+        @WithDefault("262144")
+        int maxDocumentBytes();
+
+        /** At most one read of an issuer's keys this often (an unknown {@code kid} triggers one, a flood of them no more). */
+        @WithDefault("30S")
+        Duration keysRefreshFloor();
+
+        /** Keys read this long ago are read again on their next use (in the background; the ones held serve meanwhile). */
+        @WithDefault("1H")
+        Duration keysRefreshInterval();
+
+        /**
+         * Keys read this long ago are no longer used: an issuer that cannot be reached for longer has its tokens
+         * refused ({@code invalid_grant}) until it can be again.
+         */
+        @WithDefault("24H")
+        Duration keysMaxAge();
+
+        /** How far the clocks of patgate and an issuer may disagree when {@code exp}, {@code nbf} and {@code iat} are judged. */
+        @WithDefault("30S")
+        Duration clockSkew();
+    }
+
     interface Notices {
         /** Days before expiry at which {@code token.expiring} is raised, each at most once per expiry. */
         @WithDefault("30,7,1")
@@ -167,6 +209,22 @@ public interface PatgateConfig {
         /** The longest a client address is refused (429) at a time once past the allowance. */
         @WithDefault("5M")
         java.time.Duration maxReportLock();
+
+        /**
+         * Refused token exchanges ({@code POST /oauth/token}) allowed per client address (an IPv6 client by its /64)
+         * within {@link #exchangeWindow()}; past it, 429. Only refusals count: a fleet of jobs behind one address that
+         * exchange good tokens is never held back.
+         */
+        @WithDefault("20")
+        int exchangeFailuresAllowed();
+
+        /** The window refused token exchanges are counted in. */
+        @WithDefault("1M")
+        java.time.Duration exchangeWindow();
+
+        /** The longest a client address is refused token exchanges (429) at a time once past the allowance. */
+        @WithDefault("5M")
+        java.time.Duration maxExchangeLock();
     }
 
     interface Login {

@@ -24,6 +24,8 @@ public class CheckMetrics {
     /** The kind of credential presented, as far as the check got to tell. */
     public enum Kind {
         PAT("pat"), SESSION("session"),
+        /** A token the RFC 8693 exchange issued to a service account. */
+        EXCHANGE("exchange"),
         /** Not one of ours: unparseable, or a signature that does not verify. */
         UNRECOGNISED("unrecognised");
 

@@ -24,11 +24,25 @@ public class JwsVerifier {
     private static final Logger LOG = Logger.getLogger(JwsVerifier.class);
     private static final Base64.Decoder B64URL = Base64.getUrlDecoder();
 
-    /** What a verified signature established; the state is looked up again on every request. */
-    public record Verified(String type, UUID jti, UUID subject, Instant issuedAt, Instant expiresAt, String kid) {
+    /**
+     * What a verified signature established; the state is looked up again on every request.
+     *
+     * @param scopes an exchanged token's scopes; null for the others
+     * @param trust  the trust entry an exchanged token was issued under; null for the others
+     */
+    public record Verified(String type, UUID jti, UUID subject, Instant issuedAt, Instant expiresAt, String kid, java.util.Set<String> scopes,
+                           UUID trust) {
+
+        public Verified(String type, UUID jti, UUID subject, Instant issuedAt, Instant expiresAt, String kid) {
+            this(type, jti, subject, issuedAt, expiresAt, kid, null, null);
+        }
 
         public boolean isSession() {
             return TokenSigner.SESSION_TYPE.equals(type);
+        }
+
+        public boolean isExchange() {
+            return TokenSigner.EXCHANGE_TYPE.equals(type);
         }
     }
 
@@ -59,7 +73,7 @@ public class JwsVerifier {
             return null;
         }
         String type = text(header, "typ");
-        if (!TokenSigner.SESSION_TYPE.equals(type) && !TokenSigner.PAT_TYPE.equals(type)) {
+        if (!TokenSigner.SESSION_TYPE.equals(type) && !TokenSigner.PAT_TYPE.equals(type) && !TokenSigner.EXCHANGE_TYPE.equals(type)) {
             return null;
         }
         KeyRing.VerificationKey key = keys.verificationKey(text(header, "kid"));
@@ -72,11 +86,34 @@ public class JwsVerifier {
             UUID subject = UUID.fromString(jwt.getSubject());
             // a PAT that never expires has no exp; SmallRye JWT requires one, so such tokens carry a far one
             Instant exp = Instant.ofEpochSecond(jwt.getExpirationTime());
-            return new Verified(type, jti, subject, Instant.ofEpochSecond(jwt.getIssuedAtTime()), exp, key.kid());
+            Instant iat = Instant.ofEpochSecond(jwt.getIssuedAtTime());
+            if (TokenSigner.EXCHANGE_TYPE.equals(type)) {
+                String scopes = claimText(jwt.getClaim("scope"));
+                String trust = claimText(jwt.getClaim(TokenSigner.TRUST_CLAIM));
+                if (scopes == null || trust == null) {
+                    return null;
+                }
+                java.util.Set<String> set = new java.util.TreeSet<>();
+                for (String s : scopes.split(" ")) {
+                    if (!s.isEmpty()) {
+                        set.add(s);
+                    }
+                }
+                return new Verified(type, jti, subject, iat, exp, key.kid(), java.util.Set.copyOf(set), UUID.fromString(trust));
+            }
+            return new Verified(type, jti, subject, iat, exp, key.kid());
         } catch (ParseException | IllegalArgumentException e) {
             LOG.debugf("Rejected a %s: %s", type, e.getMessage());
             return null;
         }
+    }
+
+    /** A claim's text, however SmallRye JWT hands it over (a String, or a JSON string); null for anything else. */
+    private static String claimText(Object claim) {
+        if (claim instanceof String text) {
+            return text;
+        }
+        return claim instanceof jakarta.json.JsonString json ? json.getString() : null;
     }
 
     private static String text(JsonNode node, String field) {

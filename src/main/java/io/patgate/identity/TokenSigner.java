@@ -22,6 +22,13 @@ public class TokenSigner {
 
     /** {@code typ} of session JWTs. */
     public static final String SESSION_TYPE = "session+jwt";
+    /**
+     * {@code typ} of the tokens the RFC 8693 exchange issues to a service account: minutes long, with no row, judged by
+     * their account and the trust entry that let them in ({@code trust} claim), and their {@code scope}.
+     */
+    public static final String EXCHANGE_TYPE = "exchange+jwt";
+    /** The claim of an exchanged token that names the trust entry it was issued under. */
+    public static final String TRUST_CLAIM = "trust";
     /** {@code typ} of personal access tokens. */
     public static final String PAT_TYPE = "pat+jwt";
     /** How every PAT begins: its first 36 header bytes, up to and including {@code "kid"}, in base64url. */
@@ -63,6 +70,29 @@ public class TokenSigner {
                 .algorithm(SignatureAlgorithm.ES256)
                 .keyId(signer.kid())
                 .type(type)
+                .sign(signer.key());
+    }
+
+    /**
+     * A token the exchange issues to service account {@code subject} under trust entry {@code trust}, with {@code scopes}
+     * (space-separated in {@code scope}, as RFC 8693 has it).
+     */
+    public String signExchange(UUID jti, UUID subject, String username, Instant issuedAt, Instant expiresAt, java.util.Collection<String> scopes,
+                               UUID trust) {
+        KeyRing.Signer signer = keys.signer();
+        return Jwt.claims()
+                .issuer(issuer)
+                .subject(subject.toString())
+                .upn(username)
+                .claim("jti", jti.toString())
+                .claim("scope", String.join(" ", scopes))
+                .claim(TRUST_CLAIM, trust.toString())
+                .issuedAt(issuedAt.getEpochSecond())
+                .expiresAt(expiresAt.getEpochSecond())
+                .jws()
+                .algorithm(SignatureAlgorithm.ES256)
+                .keyId(signer.kid())
+                .type(EXCHANGE_TYPE)
                 .sign(signer.key());
     }
 

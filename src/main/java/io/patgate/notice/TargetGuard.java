@@ -26,6 +26,11 @@ import java.util.stream.Stream;
  * {@code patgate.webhooks.deny-networks}, whatever else is allowed. Checked when a hook is saved and again before
  * every delivery, after DNS, and the delivery then connects to the very address that was checked (so a name that
  * resolves differently the second time, DNS rebinding, gains nothing).
+ * <p>
+ * The same guard stands before every other request patgate makes to an address someone typed in: the discovery
+ * documents and key sets of the issuers that service accounts trust ({@code exchange.IssuerKeys}), under a stricter
+ * {@link Policy} (https only) and a setting of their own ({@code patgate.oidc.allow-insecure}); the deny-list
+ * applies to them too.
  */
 @ApplicationScoped
 @Startup // built at start, so a wrong patgate.webhooks.deny-networks stops the start rather than the first webhook
@@ -52,6 +57,13 @@ public class TargetGuard {
             "168.63.129.16/32")
             .map(c -> Cidr.parse(c).orElseThrow()).toList();
 
+    /**
+     * What one kind of target may be: the field named in refusals, whether plain {@code http} is allowed besides
+     * {@code https}, whether local addresses are, and the setting that allows what is refused (named in the refusal).
+     */
+    public record Policy(String field, boolean httpAllowed, boolean localAllowed, String setting) {
+    }
+
     /** A target that passed: the URL, and the address to connect to. */
     public record Target(URI url, InetAddress address) {
         public int port() {
@@ -70,7 +82,7 @@ public class TargetGuard {
     }
 
     private final Vertx vertx;
-    private final boolean allowLocal;
+    private final Policy webhooks;
     private final List<Cidr> denied;
 
     @Inject
@@ -81,7 +93,7 @@ public class TargetGuard {
     /** @param denyNetworks CIDRs refused on top of the built-in list, even with {@code allowLocal}; an invalid one fails here */
     TargetGuard(Vertx vertx, boolean allowLocal, List<String> denyNetworks) {
         this.vertx = vertx;
-        this.allowLocal = allowLocal;
+        this.webhooks = new Policy("url", true, allowLocal, "patgate.webhooks.allow-local-network");
         this.denied = denyNetworks.stream()
                 .map(c -> Cidr.parse(c).orElseThrow(() -> new IllegalArgumentException("patgate.webhooks.deny-networks: '" + c
                         + "' is not a CIDR (an address, or an address/prefix such as 10.20.0.0/16 or fd12:3456::/48)")))
@@ -90,48 +102,69 @@ public class TargetGuard {
 
     /** The URL, if it is one a hook may have (before DNS); a 400 naming field {@code url} otherwise. */
     public static URI parse(String url) {
+        return parse(url, "url", true, "patgate.webhooks.allow-local-network", "; use the secret to authenticate deliveries");
+    }
+
+    /** The URL, if the policy allows its form (before DNS); a 400 naming the policy's field otherwise. */
+    public static URI parse(String url, Policy policy) {
+        return parse(url, policy.field(), policy.httpAllowed(), policy.setting(), "");
+    }
+
+    private static URI parse(String url, String field, boolean httpAllowed, String setting, String credentialsHint) {
         if (url == null || url.isBlank()) {
-            throw Refusal.invalid("url", "must not be blank");
+            throw Refusal.invalid(field, "must not be blank");
         }
         if (url.length() > MAX_URL) {
-            throw Refusal.invalid("url", "must be at most " + MAX_URL + " characters");
+            throw Refusal.invalid(field, "must be at most " + MAX_URL + " characters");
         }
         URI uri;
         try {
             uri = new URI(url.trim());
         } catch (URISyntaxException e) {
-            throw Refusal.invalid("url", "is not a URL");
+            throw Refusal.invalid(field, "is not a URL");
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         if (!scheme.equals("http") && !scheme.equals("https")) {
-            throw Refusal.invalid("url", "must be an http or https URL");
+            throw Refusal.invalid(field, httpAllowed ? "must be an http or https URL" : "must be an https URL");
+        }
+        if (scheme.equals("http") && !httpAllowed) {
+            throw Refusal.invalid(field, "must be an https URL; plain http needs " + setting + "=true");
         }
         if (uri.getRawAuthority() == null || uri.getHost() == null) {
-            throw Refusal.invalid("url", "must name a host");
+            throw Refusal.invalid(field, "must name a host");
         }
         if (uri.getRawUserInfo() != null) {
-            throw Refusal.invalid("url", "must not carry credentials (user:password@); use the secret to authenticate deliveries");
+            throw Refusal.invalid(field, "must not carry credentials (user:password@)" + credentialsHint);
         }
         if (uri.getRawFragment() != null) {
-            throw Refusal.invalid("url", "must not have a fragment");
+            throw Refusal.invalid(field, "must not have a fragment");
         }
         return uri.normalize();
     }
 
     /** Resolves the URL's host and checks every address it has; a 400 naming field {@code url} when one is refused. */
     public Uni<Target> check(String url) {
-        URI uri = parse(url);
+        return check(url, webhooks);
+    }
+
+    /**
+     * Resolves the URL's host and checks its form and every address it has against {@code policy}; a 400 naming the
+     * policy's field when one is refused.
+     */
+    public Uni<Target> check(String url, Policy policy) {
+        URI uri = policy == webhooks ? parse(url) : parse(url, policy);
+        String field = policy.field();
         String host = uri.getHost().startsWith("[") ? uri.getHost().substring(1, uri.getHost().length() - 1) : uri.getHost();
         return vertx.executeBlocking(Uni.createFrom().item(() -> {
             InetAddress[] addresses;
             try {
                 addresses = InetAddress.getAllByName(host);
             } catch (UnknownHostException e) {
-                throw Refusal.invalid("url", "host " + host + " does not resolve");
+                throw Refusal.invalid(field, "host " + host + " does not resolve");
             }
             for (InetAddress address : addresses) {
-                refusal(address).ifPresent(reason -> {
-                    throw Refusal.invalid("url", "resolves to " + address.getHostAddress() + ", " + reason);
+                refusal(address, policy).ifPresent(reason -> {
+                    throw Refusal.invalid(field, "resolves to " + address.getHostAddress() + ", " + reason);
                 });
             }
             return new Target(uri, addresses[0]);
@@ -140,15 +173,20 @@ public class TargetGuard {
 
     /** Why a hook may not reach this address (the end of the 400's sentence), or empty when it may. */
     Optional<String> refusal(InetAddress address) {
+        return refusal(address, webhooks);
+    }
+
+    /** Why a target of {@code policy} may not be this address, or empty when it may. */
+    private Optional<String> refusal(InetAddress address, Policy policy) {
         byte[] bytes = bytesOf(address);
         for (Cidr network : denied) {
             if (network.contains(bytes)) {
                 return Optional.of("in " + network + " of patgate.webhooks.deny-networks");
             }
         }
-        if (!allowLocal && isLocal(address)) {
+        if (!policy.localAllowed() && isLocal(address)) {
             return Optional.of("a loopback, link-local, private, reserved or cloud-platform address;"
-                    + " such targets need patgate.webhooks.allow-local-network=true");
+                    + " such targets need " + policy.setting() + "=true");
         }
         return Optional.empty();
     }

@@ -22,6 +22,7 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
  * <pre>
  * startup, dev                      boot: start-up order, readiness, the embedded database of dev mode
  * integration                       for other services: forward-auth, OAuth, JWKS, keys
+ * exchange                          RFC 8693: subject tokens of outside issuers, their keys (read through notice's guard)
  * notice                            notices leave: webhooks, fan-out, delivery, email, the time-based scan
  * token                             personal access tokens: resources, policy, service, queries
  * account                           users, logins, sessions, passwords
@@ -52,6 +53,7 @@ class ArchitectureTest {
         check(layeredArchitecture().consideringOnlyDependenciesInAnyPackage("io.patgate..")
                 .layer("boot").definedBy("io.patgate.startup..", "io.patgate.dev..", "io.patgate")
                 .layer("integration").definedBy("io.patgate.integration..")
+                .layer("exchange").definedBy("io.patgate.exchange..")
                 .layer("notice").definedBy("io.patgate.notice..")
                 .layer("token").definedBy("io.patgate.token..")
                 .layer("account").definedBy("io.patgate.account..")
@@ -63,14 +65,24 @@ class ArchitectureTest {
                 .layer("config").definedBy("io.patgate.config..")
                 .whereLayer("boot").mayNotBeAccessedByAnyLayer()
                 .whereLayer("integration").mayOnlyBeAccessedByLayers("boot")
-                .whereLayer("notice").mayOnlyBeAccessedByLayers("boot")
-                .whereLayer("token").mayOnlyBeAccessedByLayers("boot", "integration", "notice")
-                .whereLayer("account").mayOnlyBeAccessedByLayers("boot", "integration", "notice", "token")
-                .whereLayer("audit").mayOnlyBeAccessedByLayers("boot", "integration", "notice", "token", "account")
-                .whereLayer("http").mayOnlyBeAccessedByLayers("boot", "integration", "notice", "token", "account", "audit")
-                .whereLayer("store").mayOnlyBeAccessedByLayers("boot", "integration", "notice", "token", "account", "audit", "http")
-                .whereLayer("identity").mayOnlyBeAccessedByLayers("boot", "integration", "notice", "token", "account", "audit", "http", "store")
-                .whereLayer("domain").mayOnlyBeAccessedByLayers("boot", "integration", "notice", "token", "account", "audit", "http", "store", "identity"));
+                .whereLayer("exchange").mayOnlyBeAccessedByLayers("boot", "integration")
+                // the exchange reads issuers through the webhooks' request-forgery guard (notice.TargetGuard), and only that
+                .whereLayer("notice").mayOnlyBeAccessedByLayers("boot", "exchange")
+                .whereLayer("token").mayOnlyBeAccessedByLayers("boot", "integration", "exchange", "notice")
+                .whereLayer("account").mayOnlyBeAccessedByLayers("boot", "integration", "exchange", "notice", "token")
+                .whereLayer("audit").mayOnlyBeAccessedByLayers("boot", "integration", "exchange", "notice", "token", "account")
+                .whereLayer("http").mayOnlyBeAccessedByLayers("boot", "integration", "exchange", "notice", "token", "account", "audit")
+                .whereLayer("store").mayOnlyBeAccessedByLayers("boot", "integration", "exchange", "notice", "token", "account", "audit", "http")
+                .whereLayer("identity").mayOnlyBeAccessedByLayers("boot", "integration", "exchange", "notice", "token", "account", "audit", "http", "store")
+                .whereLayer("domain").mayOnlyBeAccessedByLayers("boot", "integration", "exchange", "notice", "token", "account", "audit", "http", "store", "identity"));
+    }
+
+    @Test
+    void theExchangeTakesOnlyTheGuardFromNotice() {
+        check(noClasses().that().resideInAPackage("io.patgate.exchange..")
+                .should().dependOnClassesThat(resideInAPackage("io.patgate.notice..")
+                        .and(DescribedPredicate.not(JavaClass.Predicates.belongToAnyOf(io.patgate.notice.TargetGuard.class))))
+                .because("issuers are read through the same request-forgery guard as webhooks; nothing else of notices concerns the exchange"));
     }
 
     @Test
