@@ -41,6 +41,17 @@ public interface PatgateConfig {
 
     Webhooks webhooks();
 
+    Oidc oidc();
+
+    interface Oidc {
+        /**
+         * Whether OpenID issuers may be plain {@code http} (and, where patgate fetches from one, on a local network): the
+         * issuers of service accounts' trust entries. Off: {@code https} only. For development and tests.
+         */
+        @WithDefault("false")
+        boolean allowInsecure();
+    }
+
     interface Notices {
         /** Days before expiry at which {@code token.expiring} is raised, each at most once per expiry. */
         @WithDefault("30,7,1")

@@ -1,5 +1,6 @@
 package io.patgate.notice;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonRawValue;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -10,6 +11,7 @@ import io.patgate.store.Delivery;
 import io.patgate.store.DeliveryRepository;
 import io.patgate.store.Notice;
 import io.patgate.store.NoticeRepository;
+import io.patgate.store.ServiceAccountManagerRepository;
 import io.patgate.store.Transactions;
 import io.patgate.store.User;
 import io.patgate.store.UserRepository;
@@ -51,7 +53,8 @@ public class FanOut {
     public record Body(UUID id, String event, Instant at, TokenRequests.View token, Owner user, @JsonRawValue String detail) {
     }
 
-    public record Owner(UUID id, String username) {
+    /** The token's owner; {@code serviceAccount} is there (true) only for a service account's token. */
+    public record Owner(UUID id, String username, @JsonInclude(JsonInclude.Include.NON_NULL) Boolean serviceAccount) {
     }
 
     private final Transactions transactions;
@@ -63,9 +66,12 @@ public class FanOut {
     private final TokenViews views;
     private final NoticeMail mail;
     private final ObjectMapper json;
+    private final ServiceAccountManagerRepository managers;
 
     public FanOut(Transactions transactions, NoticeRepository notices, WebhookRepository webhooks, DeliveryRepository deliveries,
-                  AccessTokenRepository tokens, UserRepository users, TokenViews views, NoticeMail mail, ObjectMapper json) {
+                  AccessTokenRepository tokens, UserRepository users, TokenViews views, NoticeMail mail, ObjectMapper json,
+                  ServiceAccountManagerRepository managers) {
+        this.managers = managers;
         this.transactions = transactions;
         this.notices = notices;
         this.webhooks = webhooks;
@@ -92,7 +98,8 @@ public class FanOut {
     private Uni<Integer> fanOut(List<Notice> batch) {
         List<UUID> tokenIds = batch.stream().map(n -> n.tokenId).distinct().toList();
         List<UUID> userIds = batch.stream().map(n -> n.userId).distinct().toList();
-        return webhooks.active().chain(hooks -> tokens.byIds(tokenIds).chain(ts -> users.byIds(userIds).chain(us -> {
+        return webhooks.active().chain(hooks -> tokens.byIds(tokenIds).chain(ts -> users.byIds(userIds).chain(us -> managers.peopleManaging(
+                us.stream().filter(User::isService).map(u -> u.id).toList()).map(managed -> {
             Map<UUID, AccessToken> tokenById = ts.stream().collect(Collectors.toMap(t -> t.id, Function.identity()));
             Map<UUID, User> userById = us.stream().collect(Collectors.toMap(u -> u.id, Function.identity()));
             Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
@@ -110,20 +117,26 @@ public class FanOut {
                         created.add(Delivery.due(notice.id, hook.id, null, now));
                     }
                 }
-                if (mail.enabled() && owner.email != null && owner.deletedAt == null
-                        && mail.wanted(notice.event, detail(notice), owner.username, Set.of(owner.emailNotices))) {
-                    created.add(Delivery.due(notice.id, null, owner.email, now));
+                if (!mail.enabled() || owner.deletedAt != null) {
+                    continue;
+                }
+                // a person is told about their own tokens; a service account's managers about its tokens, each by their own choices
+                for (User recipient : owner.isService() ? managed.getOrDefault(owner.id, List.of()) : List.of(owner)) {
+                    if (recipient.email != null && mail.wanted(notice.event, detail(notice), recipient.username, Set.of(recipient.emailNotices))) {
+                        created.add(Delivery.due(notice.id, null, recipient.email, now));
+                    }
                 }
             }
             LOG.debugf("Fanned out %d notices into %d deliveries", batch.size(), created.size());
-            return (created.isEmpty() ? Uni.createFrom().voidItem() : deliveries.persist(created)).replaceWith(batch.size());
-        })));
+            return created;
+        })).chain(created -> (created.isEmpty() ? Uni.createFrom().voidItem() : deliveries.persist(created)).replaceWith(batch.size()))));
     }
 
     private String body(Notice notice, AccessToken token, User owner, Instant now) {
         TokenRequests.View view = views.of(token, owner.username, now);
         try {
-            return json.writeValueAsString(new Body(notice.id, notice.event, notice.at, view, new Owner(owner.id, owner.username), notice.detail));
+            return json.writeValueAsString(new Body(notice.id, notice.event, notice.at, view,
+                    new Owner(owner.id, owner.username, owner.isService() ? Boolean.TRUE : null), notice.detail));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("Could not write notice " + notice.id, e);
         }

@@ -91,19 +91,27 @@ public class NoticeMail {
         JsonNode detail = notice.path("detail");
         String name = "'" + token.path("name").asText() + "'";
         String about = "Token " + name + " (id " + token.path("id").asText() + ", scopes " + token.path("scopes") + ")";
+        // a service account's managers are told about its tokens: whose they are, in the subject already
+        JsonNode owner = notice.path("user");
+        boolean service = owner.path("serviceAccount").asBoolean(false);
+        String yours = service ? "The patgate token " + name + " of service account '" + owner.path("username").asText() + "'"
+                : "Your patgate token " + name;
+        if (service) {
+            about = about + " of service account '" + owner.path("username").asText() + "', which you manage,";
+        }
         return switch (event) {
             case Notices.EXPIRING -> "unused".equals(detail.path("reason").asText())
-                    ? new Words("Your patgate token " + name + " will be retired: unused since " + detail.path("unusedSince").asText(),
+                    ? new Words(yours + " will be retired: unused since " + detail.path("unusedSince").asText(),
                     about + " has not been used since " + detail.path("unusedSince").asText() + ".\nIt will be revoked on "
                             + detail.path("retiresAt").asText() + " unless it is used before then.\n")
-                    : new Words("Your patgate token " + name + " expires in " + left(notice.path("at").asText(), token.path("expiresAt").asText(),
+                    : new Words(yours + " expires in " + left(notice.path("at").asText(), token.path("expiresAt").asText(),
                     detail.path("days").asInt()),
                     about + " expires at " + token.path("expiresAt").asText() + ".\nRegenerate it (Regenerate, in the token list) and "
                             + "give the new value to whatever uses it before then, or it will stop working.\n");
-            case Notices.NEW_ADDRESS -> new Words("Your patgate token " + name + " was used from a new address: " + detail.path("address").asText(),
+            case Notices.NEW_ADDRESS -> new Words(yours + " was used from a new address: " + detail.path("address").asText(),
                     about + " was used from " + detail.path("address").asText() + " (network " + detail.path("network").asText()
                             + "), where it had not been used before.\nIf that was not you or your automation, revoke the token now.\n");
-            case Notices.REVOKED -> new Words("Your patgate token " + name + " was revoked (" + detail.path("reason").asText() + ")",
+            case Notices.REVOKED -> new Words(yours + " was revoked (" + detail.path("reason").asText() + ")",
                     about + " was revoked by " + detail.path("by").asText() + ", reason " + detail.path("reason").asText()
                             + ".\nWhatever used it now gets 401; create a new token if it is still needed.\n");
             default -> new Words("patgate: " + event + " for token " + name, about + ": " + event + ".\n");
