@@ -31,7 +31,7 @@ import java.net.URI;
 import java.util.UUID;
 
 /** A service account's tokens: made and listed here; changed, regenerated and revoked through /api/v1/tokens/{id}, by its managers too. */
-@Path("/api/v1/service-accounts/{accountId}/tokens")
+@Path("/api/v1/service-accounts/{id}/tokens")
 @Tag(name = "Service accounts")
 @Authenticated
 @SecurityRequirement(name = "bearer")
@@ -68,7 +68,7 @@ public class ServiceAccountTokenResource {
     @APIResponse(responseCode = "404", description = "No such service account, or not one you manage")
     @APIResponse(responseCode = "409", description = "The account already has an active token with that name, or it is disabled")
     @APIResponse(responseCode = "422", description = "The account holds patgate.tokens.max-per-user active tokens already")
-    public Uni<Response> create(@PathParam("accountId") UUID accountId, @Valid @NotNull TokenRequests.Create body) {
+    public Uni<Response> create(@PathParam("id") UUID accountId, @Valid @NotNull TokenRequests.Create body) {
         return tokens.createFor(Callers.of(identity), accountId, body)
                 .map(view -> Response.created(URI.create("/api/v1/tokens/" + view.id())).entity(view).build());
     }
@@ -80,7 +80,7 @@ public class ServiceAccountTokenResource {
             content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "tokens", value = "[" + SA_TOKEN_EXAMPLE + "}]")))
     @APIResponse(responseCode = "403", description = "A personal access token instead of a session")
     @APIResponse(responseCode = "404", description = "No such service account, or not one you manage")
-    public Uni<Response> list(@PathParam("accountId") UUID accountId,
+    public Uni<Response> list(@PathParam("id") UUID accountId,
                               @Parameter(description = "active, expired, revoked or all (default)") @QueryParam("status") String status,
                               @Parameter(description = "Only names containing this text (case-insensitive)") @QueryParam("q") String search,
                               @Parameter(description = "created (default), expires, lastUsed or name") @QueryParam("sort") String sort,

@@ -296,6 +296,31 @@ class ServiceAccountsTest {
     }
 
     @Test
+    void theOpenApiDocumentDescribesEachEndpointWithExamples() {
+        JsonPath spec = JsonPath.from(given().queryParam("format", "json").get("/q/openapi").then().statusCode(200).extract().asString());
+        Map<String, List<String>> operations = Map.of(
+                ACCOUNTS, List.of("post", "get"),
+                ACCOUNTS + "/{id}", List.of("get", "patch", "delete"),
+                ACCOUNTS + "/{id}/tokens", List.of("post", "get"),
+                ACCOUNTS + "/{id}/trust", List.of("post", "get"),
+                ACCOUNTS + "/{id}/trust/{trustId}", List.of("delete"),
+                "/api/v1/tokens/self/rotate", List.of("post"));
+        operations.forEach((path, methods) -> {
+            for (String method : methods) {
+                Map<String, Object> operation = spec.getMap("paths.'" + path + "'." + method);
+                assertTrue(operation != null && operation.get("description") != null, method + " " + path + " is documented");
+                Map<String, Object> responses = spec.getMap("paths.'" + path + "'." + method + ".responses");
+                String ok = responses.keySet().stream().filter(code -> code.startsWith("2")).findFirst().orElseThrow();
+                if (!ok.equals("204")) {
+                    assertTrue(spec.getMap("paths.'" + path + "'." + method + ".responses.'" + ok + "'.content.'application/json'.examples") != null,
+                            method + " " + path + " answers with an example");
+                }
+                assertTrue(responses.keySet().stream().anyMatch(code -> code.startsWith("4")), method + " " + path + " documents its refusals");
+            }
+        });
+    }
+
+    @Test
     void everyChangeIsAudited() {
         Api.TestUser manager = Api.aUser();
         Api.TestUser next = Api.aUser();
