@@ -93,6 +93,7 @@ class ServiceAccountsUiTest extends BrowserTest {
         browser.waitForText("No workload identity may act as this account yet.");
         signOut();
 
+        browser.go("/");
         signIn(manager.username(), Api.PASSWORD);
         browser.heading("Personal access tokens");
         browser.link("Service accounts").click();
