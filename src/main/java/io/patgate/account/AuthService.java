@@ -64,14 +64,16 @@ public class AuthService {
         }
         throttle.attempt(request.username(), clientAddress);
         return transactions.read(() -> users.findByUsername(request.username()))
-                // the hash runs even for an unknown user (against a decoy), so timing tells nothing
-                .chain(user -> passwords.verify(request.password(), user == null ? null : user.passwordHash)
+                // the hash runs even for an unknown user or a service account (against a decoy), so timing tells nothing;
+                // nobody signs in as a service account, and the answer says no more than a wrong password's
+                .chain(user -> passwords.verify(request.password(), user == null || user.isService() ? null : user.passwordHash)
                         .chain(matches -> {
-                            boolean ok = matches && user != null && !user.disabled;
+                            boolean ok = matches && user != null && !user.isService() && !user.disabled;
                             String actor = sanitize(request.username());
                             Uni<Void> recorded = transactions.write(() -> audit.record(actor, ok ? "login.succeeded" : "login.failed",
                                     user == null ? null : user.id, user == null ? null : user.username, null,
-                                    ok ? "" : user == null ? "unknown user" : user.disabled ? "account disabled" : "wrong password"));
+                                    ok ? "" : user == null ? "unknown user" : user.isService() ? "a service account (nobody signs in as one)"
+                                            : user.disabled ? "account disabled" : "wrong password"));
                             if (!ok) {
                                 metrics.loginFailed();
                                 LOG.infof("Failed login for '%s' from %s", actor, clientAddress);

@@ -65,14 +65,15 @@ public class UserResource {
     @APIResponse(responseCode = "400", description = "Invalid body (the `errors` array names each field)")
     @APIResponse(responseCode = "403", description = SESSION_OR_ADMIN, content = @Content(mediaType = PROBLEM,
             examples = @ExampleObject(name = "session-required", ref = SessionRequired.EXAMPLE)))
-    @APIResponse(responseCode = "409", description = "A user with that username already exists (case-insensitive)")
+    @APIResponse(responseCode = "409", description = "A user or a service account with that name already exists (case-insensitive)")
     @APIResponse(responseCode = "503", description = "Too many passwords are being checked at once (`patgate.password.max-concurrent`); `Retry-After` says when to try again")
     public Uni<Response> create(@Valid @NotNull UserRequests.CreateUser body) {
         return users.create(Callers.of(identity), body).map(user -> Response.created(URI.create("/api/v1/users/" + user.id())).entity(user).build());
     }
 
     @GET
-    @Operation(summary = "List users", description = "Admin only. Oldest first, paged; the total is in `X-Total-Count`.")
+    @Operation(summary = "List users", description = "Admin only. People only: service accounts are listed, read and changed under "
+            + "/api/v1/service-accounts (here their ids are 404). Oldest first, paged; the total is in `X-Total-Count`.")
     @APIResponse(responseCode = "200", description = "A page of users",
             headers = @Header(name = "X-Total-Count", description = "Users in all pages"),
             content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "users", value = "[" + USER_EXAMPLE + "]")))

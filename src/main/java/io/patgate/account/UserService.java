@@ -10,6 +10,7 @@ import io.patgate.identity.IdentityState;
 import io.patgate.store.AccessToken;
 import io.patgate.store.AccessTokenRepository;
 import io.patgate.store.Constraints;
+import io.patgate.store.ServiceAccountManagerRepository;
 import io.patgate.store.TokenRows;
 import io.patgate.store.Transactions;
 import io.patgate.store.User;
@@ -45,11 +46,13 @@ public class UserService {
     private final IdentityState state;
     private final Notices notices;
     private final EmailConfirmations confirmations;
+    private final ServiceAccountManagerRepository managers;
 
     public UserService(UserRepository users, AccessTokenRepository tokens, Transactions transactions, AuditService audit, Passwords passwords,
-                       IdentityState state, Notices notices, EmailConfirmations confirmations) {
+                       IdentityState state, Notices notices, EmailConfirmations confirmations, ServiceAccountManagerRepository managers) {
         this.notices = notices;
         this.confirmations = confirmations;
+        this.managers = managers;
         this.users = users;
         this.tokens = tokens;
         this.transactions = transactions;
@@ -69,7 +72,7 @@ public class UserService {
     }
 
     /** An audit event to record once the change is decided. */
-    private record Event(String action, String detail) {
+    record Event(String action, String detail) {
     }
 
     /** Names notices and the audit log give to actors that are not accounts: retirement, and anonymous leak reports. */
@@ -86,7 +89,7 @@ public class UserService {
                 .chain(hash -> transactions.write(() -> users.findByUsername(request.username())
                         .chain(existing -> {
                             if (existing != null) {
-                                throw duplicate(request.username());
+                                throw existing.isService() ? ServiceAccountService.duplicate(request.username()) : duplicate(request.username());
                             }
                             User user = new User();
                             user.id = UUID.randomUUID();
@@ -107,7 +110,7 @@ public class UserService {
                 .map(user -> view(user, false));
     }
 
-    /** Live accounts, oldest first; {@code search} narrows to usernames containing it. */
+    /** Live accounts of people (service accounts have their own list), oldest first; {@code search} narrows to usernames containing it. */
     public Uni<Paged<UserRequests.UserView>> list(String search, int page, int size) {
         String q = search == null || search.isBlank() ? null : search.trim();
         if (q != null && q.length() > MAX_SEARCH) {
@@ -120,7 +123,7 @@ public class UserService {
     }
 
     public Uni<UserRequests.UserView> get(UUID id) {
-        return transactions.read(() -> users.findLive(id).chain(found -> {
+        return transactions.read(() -> users.findLivePerson(id).chain(found -> {
             User user = require(found);
             return confirmations.of(user.id).map(state -> view(user, state != null && state.confirms(user.email)));
         }));
@@ -132,7 +135,7 @@ public class UserService {
             passwords.requireLength("password", request.password());
         }
         Uni<String> newHash = request.password() == null ? Uni.createFrom().nullItem() : passwords.hash(request.password());
-        return newHash.chain(hash -> transactions.write(() -> users.findLiveForUpdate(id)
+        return newHash.chain(hash -> transactions.write(() -> users.findLivePersonForUpdate(id)
                         .chain(found -> {
                             User user = require(found);
                             boolean wasAdmin = isEnabledAdmin(user);
@@ -191,7 +194,7 @@ public class UserService {
     }
 
     public Uni<Void> delete(Caller caller, UUID id) {
-        return transactions.write(() -> users.findLiveForUpdate(id)
+        return transactions.write(() -> users.findLivePersonForUpdate(id)
                         .chain(found -> {
                             User user = require(found);
                             Uni<Void> guard = isEnabledAdmin(user) ? lastAdminGuard(user.id) : Uni.createFrom().voidItem();
@@ -200,7 +203,10 @@ public class UserService {
                                 user.deletedAt = now();
                                 user.updatedAt = user.deletedAt;
                                 return revokeTokens(caller, user, "user-deleted");
-                            }).call(() -> audit.record(AuditService.actor(caller), "user.deleted", user.id, user.username, null, ""))
+                            }).call(revoked -> managers.removePerson(user.id).chain(managed -> audit.record(AuditService.actor(caller),
+                                            "user.deleted", user.id, user.username, null,
+                                            // the service accounts they managed stay, with their tokens
+                                            managed.isEmpty() ? "" : "no longer manages service accounts " + managed)))
                                     .map(revoked -> new Changed(user, revoked));
                         }))
                 .invoke(deleted -> {
@@ -290,7 +296,7 @@ public class UserService {
     }
 
     /** Revokes every active token of {@code user} for {@code reason}, in the caller's transaction, with an event each. */
-    private Uni<List<AccessToken>> revokeTokens(Caller caller, User user, String reason) {
+    Uni<List<AccessToken>> revokeTokens(Caller caller, User user, String reason) {
         Instant now = now();
         return tokens.activeOf(user.id, now).invoke(active -> active.forEach(t -> t.revoke(reason, now))).call(active -> {
             Uni<Void> chain = Uni.createFrom().voidItem();
@@ -314,7 +320,7 @@ public class UserService {
 
 
 
-    private static Set<String> roles(List<String> requested) {
+    static Set<String> roles(List<String> requested) {
         Set<String> roles = new TreeSet<>(requested == null ? List.of() : requested);
         if (roles.contains(Permissions.TOKENS)) {
             throw Refusal.invalid("roles", "'" + Permissions.TOKENS + "' is reserved for token scopes");

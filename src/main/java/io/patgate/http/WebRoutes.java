@@ -42,7 +42,8 @@ public class WebRoutes {
 
     /** Client-side views of the UI: reloading or opening a link to one of them answers the page itself. */
     static final Set<String> VIEWS = Set.of("/signin", "/confirm-email", "/tokens", "/tokens/new", "/profile",
-            "/admin/users", "/admin/tokens", "/admin/audit", "/admin/keys", "/admin/webhooks", "/admin/webhooks/deliveries");
+            "/admin/users", "/admin/tokens", "/admin/audit", "/admin/keys", "/admin/webhooks", "/admin/webhooks/deliveries",
+            "/service-accounts", "/service-accounts/account", "/service-accounts/tokens/new");
 
     /**
      * Where the headers go: the page, its files, the API and the other browser-reachable paths. Routes by

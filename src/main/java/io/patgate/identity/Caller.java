@@ -14,9 +14,18 @@ import java.util.UUID;
  * @param issuedAt     when the presented value was issued
  * @param expiresAt    when it expires; null for a token that never does
  * @param networks     the networks a token is limited to (empty: anywhere; always empty for a session)
+ * @param valueDigest  for a token, the SHA-256 of the value presented: its current one, or the one it replaced during
+ *                     that one's grace period (a self-rotation tells them apart by it); null for a session
  */
 public record Caller(UUID userId, String username, Set<String> roles, AuthMethod method, UUID credentialId,
-                     Set<String> scopes, Instant issuedAt, Instant expiresAt, java.util.List<io.patgate.domain.Cidr> networks) {
+                     Set<String> scopes, Instant issuedAt, Instant expiresAt, java.util.List<io.patgate.domain.Cidr> networks,
+                     java.nio.ByteBuffer valueDigest) {
+
+    /** A caller whose presented value does not matter (a session; a token in tests). */
+    public Caller(UUID userId, String username, Set<String> roles, AuthMethod method, UUID credentialId,
+                  Set<String> scopes, Instant issuedAt, Instant expiresAt, java.util.List<io.patgate.domain.Cidr> networks) {
+        this(userId, username, roles, method, credentialId, scopes, issuedAt, expiresAt, networks, null);
+    }
 
     /** The attribute of the {@code SecurityIdentity} that carries the caller. */
     public static final String ATTRIBUTE = "patgate.caller";

@@ -275,7 +275,7 @@ public class CredentialVerifier {
             usage.record(token.id(), clientAddress, now);
         }
         return done(new Caller(owner.id(), owner.username(), owner.roles(), Caller.AuthMethod.PAT, token.id(),
-                token.scopes(), token.issuedAt(), token.expiresAt(), token.allowedCidrs()), kind, CheckMetrics.Outcome.OK, started);
+                token.scopes(), token.issuedAt(), token.expiresAt(), token.allowedCidrs(), digest), kind, CheckMetrics.Outcome.OK, started);
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.patgate.notice;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonRawValue;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -12,6 +13,7 @@ import io.patgate.store.EmailConfirmation;
 import io.patgate.store.EmailConfirmationRepository;
 import io.patgate.store.Notice;
 import io.patgate.store.NoticeRepository;
+import io.patgate.store.ServiceAccountManagerRepository;
 import io.patgate.store.Transactions;
 import io.patgate.store.User;
 import io.patgate.store.UserRepository;
@@ -54,7 +56,8 @@ public class FanOut {
     public record Body(UUID id, String event, Instant at, TokenRequests.View token, Owner user, @JsonRawValue String detail) {
     }
 
-    public record Owner(UUID id, String username) {
+    /** The token's owner; {@code serviceAccount} is there (true) only for a service account's token. */
+    public record Owner(UUID id, String username, @JsonInclude(JsonInclude.Include.NON_NULL) Boolean serviceAccount) {
     }
 
     private final Transactions transactions;
@@ -67,11 +70,13 @@ public class FanOut {
     private final NoticeMail mail;
     private final ObjectMapper json;
     private final EmailConfirmationRepository confirmations;
+    private final ServiceAccountManagerRepository managers;
 
     public FanOut(Transactions transactions, NoticeRepository notices, WebhookRepository webhooks, DeliveryRepository deliveries,
                   AccessTokenRepository tokens, UserRepository users, TokenViews views, NoticeMail mail, ObjectMapper json,
-                  EmailConfirmationRepository confirmations) {
+                  EmailConfirmationRepository confirmations, ServiceAccountManagerRepository managers) {
         this.confirmations = confirmations;
+        this.managers = managers;
         this.transactions = transactions;
         this.notices = notices;
         this.webhooks = webhooks;
@@ -98,7 +103,11 @@ public class FanOut {
     private Uni<Integer> fanOut(List<Notice> batch) {
         List<UUID> tokenIds = batch.stream().map(n -> n.tokenId).distinct().toList();
         List<UUID> userIds = batch.stream().map(n -> n.userId).distinct().toList();
-        return webhooks.active().chain(hooks -> tokens.byIds(tokenIds).chain(ts -> users.byIds(userIds).chain(us -> confirmations.byUsers(userIds).chain(cs -> {
+        return webhooks.active().chain(hooks -> tokens.byIds(tokenIds).chain(ts -> users.byIds(userIds).chain(us -> managers.peopleManaging(
+                us.stream().filter(User::isService).map(u -> u.id).toList()).chain(managed -> {
+            List<UUID> recipients = new ArrayList<>(userIds);
+            managed.values().forEach(people -> people.forEach(person -> recipients.add(person.id)));
+            return confirmations.byUsers(recipients.stream().distinct().toList()).map(cs -> {
             Map<UUID, AccessToken> tokenById = ts.stream().collect(Collectors.toMap(t -> t.id, Function.identity()));
             Map<UUID, User> userById = us.stream().collect(Collectors.toMap(u -> u.id, Function.identity()));
             Map<UUID, EmailConfirmation> confirmationOf = cs.stream().collect(Collectors.toMap(c -> c.userId, Function.identity()));
@@ -117,22 +126,30 @@ public class FanOut {
                         created.add(Delivery.due(notice.id, notice.priority, hook.id, null, now));
                     }
                 }
-                EmailConfirmation confirmation = confirmationOf.get(owner.id);
-                // only to an address its owner proved to read: never to one someone else merely typed in
-                if (mail.enabled() && owner.email != null && owner.deletedAt == null && confirmation != null && confirmation.confirms(owner.email)
-                        && mail.wanted(notice.event, detail(notice), owner.username, Set.of(owner.emailNotices))) {
-                    created.add(Delivery.due(notice.id, notice.priority, null, owner.email, now));
+                if (!mail.enabled() || owner.deletedAt != null) {
+                    continue;
+                }
+                // a person is told about their own tokens; a service account's managers about its tokens, each by their own
+                // choices, and only at an address its owner proved to read: never at one someone else merely typed in
+                for (User recipient : owner.isService() ? managed.getOrDefault(owner.id, List.of()) : List.of(owner)) {
+                    EmailConfirmation confirmation = confirmationOf.get(recipient.id);
+                    if (recipient.email != null && confirmation != null && confirmation.confirms(recipient.email)
+                            && mail.wanted(notice.event, detail(notice), recipient.username, Set.of(recipient.emailNotices))) {
+                        created.add(Delivery.due(notice.id, notice.priority, null, recipient.email, now));
+                    }
                 }
             }
             LOG.debugf("Fanned out %d notices into %d deliveries", batch.size(), created.size());
-            return (created.isEmpty() ? Uni.createFrom().voidItem() : deliveries.persist(created)).replaceWith(batch.size());
-        }))));
+            return created;
+            });
+        })).chain(created -> (created.isEmpty() ? Uni.createFrom().voidItem() : deliveries.persist(created)).replaceWith(batch.size()))));
     }
 
     private String body(Notice notice, AccessToken token, User owner, Instant now) {
         TokenRequests.View view = views.of(token, owner.username, now);
         try {
-            return json.writeValueAsString(new Body(notice.id, notice.event, notice.at, view, new Owner(owner.id, owner.username), notice.detail));
+            return json.writeValueAsString(new Body(notice.id, notice.event, notice.at, view,
+                    new Owner(owner.id, owner.username, owner.isService() ? Boolean.TRUE : null), notice.detail));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("Could not write notice " + notice.id, e);
         }

@@ -96,22 +96,29 @@ public class NoticeMail {
         JsonNode detail = notice.path("detail");
         String name = "\"" + plain(token.path("name").asText()) + "\"";
         String about = "Your token " + name + " (id " + token.path("id").asText() + ", scopes " + token.path("scopes") + ")";
+        // a service account's managers are told about its tokens; the subject stays fixed (no name anyone chose goes there)
+        JsonNode owner = notice.path("user");
+        boolean service = owner.path("serviceAccount").asBoolean(false);
+        if (service) {
+            about = "The token " + name + " (id " + token.path("id").asText() + ", scopes " + token.path("scopes") + ") of service account \""
+                    + plain(owner.path("username").asText()) + "\", which you manage,";
+        }
         return switch (event) {
             case Notices.EXPIRING -> "unused".equals(detail.path("reason").asText())
-                    ? new Words(SUBJECT_RETIRING,
+                    ? new Words(subject(SUBJECT_RETIRING, service),
                     about + " has not been used since " + detail.path("unusedSince").asText() + ".\nIt will be revoked on "
                             + detail.path("retiresAt").asText() + " unless it is used before then.\n")
-                    : new Words(SUBJECT_EXPIRING,
+                    : new Words(subject(SUBJECT_EXPIRING, service),
                     about + " expires in " + left(notice.path("at").asText(), token.path("expiresAt").asText(), detail.path("days").asInt())
                             + ", at " + token.path("expiresAt").asText() + ".\nRegenerate it (Regenerate, in the token list) and "
                             + "give the new value to whatever uses it before then, or it will stop working.\n");
-            case Notices.NEW_ADDRESS -> new Words(SUBJECT_NEW_ADDRESS,
+            case Notices.NEW_ADDRESS -> new Words(subject(SUBJECT_NEW_ADDRESS, service),
                     about + " was used from " + detail.path("address").asText() + " (network " + detail.path("network").asText()
                             + "), where it had not been used before.\nIf that was not you or your automation, revoke the token now.\n");
-            case Notices.REVOKED -> new Words(SUBJECT_REVOKED,
+            case Notices.REVOKED -> new Words(subject(SUBJECT_REVOKED, service),
                     about + " was revoked by " + plain(detail.path("by").asText()) + ", reason " + detail.path("reason").asText()
                             + ".\nWhatever used it now gets 401; create a new token if it is still needed.\n");
-            default -> new Words("patgate: a notice about one of your tokens", about + ": " + event + ".\n");
+            default -> new Words(subject("patgate: a notice about one of your tokens", service), about + ": " + event + ".\n");
         };
     }
 
@@ -119,6 +126,11 @@ public class NoticeMail {
     static final String SUBJECT_RETIRING = "patgate: one of your tokens will be retired unused";
     static final String SUBJECT_NEW_ADDRESS = "patgate: one of your tokens was used from a new address";
     static final String SUBJECT_REVOKED = "patgate: one of your tokens was revoked";
+
+    /** A fixed subject; for a token of a service account, "one of your tokens" becomes "a service account's token". */
+    static String subject(String fixed, boolean service) {
+        return service ? fixed.replace("one of your tokens", "a token of a service account you manage") : fixed;
+    }
 
     /** Text as plain text on one line: control characters (line breaks among them) become spaces. */
     static String plain(String text) {

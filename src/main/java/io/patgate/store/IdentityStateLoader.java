@@ -3,6 +3,8 @@ package io.patgate.store;
 import io.patgate.identity.IdentityState;
 import io.patgate.identity.TokenLookup;
 import io.patgate.identity.TokenState;
+import io.patgate.identity.TrustState;
+import io.patgate.identity.WorkloadTrust;
 import io.patgate.identity.UsageTracker;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -32,13 +34,15 @@ public class IdentityStateLoader implements TokenLookup {
 
     private final Pool pool;
     private final IdentityState state;
+    private final TrustState trusts;
     private final UsageTracker usage;
     private final long maxTokens;
 
-    public IdentityStateLoader(Pool pool, IdentityState state, UsageTracker usage, io.patgate.config.PatgateConfig config) {
+    public IdentityStateLoader(Pool pool, IdentityState state, TrustState trusts, UsageTracker usage, io.patgate.config.PatgateConfig config) {
         this.maxTokens = config.state().maxTokens();
         this.pool = pool;
         this.state = state;
+        this.trusts = trusts;
         this.usage = usage;
     }
 
@@ -59,13 +63,16 @@ public class IdentityStateLoader implements TokenLookup {
     private static final String SESSIONS_SINCE = "select jti, expires_at from session_revocation where change_xid >= $1::xid8";
     private static final String TOKENS_SINCE = "select " + TokenRows.COLUMNS + " from access_token t where t.change_xid >= $1::xid8";
     private static final String KEYS_SINCE = "select count(*) from signing_key where change_xid >= $1::xid8";
+    /** The trust entries of service accounts (the token exchange's): every live one, held in full like the accounts. */
+    private static final String LIVE_TRUSTS = "select " + TrustRows.COLUMNS + " from service_account_trust where removed_at is null";
+    private static final String TRUSTS_SINCE = "select " + TrustRows.COLUMNS + " from service_account_trust where change_xid >= $1::xid8";
 
     /** What one snapshot held. */
-    private record Snapshot(String watermark, RowSet<Row> users, RowSet<Row> sessions, RowSet<Row> tokens, boolean keys) {
+    private record Snapshot(String watermark, RowSet<Row> users, RowSet<Row> sessions, RowSet<Row> tokens, RowSet<Row> trusts, boolean keys) {
     }
 
     /** How much a full load brought in. */
-    private record Loaded(int users, int tokens) {
+    private record Loaded(int users, int tokens, int trusts) {
     }
 
     /**
@@ -82,15 +89,16 @@ public class IdentityStateLoader implements TokenLookup {
         // and tokens agree with each other and with the watermark
         return pool.withTransaction(conn -> conn.query(SNAPSHOT).execute()
                         .chain(() -> Uni.combine().all().unis(conn.query(WATERMARK).execute(), conn.query(LIVE_USERS).execute(),
-                                        conn.query(ALL_SESSION_REVOCATIONS).execute(), conn.preparedQuery(HOT_TOKENS).execute(Tuple.of(withTokens ? maxTokens : 0)))
-                                .with((mark, users, sessions, tokens) -> new Snapshot(text(mark), users, sessions, tokens, false))))
+                                        conn.query(ALL_SESSION_REVOCATIONS).execute(), conn.preparedQuery(HOT_TOKENS).execute(Tuple.of(withTokens ? maxTokens : 0)),
+                                        conn.query(LIVE_TRUSTS).execute())
+                                .with((mark, users, sessions, tokens, trusts) -> new Snapshot(text(mark), users, sessions, tokens, trusts, false))))
                 .map(snapshot -> {
                     if (!stillCurrent.getAsBoolean()) {
                         throw new IllegalStateException("superseded state load");
                     }
                     Loaded loaded = replaceAll(snapshot);
-                    LOG.infof("Identity state loaded: %d users, %d tokens in %d ms", loaded.users(), loaded.tokens(),
-                            (System.nanoTime() - started) / 1_000_000);
+                    LOG.infof("Identity state loaded: %d users, %d tokens, %d trust entries in %d ms", loaded.users(), loaded.tokens(),
+                            loaded.trusts(), (System.nanoTime() - started) / 1_000_000);
                     return snapshot.watermark();
                 });
     }
@@ -124,9 +132,9 @@ public class IdentityStateLoader implements TokenLookup {
     }
 
     /** What changed since the last look, and whether the signing keys did. */
-    public record Changes(String watermark, int users, int tokens, int sessions, boolean keys) {
+    public record Changes(String watermark, int users, int tokens, int sessions, int trusts, boolean keys) {
         public boolean any() {
-            return users + tokens + sessions > 0 || keys;
+            return users + tokens + sessions + trusts > 0 || keys;
         }
     }
 
@@ -139,8 +147,8 @@ public class IdentityStateLoader implements TokenLookup {
         return pool.withTransaction(conn -> conn.query(SNAPSHOT).execute()
                         .chain(() -> Uni.combine().all().unis(conn.query(WATERMARK).execute(), conn.preparedQuery(USERS_SINCE).execute(since),
                                         conn.preparedQuery(SESSIONS_SINCE).execute(since), conn.preparedQuery(TOKENS_SINCE).execute(since),
-                                        conn.preparedQuery(KEYS_SINCE).execute(since))
-                                .with((mark, users, sessions, tokens, keys) -> new Snapshot(text(mark), users, sessions, tokens,
+                                        conn.preparedQuery(TRUSTS_SINCE).execute(since), conn.preparedQuery(KEYS_SINCE).execute(since))
+                                .with((mark, users, sessions, tokens, trusts, keys) -> new Snapshot(text(mark), users, sessions, tokens, trusts,
                                         keys.iterator().next().getLong(0) > 0))))
                 .map(changes -> {
                     if (!stillCurrent.getAsBoolean()) {
@@ -148,7 +156,7 @@ public class IdentityStateLoader implements TokenLookup {
                     }
                     apply(changes);
                     return new Changes(changes.watermark(), changes.users().size(), changes.tokens().size(), changes.sessions().size(),
-                            changes.keys());
+                            changes.trusts().size(), changes.keys());
                 });
     }
 
@@ -169,6 +177,9 @@ public class IdentityStateLoader implements TokenLookup {
         }
         for (Row row : changes.tokens()) {
             state.applyChange(TokenRows.state(row));
+        }
+        for (Row row : changes.trusts()) {
+            trusts.apply(TrustRows.state(row));
         }
     }
 
@@ -191,7 +202,12 @@ public class IdentityStateLoader implements TokenLookup {
             }
         }
         state.load(allUsers, revoked, allTokens);
-        return new Loaded(allUsers.size(), allTokens.size());
+        List<WorkloadTrust> allTrusts = new ArrayList<>(snapshot.trusts().size());
+        for (Row row : snapshot.trusts()) {
+            allTrusts.add(TrustRows.state(row));
+        }
+        trusts.load(allTrusts);
+        return new Loaded(allUsers.size(), allTokens.size(), allTrusts.size());
     }
 
     @Override

@@ -304,7 +304,9 @@ public class NoticeStore {
                         + " (select w.previous_secret_enc from webhook w where w.id = d.webhook_id and w.previous_secret_until > $1) as previous_secret_enc,"
                         + " coalesce((select w.active from webhook w where w.id = d.webhook_id), false) as active,"
                         // an email goes only to its owner's current, confirmed address
+                        // (or, for a service account's token, one of its managers' confirmed addresses)
                         + " d.webhook_id is not null or exists (select 1 from notice n join app_user u on u.id = n.user_id"
+                        + " or u.id in (select m.manager_id from service_account_manager m where m.account_id = n.user_id)"
                         + " join email_confirmation c on c.user_id = u.id and c.email = u.email and c.confirmed_at is not null"
                         + " where n.id = d.notice_id and u.deleted_at is null and u.email = d.recipient) as recipient_confirmed")
                 .execute(Tuple.from(new Object[]{at, OffsetDateTime.ofInstant(now.plus(hold), ZoneOffset.UTC), perHook, mail, breakerFailures,

@@ -12,10 +12,20 @@ import org.hibernate.type.SqlTypes;
 import java.time.Instant;
 import java.util.UUID;
 
-/** An account. Passwords are kept only as Argon2id PHC strings. */
+/**
+ * An account: a person, who signs in, or a service account, which nobody signs in as (its tokens belong to it, so a
+ * pipeline outlives whoever made it). Passwords are kept only as Argon2id PHC strings.
+ */
 @Entity
 @Table(name = "app_user")
 public class User extends PanacheEntityBase {
+
+    /** {@link #kind} of an account a person signs in to. */
+    public static final String PERSON = "person";
+    /** {@link #kind} of a service account. */
+    public static final String SERVICE = "service";
+    /** The password hash of a service account: no PHC string, so no password ever matches it. */
+    public static final String NO_PASSWORD = "!service-account";
 
     /** Raised on every update (see V8__row_versions.sql): the in-memory state never takes an older copy over a newer one. */
     @Version
@@ -61,7 +71,19 @@ public class User extends PanacheEntityBase {
     @Column(name = "email_notices", nullable = false, columnDefinition = "text[]")
     public String[] emailNotices = {"expiring", "new-address", "revoked"};
 
+    /** {@link #PERSON} or {@link #SERVICE}. */
+    @Column(nullable = false, length = 16)
+    public String kind = PERSON;
+
+    /** What a service account is for; null for people. */
+    @Column(length = 256)
+    public String description;
+
     /** Deleted accounts are kept, so their tokens can still be shown as revoked with reason user-deleted. */
     @Column(name = "deleted_at")
     public Instant deletedAt;
+
+    public boolean isService() {
+        return SERVICE.equals(kind);
+    }
 }

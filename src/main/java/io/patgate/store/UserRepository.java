@@ -20,6 +20,52 @@ public class UserRepository implements PanacheRepositoryBase<User, UUID> {
         return find("id = ?1 and deletedAt is null", id).firstResult();
     }
 
+    /** A person's live account (not a service account's); null otherwise. */
+    public Uni<User> findLivePerson(UUID id) {
+        return find("id = ?1 and deletedAt is null and kind = ?2", id, User.PERSON).firstResult();
+    }
+
+    /** A person's live account, its row locked until the transaction ends; null otherwise. */
+    public Uni<User> findLivePersonForUpdate(UUID id) {
+        return find("id = ?1 and deletedAt is null and kind = ?2", id, User.PERSON).withLock(jakarta.persistence.LockModeType.PESSIMISTIC_WRITE)
+                .firstResult();
+    }
+
+    /** A live service account; null otherwise. */
+    public Uni<User> findLiveService(UUID id) {
+        return find("id = ?1 and deletedAt is null and kind = ?2", id, User.SERVICE).firstResult();
+    }
+
+    /** A live service account, its row locked until the transaction ends; null otherwise. */
+    public Uni<User> findLiveServiceForUpdate(UUID id) {
+        return find("id = ?1 and deletedAt is null and kind = ?2", id, User.SERVICE).withLock(jakarta.persistence.LockModeType.PESSIMISTIC_WRITE)
+                .firstResult();
+    }
+
+    /** The live accounts of people named in {@code usernames} (case-insensitive). */
+    public Uni<List<User>> livePeopleNamed(java.util.Collection<String> usernames) {
+        if (usernames.isEmpty()) {
+            return Uni.createFrom().item(List.of());
+        }
+        return list("lower(username) in ?1 and deletedAt is null and kind = ?2",
+                usernames.stream().map(u -> u.toLowerCase(java.util.Locale.ROOT)).toList(), User.PERSON);
+    }
+
+    /** Live service accounts: every one, or those {@code managedBy} manages (when not null). */
+    public Uni<Long> countServiceAccounts(UUID managedBy) {
+        return managedBy == null ? count(LIVE_SERVICE, User.SERVICE) : count(LIVE_SERVICE + MANAGED_BY, User.SERVICE, managedBy);
+    }
+
+    /** Oldest first, like {@link #countServiceAccounts}. */
+    public Uni<List<User>> serviceAccountPage(UUID managedBy, int page, int size) {
+        Sort oldestFirst = Sort.by("createdAt").and("id");
+        return (managedBy == null ? find(LIVE_SERVICE, oldestFirst, User.SERVICE)
+                : find(LIVE_SERVICE + MANAGED_BY, oldestFirst, User.SERVICE, managedBy)).page(page, size).list();
+    }
+
+    private static final String LIVE_SERVICE = "deletedAt is null and kind = ?1";
+    private static final String MANAGED_BY = " and id in (select m.accountId from ServiceAccountManager m where m.managerId = ?2)";
+
     /** The live account, its row locked until the transaction ends (changes to one account run one at a time). */
     public Uni<User> findLiveForUpdate(UUID id) {
         return find("id = ?1 and deletedAt is null", id).withLock(jakarta.persistence.LockModeType.PESSIMISTIC_WRITE).firstResult();
@@ -32,17 +78,21 @@ public class UserRepository implements PanacheRepositoryBase<User, UUID> {
                 .getSingleResult()).replaceWithVoid();
     }
 
-    /** Live accounts whose username contains {@code search} (case-insensitive); every live account when null. */
+    /**
+     * Live accounts of people whose username contains {@code search} (case-insensitive); every live person when null.
+     * Service accounts are not listed here (they have their own list).
+     */
     public Uni<Long> countLive(String search) {
-        return search == null ? count("deletedAt is null")
-                : count("deletedAt is null and lower(username) like ?1 escape '\\'", pattern(search));
+        return search == null ? count("deletedAt is null and kind = ?1", User.PERSON)
+                : count("deletedAt is null and kind = ?2 and lower(username) like ?1 escape '\\'", pattern(search), User.PERSON);
     }
 
     /** Oldest first, like {@link #countLive}. */
     public Uni<List<User>> page(String search, int page, int size) {
         Sort oldestFirst = Sort.by("createdAt").and("id");
-        return (search == null ? find("deletedAt is null", oldestFirst)
-                : find("deletedAt is null and lower(username) like ?1 escape '\\'", oldestFirst, pattern(search))).page(page, size).list();
+        return (search == null ? find("deletedAt is null and kind = ?1", oldestFirst, User.PERSON)
+                : find("deletedAt is null and kind = ?2 and lower(username) like ?1 escape '\\'", oldestFirst, pattern(search), User.PERSON))
+                .page(page, size).list();
     }
 
     private static String pattern(String search) {
@@ -51,7 +101,7 @@ public class UserRepository implements PanacheRepositoryBase<User, UUID> {
 
     /** Enabled accounts holding the admin role, other than {@code except}. */
     public Uni<Long> countOtherEnabledAdmins(UUID except) {
-        return count("disabled = false and deletedAt is null and id <> ?1 and array_contains(roles, 'admin')", except);
+        return count("disabled = false and deletedAt is null and kind = ?2 and id <> ?1 and array_contains(roles, 'admin')", except, User.PERSON);
     }
 
     /** The account by id, deleted or not, its row locked until the transaction ends. */

@@ -134,6 +134,39 @@ public final class TokenPolicy {
     }
 
     /**
+     * When a value that a token's self-rotation mints expires: {@code days} from now (1 to the maximum lifetime) or the
+     * default lifetime. Unlike a token making another token, the rotating token may outlive its current value: that is
+     * what rotating is for, one bounded step at a time.
+     */
+    public Instant rotationExpiry(Instant now, Integer days) {
+        if (days == null) {
+            return now.plus(limits.defaultLifetime());
+        }
+        long maxDays = limits.maxLifetime().toDays();
+        if (days < 1 || days > maxDays) {
+            throw Refusal.invalid("expiresInDays", "must be between 1 and " + maxDays);
+        }
+        return now.plus(Duration.ofDays(days));
+    }
+
+    /**
+     * The scopes of a service account's new token: those asked for, each among the account's roles (or {@code tokens});
+     * none asked for: all of the account's roles. Its maker's own roles do not matter (a session of an admin or manager).
+     */
+    public static Set<String> accountScopes(Collection<String> accountRoles, List<String> requested) {
+        if (requested == null) {
+            return new TreeSet<>(accountRoles);
+        }
+        Set<String> wanted = new TreeSet<>(requested);
+        Set<String> allowed = new TreeSet<>(accountRoles);
+        allowed.add(Permissions.TOKENS);
+        if (!allowed.containsAll(wanted)) {
+            throw Refusal.invalid("scopes", "not among the service account's roles: " + missing(wanted, allowed));
+        }
+        return wanted;
+    }
+
+    /**
      * The scopes of a new token: those asked for, each among the caller's roles (or {@code tokens}), and for a
      * PAT caller among its own scopes; none asked for: the caller's roles (that a PAT caller holds as scopes).
      */

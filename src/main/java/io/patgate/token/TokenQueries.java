@@ -1,5 +1,6 @@
 package io.patgate.token;
 
+import io.patgate.account.ServiceAccountService;
 import io.patgate.domain.Permissions;
 import io.patgate.domain.Refusal;
 import io.patgate.http.Paged;
@@ -7,6 +8,7 @@ import io.patgate.identity.Caller;
 import io.patgate.identity.PatgateIdentityProvider;
 import io.patgate.store.AccessToken;
 import io.patgate.store.AccessTokenRepository;
+import io.patgate.store.ServiceAccountManagerRepository;
 import io.patgate.store.AccessTokenRepository.Order;
 import io.patgate.store.AccessTokenRepository.Status;
 import io.patgate.store.Transactions;
@@ -36,12 +38,28 @@ public class TokenQueries {
     private final UserRepository users;
     private final Transactions transactions;
     private final TokenViews views;
+    private final ServiceAccountManagerRepository managers;
+    private final ServiceAccountService serviceAccounts;
 
-    public TokenQueries(AccessTokenRepository tokens, UserRepository users, Transactions transactions, TokenViews views) {
+    public TokenQueries(AccessTokenRepository tokens, UserRepository users, Transactions transactions, TokenViews views,
+                        ServiceAccountManagerRepository managers, ServiceAccountService serviceAccounts) {
         this.tokens = tokens;
         this.users = users;
         this.transactions = transactions;
         this.views = views;
+        this.managers = managers;
+        this.serviceAccounts = serviceAccounts;
+    }
+
+    /** A service account's tokens, for an admin or one of its managers, with a session. */
+    public Uni<Paged<TokenRequests.View>> listFor(Caller caller, UUID accountId, ListQuery query, int page, int size) {
+        ServiceAccountService.requireSession(caller, "Listing a service account's tokens");
+        Filter f = Filter.of(query);
+        Instant now = now();
+        return transactions.read(() -> serviceAccounts.requireManageable(caller, accountId, false)
+                .chain(account -> tokens.count(account.id, f.status, f.search, now)
+                        .chain(total -> tokens.page(account.id, f.status, f.search, f.order, now, page, size)
+                                .map(list -> new Paged<>(list.stream().map(t -> views.of(t, account.username, now)).toList(), total)))));
     }
 
     public Uni<Paged<TokenRequests.View>> listOwn(Caller caller, ListQuery query, int page, int size) {
@@ -78,7 +96,7 @@ public class TokenQueries {
     public Uni<TokenRequests.View> get(Caller caller, UUID id) {
         TokenPolicy.requireManager(caller);
         Instant now = now();
-        return transactions.read(() -> tokens.findById(id).map(t -> visible(caller, t))
+        return transactions.read(() -> tokens.findById(id).chain(t -> visible(caller, t, managers)).map(Visible::token)
                 .chain(t -> users.usernames(Set.of(t.userId)).map(names -> views.of(t, names.get(t.userId), now))));
     }
 
@@ -97,13 +115,31 @@ public class TokenQueries {
                 });
     }
 
-    /** The token, if the caller owns it or is an admin; someone else's token is "not found", not "forbidden". */
-    static AccessToken visible(Caller caller, AccessToken token) {
-        if (token == null || !token.userId.equals(caller.userId())
-                && !PatgateIdentityProvider.effectiveRoles(caller).contains(Permissions.ADMIN)) {
+    /**
+     * A token the caller may see, and whether the caller acts as its owner: its owner, or a manager of the service
+     * account that owns it (a revocation by either has reason {@code owner}); else an admin.
+     */
+    record Visible(AccessToken token, boolean asOwner) {
+    }
+
+    /**
+     * The token, if the caller owns it, manages the service account that owns it, or is an admin; anyone else's
+     * token is "not found", not "forbidden".
+     */
+    static Uni<Visible> visible(Caller caller, AccessToken token, ServiceAccountManagerRepository managers) {
+        if (token == null) {
             throw Refusal.notFound("Token");
         }
-        return token;
+        if (token.userId.equals(caller.userId())) {
+            return Uni.createFrom().item(new Visible(token, true));
+        }
+        boolean admin = PatgateIdentityProvider.effectiveRoles(caller).contains(Permissions.ADMIN);
+        return managers.manages(caller.userId(), token.userId).map(manages -> {
+            if (!manages && !admin) {
+                throw Refusal.notFound("Token");
+            }
+            return new Visible(token, manages);
+        });
     }
 
     private static Instant now() {

@@ -45,6 +45,14 @@ public final class TokenRequests {
             @Schema(examples = "3600") @Min(value = 0, message = "must be between 0 and 86400") @Max(value = 86400, message = "must be between 0 and 86400") Integer graceSeconds) {
     }
 
+    @Schema(name = "RotateToken", description = "Both optional: the new value lives `expiresInDays` (default: patgate.tokens.default-lifetime), "
+            + "the value making the request `graceSeconds` more (default 0).")
+    @RegisterForReflection
+    public record Rotate(
+            @Schema(examples = "30") Integer expiresInDays,
+            @Schema(examples = "3600") @Min(value = 0, message = "must be between 0 and 86400") @Max(value = 86400, message = "must be between 0 and 86400") Integer graceSeconds) {
+    }
+
     @Schema(name = "RecentAddress")
     @RegisterForReflection
     public record RecentIp(String ip, Instant lastSeenAt) {

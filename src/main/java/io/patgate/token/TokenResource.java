@@ -26,6 +26,7 @@ import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -108,9 +109,28 @@ public class TokenResource {
         return queries.self(Callers.of(identity));
     }
 
+    @POST
+    @Path("/self/rotate")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "The token making this request rotates itself", description = "For unattended jobs (a CronJob that acts on "
+            + "`token.expiring`): a personal access token, about itself, needs no scope. Like a regeneration: a new value under the same "
+            + "id, expiring in `expiresInDays` (within patgate.tokens.max-lifetime; default patgate.tokens.default-lifetime); the value "
+            + "making the request keeps working `graceSeconds` more (0 to 86400, default 0) so running jobs can switch. Only the current "
+            + "value rotates: the one it replaced, during its grace period, gets 409. Audited (`token.rotated`).")
+    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "rotate",
+            value = "{\"expiresInDays\":30,\"graceSeconds\":3600}")))
+    @APIResponse(responseCode = "200", description = "The token with its new value in `token`", content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            examples = @ExampleObject(name = "issued", value = ISSUED_EXAMPLE)))
+    @APIResponse(responseCode = "400", description = "`expiresInDays` outside 1 to the maximum lifetime, `graceSeconds` outside 0-86400, or another field")
+    @APIResponse(responseCode = "403", description = "The request was made with a session: only a personal access token rotates itself")
+    @APIResponse(responseCode = "409", description = "The value presented was replaced already (it is in its grace period), or the token was revoked meanwhile")
+    public Uni<TokenRequests.View> rotateSelf(@Valid TokenRequests.Rotate body) {
+        return tokens.rotateSelf(Callers.of(identity), body == null ? new TokenRequests.Rotate(null, null) : body);
+    }
+
     @GET
     @Path("/{id}")
-    @Operation(summary = "Get a token", description = "Yours, or anyone's for an admin. Someone else's token is 404.")
+    @Operation(summary = "Get a token", description = "Yours (or a service account's you manage), or anyone's for an admin. Someone else's token is 404.")
     @APIResponse(responseCode = "200", description = "The token", content = @Content(mediaType = MediaType.APPLICATION_JSON,
             examples = @ExampleObject(name = "token", value = TOKEN_EXAMPLE)))
     @APIResponse(responseCode = "404", description = "No such token, or not yours")

@@ -2,6 +2,7 @@ package io.patgate.token;
 
 import io.patgate.audit.AuditService;
 import io.patgate.audit.Notices;
+import io.patgate.account.ServiceAccountService;
 import io.patgate.config.PatgateConfig;
 import io.patgate.domain.Refusal;
 import io.patgate.identity.Caller;
@@ -9,6 +10,7 @@ import io.patgate.identity.IdentityState;
 import io.patgate.identity.TokenGapFiller;
 import io.patgate.store.AccessToken;
 import io.patgate.store.AccessTokenRepository;
+import io.patgate.store.ServiceAccountManagerRepository;
 import io.patgate.store.TokenRows;
 import io.patgate.store.Transactions;
 import io.patgate.store.User;
@@ -47,10 +49,15 @@ public class TokenService {
     private final TokenGapFiller gaps;
     private final TokenPolicy policy;
     private final Notices notices;
+    private final ServiceAccountService serviceAccounts;
+    private final ServiceAccountManagerRepository managers;
 
     public TokenService(AccessTokenRepository tokens, UserRepository users, Transactions transactions, AuditService audit, TokenIssuer issuer,
-                        TokenViews views, IdentityState state, TokenGapFiller gaps, PatgateConfig config, Notices notices) {
+                        TokenViews views, IdentityState state, TokenGapFiller gaps, PatgateConfig config, Notices notices,
+                        ServiceAccountService serviceAccounts, ServiceAccountManagerRepository managers) {
         this.notices = notices;
+        this.serviceAccounts = serviceAccounts;
+        this.managers = managers;
         this.tokens = tokens;
         this.users = users;
         this.transactions = transactions;
@@ -66,35 +73,61 @@ public class TokenService {
     private record Changed(AccessToken token, String owner, String value) {
     }
 
+    /** The caller's own token. */
     public Uni<TokenRequests.View> create(Caller caller, TokenRequests.Create request) {
         TokenPolicy.requireManager(caller);
+        Set<String> scopes = TokenPolicy.scopes(caller, request.scopes());
+        return mint(caller, request, () -> users.findForUpdate(caller.userId()).map(owner -> {
+            if (owner == null || owner.deletedAt != null || owner.disabled) {
+                throw Refusal.unauthenticated("The account is disabled or no longer exists");
+            }
+            return owner;
+        }), owner -> scopes, name -> "You already have an active token named '" + name + "'");
+    }
+
+    /**
+     * A token of a service account, made by an admin or one of its managers with a session: owned by the account, with
+     * scopes among the account's roles (the maker's own roles do not matter), counted against the account's quota.
+     */
+    public Uni<TokenRequests.View> createFor(Caller caller, UUID accountId, TokenRequests.Create request) {
+        ServiceAccountService.requireSession(caller, "Creating a service account's token");
+        return mint(caller, request, () -> serviceAccounts.requireManageable(caller, accountId, true).map(account -> {
+            if (account.disabled) {
+                throw Refusal.conflict("The service account is disabled; enable it first");
+            }
+            return account;
+        }), account -> TokenPolicy.accountScopes(Arrays.asList(account.roles), request.scopes()),
+                name -> "The service account already has an active token named '" + name + "'");
+    }
+
+    /**
+     * Creates a token for the owner {@code lockOwner} finds (and locks: concurrent creates for one owner run one after
+     * the other, so the name and the quota hold), with the scopes {@code scopesOf} gives for that owner.
+     */
+    private Uni<TokenRequests.View> mint(Caller caller, TokenRequests.Create request, java.util.function.Supplier<Uni<User>> lockOwner,
+                                         java.util.function.Function<User, Set<String>> scopesOf,
+                                         java.util.function.Function<String, String> nameTaken) {
         String name = TokenPolicy.name(request.name());
         String description = TokenPolicy.description(request.description());
         Instant now = policy.now();
         Instant expiresAt = policy.expiry(caller, now, request.expiresAt(), request.expiresInDays(), request.neverExpires());
-        Set<String> scopes = TokenPolicy.scopes(caller, request.scopes());
         List<String> cidrs = TokenPolicy.cidrsFor(caller.networks(), TokenPolicy.cidrs(request.allowedCidrs()));
         UUID id = UUID.randomUUID();
-        TokenIssuer.Issued issued = issuer.issue(id, caller.userId(), caller.username(), now, expiresAt);
-        // the owner's row is locked: concurrent creates for one user run one after the other (name and quota hold)
-        return transactions.write(() -> users.findForUpdate(caller.userId())
-                        .chain(owner -> {
-                            if (owner == null || owner.deletedAt != null || owner.disabled) {
-                                throw Refusal.unauthenticated("The account is disabled or no longer exists");
-                            }
-                            return tokens.activeNameTaken(owner.id, name, now);
-                        })
+        return transactions.write(() -> lockOwner.get().chain(owner -> {
+                    Set<String> scopes = scopesOf.apply(owner);
+                    return tokens.activeNameTaken(owner.id, name, now)
                         .chain(taken -> {
                             if (taken) {
-                                throw Refusal.conflict("You already have an active token named '" + name + "'");
+                                throw Refusal.conflict(nameTaken.apply(name));
                             }
-                            return tokens.countActive(caller.userId(), now);
+                            return tokens.countActive(owner.id, now);
                         })
                         .chain(active -> {
                             policy.requireBelowQuota(active);
+                            TokenIssuer.Issued issued = issuer.issue(id, owner.id, owner.username, now, expiresAt);
                             AccessToken token = new AccessToken();
                             token.id = id;
-                            token.userId = caller.userId();
+                            token.userId = owner.id;
                             token.name = name;
                             token.description = description;
                             token.scopes = scopes.toArray(String[]::new);
@@ -106,23 +139,25 @@ public class TokenService {
                             token.issuedAt = now;
                             token.expiresAt = expiresAt;
                             token.recentIps = new String[0];
-                            return tokens.persist(token).call(t -> audit.record(AuditService.actor(caller), "token.created", caller.userId(),
-                                    caller.username(), t.id, "name " + quote(t.name) + ", scopes " + scopes + ", expires "
-                                            + (expiresAt == null ? "never" : expiresAt) + (cidrs.isEmpty() ? "" : ", from " + cidrs)));
-                        }))
-                .invoke(token -> {
-                    gaps.created(token.id);
-                    publish(token);
-                    LOG.infof("Token %s created for user %s by %s", token.id, token.userId, describe(caller));
+                            return tokens.persist(token).call(t -> audit.record(AuditService.actor(caller), "token.created", owner.id,
+                                    owner.username, t.id, "name " + quote(t.name) + ", scopes " + scopes + ", expires "
+                                            + (expiresAt == null ? "never" : expiresAt) + (cidrs.isEmpty() ? "" : ", from " + cidrs)))
+                                    .map(t -> new Changed(t, owner.username, issued.value()));
+                        });
+                }))
+                .invoke(c -> {
+                    gaps.created(c.token().id);
+                    publish(c.token());
+                    LOG.infof("Token %s created for user %s by %s", c.token().id, c.token().userId, describe(caller));
                 })
-                .map(token -> views.of(token, caller.username(), now).withToken(issued.value()));
+                .map(c -> views.of(c.token(), c.owner(), now).withToken(c.value()));
     }
 
     public Uni<TokenRequests.View> update(Caller caller, UUID id, TokenRequests.Update request) {
         TokenPolicy.requireManager(caller);
         String description = TokenPolicy.description(request.description());
         Instant now = policy.now();
-        return transactions.write(() -> lockVisible(caller, id)
+        return transactions.write(() -> lockVisible(caller, id).map(TokenQueries.Visible::token)
                         .chain(token -> owner(token).map(owner -> {
                             TokenPolicy.requireNoWiderNetworks(caller.networks(), token.allowedCidrs);
                             if (request.scopes() != null) {
@@ -149,7 +184,7 @@ public class TokenService {
         Instant now = policy.now();
         Instant expiresAt = policy.expiry(caller, now, request.expiresAt(), request.expiresInDays(), request.neverExpires());
         int grace = request.graceSeconds() == null ? 0 : request.graceSeconds();
-        return transactions.write(() -> lockVisible(caller, id)
+        return transactions.write(() -> lockVisible(caller, id).map(TokenQueries.Visible::token)
                         .chain(token -> owner(token).map(owner -> {
                             if (token.revokedAt != null) {
                                 throw Refusal.conflict("A revoked token cannot be regenerated; create a new one");
@@ -174,15 +209,62 @@ public class TokenService {
                 .map(c -> views.of(c.token(), c.owner(), now).withToken(c.value()));
     }
 
+    /**
+     * A personal access token rotates itself: a new value and expiry under the same id, the presented value living out
+     * {@code graceSeconds}, as a regeneration does. For unattended jobs acting on {@code token.expiring}: no scope is
+     * needed, but only the current value may rotate. The value it replaced, still good in its grace period, is refused
+     * (409): a second job holding it would otherwise take the token from the first.
+     */
+    public Uni<TokenRequests.View> rotateSelf(Caller caller, TokenRequests.Rotate request) {
+        if (caller.isSession() || caller.valueDigest() == null) {
+            throw Refusal.forbidden("Only a personal access token rotates itself: this request was made with a session");
+        }
+        Instant now = policy.now();
+        Instant expiresAt = policy.rotationExpiry(now, request.expiresInDays());
+        int grace = request.graceSeconds() == null ? 0 : request.graceSeconds();
+        return transactions.write(() -> tokens.findForUpdate(caller.credentialId())
+                        .chain(token -> {
+                            if (token == null) {
+                                throw Refusal.notFound("Token");
+                            }
+                            if (token.revokedAt != null) {
+                                throw Refusal.conflict("This token was revoked a moment ago");
+                            }
+                            if (!caller.valueDigest().equals(java.nio.ByteBuffer.wrap(token.digest))) {
+                                throw Refusal.conflict("This value was replaced already (by a rotation or a regeneration); "
+                                        + "only the current value may rotate the token");
+                            }
+                            return owner(token).map(owner -> {
+                                TokenIssuer.Issued issued = issuer.issue(token.id, owner.id, owner.username, now, expiresAt);
+                                token.previousDigest = grace > 0 ? token.digest : null;
+                                token.previousValidUntil = grace > 0 ? now.plusSeconds(grace) : null;
+                                token.digest = issued.digest();
+                                token.expiresAt = expiresAt;
+                                token.updatedAt = now;
+                                token.issuedAt = now;
+                                return new Changed(token, owner.username, issued.value());
+                            });
+                        })
+                        .call(c -> audit.record(AuditService.actor(caller), "token.rotated", c.token().userId, c.owner(), c.token().id,
+                                "by itself, expires " + expiresAt + ", old value valid for " + grace + " s")))
+                .invoke(c -> {
+                    publish(c.token());
+                    LOG.infof("Token %s rotated itself (old value valid for %d s)", c.token().id, grace);
+                })
+                .map(c -> views.of(c.token(), c.owner(), now).withToken(c.value()));
+    }
+
     /** Revokes a token; revoking a revoked token changes nothing (the DELETE is idempotent). */
     public Uni<Void> revoke(Caller caller, UUID id) {
         TokenPolicy.requireManager(caller);
         Instant now = policy.now();
-        return transactions.write(() -> lockVisible(caller, id).chain(token -> {
+        return transactions.write(() -> lockVisible(caller, id).chain(visible -> {
+                    AccessToken token = visible.token();
                     if (token.revokedAt != null) {
                         return Uni.createFrom().item(token);
                     }
-                    token.revoke(token.userId.equals(caller.userId()) ? "owner" : "admin", now);
+                    // a service account's managers act as its owner
+                    token.revoke(visible.asOwner() ? "owner" : "admin", now);
                     return owner(token).chain(owner -> audit.record(AuditService.actor(caller), "token.revoked", token.userId, owner.username,
                                     token.id, "reason " + token.revokedReason))
                             .chain(() -> notices.revoked(token.id, token.userId, token.revokedReason, caller.username()))
@@ -227,8 +309,8 @@ public class TokenService {
     }
 
     /** The token, if visible to the caller, its row locked until the transaction ends: a revocation and a regeneration never interleave. */
-    private Uni<AccessToken> lockVisible(Caller caller, UUID id) {
-        return tokens.findForUpdate(id).map(token -> TokenQueries.visible(caller, token));
+    private Uni<TokenQueries.Visible> lockVisible(Caller caller, UUID id) {
+        return tokens.findForUpdate(id).chain(token -> TokenQueries.visible(caller, token, managers));
     }
 
     private Uni<User> owner(AccessToken token) {

@@ -9,12 +9,13 @@ import { profileView } from './profile.js';
 import { usersView, auditView, keysView } from './admin.js';
 import { webhooksView, deliveriesView } from './webhooks.js';
 import { confirmEmailView } from './confirm-email.js';
+import { serviceAccountsView, serviceAccountView, newServiceAccountTokenView } from './service-accounts.js';
 
 const main = document.getElementById('main');
 const topbar = document.getElementById('topbar');
 
-/** What every view may read: who is signed in and the deployment's limits. */
-export const app = { me: null, policy: null, navigate, render, sessionEnded: message => sessionEnded(message) };
+/** What every view may read: who is signed in, whether they manage a service account, and the deployment's limits. */
+export const app = { me: null, policy: null, managesServiceAccounts: false, navigate, render, sessionEnded: message => sessionEnded(message) };
 
 const VIEWS = {
   '/': { title: 'Tokens', render: ctx => tokensView(ctx) },
@@ -27,6 +28,9 @@ const VIEWS = {
   '/admin/keys': { title: 'Signing keys', admin: true, render: ctx => keysView(ctx) },
   '/admin/webhooks': { title: 'Webhooks', admin: true, render: ctx => webhooksView(ctx) },
   '/admin/webhooks/deliveries': { title: 'Deliveries', admin: true, render: ctx => deliveriesView(ctx) },
+  '/service-accounts': { title: 'Service accounts', serviceAccounts: true, render: ctx => serviceAccountsView(ctx) },
+  '/service-accounts/account': { title: 'Service account', serviceAccounts: true, render: ctx => serviceAccountView(ctx) },
+  '/service-accounts/tokens/new': { title: 'Generate token', serviceAccounts: true, render: ctx => newServiceAccountTokenView(ctx) },
 };
 
 const NAV = [
@@ -37,6 +41,8 @@ const NAV = [
   { path: '/admin/audit', label: 'Audit log', admin: true },
   { path: '/admin/keys', label: 'Signing keys', admin: true },
   { path: '/admin/webhooks', label: 'Webhooks', admin: true },
+  // for admins among the admin pages; for the managers of a service account beside their own pages
+  { path: '/service-accounts', label: 'Service accounts', serviceAccounts: true },
 ];
 
 let sessionTimer;
@@ -44,6 +50,14 @@ let renderCount = 0;
 
 function isAdmin() {
   return Boolean(app.me && app.me.roles.includes('admin'));
+}
+
+function seesServiceAccounts() {
+  return isAdmin() || app.managesServiceAccounts;
+}
+
+function allowed(entry) {
+  return (!entry.admin || isAdmin()) && (!entry.serviceAccounts || seesServiceAccounts());
 }
 
 function navigate(url, { replace = false } = {}) {
@@ -64,7 +78,7 @@ async function render() {
   }
   if (current !== renderCount) return;
   markNav(path);
-  const view = VIEWS[path] && (!VIEWS[path].admin || isAdmin()) ? VIEWS[path] : null;
+  const view = VIEWS[path] && allowed(VIEWS[path]) ? VIEWS[path] : null;
   clear(main);
   if (!view) {
     document.title = 'Not found · patgate';
@@ -91,7 +105,8 @@ async function render() {
 
 function markNav(path) {
   topbar.querySelectorAll('nav a').forEach(a => {
-    const active = a.getAttribute('href') === path || (path === '/' && a.getAttribute('href') === '/tokens');
+    const href = a.getAttribute('href');
+    const active = href === path || (path === '/' && href === '/tokens') || (href === '/service-accounts' && path.startsWith('/service-accounts/'));
     if (active) a.setAttribute('aria-current', 'page');
     else a.removeAttribute('aria-current');
   });
@@ -100,9 +115,9 @@ function markNav(path) {
 function renderTopbar() {
   clear(topbar);
   topbar.hidden = false;
-  const links = NAV.filter(item => !item.admin || isAdmin());
-  const user = links.filter(item => !item.admin);
-  const admin = links.filter(item => item.admin);
+  const links = NAV.filter(allowed);
+  const user = links.filter(item => !item.admin && !(item.serviceAccounts && isAdmin()));
+  const admin = links.filter(item => item.admin || (item.serviceAccounts && isAdmin()));
   topbar.append(
     h('a', { class: 'brand', href: '/tokens' }, h('img', { src: '/favicon.svg', alt: '', width: 24, height: 24 }), 'patgate'),
     h('nav', { 'aria-label': 'Main' },
@@ -146,17 +161,25 @@ function watchExpiry() {
  * a password reset) is noticed at once, and changed roles show (or hide) the admin pages.
  */
 async function refreshAccount() {
-  const { data } = await api('GET', '/api/v1/me');
-  const rolesChanged = JSON.stringify(data.roles) !== JSON.stringify(app.me.roles);
+  const [{ data }, manages] = await Promise.all([api('GET', '/api/v1/me'), managesServiceAccounts()]);
+  const changed = JSON.stringify(data.roles) !== JSON.stringify(app.me.roles) || manages !== app.managesServiceAccounts;
   app.me = data;
-  if (rolesChanged) renderTopbar();
+  app.managesServiceAccounts = manages;
+  if (changed) renderTopbar();
+}
+
+/** Whether the person manages a service account: for anyone but an admin, the list holds only theirs. */
+async function managesServiceAccounts() {
+  const { total } = await api('GET', '/api/v1/service-accounts?size=1');
+  return total > 0;
 }
 
 /** Who is signed in and the limits; a 401 here means the stored session is no longer good. */
 async function loadAccount() {
-  const [me, policy] = await Promise.all([api('GET', '/api/v1/me'), api('GET', '/api/v1/policy')]);
+  const [me, policy, manages] = await Promise.all([api('GET', '/api/v1/me'), api('GET', '/api/v1/policy'), managesServiceAccounts()]);
   app.me = me.data;
   app.policy = policy.data;
+  app.managesServiceAccounts = manages;
 }
 
 function showSignIn(message) {

@@ -108,17 +108,20 @@ export function showTokenOnce(issued, { regenerated, app }) {
   return dialog;
 }
 
-/** Edit: description and scopes. */
-export function editToken(token, app, onSaved) {
+/**
+ * Edit: description and scopes. A service account's token offers the account's roles: give them as roles, and whose
+ * as "the service account's".
+ */
+export function editToken(token, app, onSaved, { roles: ownerRoles = app.me.roles, whose = 'your' } = {}) {
   const description = field({ label: 'Description', name: 'description', kind: 'textarea', rows: 2, maxlength: 256, value: token.description || '' });
-  const roles = [...new Set([...app.me.roles])];
+  const roles = [...new Set([...ownerRoles])];
   const lost = token.scopes.filter(s => s !== 'tokens' && !roles.includes(s));
-  const scopes = scopeChoices(roles, token.scopes);
+  const scopes = scopeChoices(roles, token.scopes, whose);
   const save = h('button', { type: 'submit', class: 'button' }, 'Save');
   const form = h('form', { class: 'dialog-body', novalidate: true },
     h('p', { class: 'hint' }, 'Changes take effect on the token\'s next request. Its value stays the same.'),
     description, scopes,
-    lost.length ? h('p', { class: 'warning' }, `No longer among your roles, so the token cannot use them: ${lost.join(', ')}. Saving removes them.`) : null,
+    lost.length ? h('p', { class: 'warning' }, `No longer among ${whose} roles, so the token cannot use them: ${lost.join(', ')}. Saving removes them.`) : null,
     h('div', { class: 'actions' }, save, h('button', { type: 'button', class: 'button secondary', onclick: () => dialog.close() }, 'Cancel')));
   const dialog = openDialog({ title: `Edit '${token.name}'`, content: form });
   form.addEventListener('submit', async event => {

@@ -1,5 +1,6 @@
 // "Generate token": a page (so a team's docs can link to it filled in: /tokens/new?name=deploy-bot&
-// scopes=deploy&expiresInDays=30), then the value, shown once, in a dialog over the token list.
+// scopes=deploy&expiresInDays=30), then the value, shown once, in a dialog over the token list. The same form
+// generates a service account's tokens (service-accounts.js), with the account's roles for scopes.
 import { api } from './api.js';
 import { h } from './dom.js';
 import { field, showProblem, busy } from './forms.js';
@@ -11,20 +12,24 @@ function list(params, key) {
   return params.getAll(key).flatMap(v => v.split(/[,\s]+/)).map(v => v.trim()).filter(Boolean);
 }
 
-export async function newTokenView({ main, params, app }) {
-  const roles = app.me.roles;
+/**
+ * The form: Name, Description, Expiration, one checkbox per role, Allowed networks, Create token. roles are the
+ * scopes on offer (the signed-in person's, or a service account's); createPath is where the body is POSTed;
+ * onCreated(token) gets the answer, value included. whose words the hints ("your", "the service account's").
+ */
+export function tokenForm({ app, params, roles, createPath, cancelHref, onCreated, whose = 'your', nameHint }) {
   const prefilled = ['name', 'description', 'scopes', 'expiresInDays', 'allowedCidrs'].some(k => params.has(k));
   const wantedScopes = params.has('scopes') ? list(params, 'scopes') : roles.filter(r => r !== 'tokens');
   const unknownScopes = wantedScopes.filter(s => s !== 'tokens' && !roles.includes(s));
   const days = params.has('expiresInDays') ? Number(params.get('expiresInDays')) : undefined;
 
   const name = field({ label: 'Name', name: 'name', maxlength: 64, required: true, autocomplete: 'off',
-    hint: 'What the token is for, such as deploy-bot or nightly backup. Unique among your active tokens.',
+    hint: nameHint || 'What the token is for, such as deploy-bot or nightly backup. Unique among your active tokens.',
     value: (params.get('name') || '').slice(0, 64) });
   const description = field({ label: 'Description', name: 'description', kind: 'textarea', rows: 2, maxlength: 256,
     hint: 'Optional. Where it runs and who to ask about it.', value: (params.get('description') || '').slice(0, 256) });
   const expiration = expirationChooser(app.policy, { days });
-  const scopes = scopeChoices(roles, wantedScopes);
+  const scopes = scopeChoices(roles, wantedScopes, whose);
   const networks = field({ label: 'Allowed networks', name: 'allowedCidrs', kind: 'textarea', rows: 3, spellcheck: false,
     class: 'mono', hint: 'Optional. One address or CIDR per line, such as 10.0.0.0/8 or 2001:db8::/32. Requests from anywhere else get 401. Empty: any address.',
     value: list(params, 'allowedCidrs').join('\n') });
@@ -32,9 +37,9 @@ export async function newTokenView({ main, params, app }) {
   const form = h('form', { class: 'card form', novalidate: true },
     prefilled ? h('div', { class: 'notice', role: 'note' },
       'Some fields were filled in from the link you followed. Check them before you create the token.',
-      unknownScopes.length ? h('p', {}, `The link asked for scopes you do not hold, which were left out: ${unknownScopes.join(', ')}.`) : null) : null,
+      unknownScopes.length ? h('p', {}, `The link asked for scopes ${whose === 'your' ? 'you do not hold' : `not among ${whose} roles`}, which were left out: ${unknownScopes.join(', ')}.`) : null) : null,
     name, description, expiration, scopes, networks,
-    h('div', { class: 'button-row' }, submit, h('a', { class: 'button secondary', href: '/tokens' }, 'Cancel')));
+    h('div', { class: 'button-row' }, submit, h('a', { class: 'button secondary', href: cancelHref }, 'Cancel')));
   const fields = { name, description, scopes, allowedCidrs: networks, ...expiration.wrappers };
 
   form.addEventListener('submit', async event => {
@@ -56,20 +61,30 @@ export async function newTokenView({ main, params, app }) {
     if (description.control.value.trim()) body.description = description.control.value.trim();
     await busy(submit, async () => {
       try {
-        const { data } = await api('POST', '/api/v1/tokens', body);
-        await app.navigate('/tokens');
-        showTokenOnce(data, { regenerated: false, app });
+        const { data } = await api('POST', createPath, body);
+        await onCreated(data);
       } catch (error) {
         if (error.status === 401) return;
         showProblem(form, error, fields);
       }
     });
   });
+  form.focusFirst = () => name.control.focus();
+  return form;
+}
 
+export async function newTokenView({ main, params, app }) {
+  const form = tokenForm({
+    app, params, roles: app.me.roles, createPath: '/api/v1/tokens', cancelHref: '/tokens',
+    onCreated: async data => {
+      await app.navigate('/tokens');
+      showTokenOnce(data, { regenerated: false, app });
+    },
+  });
   main.append(
     h('p', { class: 'back' }, h('a', { href: '/tokens' }, '← Tokens')),
     h('h1', { tabindex: '-1' }, 'Generate a personal access token'),
     h('p', { class: 'lead' }, 'You will see the token\'s value once, right after you create it.'),
     form);
-  name.control.focus();
+  form.focusFirst();
 }

@@ -14,6 +14,10 @@ import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretKeySelector;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
@@ -83,15 +87,21 @@ class ManifestsTest {
     private static final Path SECRET_EXAMPLE = ROOT.resolve("examples/secret.example.yaml");
 
     /** Every kind the manifests may hold, by apiVersion and kind; anything else fails. */
-    private static final Map<String, Class<? extends HasMetadata>> KINDS = Map.of(
-            "v1/Namespace", Namespace.class,
-            "v1/Service", Service.class,
-            "v1/Secret", Secret.class,
-            "apps/v1/Deployment", Deployment.class,
-            "policy/v1/PodDisruptionBudget", PodDisruptionBudget.class,
-            "networking.k8s.io/v1/NetworkPolicy", NetworkPolicy.class,
-            "autoscaling/v2/HorizontalPodAutoscaler", HorizontalPodAutoscaler.class,
-            "monitoring.coreos.com/v1/ServiceMonitor", ServiceMonitor.class);
+    private static final Map<String, Class<? extends HasMetadata>> KINDS = Map.ofEntries(
+            Map.entry("v1/Namespace", Namespace.class),
+            Map.entry("v1/Service", Service.class),
+            Map.entry("v1/Secret", Secret.class),
+            Map.entry("v1/ServiceAccount", ServiceAccount.class),
+            Map.entry("apps/v1/Deployment", Deployment.class),
+            Map.entry("batch/v1/CronJob", CronJob.class),
+            Map.entry("rbac.authorization.k8s.io/v1/Role", Role.class),
+            Map.entry("rbac.authorization.k8s.io/v1/RoleBinding", RoleBinding.class),
+            Map.entry("policy/v1/PodDisruptionBudget", PodDisruptionBudget.class),
+            Map.entry("networking.k8s.io/v1/NetworkPolicy", NetworkPolicy.class),
+            Map.entry("autoscaling/v2/HorizontalPodAutoscaler", HorizontalPodAutoscaler.class),
+            Map.entry("monitoring.coreos.com/v1/ServiceMonitor", ServiceMonitor.class));
+    /** The CronJob that rotates a token kept in a Secret (README, "A token that rotates itself"). */
+    static final Path ROTATE_EXAMPLE = ROOT.resolve("examples/rotate-cronjob.yaml");
 
     /** The quarkus.datasource.* settings the Deployment may give (the rest are in application.properties). */
     private static final Set<String> DATASOURCE_PROPERTIES = Set.of(
@@ -594,6 +604,50 @@ class ManifestsTest {
             throw new UncheckedIOException(e);
         }
         return p;
+    }
+
+    @Test
+    void theSelfRotationExampleIsStrictKubernetesAndHangsTogether() throws Exception {
+        List<HasMetadata> objects = Kustomize.readAll(ROTATE_EXAMPLE).stream().map(d -> parse(d, ROTATE_EXAMPLE.toString())).toList();
+        assertEquals(List.of("ServiceAccount", "Role", "RoleBinding", "CronJob"), objects.stream().map(HasMetadata::getKind).toList());
+        String namespace = objects.get(0).getMetadata().getNamespace();
+        assertNotNull(namespace);
+        objects.forEach(o -> assertEquals(namespace, o.getMetadata().getNamespace(), o.getKind() + " outside the namespace"));
+        ServiceAccount account = (ServiceAccount) objects.get(0);
+        Role role = (Role) objects.get(1);
+        RoleBinding binding = (RoleBinding) objects.get(2);
+        CronJob cron = (CronJob) objects.get(3);
+        PodSpec pod = cron.getSpec().getJobTemplate().getSpec().getTemplate().getSpec();
+        Container container = pod.getContainers().get(0);
+        Map<String, String> env = container.getEnv().stream().collect(Collectors.toMap(EnvVar::getName, EnvVar::getValue));
+
+        // the pod runs as the account the binding grants the role to, which may patch the one Secret the pod mounts
+        assertEquals(account.getMetadata().getName(), pod.getServiceAccountName());
+        assertEquals(role.getMetadata().getName(), binding.getRoleRef().getName());
+        assertEquals("Role", binding.getRoleRef().getKind());
+        assertEquals(List.of(account.getMetadata().getName()), binding.getSubjects().stream().map(s -> s.getName()).toList());
+        String secret = env.get("SECRET");
+        assertEquals(1, role.getRules().size(), "one rule, nothing more");
+        assertEquals(List.of("secrets"), role.getRules().get(0).getResources());
+        assertEquals(List.of(secret), role.getRules().get(0).getResourceNames(), "that one Secret only");
+        assertEquals(List.of("patch"), role.getRules().get(0).getVerbs());
+        assertEquals(List.of(secret), pod.getVolumes().stream().map(v -> v.getSecret().getSecretName()).toList());
+
+        // what it asks of patgate is within the policy, and the pod is locked down
+        assertTrue(Integer.parseInt(env.get("EXPIRES_IN_DAYS")) <= 365, "within the default patgate.tokens.max-lifetime");
+        assertTrue(Integer.parseInt(env.get("GRACE_SECONDS")) <= 86400, "graceSeconds is at most 86400");
+        assertTrue(pod.getSecurityContext().getRunAsNonRoot());
+        assertTrue(container.getSecurityContext().getReadOnlyRootFilesystem());
+        assertFalse(container.getSecurityContext().getAllowPrivilegeEscalation());
+        assertTrue(container.getImage().matches("[^:]+:\\d+\\.\\d+\\.\\d+"), "the image is pinned: " + container.getImage());
+        assertEquals("Forbid", cron.getSpec().getConcurrencyPolicy(), "two rotations at once would take the token from each other");
+
+        // the script calls the endpoint that exists, and the shell can read it
+        String script = container.getArgs().get(0);
+        assertTrue(script.contains("/api/v1/tokens/self/rotate"));
+        Process check = new ProcessBuilder("sh", "-n", "-c", script).redirectErrorStream(true).start();
+        String said = new String(check.getInputStream().readAllBytes());
+        assertTrue(check.waitFor(10, TimeUnit.SECONDS) && check.exitValue() == 0, "sh -n: " + said);
     }
 
     @Test
