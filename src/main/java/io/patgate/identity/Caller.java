@@ -31,7 +31,9 @@ public record Caller(UUID userId, String username, Set<String> roles, AuthMethod
     public static final String ATTRIBUTE = "patgate.caller";
 
     public enum AuthMethod {
-        SESSION("session"), PAT("pat");
+        SESSION("session"), PAT("pat"),
+        /** A token the RFC 8693 exchange issued to a service account: minutes long, no row (see {@code TokenSigner#EXCHANGE_TYPE}). */
+        EXCHANGE("exchange");
 
         private final String wire;
 

@@ -44,10 +44,13 @@ public class CredentialVerifier {
     private final Cache<ByteBuffer, JwsVerifier.Verified> remembered;
     private final Duration sessionLifetime;
     private final CheckMetrics metrics;
+    /** The trust entries an exchanged token must still be backed by. */
+    private final TrustState trusts;
 
     public CredentialVerifier(JwsVerifier jws, KeyRing keys, IdentityState state, UsageTracker usage, TokenGapFiller gaps,
-                              ExpiredUses expiredUses, Freshness freshness, PatgateConfig config, CheckMetrics metrics) {
+                              ExpiredUses expiredUses, Freshness freshness, PatgateConfig config, CheckMetrics metrics, TrustState trusts) {
         this.metrics = metrics;
+        this.trusts = trusts;
         this.jws = jws;
         this.keys = keys;
         this.state = state;
@@ -141,7 +144,8 @@ public class CredentialVerifier {
         if (verified == null) {
             return done(null, CheckMetrics.Kind.UNRECOGNISED, CheckMetrics.Outcome.FORGED, started);
         }
-        CheckMetrics.Kind kind = verified.isSession() ? CheckMetrics.Kind.SESSION : CheckMetrics.Kind.PAT;
+        CheckMetrics.Kind kind = verified.isSession() ? CheckMetrics.Kind.SESSION
+                : verified.isExchange() ? CheckMetrics.Kind.EXCHANGE : CheckMetrics.Kind.PAT;
         if (keys.verificationKey(verified.kid()) == null) {
             remembered.invalidate(digest);
             return done(null, kind, CheckMetrics.Outcome.FORGED, started); // a key we no longer trust
@@ -152,6 +156,9 @@ public class CredentialVerifier {
         }
         if (verified.isSession()) {
             return session(verified, started);
+        }
+        if (verified.isExchange()) {
+            return exchanged(verified, started);
         }
         TokenState last = state.finalToken(verified.jti());
         if (last != null && (last.isRevoked() || digest.equals(last.digest()) || digest.equals(last.previousDigest()))) {
@@ -211,6 +218,10 @@ public class CredentialVerifier {
         }
         if (verified.isSession()) {
             return Uni.createFrom().item(Optional.of(new Identified(null, verified.jti(), verified.subject(), verified.expiresAt())));
+        }
+        if (verified.isExchange()) {
+            // no row to revoke: it ends with its trust entry or its account (and within the hour anyway)
+            return Uni.createFrom().item(Optional.empty());
         }
         return filled(verified, digest, null).map(filled -> filled == null ? Optional.empty() : identified(filled, digest));
     }
@@ -285,6 +296,26 @@ public class CredentialVerifier {
     static boolean isLiveValue(TokenState token, ByteBuffer digest, Instant now) {
         return digest.equals(token.digest())
                 || digest.equals(token.previousDigest()) && token.previousValidUntil() != null && now.isBefore(token.previousValidUntil());
+    }
+
+    /**
+     * A token the exchange issued: it has no row; it lives while the trust entry it was issued under does and its
+     * service account is enabled (both held in memory on every replica, kept current by the change feed), and no longer
+     * than its own {@code exp} (judged above). Its scopes meet the account's roles now ({@link Caller#effectiveScopes}).
+     * The account's session cut ends it too, as it ends sessions.
+     */
+    private Optional<Caller> exchanged(JwsVerifier.Verified v, long started) {
+        CheckMetrics.Kind kind = CheckMetrics.Kind.EXCHANGE;
+        WorkloadTrust trust = v.trust() == null ? null : trusts.trust(v.trust());
+        if (trust == null || !trust.accountId().equals(v.subject())) {
+            return done(null, kind, CheckMetrics.Outcome.REVOKED, started); // its trust was removed, or never was this account's
+        }
+        IdentityState.UserState account = state.user(v.subject());
+        if (account == null || account.disabled() || !account.admitsSession(v.jti(), v.issuedAt())) {
+            return done(null, kind, CheckMetrics.Outcome.OWNER_DISABLED, started);
+        }
+        return done(new Caller(account.id(), account.username(), account.roles(), Caller.AuthMethod.EXCHANGE, v.jti(), v.scopes(),
+                v.issuedAt(), v.expiresAt(), java.util.List.of()), kind, CheckMetrics.Outcome.OK, started);
     }
 
     private Optional<Caller> session(JwsVerifier.Verified v, long started) {

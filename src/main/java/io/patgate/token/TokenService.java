@@ -217,7 +217,7 @@ public class TokenService {
      */
     public Uni<TokenRequests.View> rotateSelf(Caller caller, TokenRequests.Rotate request) {
         if (caller.isSession() || caller.valueDigest() == null) {
-            throw Refusal.forbidden("Only a personal access token rotates itself: this request was made with a session");
+            throw Refusal.forbidden("Only a personal access token rotates itself: this request was made with a session or an exchanged token");
         }
         Instant now = policy.now();
         Instant expiresAt = policy.rotationExpiry(now, request.expiresInDays());

@@ -1,0 +1,152 @@
+package io.patgate.exchange;
+
+import io.patgate.support.Api;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+import io.restassured.response.ValidatableResponse;
+import no.nav.security.mock.oauth2.MockOAuth2Server;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static io.patgate.support.Api.as;
+import static io.patgate.support.Api.isProblem;
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.lessThanOrEqualTo;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+/**
+ * The whole exchange as a job sees it, with nothing stood in: a real OpenID provider (mock-oauth2-server) signs a
+ * Kubernetes-like token; an admin makes a service account and trusts that provider through the API; the job trades its
+ * token at {@code POST /oauth/token} and calls {@code /auth/verify} and the API with what it got; then the kill switches
+ * (the trust removed, the account disabled) end that token on its very next request, and the exchange is audited.
+ */
+@QuarkusTest
+@TestProfile(WorkloadExchangeTest.InsecureIssuers.class)
+class WorkloadExchangeTest {
+
+    public static class InsecureIssuers implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            // the provider is plain http on this machine; each test speaks from an address of its own (the proxy header)
+            return Map.of("patgate.oidc.allow-insecure", "true", "patgate.http.trusted-proxies", "127.0.0.0/8,::1/128");
+        }
+    }
+
+    private static final String ACCOUNTS = "/api/v1/service-accounts";
+    private static final String SUBJECT = "system:serviceaccount:ci:deployer";
+    private static final AtomicInteger ADDRESSES = new AtomicInteger(1);
+    private static MockOAuth2Server provider;
+
+    @BeforeAll
+    static void start() throws Exception {
+        provider = new MockOAuth2Server();
+        provider.start();
+        HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(provider.wellKnownUrl("cluster").toString())).build(),
+                HttpResponse.BodyHandlers.discarding());
+    }
+
+    @AfterAll
+    static void stop() {
+        provider.shutdown();
+    }
+
+    private static String subjectToken(String subject) {
+        return provider.issueToken("cluster", subject, "patgate", Map.of("kubernetes.io", Map.of("namespace", "ci")), 3600L).serialize();
+    }
+
+    /** A service account with roles deploy and read, trusting the provider's ci service accounts; returns {account, trust}. */
+    private static String[] trustedAccount() {
+        String admin = Api.adminSession();
+        String account = as(admin).contentType(ContentType.JSON)
+                .body(Map.of("name", "job-" + UUID.randomUUID().toString().substring(0, 8), "roles", List.of("deploy", "read")))
+                .post(ACCOUNTS).then().statusCode(201).extract().path("id");
+        String trust = as(admin).contentType(ContentType.JSON)
+                .body(Map.of("issuer", provider.issuerUrl("cluster").toString(), "audience", "patgate",
+                        "subject", "system:serviceaccount:ci:*", "claims", Map.of("/kubernetes.io/namespace", "ci"), "maxTtlSeconds", 600))
+                .post(ACCOUNTS + "/" + account + "/trust").then().statusCode(201).extract().path("id");
+        return new String[]{account, trust};
+    }
+
+    private static ValidatableResponse exchange(String subjectToken, String... more) {
+        var request = given().header("X-Forwarded-For", "198.51.100." + ADDRESSES.getAndIncrement()).contentType(ContentType.URLENC)
+                .formParam("grant_type", TokenExchange.GRANT_TYPE).formParam("subject_token", subjectToken)
+                .formParam("subject_token_type", TokenExchange.JWT);
+        for (int i = 0; i < more.length; i += 2) {
+            request.formParam(more[i], more[i + 1]);
+        }
+        return request.post("/oauth/token").then();
+    }
+
+    @Test
+    void aJobTradesItsIdentityForAShortTokenOfTheAccountAndUsesItLikeAnyOther() {
+        String[] made = trustedAccount();
+        JsonPath issued = exchange(subjectToken(SUBJECT), "scope", "deploy").statusCode(200)
+                .body("token_type", equalTo("Bearer")).body("scope", equalTo("deploy")).body("expires_in", lessThanOrEqualTo(600))
+                .extract().jsonPath();
+        String token = issued.getString("access_token");
+        JsonPath me = as(token).get("/api/v1/me").then().statusCode(200)
+                .body("id", equalTo(made[0])).body("authMethod", equalTo("exchange")).body("scopes", equalTo(List.of("deploy")))
+                .extract().jsonPath();
+        as(token).get("/auth/verify?scope=deploy").then().statusCode(200).header("X-Auth-User-Id", made[0]).header("X-Auth-Scopes", "deploy");
+        isProblem(as(token).get("/auth/verify?scope=read").then(), 403); // asked for deploy only
+        // audited, with the outside identity and the trust that let it in; never the value
+        as(Api.adminSession()).get("/api/v1/audit?username=" + me.getString("username")).then().statusCode(200)
+                .body("action", hasItem("token.exchanged"));
+        String audit = as(Api.adminSession()).get("/api/v1/audit?username=" + me.getString("username")).asString();
+        assertFalse(audit.contains(token), "the issued value is never in the audit log");
+        // not a personal access token: it cannot rotate itself, nor change an account
+        as(token).contentType(ContentType.JSON).body(Map.of()).post("/api/v1/tokens/self/rotate").then().statusCode(403);
+    }
+
+    @Test
+    void aScopeBeyondTheAccountsRolesIsInvalidScope() {
+        trustedAccount();
+        exchange(subjectToken(SUBJECT), "scope", "deploy admin").statusCode(400).body("error", equalTo("invalid_scope"));
+    }
+
+    @Test
+    void removingTheTrustEndsItsTokensOnTheirNextRequest() {
+        String[] made = trustedAccount();
+        String token = exchange(subjectToken(SUBJECT)).statusCode(200).extract().path("access_token");
+        as(token).get("/auth/verify").then().statusCode(200);
+        as(Api.adminSession()).delete(ACCOUNTS + "/" + made[0] + "/trust/" + made[1]).then().statusCode(204);
+        isProblem(as(token).get("/auth/verify").then(), 401);
+        exchange(subjectToken(SUBJECT)).statusCode(400).body("error", equalTo("invalid_grant"));
+    }
+
+    @Test
+    void disablingTheAccountEndsItsTokensAndItsExchanges() {
+        String[] made = trustedAccount();
+        String token = exchange(subjectToken(SUBJECT)).statusCode(200).extract().path("access_token");
+        as(token).get("/api/v1/me").then().statusCode(200);
+        as(Api.adminSession()).contentType(ContentType.JSON).body(Map.of("disabled", true)).patch(ACCOUNTS + "/" + made[0])
+                .then().statusCode(200);
+        isProblem(as(token).get("/auth/verify").then(), 401);
+        isProblem(as(token).get("/api/v1/me").then(), 401);
+        exchange(subjectToken(SUBJECT)).statusCode(400).body("error", equalTo("invalid_grant"));
+    }
+
+    @Test
+    void anotherSubjectOrAnotherAudienceIsRefused() {
+        trustedAccount();
+        exchange(subjectToken("system:serviceaccount:prod:deployer")).statusCode(400).body("error", equalTo("invalid_grant"));
+        String otherAudience = provider.issueToken("cluster", SUBJECT, "someone-else", Map.of("kubernetes.io", Map.of("namespace", "ci")), 600L)
+                .serialize();
+        exchange(otherAudience).statusCode(400).body("error", equalTo("invalid_grant"));
+    }
+}
