@@ -50,7 +50,8 @@ class OperationsTest {
                 "/api/v1/users/{id}", "/.well-known/jwks.json", "/api/v1/tokens", "/api/v1/tokens/{id}", "/api/v1/tokens/{id}/regenerate",
                 "/api/v1/tokens/self", "/api/v1/admin/tokens", "/auth/verify", "/oauth/introspect", "/oauth/revoke", "/oauth/token", "/api/v1/audit",
                 "/api/v1/admin/keys", "/api/v1/admin/keys/rotate", "/api/v1/me/notices", "/api/v1/me/password", "/api/v1/admin/webhooks",
-                "/api/v1/admin/webhooks/{id}", "/api/v1/admin/webhooks/{id}/deliveries", "/api/v1/admin/webhooks/{id}/deliveries/{deliveryId}/redeliver"}) {
+                "/api/v1/admin/webhooks/{id}", "/api/v1/admin/webhooks/{id}/deliveries", "/api/v1/admin/webhooks/{id}/deliveries/{deliveryId}/redeliver",
+                "/api/v1/email-confirmations", "/api/v1/me/notices/confirmation"}) {
             org.hamcrest.MatcherAssert.assertThat(spec, containsString("\"" + path + "\""));
         }
         org.hamcrest.MatcherAssert.assertThat(spec, containsString("\"examples\""));
@@ -64,6 +65,14 @@ class OperationsTest {
                 "X-Patgate-Event", "X-Patgate-Delivery", "X-Patgate-Timestamp", "X-Patgate-Signature-256"));
         org.hamcrest.MatcherAssert.assertThat(json.getMap("components.schemas.Webhook.properties"), org.hamcrest.Matchers.hasKey("previousSecretValidUntil"));
         org.hamcrest.MatcherAssert.assertThat(json.getMap("components.schemas.UpdateWebhook.properties"), org.hamcrest.Matchers.hasKey("dropPreviousSecret"));
+        // an address's confirmation, and a webhook's circuit breaker, are described
+        for (String field : new String[]{"NoticeSettings.properties.emailConfirmed", "NoticeSettings.properties.confirmationSentAt",
+                "User.properties.emailConfirmed", "Webhook.properties.breaker", "WebhookBreaker.properties.state", "Delivery.properties.heldByBreaker",
+                "EmailConfirmation.properties.token"}) {
+            org.hamcrest.MatcherAssert.assertThat(field, json.getMap("components.schemas." + field), org.hamcrest.Matchers.notNullValue());
+        }
+        org.hamcrest.MatcherAssert.assertThat(json.getList("components.schemas.WebhookBreaker.properties.state.enum"),
+                org.hamcrest.Matchers.contains("closed", "open", "half-open"));
     }
 
     @Test

@@ -253,6 +253,10 @@ document.addEventListener('click', event => {
 });
 
 window.addEventListener('popstate', () => render());
+// another confirmation link pasted into this tab only changes the fragment: the page does not load again
+window.addEventListener('hashchange', () => {
+  if (location.pathname === '/confirm-email' && location.hash.length > 1) confirmEmailView({ main, topbar });
+});
 window.addEventListener('patgate:session-ended', () => sessionEnded('Your session has ended. Sign in again to continue.'));
 
 async function start() {

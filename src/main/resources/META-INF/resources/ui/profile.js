@@ -104,7 +104,7 @@ async function noticesForm() {
     }
     status.append(h('p', {}, 'Address ', h('span', { class: 'badge soon' }, 'Unconfirmed'), ': nothing is mailed to ',
       h('strong', {}, current.email), ' until you open the link sent to it. ',
-      current.confirmationSentAt ? ['The last link was sent ', time(current.confirmationSentAt, { withExact: true }), '.']
+      current.confirmationSentAt ? ['The last link was sent ', time(current.confirmationSentAt), '.']
         : 'No confirmation mail went out yet.'));
     if (!current.emailEnabled) return;
     const resend = h('button', { type: 'button', class: 'button secondary small' }, 'Resend confirmation');

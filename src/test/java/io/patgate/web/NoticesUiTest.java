@@ -97,6 +97,7 @@ class NoticesUiTest extends BrowserTest {
                 browser.button("Refresh").click();
                 assertEquals(1, browser.driver().findElements(By.xpath("//tbody//span[normalize-space()='Delivered']")).size());
             });
+            browser.waitUntil(d -> browser.button("Refresh").isEnabled() ? true : null); // the last refresh has drawn the list
             WebElement delivery = browser.waitUntil(d -> d.findElements(By.cssSelector("tbody tr")).stream().findFirst().orElse(null));
             assertTrue(delivery.getText().contains("token.revoked"), delivery.getText());
             assertTrue(delivery.getText().contains("HTTP 204"), delivery.getText());
