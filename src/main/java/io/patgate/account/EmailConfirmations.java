@@ -42,6 +42,7 @@ public class EmailConfirmations {
 
     private static final Logger LOG = Logger.getLogger(EmailConfirmations.class);
     private static final Duration DAY = Duration.ofDays(1);
+    private static final Duration SEND_TIMEOUT = Duration.ofSeconds(5);
     static final String SUBJECT = "patgate: confirm your address for notices";
     /** The page of the web UI that confirms; the secret travels in the fragment, which no server or log ever sees. */
     static final String PAGE = "/confirm-email#";
@@ -169,6 +170,8 @@ public class EmailConfirmations {
                 + link.expiresAt().truncatedTo(ChronoUnit.SECONDS) + ":\n\n" + url + "\n\n"
                 + "If you did not ask for this, ignore this mail: patgate sends nothing to this address unless it is confirmed.\n";
         return mailer.send(Mail.withText(link.email(), SUBJECT, text).setFrom(from.orElseThrow()).addHeader("X-Patgate-Event", "email.confirmation"))
+                // the request waits for it: a mail server that hangs must not hold it until the request timeout
+                .ifNoItem().after(SEND_TIMEOUT).fail()
                 .chain(() -> transactions.write(() -> confirmations.findForUpdate(link.userId()).invoke(state -> {
                     if (state != null && Arrays.equals(state.linkDigest, link.digest())) {
                         state.linkSentAt = Instant.now().truncatedTo(ChronoUnit.MICROS);

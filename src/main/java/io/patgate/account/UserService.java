@@ -182,7 +182,6 @@ public class UserService {
                                     .call(revoked -> recordAll(caller, user, events))
                                     .map(revoked -> new Changed(user, revoked, c, l))));
                         })))
-                .call(changed -> confirmations.send(changed.link()))
                 .invoke(changed -> {
                     User user = changed.user();
                     state.putUser(toState(user));
@@ -190,6 +189,8 @@ public class UserService {
                     LOG.infof("Updated user %s (%s)%s", user.id, user.username,
                             changed.revoked().isEmpty() ? "" : ", revoked " + changed.revoked().size() + " tokens");
                 })
+                // published first: a revocation must not wait on the mail server
+                .call(changed -> confirmations.send(changed.link()))
                 .map(changed -> view(changed.user(), changed.emailConfirmed()));
     }
 
