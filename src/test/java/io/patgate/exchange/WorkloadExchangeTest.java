@@ -48,7 +48,9 @@ class WorkloadExchangeTest {
     }
 
     private static final String ACCOUNTS = "/api/v1/service-accounts";
-    private static final String SUBJECT = "system:serviceaccount:ci:deployer";
+    private static String namespace() {
+        return "ns-" + UUID.randomUUID().toString().substring(0, 8);
+    }
     private static final AtomicInteger ADDRESSES = new AtomicInteger(1);
     private static MockOAuth2Server provider;
 
@@ -65,19 +67,24 @@ class WorkloadExchangeTest {
         provider.shutdown();
     }
 
-    private static String subjectToken(String subject) {
-        return provider.issueToken("cluster", subject, "patgate", Map.of("kubernetes.io", Map.of("namespace", "ci")), 3600L).serialize();
+    /** A Kubernetes-like token of service account {@code sa} in namespace {@code ns}. */
+    private static String subjectToken(String ns, String sa) {
+        return provider.issueToken("cluster", "system:serviceaccount:" + ns + ":" + sa, "patgate", Map.of("kubernetes.io", Map.of("namespace", ns)),
+                3600L).serialize();
     }
 
-    /** A service account with roles deploy and read, trusting the provider's ci service accounts; returns {account, trust}. */
-    private static String[] trustedAccount() {
+    /**
+     * A service account with roles deploy and read, trusting the provider's service accounts of namespace {@code ns} (each
+     * test its own, so no other test's trust entry can match its tokens); returns {account, trust}.
+     */
+    private static String[] trustedAccount(String ns) {
         String admin = Api.adminSession();
         String account = as(admin).contentType(ContentType.JSON)
                 .body(Map.of("name", "job-" + UUID.randomUUID().toString().substring(0, 8), "roles", List.of("deploy", "read")))
                 .post(ACCOUNTS).then().statusCode(201).extract().path("id");
         String trust = as(admin).contentType(ContentType.JSON)
                 .body(Map.of("issuer", provider.issuerUrl("cluster").toString(), "audience", "patgate",
-                        "subject", "system:serviceaccount:ci:*", "claims", Map.of("/kubernetes.io/namespace", "ci"), "maxTtlSeconds", 600))
+                        "subject", "system:serviceaccount:" + ns + ":*", "claims", Map.of("/kubernetes.io/namespace", ns), "maxTtlSeconds", 600))
                 .post(ACCOUNTS + "/" + account + "/trust").then().statusCode(201).extract().path("id");
         return new String[]{account, trust};
     }
@@ -94,8 +101,9 @@ class WorkloadExchangeTest {
 
     @Test
     void aJobTradesItsIdentityForAShortTokenOfTheAccountAndUsesItLikeAnyOther() {
-        String[] made = trustedAccount();
-        JsonPath issued = exchange(subjectToken(SUBJECT), "scope", "deploy").statusCode(200)
+        String ns = namespace();
+        String[] made = trustedAccount(ns);
+        JsonPath issued = exchange(subjectToken(ns, "deployer"), "scope", "deploy").statusCode(200)
                 .body("token_type", equalTo("Bearer")).body("scope", equalTo("deploy")).body("expires_in", lessThanOrEqualTo(600))
                 .extract().jsonPath();
         String token = issued.getString("access_token");
@@ -115,38 +123,42 @@ class WorkloadExchangeTest {
 
     @Test
     void aScopeBeyondTheAccountsRolesIsInvalidScope() {
-        trustedAccount();
-        exchange(subjectToken(SUBJECT), "scope", "deploy admin").statusCode(400).body("error", equalTo("invalid_scope"));
+        String ns = namespace();
+        trustedAccount(ns);
+        exchange(subjectToken(ns, "deployer"), "scope", "deploy admin").statusCode(400).body("error", equalTo("invalid_scope"));
     }
 
     @Test
     void removingTheTrustEndsItsTokensOnTheirNextRequest() {
-        String[] made = trustedAccount();
-        String token = exchange(subjectToken(SUBJECT)).statusCode(200).extract().path("access_token");
-        as(token).get("/auth/verify").then().statusCode(200);
+        String ns = namespace();
+        String[] made = trustedAccount(ns);
+        String token = exchange(subjectToken(ns, "deployer")).statusCode(200).extract().path("access_token");
+        as(token).get("/auth/verify").then().statusCode(200).header("X-Auth-User-Id", made[0]);
         as(Api.adminSession()).delete(ACCOUNTS + "/" + made[0] + "/trust/" + made[1]).then().statusCode(204);
         isProblem(as(token).get("/auth/verify").then(), 401);
-        exchange(subjectToken(SUBJECT)).statusCode(400).body("error", equalTo("invalid_grant"));
+        exchange(subjectToken(ns, "deployer")).statusCode(400).body("error", equalTo("invalid_grant"));
     }
 
     @Test
     void disablingTheAccountEndsItsTokensAndItsExchanges() {
-        String[] made = trustedAccount();
-        String token = exchange(subjectToken(SUBJECT)).statusCode(200).extract().path("access_token");
-        as(token).get("/api/v1/me").then().statusCode(200);
+        String ns = namespace();
+        String[] made = trustedAccount(ns);
+        String token = exchange(subjectToken(ns, "deployer")).statusCode(200).extract().path("access_token");
+        as(token).get("/api/v1/me").then().statusCode(200).body("id", equalTo(made[0]));
         as(Api.adminSession()).contentType(ContentType.JSON).body(Map.of("disabled", true)).patch(ACCOUNTS + "/" + made[0])
                 .then().statusCode(200);
         isProblem(as(token).get("/auth/verify").then(), 401);
         isProblem(as(token).get("/api/v1/me").then(), 401);
-        exchange(subjectToken(SUBJECT)).statusCode(400).body("error", equalTo("invalid_grant"));
+        exchange(subjectToken(ns, "deployer")).statusCode(400).body("error", equalTo("invalid_grant"));
     }
 
     @Test
     void anotherSubjectOrAnotherAudienceIsRefused() {
-        trustedAccount();
-        exchange(subjectToken("system:serviceaccount:prod:deployer")).statusCode(400).body("error", equalTo("invalid_grant"));
-        String otherAudience = provider.issueToken("cluster", SUBJECT, "someone-else", Map.of("kubernetes.io", Map.of("namespace", "ci")), 600L)
-                .serialize();
+        String ns = namespace();
+        trustedAccount(ns);
+        exchange(subjectToken(namespace(), "deployer")).statusCode(400).body("error", equalTo("invalid_grant"));
+        String otherAudience = provider.issueToken("cluster", "system:serviceaccount:" + ns + ":deployer", "someone-else",
+                Map.of("kubernetes.io", Map.of("namespace", ns)), 600L).serialize();
         exchange(otherAudience).statusCode(400).body("error", equalTo("invalid_grant"));
     }
 }
