@@ -11,6 +11,10 @@ import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Probe;
+import io.fabric8.kubernetes.api.model.ServiceAccountTokenProjection;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.VolumeProjection;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretKeySelector;
 import io.fabric8.kubernetes.api.model.Service;
@@ -30,6 +34,7 @@ import io.fabric8.openshift.api.model.monitoring.v1.Endpoint;
 import io.fabric8.openshift.api.model.monitoring.v1.ServiceMonitor;
 import io.patgate.config.PatgateConfig;
 import io.patgate.domain.Cidr;
+import io.patgate.exchange.TokenExchange;
 import io.smallrye.config.WithName;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -102,6 +107,8 @@ class ManifestsTest {
             Map.entry("monitoring.coreos.com/v1/ServiceMonitor", ServiceMonitor.class));
     /** The CronJob that rotates a token kept in a Secret (README, "A token that rotates itself"). */
     static final Path ROTATE_EXAMPLE = ROOT.resolve("examples/rotate-cronjob.yaml");
+    /** The CronJob that trades a projected service-account token for a patgate one (README, "Recipes"). */
+    static final Path EXCHANGE_EXAMPLE = ROOT.resolve("examples/exchange-cronjob.yaml");
 
     /** The quarkus.datasource.* settings the Deployment may give (the rest are in application.properties). */
     private static final Set<String> DATASOURCE_PROPERTIES = Set.of(
@@ -645,6 +652,75 @@ class ManifestsTest {
         // the script calls the endpoint that exists, and the shell can read it
         String script = container.getArgs().get(0);
         assertTrue(script.contains("/api/v1/tokens/self/rotate"));
+        Process check = new ProcessBuilder("sh", "-n", "-c", script).redirectErrorStream(true).start();
+        String said = new String(check.getInputStream().readAllBytes());
+        assertTrue(check.waitFor(10, TimeUnit.SECONDS) && check.exitValue() == 0, "sh -n: " + said);
+    }
+
+    @Test
+    void theExchangeExampleIsStrictKubernetesAndMountsNoLongLivedSecret() throws Exception {
+        List<HasMetadata> objects = Kustomize.readAll(EXCHANGE_EXAMPLE).stream().map(d -> parse(d, EXCHANGE_EXAMPLE.toString())).toList();
+        assertEquals(List.of("ServiceAccount", "CronJob"), objects.stream().map(HasMetadata::getKind).toList());
+        ServiceAccount account = (ServiceAccount) objects.get(0);
+        CronJob cron = (CronJob) objects.get(1);
+        assertNotNull(account.getMetadata().getNamespace());
+        assertEquals(account.getMetadata().getNamespace(), cron.getMetadata().getNamespace(), "CronJob outside the namespace");
+        PodSpec pod = cron.getSpec().getJobTemplate().getSpec().getTemplate().getSpec();
+        assertEquals(1, pod.getContainers().size(), "one container");
+        Container container = pod.getContainers().get(0);
+        Map<String, String> env = container.getEnv().stream().collect(Collectors.toMap(EnvVar::getName, EnvVar::getValue));
+
+        // the pod runs as its own account, and no Kubernetes API token is mounted, by the account nor by the pod
+        assertEquals(account.getMetadata().getName(), pod.getServiceAccountName());
+        assertEquals(Boolean.FALSE, account.getAutomountServiceAccountToken(), "the ServiceAccount automounts its API token");
+        assertEquals(Boolean.FALSE, pod.getAutomountServiceAccountToken(), "the pod automounts its API token");
+        assertTrue(pod.getInitContainers() == null || pod.getInitContainers().isEmpty(), "no init container");
+
+        // one volume: a projected service-account token for patgate, short-lived; no Secret, no other projection
+        assertEquals(1, pod.getVolumes().size(), "one volume, the projected token");
+        Volume volume = pod.getVolumes().get(0);
+        assertNull(volume.getSecret(), "a Secret volume");
+        assertNotNull(volume.getProjected(), "the token volume is not projected");
+        List<VolumeProjection> sources = volume.getProjected().getSources();
+        assertEquals(1, sources.size(), "one projected source");
+        assertNull(sources.get(0).getSecret(), "a Secret in the projection");
+        assertNull(sources.get(0).getConfigMap(), "a ConfigMap in the projection");
+        ServiceAccountTokenProjection projected = sources.get(0).getServiceAccountToken();
+        assertNotNull(projected, "the projection holds no serviceAccountToken");
+        assertEquals("patgate", projected.getAudience(), "the projected token's audience");
+        assertTrue(projected.getExpirationSeconds() >= 600 && projected.getExpirationSeconds() <= 3600,
+                "expirationSeconds " + projected.getExpirationSeconds() + ": the kubelet's least is 600; keep it short");
+        assertTrue(container.getEnvFrom() == null || container.getEnvFrom().isEmpty(), "envFrom (a Secret's values in the environment)");
+        container.getEnv().forEach(e -> assertNull(e.getValueFrom(), e.getName() + " is read from elsewhere (a Secret?)"));
+        List<VolumeMount> mounts = container.getVolumeMounts();
+        assertEquals(1, mounts.size());
+        assertEquals(volume.getName(), mounts.get(0).getName());
+        assertEquals(Boolean.TRUE, mounts.get(0).getReadOnly());
+        String tokenFile = mounts.get(0).getMountPath() + "/" + projected.getPath();
+
+        // the pod is locked down as the rotate example's, with resources
+        assertEquals(Boolean.TRUE, pod.getSecurityContext().getRunAsNonRoot(), "runAsNonRoot");
+        assertTrue(pod.getSecurityContext().getRunAsUser() > 0, "runAsUser is root");
+        assertEquals("RuntimeDefault", pod.getSecurityContext().getSeccompProfile().getType(), "seccompProfile");
+        assertEquals(Boolean.TRUE, container.getSecurityContext().getReadOnlyRootFilesystem(), "readOnlyRootFilesystem");
+        assertEquals(Boolean.FALSE, container.getSecurityContext().getAllowPrivilegeEscalation(), "allowPrivilegeEscalation");
+        assertEquals(List.of("ALL"), container.getSecurityContext().getCapabilities().getDrop(), "capabilities dropped");
+        assertNotNull(container.getResources().getRequests().get("cpu"), "a CPU request");
+        assertNotNull(container.getResources().getLimits().get("memory"), "a memory limit");
+        assertTrue(container.getImage().matches("[^:]+:\\d+\\.\\d+\\.\\d+"), "the image is pinned: " + container.getImage());
+        assertEquals("Never", pod.getRestartPolicy());
+        assertNotNull(cron.getSpec().getJobTemplate().getSpec().getActiveDeadlineSeconds(), "a Job without a deadline");
+
+        // the script reads the file the volume holds, exchanges it at the endpoint that exists, with the grant the
+        // server knows, calls the API with a bearer header, and the shell can read it
+        String script = container.getArgs().get(0);
+        assertTrue(script.contains("subject_token@" + tokenFile), "the script does not read " + tokenFile);
+        assertTrue(script.contains("$PATGATE_URL/oauth/token"));
+        assertTrue(script.contains("grant_type=" + TokenExchange.GRANT_TYPE));
+        assertTrue(script.contains("subject_token_type=" + TokenExchange.JWT));
+        assertTrue(script.contains("Authorization: Bearer") && script.contains("\"$API_URL\""));
+        assertTrue(env.keySet().containsAll(List.of("PATGATE_URL", "SCOPE", "API_URL")), "env: " + env.keySet());
+        assertTrue(env.get("PATGATE_URL").startsWith("https://") && env.get("API_URL").startsWith("https://"), "plain http: " + env);
         Process check = new ProcessBuilder("sh", "-n", "-c", script).redirectErrorStream(true).start();
         String said = new String(check.getInputStream().readAllBytes());
         assertTrue(check.waitFor(10, TimeUnit.SECONDS) && check.exitValue() == 0, "sh -n: " + said);
