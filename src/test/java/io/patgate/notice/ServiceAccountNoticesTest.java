@@ -24,7 +24,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class ServiceAccountNoticesTest {
 
     /** Sets and confirms the person's address, through the link mailed to it, as a person does (unconfirmed, nothing is mailed). */
-    private static String withEmail(Api.TestUser person, List<String> kinds, Mailbox mailbox) {
+    private static String withEmail(Api.TestUser person, List<String> kinds, Mailbox mailbox) throws InterruptedException {
         String address = person.username() + "@example.com";
         as(person.session()).contentType(ContentType.JSON).body(Map.of("email", address, "emailNotices", kinds))
                 .patch("/api/v1/me/notices").then().statusCode(200);
