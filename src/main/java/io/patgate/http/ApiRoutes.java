@@ -43,7 +43,8 @@ public class ApiRoutes {
     }
 
     private void limitBody(RoutingContext ctx) {
-        if (declaredWithin(ctx, problems, maxBodyBytes)) {
+        // refused before any route matched: any made-up path lands here, so its metrics name none (see MetricPaths)
+        if (declaredWithin(ctx, problems, maxBodyBytes, MetricPaths.UNROUTED)) {
             ctx.next();
         }
     }
@@ -54,6 +55,11 @@ public class ApiRoutes {
      * than read to the end.
      */
     static boolean declaredWithin(RoutingContext ctx, ProblemWriter problems, long max) {
+        return declaredWithin(ctx, problems, max, null);
+    }
+
+    /** {@link #declaredWithin(RoutingContext, ProblemWriter, long)}; a refusal's metrics are tagged {@code metricsTemplate} unless a route named one. */
+    private static boolean declaredWithin(RoutingContext ctx, ProblemWriter problems, long max, String metricsTemplate) {
         String length = ctx.request().getHeader(HttpHeaders.CONTENT_LENGTH);
         if (length == null) {
             return true;
@@ -68,6 +74,9 @@ public class ApiRoutes {
             return true;
         }
         ctx.response().putHeader(HttpHeaders.CONNECTION, "close");
+        if (metricsTemplate != null) {
+            MetricPaths.templateIfNone(ctx, metricsTemplate);
+        }
         problems.write(ctx, declared < 0 ? Problems.badRequest("Content-Length is not a number")
                 : Problems.payloadTooLarge("The request body is larger than " + max + " bytes"));
         return false;
@@ -88,6 +97,7 @@ public class ApiRoutes {
             ctx.next();
             return;
         }
+        MetricPaths.templateIfNone(ctx, MetricPaths.UNROUTED);
         problems.write(ctx, problem);
     }
 

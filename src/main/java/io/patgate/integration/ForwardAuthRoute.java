@@ -1,6 +1,7 @@
 package io.patgate.integration;
 
 import io.patgate.http.ClientAddress;
+import io.patgate.http.MetricPaths;
 import io.patgate.http.ProblemWriter;
 import io.patgate.http.Problems;
 import io.patgate.identity.Caller;
@@ -50,7 +51,11 @@ public class ForwardAuthRoute {
         // any method, and any path below /auth/verify: Envoy's ext_authz sends the original method and
         // appends the original path to its path_prefix; nothing of either changes the answer
         router.route(PATH).order(PlainRoutes.ORDER).handler(this::verify);
-        router.route(PATH + "/*").order(PlainRoutes.ORDER).handler(this::verify);
+        router.route(PATH + "/*").order(PlainRoutes.ORDER).handler(ctx -> {
+            // one metrics series for all of them: a path per request would use up the 100 uri tags (review issue 25)
+            MetricPaths.template(ctx, PATH);
+            verify(ctx);
+        });
     }
 
     private void verify(RoutingContext ctx) {

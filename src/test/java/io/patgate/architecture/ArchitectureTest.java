@@ -123,6 +123,23 @@ class ArchitectureTest {
     }
 
     @Test
+    void everyAccountWriteTakesASessionOnly() {
+        DescribedPredicate<com.tngtech.archunit.core.domain.properties.CanBeAnnotated> write =
+                com.tngtech.archunit.core.domain.properties.CanBeAnnotated.Predicates.annotatedWith(jakarta.ws.rs.POST.class)
+                        .or(com.tngtech.archunit.core.domain.properties.CanBeAnnotated.Predicates.annotatedWith(jakarta.ws.rs.PUT.class))
+                        .or(com.tngtech.archunit.core.domain.properties.CanBeAnnotated.Predicates.annotatedWith(jakarta.ws.rs.PATCH.class))
+                        .or(com.tngtech.archunit.core.domain.properties.CanBeAnnotated.Predicates.annotatedWith(jakarta.ws.rs.DELETE.class))
+                        .as("a write (POST, PUT, PATCH, DELETE)");
+        check(com.tngtech.archunit.lang.syntax.ArchRuleDefinition.methods().that().areDeclaredInClassesThat().resideInAPackage("io.patgate.account..")
+                .and().areDeclaredInClassesThat().areAnnotatedWith(Path.class)
+                // signing in and out are the session's own business, and already take no token
+                .and().areDeclaredInClassesThat().doNotHaveSimpleName("AuthResource")
+                .and(write)
+                .should().beAnnotatedWith(io.patgate.http.SessionRequired.class)
+                .because("a personal access token, even an admin-scoped one, must not change an account (review issue 25)"));
+    }
+
+    @Test
     void domainRulesArePure() {
         check(noClasses().that().resideInAPackage("io.patgate.domain..")
                 .should().dependOnClassesThat(resideInAnyPackage("io.quarkus..", "io.vertx..", "io.smallrye..", "jakarta.enterprise..",

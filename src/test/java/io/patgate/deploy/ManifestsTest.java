@@ -323,6 +323,15 @@ class ManifestsTest {
         assertProbe(r, "liveness", c.getLivenessProbe(), "/q/health/live");
         assertProbe(r, "readiness", c.getReadinessProbe(), "/q/health/ready");
         assertProbe(r, "startup", c.getStartupProbe(), "/q/health/ready");
+        // the kubelet's probes and Prometheus come from outside the pod: the management interface must not listen on the
+        // pod's loopback only (the safe choice on a plain host, and when publishing a container's port: see the README)
+        String managementHost = c.getEnv() == null ? null : c.getEnv().stream().filter(e -> e.getName().equals("QUARKUS_MANAGEMENT_HOST"))
+                .map(EnvVar::getValue).findFirst().orElse(null);
+        if (managementHost == null) {
+            managementHost = prod("quarkus.management.host", "0.0.0.0");
+        }
+        assertFalse(Set.of("127.0.0.1", "localhost", "::1", "[::1]").contains(managementHost.trim()),
+                dir + ": the management interface listens on " + managementHost + " only, where no probe reaches it");
 
         Map<String, String> annotations = r.deployment().getSpec().getTemplate().getMetadata().getAnnotations();
         if (annotations != null && annotations.containsKey("prometheus.io/port")) {
