@@ -4,10 +4,15 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 
 import java.util.Map;
 
-/** The test client acts as a trusted reverse proxy, so a test can choose its client address with X-Forwarded-For. */
+/**
+ * The test client acts as a trusted reverse proxy, so a test can choose its client address with X-Forwarded-For. The
+ * login limits are the production defaults here (10 failures), where the tests of the limits run, each from addresses
+ * of its own.
+ */
 public class BehindAProxy implements QuarkusTestProfile {
     @Override
     public Map<String, String> getConfigOverrides() {
-        return Map.of("patgate.http.trusted-proxies", "127.0.0.0/8,::1/128", "patgate.tokens.usage-flush-interval", "1S");
+        return Map.of("patgate.http.trusted-proxies", "127.0.0.0/8,::1/128", "patgate.tokens.usage-flush-interval", "1S",
+                "patgate.login.allowed-failures", "10");
     }
 }

@@ -8,6 +8,7 @@ import java.util.Map;
 public class BehindAnRfc7239Proxy implements QuarkusTestProfile {
     @Override
     public Map<String, String> getConfigOverrides() {
-        return Map.of("patgate.http.trusted-proxies", "127.0.0.0/8,::1/128", "patgate.http.forwarded-header", "forwarded");
+        return Map.of("patgate.http.trusted-proxies", "127.0.0.0/8,::1/128", "patgate.http.forwarded-header", "forwarded",
+                "patgate.login.allowed-failures", "10"); // the production default, as in BehindAProxy
     }
 }
