@@ -56,6 +56,7 @@ public class ServiceAccountResource {
         this.identity = identity;
     }
 
+    @io.patgate.http.SessionRequired
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Create a service account", description = "Admin, with a session. An account no person signs in as: its tokens "
@@ -75,7 +76,7 @@ public class ServiceAccountResource {
 
     @GET
     @Operation(summary = "List service accounts", description = "Every one for an admin; the ones you manage otherwise (an empty list "
-            + "if none). Oldest first, paged; the total is in `X-Total-Count`. With a session, an admin's token, or a token with scope `tokens`.")
+            + "if none). Newest first, paged; the total is in `X-Total-Count`. With a session, an admin's token, or a token with scope `tokens`.")
     @APIResponse(responseCode = "200", description = "A page of service accounts", headers = @Header(name = "X-Total-Count"),
             content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "accounts", value = "[" + ACCOUNT_EXAMPLE + "]")))
     @APIResponse(responseCode = "403", description = "A personal access token of a non-admin without scope `tokens`")
@@ -93,6 +94,7 @@ public class ServiceAccountResource {
         return accounts.get(Callers.of(identity), id);
     }
 
+    @io.patgate.http.SessionRequired
     @PATCH
     @Path("/{id}")
     @Consumes(MediaType.APPLICATION_JSON)
@@ -111,6 +113,7 @@ public class ServiceAccountResource {
         return accounts.update(Callers.of(identity), id, body);
     }
 
+    @io.patgate.http.SessionRequired
     @DELETE
     @Path("/{id}")
     @Operation(summary = "Delete a service account", description = "Admin, with a session. Every token of the account stops working at "
@@ -122,6 +125,7 @@ public class ServiceAccountResource {
         return accounts.delete(Callers.of(identity), id);
     }
 
+    @io.patgate.http.SessionRequired
     @POST
     @Path("/{id}/trust")
     @Consumes(MediaType.APPLICATION_JSON)
@@ -164,6 +168,7 @@ public class ServiceAccountResource {
         return accounts.trust(Callers.of(identity), id);
     }
 
+    @io.patgate.http.SessionRequired
     @DELETE
     @Path("/{id}/trust/{trustId}")
     @Operation(summary = "Stop trusting an identity", description = "Admin or a manager, with a session. No new exchange matches it, "

@@ -56,11 +56,12 @@ public class UserRepository implements PanacheRepositoryBase<User, UUID> {
         return managedBy == null ? count(LIVE_SERVICE, User.SERVICE) : count(LIVE_SERVICE + MANAGED_BY, User.SERVICE, managedBy);
     }
 
-    /** Oldest first, like {@link #countServiceAccounts}. */
+    /** Newest first; the same accounts {@link #countServiceAccounts} counts. */
     public Uni<List<User>> serviceAccountPage(UUID managedBy, int page, int size) {
-        Sort oldestFirst = Sort.by("createdAt").and("id");
-        return (managedBy == null ? find(LIVE_SERVICE, oldestFirst, User.SERVICE)
-                : find(LIVE_SERVICE + MANAGED_BY, oldestFirst, User.SERVICE, managedBy)).page(page, size).list();
+        // newest first, as tokens are listed: the account just made is at the top of the first page
+        Sort newestFirst = Sort.by("createdAt", Sort.Direction.Descending).and("id", Sort.Direction.Descending);
+        return (managedBy == null ? find(LIVE_SERVICE, newestFirst, User.SERVICE)
+                : find(LIVE_SERVICE + MANAGED_BY, newestFirst, User.SERVICE, managedBy)).page(page, size).list();
     }
 
     private static final String LIVE_SERVICE = "deletedAt is null and kind = ?1";

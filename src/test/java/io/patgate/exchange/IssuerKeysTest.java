@@ -258,7 +258,7 @@ class IssuerKeysTest {
         for (String local : List.of("https://127.0.0.1:" + issuer.port() + "/oidc", "https://localhost:" + issuer.port() + "/oidc",
                 "https://[::1]:" + issuer.port() + "/oidc", "https://169.254.169.254/oidc", "https://10.0.0.1/oidc")) {
             refused = refused(v.verify(token(v, local, first), trustOf(local)), ExchangeOutcome.ISSUER_UNAVAILABLE);
-            assertTrue(refused.detail().contains("a loopback, link-local or private address; such targets need patgate.oidc.allow-insecure=true"),
+            assertTrue(refused.detail().contains("a loopback, link-local, private, reserved or cloud-platform address; such targets need patgate.oidc.allow-insecure=true"),
                     refused.detail());
         }
         assertEquals(0, issuer.discoveries.get(), "nothing was asked of a refused address");
