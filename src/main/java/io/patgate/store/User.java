@@ -83,6 +83,29 @@ public class User extends PanacheEntityBase {
     @Column(name = "deleted_at")
     public Instant deletedAt;
 
+    /** {@link #origin} of an account made in patgate itself (it signs in with a password). */
+    public static final String LOCAL = "local";
+    /** {@link #origin} of an account made by its first sign-in through the organisation's OpenID provider. */
+    public static final String SSO = "sso";
+    /** {@link #origin} of an account provisioned by the identity provider's SCIM client. */
+    public static final String SCIM = "scim";
+
+    /** {@link #LOCAL}, {@link #SSO} or {@link #SCIM}: where the account comes from (see V15__external_identity.sql). */
+    @Column(nullable = false, length = 8)
+    public String origin = LOCAL;
+
+    /** The OpenID issuer of the identity this account is linked to; null when none. */
+    @Column(name = "idp_issuer", length = 2048)
+    public String idpIssuer;
+
+    /** The OpenID {@code sub} of the identity this account is linked to; null when none. */
+    @Column(name = "idp_subject", length = 255)
+    public String idpSubject;
+
+    /** SCIM's {@code externalId}: the provider's own id for the person; null when not provisioned by SCIM. */
+    @Column(name = "scim_external_id", length = 255)
+    public String scimExternalId;
+
     public boolean isService() {
         return SERVICE.equals(kind);
     }
