@@ -10,6 +10,7 @@ import jakarta.annotation.security.PermitAll;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -30,9 +31,11 @@ public class AuthResource {
     private final AuthService auth;
     private final ClientAddress clientAddress;
     private final SecurityIdentity identity;
+    private final io.patgate.account.sso.SsoService sso;
 
-    public AuthResource(AuthService auth, ClientAddress clientAddress, SecurityIdentity identity) {
+    public AuthResource(AuthService auth, ClientAddress clientAddress, SecurityIdentity identity, io.patgate.account.sso.SsoService sso) {
         this.auth = auth;
+        this.sso = sso;
         this.clientAddress = clientAddress;
         this.identity = identity;
     }
@@ -60,5 +63,22 @@ public class AuthResource {
     @APIResponse(responseCode = "403", description = "The credential is a personal access token, not a session")
     public Uni<Void> logout() {
         return auth.logout(Callers.of(identity));
+    }
+
+    @GET
+    @Path("/oidc")
+    @PermitAll
+    @Operation(hidden = true)
+    public io.patgate.account.sso.SsoViews.SignInOptions signInOptions() {
+        return sso.options();
+    }
+
+    @POST
+    @Path("/oidc/session")
+    @PermitAll
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(hidden = true)
+    public Uni<io.patgate.account.sso.SsoViews.Session> ssoSession(@Valid @NotNull io.patgate.account.sso.SsoViews.Handoff body) {
+        return sso.collect(body.code());
     }
 }

@@ -39,6 +39,9 @@ public class AuthService {
     private final IdentityState state;
     private final Duration lifetime;
     private final io.patgate.http.EdgeMetrics metrics;
+    private final boolean passwordsOn;
+    private final java.util.Set<String> breakGlass;
+    private final String ssoName;
 
     public AuthService(UserRepository users, SessionRevocationRepository revocations, AuditService audit, LoginThrottle throttle,
                        Passwords passwords, Transactions transactions, TokenSigner signer, IdentityState state, PatgateConfig config,
@@ -53,9 +56,26 @@ public class AuthService {
         this.signer = signer;
         this.state = state;
         this.lifetime = config.session().lifetime();
+        this.passwordsOn = config.login().passwords();
+        this.breakGlass = config.login().breakGlassUsers().stream().map(u -> u.trim().toLowerCase(java.util.Locale.ROOT))
+                .collect(java.util.stream.Collectors.toUnmodifiableSet());
+        this.ssoName = config.oidc().issuer().isPresent() ? config.oidc().displayName() : null;
+    }
+
+    /**
+     * With {@code patgate.login.passwords=false} only the break-glass accounts ({@code patgate.login.break-glass-users})
+     * may sign in with a password; everyone else is told to use single sign-on. Decided on the name alone, before any
+     * look-up, so the answer tells nothing about which accounts exist.
+     */
+    private void passwordSignInAllowed(String username) {
+        if (!passwordsOn && !breakGlass.contains(username.trim().toLowerCase(java.util.Locale.ROOT))) {
+            throw Refusal.forbidden("Password sign-in is turned off on this patgate"
+                    + (ssoName == null ? "" : ": sign in with " + ssoName + " instead"));
+        }
     }
 
     public Uni<UserRequests.Session> login(UserRequests.Login request, String clientAddress) {
+        passwordSignInAllowed(request.username());
         try {
             throttle.check(request.username(), clientAddress);
         } catch (Refusal throttled) {
@@ -88,6 +108,11 @@ public class AuthService {
                 // refused as busy before any password was checked: not an attempt
                 .onFailure(e -> e instanceof Refusal r && r.kind() == Refusal.Kind.BUSY)
                 .invoke(() -> throttle.notAttempted(request.username(), clientAddress));
+    }
+
+    /** A session for an account whose person has just proved who they are some other way (single sign-on). */
+    public UserRequests.Session open(User user) {
+        return issue(user);
     }
 
     private UserRequests.Session issue(User user) {

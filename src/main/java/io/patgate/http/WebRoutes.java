@@ -50,7 +50,7 @@ public class WebRoutes {
      * path prefix, so a request to the forward-auth path (the hot path) never even enters the handler.
      */
     static final java.util.List<String> BROWSER_PATHS = java.util.List.of("/", "/index.html", "/favicon.svg", "/ui/*", "/api/*",
-            "/oauth/*", "/.well-known/*", "/q/*");
+            "/oauth/*", "/.well-known/*", "/q/*", "/auth/oidc/*");
 
     void install(@Observes Router router) {
         for (String path : BROWSER_PATHS) {
@@ -91,7 +91,8 @@ public class WebRoutes {
         if (path.startsWith("/q/")) {
             return; // Swagger UI and the dev UI: their own inline scripts
         }
-        if (path.startsWith("/api/")) {
+        if (path.startsWith("/api/") || path.startsWith("/auth/oidc/")) {
+            // the single sign-on redirects too: never cached (each carries a one-time state or handoff)
             headers.set(CSP_NAME, DATA_CSP);
             headers.set(HttpHeaders.CACHE_CONTROL, NO_STORE);
         } else if (path.startsWith("/oauth/") || path.startsWith("/.well-known/")) {

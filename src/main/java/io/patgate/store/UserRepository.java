@@ -129,4 +129,27 @@ public class UserRepository implements PanacheRepositoryBase<User, UUID> {
     public Uni<List<User>> byIds(List<UUID> ids) {
         return ids.isEmpty() ? Uni.createFrom().item(List.of()) : list("id in ?1", ids);
     }
+
+    /** The live account linked to this OpenID identity (issuer + sub), its row locked until the transaction ends; null if none. */
+    public Uni<User> findLinkedForUpdate(String issuer, String subject) {
+        return find("idpIssuer = ?1 and idpSubject = ?2 and deletedAt is null", issuer, subject)
+                .withLock(jakarta.persistence.LockModeType.PESSIMISTIC_WRITE).firstResult();
+    }
+
+    /** Whether a deleted account was linked to this OpenID identity (an admin ended it: signing in does not bring it back). */
+    public Uni<Boolean> wasLinkedAndDeleted(String issuer, String subject) {
+        return count("idpIssuer = ?1 and idpSubject = ?2 and deletedAt is not null", issuer, subject).map(n -> n > 0);
+    }
+
+    /** A live account SCIM provisioned with this externalId and not yet linked to an OpenID identity, locked; null if none. */
+    public Uni<User> findScimUnlinkedForUpdate(String externalId) {
+        return find("origin = ?1 and scimExternalId = ?2 and idpSubject is null and deletedAt is null", User.SCIM, externalId)
+                .withLock(jakarta.persistence.LockModeType.PESSIMISTIC_WRITE).firstResult();
+    }
+
+    /** The live account of this name (case-insensitive), locked until the transaction ends; null if none. */
+    public Uni<User> findByUsernameForUpdate(String username) {
+        return find("lower(username) = lower(?1) and deletedAt is null", username)
+                .withLock(jakarta.persistence.LockModeType.PESSIMISTIC_WRITE).firstResult();
+    }
 }

@@ -10,6 +10,7 @@ import { usersView, auditView, keysView } from './admin.js';
 import { webhooksView, deliveriesView } from './webhooks.js';
 import { confirmEmailView } from './confirm-email.js';
 import { serviceAccountsView, serviceAccountView, newServiceAccountTokenView } from './service-accounts.js';
+import { signInOptions, startUrl, takeFragment, collectSession, ssoRefusal } from './sso.js';
 
 const main = document.getElementById('main');
 const topbar = document.getElementById('topbar');
@@ -182,19 +183,34 @@ async function loadAccount() {
   app.managesServiceAccounts = manages;
 }
 
-function showSignIn(message) {
+/**
+ * The sign-in page: `Sign in with <provider>` when single sign-on is configured, the password form unless password
+ * sign-in is off (then only at /signin?break-glass, for the break-glass accounts), and why the last attempt failed.
+ */
+async function showSignIn(message, { error = false } = {}) {
   app.me = null;
   topbar.hidden = true;
   clear(topbar);
   clear(main);
   document.title = 'Sign in · patgate';
+  const returnTo = location.pathname === '/signin' || location.pathname === '/' ? '/tokens' : location.pathname + location.search;
+  const breakGlass = new URLSearchParams(location.search).has('break-glass');
+  const options = await signInOptions();
+  const showPasswords = options.passwords || breakGlass;
+  const sso = options.sso
+    ? h('div', { class: 'sso' }, h('a', { class: 'button', href: startUrl(options, returnTo) }, `Sign in with ${options.displayName}`))
+    : null;
   const username = field({ label: 'Username', name: 'username', autocomplete: 'username', autocapitalize: 'none', spellcheck: false, required: true });
   const password = field({ label: 'Password', name: 'password', type: 'password', autocomplete: 'current-password', required: true });
   const submit = h('button', { type: 'submit', class: 'button' }, 'Sign in');
+  const notice = !message ? null : error
+    ? h('div', { class: 'error-summary', role: 'alert' }, h('h2', {}, 'You are not signed in'), h('p', {}, message))
+    : h('p', { class: 'notice', role: 'status' }, message);
   const form = h('form', { class: 'signin card', novalidate: true, 'aria-labelledby': 'signin-title' },
     h('h1', { id: 'signin-title', tabindex: '-1' }, 'Sign in to patgate'),
-    message ? h('p', { class: 'notice', role: 'status' }, message) : null,
-    username, password, submit);
+    notice, sso,
+    sso && showPasswords ? h('p', { class: 'hint center' }, breakGlass && !options.passwords ? 'Break-glass sign-in with a password' : 'or with a password') : null,
+    showPasswords ? [username, password, submit] : null);
   form.addEventListener('submit', async event => {
     event.preventDefault();
     const fields = { username, password };
@@ -226,7 +242,24 @@ function showSignIn(message) {
   });
   main.append(h('div', { class: 'signin-page' }, form,
     h('p', { class: 'hint center' }, 'patgate issues personal access tokens: long-lived credentials for CI pipelines, scheduled jobs and scripts.')));
-  username.control.focus();
+  if (showPasswords) username.control.focus();
+  else form.querySelector('a.button')?.focus();
+}
+
+/** Back from the provider: trade the fragment's one-time code for a session, or say why there is none. */
+async function finishSingleSignOn(fragment) {
+  if (fragment.error) {
+    await showSignIn(ssoRefusal(fragment.error), { error: true });
+    return;
+  }
+  try {
+    const session = await collectSession(fragment.code);
+    startSession(session.token, session.expiresAt);
+    history.replaceState(null, '', session.returnTo || '/tokens');
+    await enter();
+  } catch (error) {
+    await showSignIn(error.message, { error: true });
+  }
 }
 
 function seconds(n) {
@@ -265,8 +298,13 @@ async function start() {
     confirmEmailView({ main, topbar });
     return;
   }
+  const fragment = takeFragment();
+  if (fragment) {
+    await finishSingleSignOn(fragment);
+    return;
+  }
   if (!currentSession()) {
-    showSignIn();
+    await showSignIn();
     return;
   }
   try {
