@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * Every {@code patgate.*} setting, with its default. The README's configuration table mirrors this file.
+ * Every {@code patgate.*} setting, with its default. docs/configuration.md lists them all ({@code ConfigurationReferenceTest} holds the two together).
  */
 @ConfigMapping(prefix = "patgate")
 public interface PatgateConfig {

@@ -4,6 +4,7 @@ import io.patgate.domain.Cidr;
 import io.patgate.config.PatgateConfig;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.net.SocketAddress;
+import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
 import java.util.List;
@@ -23,9 +24,19 @@ public class ClientAddress {
     private final List<Cidr> trusted;
     private final boolean rfc7239;
 
+    @Inject
     public ClientAddress(PatgateConfig config) {
-        this.rfc7239 = config.http().forwardedHeader() == PatgateConfig.Http.ForwardedHeader.FORWARDED;
-        this.trusted = config.http().trustedProxies().orElse(List.of()).stream()
+        this(config.http().trustedProxies().orElse(List.of()),
+                config.http().forwardedHeader() == PatgateConfig.Http.ForwardedHeader.FORWARDED);
+    }
+
+    /**
+     * @param trustedProxies CIDRs of the proxies whose forwarding header is believed; an entry that is no CIDR fails here
+     * @param rfc7239 whether they write RFC 7239 {@code Forwarded} (else {@code X-Forwarded-For})
+     */
+    ClientAddress(List<String> trustedProxies, boolean rfc7239) {
+        this.rfc7239 = rfc7239;
+        this.trusted = trustedProxies.stream()
                 .map(s -> Cidr.parse(s).orElseThrow(() -> new IllegalArgumentException(
                         "patgate.http.trusted-proxies: '" + s + "' is not a CIDR")))
                 .toList();
@@ -41,11 +52,18 @@ public class ClientAddress {
             // the common case, on every request: no parsing unless the address needs normalising (IPv4 never does)
             return host.indexOf(':') >= 0 ? normalize(host) : host;
         }
+        return of(host, request.headers().getAll(rfc7239 ? "Forwarded" : "X-Forwarded-For"));
+    }
+
+    /**
+     * The client behind TCP peer {@code host} that sent the lines {@code lines} of the configured forwarding header
+     * (in the order received; the other header is never passed here).
+     */
+    String of(String host, List<String> lines) {
         String peer = normalize(host);
         if (!isTrusted(peer)) {
             return peer;
         }
-        List<String> lines = request.headers().getAll(rfc7239 ? "Forwarded" : "X-Forwarded-For");
         if (lines.isEmpty()) {
             return peer;
         }

@@ -166,13 +166,22 @@ public class Deliverer {
 
     /** When to try again after attempt {@code due.attempt()}; null once the retry window is over. */
     Instant retryAt(NoticeStore.Due due, Instant now) {
-        long factor = 1L << Math.min(due.attempt() - 1, 20);
-        Duration delay = config.retryDelay().multipliedBy(factor);
-        if (delay.compareTo(config.maxRetryDelay()) > 0) {
-            delay = config.maxRetryDelay();
+        return retryAt(due.attempt(), due.createdAt(), now, config.retryDelay(), config.maxRetryDelay(), config.retryFor());
+    }
+
+    /**
+     * When to try a delivery made at {@code createdAt} again after its attempt number {@code attempt} (from 1) failed at
+     * {@code now}: {@code retryDelay}, doubled after each attempt, at most {@code maxRetryDelay}; null when that falls
+     * past {@code retryFor} after the delivery was made (it is given up).
+     */
+    static Instant retryAt(int attempt, Instant createdAt, Instant now, Duration retryDelay, Duration maxRetryDelay, Duration retryFor) {
+        long factor = 1L << Math.min(Math.max(attempt, 1) - 1, 20);
+        Duration delay = retryDelay.multipliedBy(factor);
+        if (delay.compareTo(maxRetryDelay) > 0) {
+            delay = maxRetryDelay;
         }
         Instant next = now.plus(delay);
-        return next.isAfter(due.createdAt().plus(config.retryFor())) ? null : next;
+        return next.isAfter(createdAt.plus(retryFor)) ? null : next;
     }
 
     /** What an attempt came to; {@code giveUp} when retrying cannot help (a limit was reached). */

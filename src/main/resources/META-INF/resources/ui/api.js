@@ -103,12 +103,4 @@ export async function api(method, path, body, { signedIn = true } = {}) {
   return { data, total: total === null ? null : Number(total) };
 }
 
-/** Builds a query string from the non-empty values of params. */
-export function query(params) {
-  const search = new URLSearchParams();
-  for (const [key, value] of Object.entries(params)) {
-    if (value !== undefined && value !== null && value !== '') search.set(key, String(value));
-  }
-  const text = search.toString();
-  return text ? `?${text}` : '';
-}
+export { query } from './links.js';

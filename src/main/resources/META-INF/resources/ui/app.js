@@ -1,16 +1,18 @@
-// The shell: sign-in, the top bar, and the client-side views. Views are plain modules that render into
+// The shell: the top bar, the client-side views, and when to show sign-in (signin.js). Views are plain modules that render into
 // <main>; the URL names the view, so a reload, the back button and links from a team's docs all work.
 import { api, currentSession, endSession, startSession, ApiError } from './api.js';
 import { h, clear } from './dom.js';
-import { field, showProblem, busy } from './forms.js';
 import { tokensView } from './tokens.js';
 import { newTokenView } from './token-form.js';
 import { profileView } from './profile.js';
-import { usersView, auditView, keysView } from './admin.js';
+import { usersView } from './admin-users.js';
+import { auditView } from './admin-audit.js';
+import { keysView } from './admin-keys.js';
 import { webhooksView, deliveriesView } from './webhooks.js';
 import { confirmEmailView } from './confirm-email.js';
+import { signInView } from './signin.js';
 import { serviceAccountsView, serviceAccountView, newServiceAccountTokenView } from './service-accounts.js';
-import { signInOptions, startUrl, takeFragment, collectSession, ssoRefusal } from './sso.js';
+import { takeFragment, collectSession, ssoRefusal } from './sso.js';
 
 const main = document.getElementById('main');
 const topbar = document.getElementById('topbar');
@@ -191,59 +193,7 @@ async function showSignIn(message, { error = false } = {}) {
   app.me = null;
   topbar.hidden = true;
   clear(topbar);
-  clear(main);
-  document.title = 'Sign in · patgate';
-  const returnTo = location.pathname === '/signin' || location.pathname === '/' ? '/tokens' : location.pathname + location.search;
-  const breakGlass = new URLSearchParams(location.search).has('break-glass');
-  const options = await signInOptions();
-  const showPasswords = options.passwords || breakGlass;
-  const sso = options.sso
-    ? h('div', { class: 'sso' }, h('a', { class: 'button', href: startUrl(options, returnTo) }, `Sign in with ${options.displayName}`))
-    : null;
-  const username = field({ label: 'Username', name: 'username', autocomplete: 'username', autocapitalize: 'none', spellcheck: false, required: true });
-  const password = field({ label: 'Password', name: 'password', type: 'password', autocomplete: 'current-password', required: true });
-  const submit = h('button', { type: 'submit', class: 'button' }, 'Sign in');
-  const notice = !message ? null : error
-    ? h('div', { class: 'error-summary', role: 'alert' }, h('h2', {}, 'You are not signed in'), h('p', {}, message))
-    : h('p', { class: 'notice', role: 'status' }, message);
-  const form = h('form', { class: 'signin card', novalidate: true, 'aria-labelledby': 'signin-title' },
-    h('h1', { id: 'signin-title', tabindex: '-1' }, 'Sign in to patgate'),
-    notice, sso,
-    sso && showPasswords ? h('p', { class: 'hint center' }, breakGlass && !options.passwords ? 'Break-glass sign-in with a password' : 'or with a password') : null,
-    showPasswords ? [username, password, submit] : null);
-  form.addEventListener('submit', async event => {
-    event.preventDefault();
-    const fields = { username, password };
-    if (!username.control.value.trim() || !password.control.value) {
-      showProblem(form, {
-        fieldErrors: [
-          ...(username.control.value.trim() ? [] : [{ field: 'username', message: 'is required' }]),
-          ...(password.control.value ? [] : [{ field: 'password', message: 'is required' }]),
-        ],
-      }, fields);
-      return;
-    }
-    await busy(submit, async () => {
-      try {
-        const { data } = await api('POST', '/api/v1/auth/login',
-          { username: username.control.value.trim(), password: password.control.value }, { signedIn: false });
-        startSession(data.token, data.expiresAt);
-        password.control.value = '';
-        await enter();
-      } catch (error) {
-        if (!(error instanceof ApiError)) throw error;
-        const sentence = error.status === 401 ? 'The username or password is wrong.'
-          : error.status === 429 ? `Too many failed sign-ins. Wait ${seconds(error.retryAfter)}, then try again.`
-            : error.sentence;
-        showProblem(form, { sentence }, fields);
-        password.control.value = '';
-      }
-    });
-  });
-  main.append(h('div', { class: 'signin-page' }, form,
-    h('p', { class: 'hint center' }, 'patgate issues personal access tokens: long-lived credentials for CI pipelines, scheduled jobs and scripts.')));
-  if (showPasswords) username.control.focus();
-  else form.querySelector('a.button')?.focus();
+  await signInView({ main, message, error, onSignedIn: enter });
 }
 
 /** Back from the provider: trade the fragment's one-time code for a session, or say why there is none. */
@@ -260,10 +210,6 @@ async function finishSingleSignOn(fragment) {
   } catch (error) {
     await showSignIn(error.message, { error: true });
   }
-}
-
-function seconds(n) {
-  return !n ? 'a few seconds' : n === 1 ? '1 second' : `${n} seconds`;
 }
 
 async function enter() {

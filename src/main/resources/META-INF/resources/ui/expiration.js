@@ -11,7 +11,12 @@ const PRESETS = [[7, '7 days'], [30, '30 days'], [60, '60 days'], [90, '90 days'
  * Returns a fragment with the fields; .body() gives the API fields ({expiresInDays} | {expiresAt} |
  * {neverExpires}), .wrappers maps API field names to the fields for error display.
  */
-export function expirationChooser(policy, { days } = {}) {
+/**
+ * The choices the policy allows (pure): the presets within its bounds (and its maximum when no preset is), Custom…,
+ * No expiration where allowed; which is chosen at first (days asked for by a link when within the policy, else the
+ * default lifetime); min and max days, and the days wanted (null when none or out of bounds).
+ */
+export function expirationOptions(policy, days) {
   const max = policy.tokens.maxLifetimeDays;
   const min = Math.max(1, policy.tokens.minLifetimeDays);
   const presets = PRESETS.filter(([d]) => d >= min && d <= max);
@@ -24,6 +29,25 @@ export function expirationChooser(policy, { days } = {}) {
   const options = presets.map(([d, label]) => ({ value: String(d), label, selected: String(d) === initial }));
   options.push({ value: 'custom', label: 'Custom…', selected: initial === 'custom' });
   if (policy.tokens.allowNonExpiring) options.push({ value: 'never', label: 'No expiration', selected: false });
+  return { min, max, wanted, defaultDays, initial, options };
+}
+
+/**
+ * When a token with the custom date value (YYYY-MM-DD, local) expires (pure): at now's time of day on that date,
+ * clamped a minute inside [now + min days, now + max days] (a daylight-saving change would otherwise shift the last
+ * allowed day by an hour); null for a value that is no date.
+ */
+export function customExpiry(value, now, min, max) {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return null;
+  const [y, m, d] = value.split('-').map(Number);
+  const at = new Date(y, m - 1, d, now.getHours(), now.getMinutes());
+  const earliest = now.getTime() + min * 86400000 + 60000;
+  const latest = now.getTime() + max * 86400000 - 60000;
+  return new Date(Math.min(latest, Math.max(earliest, at.getTime())));
+}
+
+export function expirationChooser(policy, { days } = {}) {
+  const { min, max, wanted, defaultDays, options } = expirationOptions(policy, days);
 
   const select = field({ label: 'Expiration', name: 'expiration', kind: 'select', options });
   const today = new Date();
@@ -51,16 +75,7 @@ export function expirationChooser(policy, { days } = {}) {
     const choice = select.control.value;
     if (choice === 'never') return null;
     if (choice !== 'custom') return addDays(new Date(), Number(choice));
-    const value = date.control.value;
-    if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return null;
-    const [y, m, d] = value.split('-').map(Number);
-    const now = new Date();
-    // the same time of day as now, so "the last allowed day" is within the maximum lifetime; clamped a
-    // minute inside the window, which a daylight-saving change would otherwise shift by an hour
-    const at = new Date(y, m - 1, d, now.getHours(), now.getMinutes());
-    const earliest = now.getTime() + min * 86400000 + 60000;
-    const latest = now.getTime() + max * 86400000 - 60000;
-    return new Date(Math.min(latest, Math.max(earliest, at.getTime())));
+    return customExpiry(date.control.value, new Date(), min, max);
   }
 
   select.control.addEventListener('change', update);

@@ -13,12 +13,13 @@ export function pager(container, { page, total, shown, onPage }) {
     h('button', { type: 'button', class: 'button secondary small', disabled: last >= total, onclick: () => onPage(page + 1) }, 'Next'));
 }
 
-/** Runs a later load; a failure shows where the list was. */
-export function guarded(load, list) {
+/** Runs a later load; a failure shows where the list was (and clears what goes with it, such as its pager). */
+export function guarded(load, list, { title = 'This list could not be loaded', also = [] } = {}) {
   return () => load().catch(error => {
     if (error.status === 401) return;
     clear(list);
-    list.append(h('div', { class: 'error-summary', role: 'alert' }, h('h2', {}, 'This list could not be loaded'),
+    also.forEach(clear);
+    list.append(h('div', { class: 'error-summary', role: 'alert' }, h('h2', {}, title),
       h('p', {}, error.sentence || 'Something went wrong.')));
   });
 }

@@ -7,7 +7,7 @@ import { h, clear, toast } from './dom.js';
 import { field, showProblem, busy } from './forms.js';
 import { openDialog, confirmAction } from './dialog.js';
 import { time, plural } from './format.js';
-import { badge } from './tokens.js';
+import { badge } from './badges.js';
 import { editToken, regenerateToken, showTokenOnce } from './token-dialogs.js';
 import { tokenForm } from './token-form.js';
 

@@ -7,10 +7,7 @@ import { field, showProblem, busy } from './forms.js';
 import { expirationChooser } from './expiration.js';
 import { scopeChoices } from './scopes.js';
 import { showTokenOnce } from './token-dialogs.js';
-
-function list(params, key) {
-  return params.getAll(key).flatMap(v => v.split(/[,\s]+/)).map(v => v.trim()).filter(Boolean);
-}
+import { prefill } from './links.js';
 
 /**
  * The form: Name, Description, Expiration, one checkbox per role, Allowed networks, Create token. roles are the
@@ -18,21 +15,18 @@ function list(params, key) {
  * onCreated(token) gets the answer, value included. whose words the hints ("your", "the service account's").
  */
 export function tokenForm({ app, params, roles, createPath, cancelHref, onCreated, whose = 'your', nameHint }) {
-  const prefilled = ['name', 'description', 'scopes', 'expiresInDays', 'allowedCidrs'].some(k => params.has(k));
-  const wantedScopes = params.has('scopes') ? list(params, 'scopes') : roles.filter(r => r !== 'tokens');
-  const unknownScopes = wantedScopes.filter(s => s !== 'tokens' && !roles.includes(s));
-  const days = params.has('expiresInDays') ? Number(params.get('expiresInDays')) : undefined;
+  const { prefilled, scopes: wantedScopes, unknownScopes, days, ...wanted } = prefill(params, roles);
 
   const name = field({ label: 'Name', name: 'name', maxlength: 64, required: true, autocomplete: 'off',
     hint: nameHint || 'What the token is for, such as deploy-bot or nightly backup. Unique among your active tokens.',
-    value: (params.get('name') || '').slice(0, 64) });
+    value: wanted.name });
   const description = field({ label: 'Description', name: 'description', kind: 'textarea', rows: 2, maxlength: 256,
-    hint: 'Optional. Where it runs and who to ask about it.', value: (params.get('description') || '').slice(0, 256) });
+    hint: 'Optional. Where it runs and who to ask about it.', value: wanted.description });
   const expiration = expirationChooser(app.policy, { days });
   const scopes = scopeChoices(roles, wantedScopes, whose);
   const networks = field({ label: 'Allowed networks', name: 'allowedCidrs', kind: 'textarea', rows: 3, spellcheck: false,
     class: 'mono', hint: 'Optional. One address or CIDR per line, such as 10.0.0.0/8 or 2001:db8::/32. Requests from anywhere else get 401. Empty: any address.',
-    value: list(params, 'allowedCidrs').join('\n') });
+    value: wanted.allowedCidrs.join('\n') });
   const submit = h('button', { type: 'submit', class: 'button' }, 'Create token');
   const form = h('form', { class: 'card form', novalidate: true },
     prefilled ? h('div', { class: 'notice', role: 'note' },

@@ -5,30 +5,12 @@ import { h, clear, hidden, toast, uid } from './dom.js';
 import { time, plural } from './format.js';
 import { confirmAction } from './dialog.js';
 import { editToken, regenerateToken } from './token-dialogs.js';
-
-const PAGE_SIZE = 20;
-const SOON = 7 * 86400 * 1000;
-
-const REASONS = {
-  owner: 'by its owner',
-  admin: 'by an admin',
-  'leak-report': 'after a leak report',
-  regenerated: 'replaced',
-  'user-disabled': 'owner disabled',
-  'user-deleted': 'owner deleted',
-  unused: 'unused too long, retired',
-};
+import { badge } from './badges.js';
+import { similarLink } from './links.js';
+import { PAGE_SIZE, pager as drawPager, guarded } from './lists.js';
 
 const STATUS_OPTIONS = [['active', 'Active'], ['expired', 'Expired'], ['revoked', 'Revoked'], ['all', 'All']];
 const SORT_OPTIONS = [['created', 'Newest'], ['expires', 'Expiry'], ['lastUsed', 'Last use'], ['name', 'Name']];
-
-/** What a token's badge says: Active, Expiring soon, Expired or Revoked. */
-export function badge(token, now = Date.now()) {
-  if (token.status === 'revoked') return { label: 'Revoked', kind: 'revoked', note: REASONS[token.revokedReason] || token.revokedReason };
-  if (token.status === 'expired') return { label: 'Expired', kind: 'expired' };
-  if (token.expiresAt && new Date(token.expiresAt).getTime() - now < SOON) return { label: 'Expiring soon', kind: 'soon' };
-  return { label: 'Active', kind: 'active' };
-}
 
 export async function tokensView({ main, params, app, isCurrent, admin = false }) {
   const state = {
@@ -85,15 +67,7 @@ export async function tokensView({ main, params, app, isCurrent, admin = false }
   }
 
   /** A load after the first: a failure shows where the list was. */
-  function reload() {
-    return load().catch(error => {
-      if (error.status === 401) return;
-      clear(list);
-      clear(pager);
-      list.append(h('div', { class: 'error-summary', role: 'alert' }, h('h2', {}, 'The tokens could not be loaded'),
-        h('p', {}, error.sentence || 'Something went wrong.')));
-    });
-  }
+  const reload = guarded(load, list, { title: 'The tokens could not be loaded', also: [pager] });
 
   async function load() {
     const url = (admin ? '/admin/tokens' : '/tokens') + query({
@@ -133,11 +107,7 @@ export async function tokensView({ main, params, app, isCurrent, admin = false }
       return;
     }
     list.append(table(tokens));
-    const first = state.page * PAGE_SIZE + 1;
-    const last = Math.min(total, first + tokens.length - 1);
-    pager.append(h('span', {}, `Showing ${first}–${last} of ${total}`),
-      h('button', { type: 'button', class: 'button secondary small', disabled: state.page === 0, onclick: () => { state.page -= 1; reload(); } }, 'Previous'),
-      h('button', { type: 'button', class: 'button secondary small', disabled: last >= total, onclick: () => { state.page += 1; reload(); } }, 'Next'));
+    drawPager(pager, { page: state.page, total, shown: tokens.length, onPage: page => { state.page = page; reload(); } });
   }
 
   function table(tokens) {
@@ -239,16 +209,6 @@ export async function tokensView({ main, params, app, isCurrent, admin = false }
   }
 
   await load();
-}
-
-/** A link to the generate form, filled in like this token (name, description, scopes, networks). */
-export function similarLink(token) {
-  return `/tokens/new${query({
-    name: token.name,
-    description: token.description || '',
-    scopes: token.scopes.join(','),
-    allowedCidrs: token.allowedCidrs.join(','),
-  })}`;
 }
 
 function select(label, name, options, value) {

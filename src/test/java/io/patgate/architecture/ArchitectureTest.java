@@ -16,7 +16,7 @@ import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 /**
- * The package map of the README's architecture section, enforced. Plain JUnit, no Quarkus: it reads the
+ * The package map of docs/architecture.md, enforced. Plain JUnit, no Quarkus: it reads the
  * compiled classes of {@code src/main} and runs in a fraction of a second.
  *
  * <pre>

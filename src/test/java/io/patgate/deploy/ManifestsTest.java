@@ -105,9 +105,9 @@ class ManifestsTest {
             Map.entry("networking.k8s.io/v1/NetworkPolicy", NetworkPolicy.class),
             Map.entry("autoscaling/v2/HorizontalPodAutoscaler", HorizontalPodAutoscaler.class),
             Map.entry("monitoring.coreos.com/v1/ServiceMonitor", ServiceMonitor.class));
-    /** The CronJob that rotates a token kept in a Secret (README, "A token that rotates itself"). */
+    /** The CronJob that rotates a token kept in a Secret (docs/service-accounts.md, "A token that rotates itself"). */
     static final Path ROTATE_EXAMPLE = ROOT.resolve("examples/rotate-cronjob.yaml");
-    /** The CronJob that trades a projected service-account token for a patgate one (README, "Recipes"). */
+    /** The CronJob that trades a projected service-account token for a patgate one (docs/service-accounts.md, "Recipes"). */
     static final Path EXCHANGE_EXAMPLE = ROOT.resolve("examples/exchange-cronjob.yaml");
 
     /** The quarkus.datasource.* settings the Deployment may give (the rest are in application.properties). */
@@ -324,7 +324,7 @@ class ManifestsTest {
         assertProbe(r, "readiness", c.getReadinessProbe(), "/q/health/ready");
         assertProbe(r, "startup", c.getStartupProbe(), "/q/health/ready");
         // the kubelet's probes and Prometheus come from outside the pod: the management interface must not listen on the
-        // pod's loopback only (the safe choice on a plain host, and when publishing a container's port: see the README)
+        // pod's loopback only (the safe choice on a plain host, and when publishing a container's port: see docs/operating.md)
         String managementHost = c.getEnv() == null ? null : c.getEnv().stream().filter(e -> e.getName().equals("QUARKUS_MANAGEMENT_HOST"))
                 .map(EnvVar::getValue).findFirst().orElse(null);
         if (managementHost == null) {
@@ -461,7 +461,7 @@ class ManifestsTest {
                 assertFalse(egressAllows(policy, port, address), dir + ": TCP " + port + " to " + address + " (inside) is open");
             }
         }
-        // what stays shut: plain HTTP, SMTP relaying, mail over 465 (a cluster that needs them adds its own rule, see the README)
+        // what stays shut: plain HTTP, SMTP relaying, mail over 465 (a cluster that needs them adds its own rule, see docs/operating.md)
         for (int port : List.of(80, 25, 465)) {
             assertFalse(egressAllows(policy, port, "93.184.216.34"), dir + ": TCP " + port + " is open to the internet");
         }

@@ -23,7 +23,7 @@ import static org.hamcrest.Matchers.*;
 
 /**
  * A real nginx ({@code auth_request}) in front of a tiny upstream, with patgate as the forward-auth: the
- * configuration the README shows, proven. nginx comes from Debian; .ci/run installs it, and so does this
+ * configuration docs/integrating.md shows, proven. nginx comes from Debian; .ci/test installs it, and so does this
  * test when it runs as root on a machine without it.
  */
 @QuarkusTest

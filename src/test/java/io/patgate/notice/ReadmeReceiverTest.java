@@ -31,7 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The receiver the README gives webhook users (a Python script), taken from README.md as it stands and run against
+ * The receiver the documentation gives webhook users (a Python script), taken from docs/notices.md as it stands and run against
  * real deliveries: it takes a delivery, and refuses the same delivery replayed once its timestamp is old, one whose
  * timestamp was changed, and one signed the old way (the body alone); during a change of secret, it still takes a
  * delivery carrying its secret's signature second. Needs {@code python3} (skipped without it).
@@ -42,11 +42,11 @@ class ReadmeReceiverTest {
     private static final String SECRET = "a-readme-receiver-secret-long-enough";
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
-    /** The Python block after "**A receiver**" in README.md. */
+    /** The Python block after "**A receiver**" in docs/notices.md. */
     private static String readmeReceiver() throws IOException {
-        String readme = Files.readString(Path.of("README.md"));
+        String readme = Files.readString(Path.of("docs/notices.md"));
         int at = readme.indexOf("**A receiver** that checks the time and the signature");
-        assertTrue(at >= 0, "README.md no longer introduces its receiver the same way: teach ReadmeReceiverTest where it is");
+        assertTrue(at >= 0, "docs/notices.md no longer introduces its receiver the same way: teach ReadmeReceiverTest where it is");
         Matcher code = Pattern.compile("```python\n(.*?)```", Pattern.DOTALL).matcher(readme);
         assertTrue(code.find(at), "no python block after the receiver's introduction");
         return code.group(1);
@@ -82,14 +82,14 @@ class ReadmeReceiverTest {
         try (Receiver copy = new Receiver()) {
             int listening = port;
             eventually(Duration.ofSeconds(20), () -> {
-                assertTrue(receiver.isAlive(), () -> "the README's receiver stopped: " + read(output));
+                assertTrue(receiver.isAlive(), () -> "the documented receiver stopped: " + read(output));
                 try {
                     new Socket("127.0.0.1", listening).close();
                 } catch (IOException e) {
                     throw new java.io.UncheckedIOException(e);
                 }
             });
-            // the README's receiver, and a second hook with the same secret to see the very bytes it was sent
+            // the documented receiver, and a second hook with the same secret to see the very bytes it was sent
             for (String url : List.of("http://127.0.0.1:" + port + "/", copy.url("/copy"))) {
                 hooks.add(as(Api.adminSession()).contentType(ContentType.JSON)
                         .body(Map.of("url", url, "secret", SECRET, "events", List.of("token.revoked")))

@@ -17,7 +17,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The request-forgery guard's lists, fast (plain JUnit, a Vert.x of its own, address literals only so nothing asks DNS):
  * the ranges added after the review of issue 25, the cloud service addresses, and the operator's own
- * {@code patgate.webhooks.deny-networks}. {@code WebhookTargetsTest} runs the guard inside the application.
+ * {@code patgate.webhooks.deny-networks}; and local targets however they are written, as production has the guard
+ * ({@code allow-local-network} off). {@code WebhookTargetsTest} runs the guard inside the application.
  */
 class TargetGuardTest {
 
@@ -50,6 +51,31 @@ class TargetGuardTest {
     private static void passes(TargetGuard guard, String host, String address) throws Exception {
         TargetGuard.Target target = guard.check("https://" + host + "/hook").await().atMost(Duration.ofSeconds(5));
         assertEquals(InetAddress.getByName(address), target.address(), host);
+    }
+
+    /** The 400 the guard answers for the whole {@code url}, as its message. */
+    private static String refusalOfUrl(TargetGuard guard, String url) {
+        Refusal refused = assertThrows(Refusal.class, () -> guard.check(url).await().atMost(Duration.ofSeconds(5)), url + " passed");
+        assertEquals(Refusal.Kind.INVALID, refused.kind(), url);
+        assertEquals("url", refused.errors().get(0).field(), url);
+        return refused.errors().get(0).message();
+    }
+
+    @Test
+    void localTargetsAreRefusedHoweverTheyAreWritten() throws Exception {
+        TargetGuard guard = guard(false);
+        for (String url : List.of("http://127.0.0.1:8081/x", "http://localhost/x", "http://LOCALHOST./x", "http://[::1]/x", "http://0.0.0.0/x",
+                "http://169.254.169.254/latest/meta-data/", "http://10.1.2.3/x", "http://172.16.0.1/x", "http://192.168.1.1/x",
+                "http://100.64.0.1/x", "http://[::ffff:127.0.0.1]/x", "http://[fd00::1]/x", "http://[fe80::1]/x", "http://2130706433/x",
+                "http://0x7f000001/x", "http://127.1/x",
+                // IPv6 forms that reach an IPv4 address through a translator or relay: SIIT, 6to4 (of 10.0.0.1), Teredo
+                "http://[::ffff:0:a00:1]/x", "http://[2002:a00:1::1]/x", "http://[2001:0:4136:e378:8000:63bf:3fff:fdd2]/x")) {
+            refusalOfUrl(guard, url);
+        }
+        // the sentence says what would allow it (the API's 400 carries it as the problem's detail)
+        assertTrue(refusalOfUrl(guard, "http://127.0.0.1/x").contains("patgate.webhooks.allow-local-network=true"));
+        // a public address is fine
+        assertEquals(InetAddress.getByName("93.184.216.34"), guard.check("https://93.184.216.34/hook").await().atMost(Duration.ofSeconds(5)).address());
     }
 
     @Test

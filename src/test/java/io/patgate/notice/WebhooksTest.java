@@ -39,7 +39,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Webhooks against a real receiver on this machine (the test profile allows local targets; {@code WebhookTargetsTest}
+ * Webhooks against a real receiver on this machine (the test profile allows local targets; {@code TargetGuardTest}
  * checks the guard that refuses them): each notice is delivered once, signed, retried after a 500 and after a timeout,
  * never followed through a redirect, and can be redelivered by an admin.
  */

@@ -44,7 +44,7 @@ public final class Browser implements AutoCloseable {
 
     public static final Path CHROMIUM = Path.of(System.getProperty("patgate.test.chromium", "/usr/bin/chromium"));
     public static final Path CHROMEDRIVER = Path.of(System.getProperty("patgate.test.chromedriver", "/usr/bin/chromedriver"));
-    /** Committed, and shown in the README. */
+    /** Committed, and shown in the README and docs/using.md. */
     public static final Path SCREENSHOTS = Path.of("docs", "screenshots");
     private static final Duration WAIT = Duration.ofSeconds(10);
     private static final ObjectMapper JSON = new ObjectMapper();

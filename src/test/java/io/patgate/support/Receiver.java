@@ -52,7 +52,7 @@ public final class Receiver implements AutoCloseable {
         }
 
         /**
-         * What a receiver holding {@code secret} decides at {@code now}, as the README tells receivers to: the timestamp is
+         * What a receiver holding {@code secret} decides at {@code now}, as docs/notices.md tells receivers to: the timestamp is
          * within {@link #TOLERANCE} of {@code now}, and one signature entry is the HMAC of that timestamp and the body.
          */
         public boolean verifies(String secret, Instant now) {
