@@ -85,9 +85,12 @@ public class ScimResource {
     }
 
     @GET
-    @Path("/Schemas/" + ScimSchemas.USER)
-    public Response userSchema() {
+    @Path("/Schemas/{id}")
+    public Response schema(@PathParam("id") String id) {
         caller();
+        if (!ScimSchemas.USER.equals(id)) {
+            throw Refusal.notFound("Schema");
+        }
         return ok(ScimSchemas.userSchema(base()));
     }
 
