@@ -25,8 +25,9 @@ import java.util.regex.Pattern;
  * Accounts as the identity provider's SCIM client provisions them: created with origin {@code scim} and no usable
  * password, changed, disabled and deleted through the same paths as an admin's changes ({@link UserService#change},
  * {@link UserService#delete}), so disabling or deleting ends every session and token of the person at once, on every
- * replica, and a later reactivation brings none of them back. It reaches only accounts the provider owns (origin
- * {@code scim} or {@code sso}); a local account or a service account is 404 here, never changed.
+ * replica, and a later reactivation brings none of them back. It reaches people's accounts of any origin (a taken
+ * userName is a conflict; the provider then finds the account by filter and manages it); a service account is 404 here.
+ * It never grants the roles patgate honours ({@link Permissions#HONOURED}) and never sets a password.
  */
 @ApplicationScoped
 public class Provisioning {

@@ -10,17 +10,18 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * The accounts SCIM provisioning reaches: live people whose account the identity provider owns (origin {@code scim}, or
- * {@code sso}: made by a sign-in through that provider). Local accounts and service accounts are outside its reach.
+ * The accounts SCIM provisioning reaches: every live person's account, whatever its origin (a provider that meets a
+ * taken userName finds the account with a filter and manages it from then on). Service accounts are outside its reach:
+ * they belong to no person, and the provisioning client is one of them.
  */
 @ApplicationScoped
 public class ProvisionedUserRepository implements PanacheRepositoryBase<User, UUID> {
 
-    private static final String REACHED = "deletedAt is null and kind = :person and origin in :origins";
+    private static final String REACHED = "deletedAt is null and kind = :person";
 
     /** Whether SCIM provisioning may see and change {@code user}. */
     public static boolean reaches(User user) {
-        return user.deletedAt == null && User.PERSON.equals(user.kind) && (User.SCIM.equals(user.origin) || User.SSO.equals(user.origin));
+        return user.deletedAt == null && User.PERSON.equals(user.kind);
     }
 
     /** What a SCIM filter narrows to: a userName (case-insensitive) or an externalId (exact), or neither for all. */
@@ -58,6 +59,6 @@ public class ProvisionedUserRepository implements PanacheRepositoryBase<User, UU
     }
 
     private static Parameters base() {
-        return Parameters.with("person", User.PERSON).and("origins", List.of(User.SCIM, User.SSO));
+        return Parameters.with("person", User.PERSON);
     }
 }

@@ -21,8 +21,8 @@ import static org.hamcrest.Matchers.*;
 
 /**
  * What deprovisioning does to a person: deactivation and deletion end every session and token at once, are audited
- * with the SCIM client as the actor, and reactivation brings none of them back. And what SCIM cannot reach: local
- * accounts, service accounts, and the roles patgate itself honours.
+ * with the SCIM client as the actor, and reactivation brings none of them back. What SCIM reaches (people's accounts
+ * of any origin) and what it cannot (service accounts, the roles patgate itself honours).
  */
 @QuarkusTest
 class ScimDeprovisioningTest {
@@ -90,21 +90,32 @@ class ScimDeprovisioningTest {
     }
 
     @Test
-    void localAndServiceAccountsAreOutOfReach() {
+    void aTakenUserNameIsAConflictThenTheProviderFindsTheLocalAccountAndManagesIt() {
         Scim.Client client = Scim.aClient();
         Api.TestUser local = Api.aUser("deploy");
         String session = local.session();
-        client.request().queryParam("filter", "userName eq \"" + local.username() + "\"").get(USERS).then().body("totalResults", equalTo(0));
-        isScimError(client.request().get(USERS + "/" + local.id()).then(), 404);
-        isScimError(client.request().body(DEACTIVATE_OKTA).patch(USERS + "/" + local.id()).then(), 404);
-        isScimError(client.request().delete(USERS + "/" + local.id()).then(), 404);
         isScimError(client.request().body(ScimProtocolTest.entraUser(local.username(), "x")).post(USERS).then(), 409)
                 .body("scimType", equalTo("uniqueness"));
+        client.request().queryParam("filter", "userName eq \"" + local.username() + "\"").get(USERS).then()
+                .body("totalResults", equalTo(1)).body("Resources[0].id", equalTo(local.id()));
+        client.request().body("{\"schemas\":[\"urn:ietf:params:scim:schemas:core:2.0:User\"],\"userName\":\"" + local.username()
+                + "\",\"externalId\":\"00u-linked\"}").put(USERS + "/" + local.id()).then().statusCode(200).body("externalId", equalTo("00u-linked"));
         as(session).get("/api/v1/me").then().statusCode(200);
-        // the SCIM client's own account, and the first admin, alike
+        client.request().body(DEACTIVATE_OKTA).patch(USERS + "/" + local.id()).then().statusCode(200);
+        as(session).get("/api/v1/me").then().statusCode(401);
+        as(Api.adminSession()).get("/api/v1/users/" + local.id()).then().body("origin", equalTo("local")).body("disabled", equalTo(true));
+    }
+
+    @Test
+    void serviceAccountsAreOutOfReach() {
+        Scim.Client client = Scim.aClient();
+        // the SCIM client's own account: not listed, 404, its name taken
+        client.request().queryParam("filter", "userName eq \"" + client.accountName() + "\"").get(USERS).then().body("totalResults", equalTo(0));
         isScimError(client.request().get(USERS + "/" + client.accountId()).then(), 404);
+        isScimError(client.request().body(DEACTIVATE_OKTA).patch(USERS + "/" + client.accountId()).then(), 404);
+        isScimError(client.request().delete(USERS + "/" + client.accountId()).then(), 404);
         isScimError(client.request().body(ScimProtocolTest.entraUser(client.accountName(), "x")).post(USERS).then(), 409);
-        isScimError(client.request().body(ScimProtocolTest.entraUser("admin", "x")).post(USERS).then(), 409);
+        client.request().get("/scim/v2/ServiceProviderConfig").then().statusCode(200);
     }
 
     @Test
