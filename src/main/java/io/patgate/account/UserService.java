@@ -156,7 +156,7 @@ public class UserService {
          * @param mailsConfirmation  whether a new address is mailed its confirmation link at once
          * @param grantsOnlyOrdinary whether roles patgate itself honours ({@link Permissions#HONOURED}) may only be kept or
          *                           taken away, never newly granted
-         * @param via                appended to each audit event's detail (" via SCIM")
+         * @param via                appended to each audit event's detail (" (via SCIM)")
          */
         record Source(java.util.function.Predicate<User> reaches, boolean mailsConfirmation, boolean grantsOnlyOrdinary, String via) {
         }
