@@ -63,12 +63,14 @@ public class PasswordHasher {
     }
 
     /**
-     * Constant-time check of {@code password} against a stored PHC string; a null hash checks against a decoy.
+     * Constant-time check of {@code password} against a stored PHC string; a null hash, or one of the markers of
+     * accounts without a password (service, SSO and SCIM accounts: they start with {@code !}), checks against a decoy,
+     * so how long a refusal takes tells nothing of what kind of account the name belongs to.
      * A stored string that is malformed, or asks for more work than {@link Phc}'s maxima (a corrupted or
      * planted row), never matches and never runs: it must not cost unbounded memory or time.
      */
     public boolean verify(String password, String phc) {
-        boolean real = phc != null;
+        boolean real = phc != null && !phc.startsWith("!");
         Optional<Phc> stored = Phc.parse(real ? phc : decoy);
         if (stored.isEmpty()) {
             return false;

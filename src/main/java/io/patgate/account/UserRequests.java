@@ -48,7 +48,11 @@ public final class UserRequests {
     public record UserView(UUID id, String username, List<String> roles, boolean disabled, Instant createdAt,
                            @Schema(description = "Where the user's notices are emailed once confirmed; null for none") String email,
                            @Schema(description = "Whether `email` was confirmed by the link mailed to it (only then is it mailed)")
-                           boolean emailConfirmed) {
+                           boolean emailConfirmed,
+                           @Schema(description = "Where the account comes from: `local` (made in patgate, signs in with a password), `sso` "
+                                   + "(made by its first sign-in through the organisation's OpenID provider) or `scim` (provisioned by the "
+                                   + "identity provider's SCIM client, see /scim/v2/Users)", enumeration = {"local", "sso", "scim"}, examples = "local")
+                           String origin) {
     }
 
     @Schema(name = "NoticeSettings", description = "Which notices about my tokens reach me by email, and where")

@@ -41,7 +41,8 @@ import java.util.UUID;
 public class UserResource {
 
     private static final String USER_EXAMPLE = "{\"id\":\"0b9c2f6e-8d1a-4c61-9a43-6f1f0d7f4a10\",\"username\":\"ci-bot\","
-            + "\"roles\":[\"deploy\",\"devices:read\"],\"disabled\":false,\"createdAt\":\"2027-01-31T12:00:00Z\"}";
+            + "\"roles\":[\"deploy\",\"devices:read\"],\"disabled\":false,\"createdAt\":\"2027-01-31T12:00:00Z\","
+            + "\"email\":null,\"emailConfirmed\":false,\"origin\":\"local\"}";
 
     private static final String PROBLEM = "application/problem+json";
     private static final String SESSION_OR_ADMIN = "The caller is not an admin, or (`session-required`) the credential is a personal "

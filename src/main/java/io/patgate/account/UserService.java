@@ -65,7 +65,7 @@ public class UserService {
      * An account after a change, the tokens the change revoked, whether its address is confirmed, and the
      * confirmation link to mail once it commits (null for none).
      */
-    private record Changed(User user, List<AccessToken> revoked, boolean emailConfirmed, EmailConfirmations.Link link) {
+    record Changed(User user, List<AccessToken> revoked, boolean emailConfirmed, EmailConfirmations.Link link) {
         Changed(User user, List<AccessToken> revoked) {
             this(user, revoked, false, null);
         }
@@ -135,9 +135,44 @@ public class UserService {
             passwords.requireLength("password", request.password());
         }
         Uni<String> newHash = request.password() == null ? Uni.createFrom().nullItem() : passwords.hash(request.password());
-        return newHash.chain(hash -> transactions.write(() -> users.findLivePersonForUpdate(id)
+        return newHash.chain(hash -> change(caller, id, new Change(roles, request.disabled(), hash, request.email(), null, Change.BY_ADMIN)))
+                .map(changed -> view(changed.user(), changed.emailConfirmed()));
+    }
+
+    /**
+     * A change to a person's account: what the admin API asks, or what SCIM provisioning asks. Null fields stay as
+     * they are.
+     *
+     * @param email      the new notice address, "" for none
+     * @param externalId SCIM's externalId ("" for none)
+     * @param source     who may see the account and how the change is told apart in the audit log
+     */
+    record Change(Set<String> roles, Boolean disabled, String passwordHash, String email, String externalId, Source source) {
+
+        static final Source BY_ADMIN = new Source(user -> true, true, false, "");
+
+        /**
+         * @param reaches            whether the account is one this source may change (others are 404, never told apart)
+         * @param mailsConfirmation  whether a new address is mailed its confirmation link at once
+         * @param grantsOnlyOrdinary whether roles patgate itself honours ({@link Permissions#HONOURED}) may only be kept or
+         *                           taken away, never newly granted
+         * @param via                appended to each audit event's detail (" (via SCIM)")
+         */
+        record Source(java.util.function.Predicate<User> reaches, boolean mailsConfirmation, boolean grantsOnlyOrdinary, String via) {
+        }
+    }
+
+    /** {@link Change}, committed and then published to the in-memory state of every replica. */
+    Uni<Changed> change(Caller caller, UUID id, Change request) {
+        Change.Source source = request.source();
+        Set<String> roles = request.roles();
+        String hash = request.passwordHash();
+        return transactions.write(() -> users.findLivePersonForUpdate(id)
                         .chain(found -> {
-                            User user = require(found);
+                            User user = require(found == null || !source.reaches().test(found) ? null : found);
+                            if (source.grantsOnlyOrdinary() && roles != null) {
+                                requireNoNewHonouredRoles(user, roles);
+                            }
                             boolean wasAdmin = isEnabledAdmin(user);
                             boolean disabling = Boolean.TRUE.equals(request.disabled()) && !user.disabled;
                             List<Event> events = new java.util.ArrayList<>();
@@ -156,6 +191,11 @@ public class UserService {
                                 events.add(new Event("user.email-changed", email == null ? "removed" : "set, unconfirmed"));
                                 user.email = email;
                             }
+                            String externalId = request.externalId() == null || request.externalId().isEmpty() ? null : request.externalId();
+                            if (request.externalId() != null && !java.util.Objects.equals(externalId, user.scimExternalId)) {
+                                events.add(new Event("user.external-id-changed", externalId == null ? "removed" : "set to " + externalId));
+                                user.scimExternalId = externalId;
+                            }
                             if (roles != null) {
                                 user.roles = roles.toArray(String[]::new);
                             }
@@ -173,47 +213,64 @@ public class UserService {
                             }
                             user.updatedAt = now();
                             Uni<Void> guard = wasAdmin && !isEnabledAdmin(user) ? lastAdminGuard(user.id) : Uni.createFrom().voidItem();
-                            // a new address is unconfirmed, and gets its link (counted against the daily limits) in this transaction
-                            Uni<EmailConfirmations.Link> link = emailChanged ? confirmations.addressChanged(user) : Uni.createFrom().nullItem();
+                            // a new address is unconfirmed, and gets its link (counted against the daily limits) in this transaction;
+                            // one SCIM provisions is never mailed until the person asks for a link from their profile
+                            Uni<EmailConfirmations.Link> link = emailChanged && source.mailsConfirmation() ? confirmations.addressChanged(user)
+                                    : Uni.createFrom().nullItem();
                             Uni<Boolean> confirmed = emailChanged ? Uni.createFrom().item(false)
                                     : confirmations.of(user.id).map(c -> c != null && c.confirms(user.email));
-                            return guard.chain(() -> link).chain(l -> confirmed.chain(c -> (disabling ? revokeTokens(caller, user, "user-disabled")
+                            return guard.chain(() -> link).chain(l -> confirmed.chain(c -> (disabling ? revokeTokens(caller, user, "user-disabled", source.via())
                                             : Uni.createFrom().item(List.<AccessToken>of()))
-                                    .call(revoked -> recordAll(caller, user, events))
+                                    .call(revoked -> recordAll(caller, user, events, source.via()))
                                     .map(revoked -> new Changed(user, revoked, c, l))));
-                        })))
+                        }))
                 .invoke(changed -> {
                     User user = changed.user();
                     state.putUser(toState(user));
                     changed.revoked().forEach(t -> state.putToken(TokenRows.state(t)));
-                    LOG.infof("Updated user %s (%s)%s", user.id, user.username,
+                    LOG.infof("Updated user %s (%s)%s%s", user.id, user.username, source.via(),
                             changed.revoked().isEmpty() ? "" : ", revoked " + changed.revoked().size() + " tokens");
                 })
                 // published first: a revocation must not wait on the mail server
-                .call(changed -> confirmations.send(changed.link()))
-                .map(changed -> view(changed.user(), changed.emailConfirmed()));
+                .call(changed -> confirmations.send(changed.link()));
+    }
+
+    /** A source that may only keep or take away the roles patgate honours asks for {@code roles} on {@code user}. */
+    private static void requireNoNewHonouredRoles(User user, Set<String> roles) {
+        List<String> held = Arrays.asList(user.roles);
+        for (String role : roles) {
+            if (Permissions.HONOURED.contains(role) && !held.contains(role)) {
+                throw Refusal.forbidden("The role '" + role + "' is granted only by an admin in patgate, not by provisioning");
+            }
+        }
     }
 
     public Uni<Void> delete(Caller caller, UUID id) {
+        return delete(caller, id, Change.BY_ADMIN);
+    }
+
+    /** Deletes a person's account that {@code source} reaches: every session and token of it stops at once, on every replica. */
+    Uni<Void> delete(Caller caller, UUID id, Change.Source source) {
         return transactions.write(() -> users.findLivePersonForUpdate(id)
                         .chain(found -> {
-                            User user = require(found);
+                            User user = require(found == null || !source.reaches().test(found) ? null : found);
                             Uni<Void> guard = isEnabledAdmin(user) ? lastAdminGuard(user.id) : Uni.createFrom().voidItem();
                             return guard.chain(() -> {
                                 // kept, marked deleted, so its tokens stay listed as revoked with reason user-deleted
                                 user.deletedAt = now();
                                 user.updatedAt = user.deletedAt;
-                                return revokeTokens(caller, user, "user-deleted");
+                                return revokeTokens(caller, user, "user-deleted", source.via());
                             }).call(revoked -> managers.removePerson(user.id).chain(managed -> audit.record(AuditService.actor(caller),
                                             "user.deleted", user.id, user.username, null,
                                             // the service accounts they managed stay, with their tokens
-                                            managed.isEmpty() ? "" : "no longer manages service accounts " + managed)))
+                                            (managed.isEmpty() ? "" : "no longer manages service accounts " + managed) + source.via())))
                                     .map(revoked -> new Changed(user, revoked));
                         }))
                 .invoke(deleted -> {
                     deleted.revoked().forEach(t -> state.putToken(TokenRows.state(t)));
                     state.removeUser(deleted.user().id);
-                    LOG.infof("Deleted user %s (%s), revoked %d tokens", deleted.user().id, deleted.user().username, deleted.revoked().size());
+                    LOG.infof("Deleted user %s (%s)%s, revoked %d tokens", deleted.user().id, deleted.user().username, source.via(),
+                            deleted.revoked().size());
                 })
                 .replaceWithVoid();
     }
@@ -288,21 +345,25 @@ public class UserService {
         return Notices.EMAIL_KINDS.stream().filter(requested::contains).toList();
     }
 
-    private Uni<Void> recordAll(Caller caller, User user, List<Event> events) {
+    private Uni<Void> recordAll(Caller caller, User user, List<Event> events, String via) {
         Uni<Void> chain = Uni.createFrom().voidItem();
         for (Event e : events) {
-            chain = chain.chain(() -> audit.record(AuditService.actor(caller), e.action(), user.id, user.username, null, e.detail()));
+            chain = chain.chain(() -> audit.record(AuditService.actor(caller), e.action(), user.id, user.username, null, e.detail() + via));
         }
         return chain;
     }
 
     /** Revokes every active token of {@code user} for {@code reason}, in the caller's transaction, with an event each. */
     Uni<List<AccessToken>> revokeTokens(Caller caller, User user, String reason) {
+        return revokeTokens(caller, user, reason, "");
+    }
+
+    private Uni<List<AccessToken>> revokeTokens(Caller caller, User user, String reason, String via) {
         Instant now = now();
         return tokens.activeOf(user.id, now).invoke(active -> active.forEach(t -> t.revoke(reason, now))).call(active -> {
             Uni<Void> chain = Uni.createFrom().voidItem();
             for (AccessToken t : active) {
-                chain = chain.chain(() -> audit.record(AuditService.actor(caller), "token.revoked", user.id, user.username, t.id, "reason " + reason))
+                chain = chain.chain(() -> audit.record(AuditService.actor(caller), "token.revoked", user.id, user.username, t.id, "reason " + reason + via))
                         .chain(() -> notices.revoked(t.id, user.id, reason, caller.username()));
             }
             return chain;
@@ -355,6 +416,6 @@ public class UserService {
 
     static UserRequests.UserView view(User user, boolean emailConfirmed) {
         return new UserRequests.UserView(user.id, user.username, List.of(user.roles), user.disabled, user.createdAt, user.email,
-                user.email != null && emailConfirmed);
+                user.email != null && emailConfirmed, user.origin);
     }
 }

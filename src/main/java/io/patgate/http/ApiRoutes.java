@@ -39,6 +39,10 @@ public class ApiRoutes {
         router.route("/api/*").order(BEFORE_BODY_LIMIT).handler(TimeoutHandler.create(requestTimeoutMillis, 503));
         router.route("/api/*").order(AFTER_REST).handler(ctx ->
                 problems.write(ctx, Problems.noSuchResource()));
+        // SCIM (RFC 7644): the same, as a SCIM error (ProblemWriter writes that shape on /scim paths)
+        router.route("/scim/*").order(BEFORE_BODY_LIMIT).handler(TimeoutHandler.create(requestTimeoutMillis, 503));
+        router.route("/scim/*").order(AFTER_REST).handler(ctx ->
+                problems.write(ctx, Problems.noSuchResource()));
         router.route().order(Integer.MIN_VALUE).failureHandler(this::failure);
     }
 

@@ -28,7 +28,7 @@ public class DatabaseGuard {
             return null;
         }
         String path = request.getUriInfo().getPath();
-        if (!path.startsWith("/api/") || "/api/v1/me".equals(path)) {
+        if (!(path.startsWith("/api/") || path.startsWith("/scim/")) || "/api/v1/me".equals(path)) {
             return null;
         }
         // a probe: one reconciliation round (coalesced with any running); when it succeeds, the

@@ -56,14 +56,16 @@ public class ProblemWriter {
         }
         Object id = ctx.get(RequestIds.MDC_KEY);
         problem = problem.forRequest(id == null ? null : id.toString());
+        boolean scim = ScimError.appliesTo(ctx.normalizedPath());
         String body;
         try {
-            body = json.writeValueAsString(problem);
+            // SCIM clients read only SCIM's error shape (RFC 7644 section 3.12)
+            body = json.writeValueAsString(scim ? ScimError.of(problem) : problem);
         } catch (JsonProcessingException e) {
             body = "{\"title\":\"" + problem.title() + "\",\"status\":" + problem.status() + "}";
         }
         ctx.response().setStatusCode(problem.status())
-                .putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE)
+                .putHeader(HttpHeaders.CONTENT_TYPE, scim ? ScimError.MEDIA_TYPE : Problem.MEDIA_TYPE)
                 .end(body);
     }
 }

@@ -7,6 +7,13 @@ import { field, showProblem, busy } from './forms.js';
 import { openDialog, confirmAction } from './dialog.js';
 import { time, plural } from './format.js';
 
+// Where an account comes from (GET /api/v1/users `origin`): made here, by a sign-in through the identity provider, or by its SCIM client
+const ORIGINS = {
+  local: { label: 'Local', title: 'Made in patgate; signs in with a password' },
+  sso: { label: 'SSO', title: 'Made by its first sign-in through the identity provider' },
+  scim: { label: 'SCIM', title: 'Provisioned by the identity provider (SCIM); deactivated there, it ends here' },
+};
+
 function roleList(text) {
   return text.split(/[,\s]+/).map(r => r.trim()).filter(Boolean);
 }
@@ -48,7 +55,7 @@ export async function usersView({ main, params, app, isCurrent }) {
     clear(list);
     list.append(data.length ? h('table', { class: 'responsive' },
       h('caption', { class: 'visually-hidden' }, 'Users'),
-      h('thead', {}, h('tr', {}, ['Username', 'Roles', 'Status', 'Created', 'Actions'].map(t => h('th', { scope: 'col' }, t)))),
+      h('thead', {}, h('tr', {}, ['Username', 'Origin', 'Roles', 'Status', 'Created', 'Actions'].map(t => h('th', { scope: 'col' }, t)))),
       h('tbody', {}, data.map(row))) : h('div', { class: 'empty' }, h('p', {}, 'No users match.')));
     pager(pages, { page: state.page, total, shown: data.length, onPage: p => { state.page = p; reload(); } });
   }
@@ -58,6 +65,7 @@ export async function usersView({ main, params, app, isCurrent }) {
     const name = user.username;
     return h('tr', {},
       h('td', { 'data-label': 'Username' }, h('div', {}, h('strong', {}, name), self ? h('span', { class: 'muted small' }, ' (you)') : null)),
+      h('td', { 'data-label': 'Origin' }, h('span', { class: 'badge origin', title: ORIGINS[user.origin]?.title || '' }, ORIGINS[user.origin]?.label || user.origin)),
       h('td', { 'data-label': 'Roles' }, user.roles.length ? h('ul', { class: 'chips' }, user.roles.map(r => h('li', {}, r))) : h('span', { class: 'muted' }, 'None')),
       h('td', { 'data-label': 'Status' }, h('span', { class: user.disabled ? 'badge revoked' : 'badge active' }, user.disabled ? 'Disabled' : 'Active')),
       h('td', { 'data-label': 'Created' }, time(user.createdAt)),

@@ -22,6 +22,7 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
  * <pre>
  * startup, dev                      boot: start-up order, readiness, the embedded database of dev mode
  * integration                       for other services: forward-auth, OAuth, JWKS, keys
+ * scim                              SCIM 2.0 provisioning: an identity provider's client creates, changes and ends accounts
  * exchange                          RFC 8693: subject tokens of outside issuers, their keys (read through notice's guard)
  * notice                            notices leave: webhooks, fan-out, delivery, email, the time-based scan
  * token                             personal access tokens: resources, policy, service, queries
@@ -53,6 +54,7 @@ class ArchitectureTest {
         check(layeredArchitecture().consideringOnlyDependenciesInAnyPackage("io.patgate..")
                 .layer("boot").definedBy("io.patgate.startup..", "io.patgate.dev..", "io.patgate")
                 .layer("integration").definedBy("io.patgate.integration..")
+                .layer("scim").definedBy("io.patgate.scim..")
                 .layer("exchange").definedBy("io.patgate.exchange..")
                 .layer("notice").definedBy("io.patgate.notice..")
                 .layer("token").definedBy("io.patgate.token..")
@@ -65,16 +67,17 @@ class ArchitectureTest {
                 .layer("config").definedBy("io.patgate.config..")
                 .whereLayer("boot").mayNotBeAccessedByAnyLayer()
                 .whereLayer("integration").mayOnlyBeAccessedByLayers("boot")
+                .whereLayer("scim").mayOnlyBeAccessedByLayers("boot")
                 .whereLayer("exchange").mayOnlyBeAccessedByLayers("boot", "integration")
                 // the exchange reads issuers through the webhooks' request-forgery guard (notice.TargetGuard), and only that
                 .whereLayer("notice").mayOnlyBeAccessedByLayers("boot", "exchange")
-                .whereLayer("token").mayOnlyBeAccessedByLayers("boot", "integration", "exchange", "notice")
-                .whereLayer("account").mayOnlyBeAccessedByLayers("boot", "integration", "exchange", "notice", "token")
-                .whereLayer("audit").mayOnlyBeAccessedByLayers("boot", "integration", "exchange", "notice", "token", "account")
-                .whereLayer("http").mayOnlyBeAccessedByLayers("boot", "integration", "exchange", "notice", "token", "account", "audit")
-                .whereLayer("store").mayOnlyBeAccessedByLayers("boot", "integration", "exchange", "notice", "token", "account", "audit", "http")
-                .whereLayer("identity").mayOnlyBeAccessedByLayers("boot", "integration", "exchange", "notice", "token", "account", "audit", "http", "store")
-                .whereLayer("domain").mayOnlyBeAccessedByLayers("boot", "integration", "exchange", "notice", "token", "account", "audit", "http", "store", "identity"));
+                .whereLayer("token").mayOnlyBeAccessedByLayers("boot", "integration", "scim", "exchange", "notice")
+                .whereLayer("account").mayOnlyBeAccessedByLayers("boot", "integration", "scim", "exchange", "notice", "token")
+                .whereLayer("audit").mayOnlyBeAccessedByLayers("boot", "integration", "scim", "exchange", "notice", "token", "account")
+                .whereLayer("http").mayOnlyBeAccessedByLayers("boot", "integration", "scim", "exchange", "notice", "token", "account", "audit")
+                .whereLayer("store").mayOnlyBeAccessedByLayers("boot", "integration", "scim", "exchange", "notice", "token", "account", "audit", "http")
+                .whereLayer("identity").mayOnlyBeAccessedByLayers("boot", "integration", "scim", "exchange", "notice", "token", "account", "audit", "http", "store")
+                .whereLayer("domain").mayOnlyBeAccessedByLayers("boot", "integration", "scim", "exchange", "notice", "token", "account", "audit", "http", "store", "identity"));
     }
 
     @Test

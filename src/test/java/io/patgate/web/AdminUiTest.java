@@ -45,6 +45,42 @@ class AdminUiTest extends BrowserTest {
         browser.assertNoConsoleErrors();
     }
 
+    @jakarta.inject.Inject
+    io.vertx.mutiny.sqlclient.Pool pool;
+
+    @Test
+    void theUserListShowsWhereEachAccountComesFrom() {
+        String batch = "origin-" + UUID.randomUUID().toString().substring(0, 6);
+        String admin = Api.adminSession();
+        for (String kind : List.of("local", "sso")) {
+            String id = as(admin).contentType(io.restassured.http.ContentType.JSON)
+                    .body(Map.of("username", batch + "-" + kind, "password", Api.PASSWORD, "roles", List.of("deploy")))
+                    .post("/api/v1/users").then().statusCode(201).extract().path("id");
+            if (kind.equals("sso")) {
+                // single sign-on makes these on a first sign-in (built elsewhere); here the column is set as it would
+                pool.preparedQuery("update app_user set origin = 'sso' where id = $1").execute(io.vertx.mutiny.sqlclient.Tuple.of(UUID.fromString(id)))
+                        .await().atMost(java.time.Duration.ofSeconds(5));
+            }
+        }
+        io.patgate.support.Scim.aClient().request()
+                .body("{\"schemas\":[\"urn:ietf:params:scim:schemas:core:2.0:User\"],\"userName\":\"" + batch + "-scim\",\"roles\":[{\"value\":\"deploy\"}]}")
+                .post(io.patgate.support.Scim.USERS).then().statusCode(201);
+        as(admin).get("/api/v1/users?q=" + batch).then().statusCode(200)
+                .body("origin", contains("local", "sso", "scim"));
+
+        signInAsAdmin();
+        browser.link("Users").click();
+        browser.heading("Users");
+        browser.type(browser.field("Search users"), batch);
+        browser.waitUntil(d -> browser.driver().findElements(org.openqa.selenium.By.cssSelector("tbody tr")).size() == 3 ? true : null);
+        assertTrue(browser.row(batch + "-local").getText().contains("Local"));
+        assertTrue(browser.row(batch + "-sso").getText().contains("SSO"));
+        assertTrue(browser.row(batch + "-scim").getText().contains("SCIM"));
+        browser.assertAccessible("users page with origins");
+        browser.screenshot("admin-users-origins");
+        browser.assertNoConsoleErrors();
+    }
+
     @Test
     void anAdminManagesUsers() {
         signInAsAdmin();
