@@ -47,10 +47,15 @@ class RetirementTest {
     }
 
     private void backdate(String tokenId, Duration created, Duration lastUsed) {
-        pool.preparedQuery("update access_token set created_at = now() - make_interval(secs => $2), issued_at = now() - make_interval(secs => $2),"
-                        + " last_used_at = case when $3::float8 is null then null else now() - make_interval(secs => $3::float8) end where id = $1")
-                .execute(Tuple.of(UUID.fromString(tokenId), (double) created.toSeconds(), lastUsed == null ? null : (double) lastUsed.toSeconds()))
-                .await().atMost(Duration.ofSeconds(5));
+        pool.preparedQuery("update access_token set created_at = now() - make_interval(secs => $2), issued_at = now() - make_interval(secs => $2)"
+                        + " where id = $1")
+                .execute(Tuple.of(UUID.fromString(tokenId), (double) created.toSeconds())).await().atMost(Duration.ofSeconds(5));
+        // the last use lives in token_usage (V19): none, or one this long ago
+        pool.preparedQuery("delete from token_usage where token_id = $1").execute(Tuple.of(UUID.fromString(tokenId))).await().atMost(Duration.ofSeconds(5));
+        if (lastUsed != null) {
+            pool.preparedQuery("insert into token_usage (token_id, last_used_at, last_used_ip) values ($1, now() - make_interval(secs => $2), '127.0.0.1')")
+                    .execute(Tuple.of(UUID.fromString(tokenId), (double) lastUsed.toSeconds())).await().atMost(Duration.ofSeconds(5));
+        }
     }
 
     @Test
