@@ -195,7 +195,8 @@ public class NoticeStore {
      * {@code patgate.notices.routine-per-user-per-hour} of these notices an hour (beyond it they are dropped, with one
      * audit event {@code notice.limited}), so a token used from ever new IPv6 networks grows neither table without end.
      * A known network's {@code last_seen} is only rewritten once it is {@code step} old (it orders the cap, nothing finer),
-     * so a round of known networks writes nothing. The tokens that got a network they did not have.
+     * so a round of known networks writes nothing; except for a token at its cap, whose order decides which network goes
+     * next (a network in use must not be the one forgotten). The tokens that got a network they did not have.
      */
     Uni<Set<UUID>> seen(SqlConnection conn, List<Seen> seen, Duration step) {
         if (seen.isEmpty()) {
@@ -209,7 +210,10 @@ public class NoticeStore {
                         + " from unnest($1::uuid[], $2::text[], $3::timestamptz[]) as s(token_id, address, at)),"
                         + " grouped as (select token_id, network, min(at) as first_at, max(at) as last_at from seen group by token_id, network),"
                         + " refreshed as (update token_network n set last_seen = greatest(n.last_seen, g.last_at) from grouped g"
-                        + " where n.token_id = g.token_id and n.network = g.network and n.last_seen <= g.last_at - make_interval(secs => $4)),"
+                        + " where n.token_id = g.token_id and n.network = g.network and (n.last_seen <= g.last_at - make_interval(secs => $4)"
+                        // a token at its cap orders its networks exactly: a network in use, refreshed late, could be the one forgotten
+                        // next, and its next use would then be told as new
+                        + " or (select count(*) from token_network c where c.token_id = n.token_id) >= $5)),"
                         + " added as (insert into token_network (token_id, network, first_seen, last_seen)"
                         + " select g.token_id, g.network, g.first_at, g.last_at from grouped g join access_token t on t.id = g.token_id"
                         + " where not exists (select 1 from token_network k where k.token_id = g.token_id and k.network = g.network)"
@@ -219,7 +223,7 @@ public class NoticeStore {
                         + " exists (select 1 from token_network known where known.token_id = a.token_id and known.network <> a.network) as told"
                         + " from added a join access_token t on t.id = a.token_id"
                         + " order by a.first_seen")
-                .execute(Tuple.of(tokens, addresses, ats, (double) step.toMillis() / 1000))
+                .execute(Tuple.of(tokens, addresses, ats, (double) step.toMillis() / 1000, maxNetworks))
                 .chain(rows -> {
                     Set<UUID> added = new java.util.HashSet<>();
                     Map<UUID, List<Row>> byUser = new LinkedHashMap<>();
