@@ -396,6 +396,15 @@ public interface PatgateConfig {
         java.time.Duration usageFlushInterval();
 
         /**
+         * A token's stored last use is rewritten only once the last use moved this far past it (a use from a network new
+         * to the token is written at once): the primary's usage writes are at most one per token per step, however many
+         * replicas and requests. Another replica's view of a use lags by at most this plus the flush interval (5 s + 5 s:
+         * the API's "within 10 seconds"). Zero writes every change, as before.
+         */
+        @WithDefault("5S")
+        java.time.Duration usageStep();
+
+        /**
          * Revoke (reason {@code unused}) a token not used for this long, or never used this long after its creation,
          * after a {@code token.expiring} notice 7 days before. Unset (the default): tokens are never retired.
          */

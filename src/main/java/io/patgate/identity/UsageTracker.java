@@ -14,6 +14,10 @@ import java.util.concurrent.ConcurrentHashMap;
  * When and from where each token was last used, gathered in memory on the request path and written to
  * the database in batches (see {@code TokenUsageWriter}). A request costs one map lookup; the record is
  * only rewritten when the address changes or a second has passed.
+ *
+ * <p>It also remembers, per token, a last use the database is known to hold at least ({@link #stored}): from the
+ * rows read at start or on a cold read, and from each write. The writer skips a token whose last use has not moved
+ * {@code patgate.tokens.usage-step} past it, so an idle replica or a busy token costs the database nothing new.
  */
 @Singleton // on the per-request path: no client proxy between the caller and it
 public class UsageTracker {
@@ -29,6 +33,8 @@ public class UsageTracker {
 
     private final Map<UUID, Usage> usage = new ConcurrentHashMap<>();
     private final Set<UUID> dirty = ConcurrentHashMap.newKeySet();
+    /** A last use the database holds at least, per token (it only grows there). */
+    private final Map<UUID, Instant> stored = new ConcurrentHashMap<>();
 
     public void record(UUID tokenId, String ip, Instant now) {
         Usage current = usage.get(tokenId);
@@ -78,6 +84,7 @@ public class UsageTracker {
 
     /** Seeds what the database knows, unless this replica saw something newer. */
     public void seed(UUID tokenId, Usage fromDatabase) {
+        stored(tokenId, fromDatabase.lastUsedAt());
         usage.merge(tokenId, fromDatabase, (mine, stored) ->
                 stored.lastUsedAt() != null && (mine.lastUsedAt() == null || stored.lastUsedAt().isAfter(mine.lastUsedAt())) ? stored : mine);
     }
@@ -93,6 +100,19 @@ public class UsageTracker {
             }
         }
         return out;
+    }
+
+    /** The database holds a last use of {@code tokenId} at {@code at} or later. */
+    public void stored(UUID tokenId, Instant at) {
+        if (at != null) {
+            stored.merge(tokenId, at, (a, b) -> a.isAfter(b) ? a : b);
+        }
+    }
+
+    /** Whether {@code u} is {@code step} or more past what the database is known to hold (or it holds nothing). */
+    public boolean due(UUID tokenId, Usage u, java.time.Duration step) {
+        Instant known = stored.get(tokenId);
+        return known == null || !u.lastUsedAt().isBefore(known.plus(step));
     }
 
     public void putBack(Set<UUID> ids) {

@@ -6,6 +6,7 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import jakarta.persistence.Version;
+import org.hibernate.annotations.Formula;
 import org.hibernate.annotations.JdbcTypeCode;
 import org.hibernate.type.SqlTypes;
 
@@ -73,15 +74,16 @@ public class AccessToken extends PanacheEntityBase {
     @Column(name = "revoked_reason", length = 32)
     public String revokedReason;
 
-    @Column(name = "last_used_at")
+    /** When the token was last used, as stored (table {@code token_usage}, V19, written by {@code TokenUsageWriter}); read only. */
+    @Formula("(select g.last_used_at from token_usage g where g.token_id = id)")
     public Instant lastUsedAt;
 
-    @Column(name = "last_used_ip", length = 64)
+    @Formula("(select g.last_used_ip from token_usage g where g.token_id = id)")
     public String lastUsedIp;
 
-    @JdbcTypeCode(SqlTypes.ARRAY)
-    @Column(name = "recent_ips", nullable = false, columnDefinition = "text[]")
-    public String[] recentIps;
+    /** The last five distinct addresses, newest first, each "address|instant", separated by spaces (see {@link TokenRows#recent(String)}). */
+    @Formula("(select array_to_string(g.recent_ips, ' ') from token_usage g where g.token_id = id)")
+    public String recentIps;
 
     /** Revokes this token as of {@code now}: its value and any previous value stop working. */
     public void revoke(String reason, Instant now) {

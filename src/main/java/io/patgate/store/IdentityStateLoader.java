@@ -53,11 +53,12 @@ public class IdentityStateLoader implements TokenLookup {
     private static final String SNAPSHOT = "set transaction isolation level repeatable read, read only";
     private static final String ALL_SESSION_REVOCATIONS = "select jti, expires_at from session_revocation where expires_at > now()";
     /**
-     * The working set at start or after a reconnect: the tokens in use, most recently used first (the partial
-     * index {@code access_token_hot} serves it in order), up to {@code patgate.state.max-tokens}.
+     * The working set at start or after a reconnect: the tokens in use, most recently used first, up to
+     * {@code patgate.state.max-tokens}. A top-N sort over the live tokens (no index on the last use: see V19).
      */
-    private static final String HOT_TOKENS = "select " + TokenRows.COLUMNS + " from access_token t join app_user u on u.id = t.user_id"
-            + " where u.deleted_at is null and t.revoked_at is null order by t.last_used_at desc nulls last, t.created_at desc limit $1";
+    private static final String HOT_TOKENS = "select " + TokenRows.COLUMNS + ", " + TokenRows.USAGE_COLUMNS
+            + " from access_token t join app_user u on u.id = t.user_id" + TokenRows.USAGE_JOIN
+            + " where u.deleted_at is null and t.revoked_at is null order by g.last_used_at desc nulls last, t.created_at desc limit $1";
     private static final String USERS_SINCE = "select id, username, roles, disabled, sessions_not_before, kept_session, row_version, deleted_at"
             + " from app_user where change_xid >= $1::xid8";
     private static final String SESSIONS_SINCE = "select jti, expires_at from session_revocation where change_xid >= $1::xid8";
@@ -212,8 +213,8 @@ public class IdentityStateLoader implements TokenLookup {
 
     @Override
     public Uni<Found> find(UUID tokenId) {
-        return pool.preparedQuery("select " + TokenRows.COLUMNS + ", " + TokenRows.OWNER_COLUMNS + " from access_token t"
-                        + " join app_user u on u.id = t.user_id where t.id = $1 and u.deleted_at is null")
+        return pool.preparedQuery("select " + TokenRows.COLUMNS + ", " + TokenRows.OWNER_COLUMNS + ", " + TokenRows.USAGE_COLUMNS
+                        + " from access_token t join app_user u on u.id = t.user_id" + TokenRows.USAGE_JOIN + " where t.id = $1 and u.deleted_at is null")
                 .execute(Tuple.of(tokenId))
                 .map(rows -> {
                     if (rows.size() == 0) {

@@ -130,7 +130,8 @@ public class NoticeStore {
                 .execute(Tuple.of(now)).map(r -> r.rowCount());
     }
 
-    private static final String UNUSED_SINCE = "coalesce(t.last_used_at, t.created_at)";
+    /** A token's last use (written by the usage writer, see V19) or, never used, its creation. */
+    private static final String UNUSED_SINCE = "coalesce((select g.last_used_at from token_usage g where g.token_id = t.id), t.created_at)";
 
     private static Uni<Integer> retireWarnings(SqlConnection conn, OffsetDateTime now, double after) {
         return conn.preparedQuery("insert into notice (id, event, at, token_id, user_id, detail, mark, basis)"
@@ -193,10 +194,13 @@ public class NoticeStore {
      * networks seen most recently (the others are forgotten), and an account gets at most
      * {@code patgate.notices.routine-per-user-per-hour} of these notices an hour (beyond it they are dropped, with one
      * audit event {@code notice.limited}), so a token used from ever new IPv6 networks grows neither table without end.
+     * A known network's {@code last_seen} is only rewritten once it is {@code step} old (it orders the cap, nothing finer),
+     * so a round of known networks writes nothing; except for a token at its cap, whose order decides which network goes
+     * next (a network in use must not be the one forgotten). The tokens that got a network they did not have.
      */
-    Uni<Integer> seen(SqlConnection conn, List<Seen> seen) {
+    Uni<Set<UUID>> seen(SqlConnection conn, List<Seen> seen, Duration step) {
         if (seen.isEmpty()) {
-            return Uni.createFrom().item(0);
+            return Uni.createFrom().item(Set.of());
         }
         UUID[] tokens = seen.stream().map(Seen::tokenId).toArray(UUID[]::new);
         String[] addresses = seen.stream().map(Seen::address).toArray(String[]::new);
@@ -206,23 +210,30 @@ public class NoticeStore {
                         + " from unnest($1::uuid[], $2::text[], $3::timestamptz[]) as s(token_id, address, at)),"
                         + " grouped as (select token_id, network, min(at) as first_at, max(at) as last_at from seen group by token_id, network),"
                         + " refreshed as (update token_network n set last_seen = greatest(n.last_seen, g.last_at) from grouped g"
-                        + " where n.token_id = g.token_id and n.network = g.network),"
+                        + " where n.token_id = g.token_id and n.network = g.network and (n.last_seen <= g.last_at - make_interval(secs => $4)"
+                        // a token at its cap orders its networks exactly: a network in use, refreshed late, could be the one forgotten
+                        // next, and its next use would then be told as new
+                        + " or (select count(*) from token_network c where c.token_id = n.token_id) >= $5)),"
                         + " added as (insert into token_network (token_id, network, first_seen, last_seen)"
                         + " select g.token_id, g.network, g.first_at, g.last_at from grouped g join access_token t on t.id = g.token_id"
                         + " where not exists (select 1 from token_network k where k.token_id = g.token_id and k.network = g.network)"
                         + " on conflict do nothing returning token_id, network, first_seen)"
                         + " select a.token_id, t.user_id, a.network, a.first_seen, (select s.address from seen s where s.token_id = a.token_id"
-                        + " and s.network = a.network order by s.at limit 1) as address"
+                        + " and s.network = a.network order by s.at limit 1) as address,"
+                        + " exists (select 1 from token_network known where known.token_id = a.token_id and known.network <> a.network) as told"
                         + " from added a join access_token t on t.id = a.token_id"
-                        + " where exists (select 1 from token_network known where known.token_id = a.token_id and known.network <> a.network)"
                         + " order by a.first_seen")
-                .execute(Tuple.of(tokens, addresses, ats))
+                .execute(Tuple.of(tokens, addresses, ats, (double) step.toMillis() / 1000, maxNetworks))
                 .chain(rows -> {
+                    Set<UUID> added = new java.util.HashSet<>();
                     Map<UUID, List<Row>> byUser = new LinkedHashMap<>();
                     for (Row row : rows) {
-                        byUser.computeIfAbsent(row.getUUID("user_id"), u -> new ArrayList<>()).add(row);
+                        added.add(row.getUUID("token_id"));
+                        if (row.getBoolean("told")) {
+                            byUser.computeIfAbsent(row.getUUID("user_id"), u -> new ArrayList<>()).add(row);
+                        }
                     }
-                    return raiseNewAddresses(conn, byUser);
+                    return raiseNewAddresses(conn, byUser).replaceWith(added);
                 })
                 .call(() -> conn.preparedQuery("delete from token_network n using (select token_id, network,"
                                 + " row_number() over (partition by token_id order by last_seen desc, first_seen desc) as rank"

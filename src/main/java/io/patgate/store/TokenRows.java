@@ -19,7 +19,11 @@ public final class TokenRows {
 
     /** The columns {@link #state(Row)} reads. */
     public static final String COLUMNS = "t.id, t.user_id, t.scopes, t.allowed_cidrs, t.issued_at, t.expires_at, t.revoked_at, t.digest,"
-            + " t.previous_digest, t.previous_valid_until, t.last_used_at, t.last_used_ip, t.recent_ips, t.row_version";
+            + " t.previous_digest, t.previous_valid_until, t.row_version";
+    /** The columns {@link #usage(Row)} reads, next to {@link #COLUMNS}, from {@link #USAGE_JOIN}. */
+    public static final String USAGE_COLUMNS = "g.last_used_at, g.last_used_ip, g.recent_ips";
+    /** A token's usage row (V19), if it was ever used. */
+    public static final String USAGE_JOIN = " left join token_usage g on g.token_id = t.id";
     /** The columns of a token's owner that {@link #owner(Row)} reads, next to {@link #COLUMNS}. */
     public static final String OWNER_COLUMNS = "u.username, u.roles, u.disabled, u.sessions_not_before, u.kept_session, u.row_version as owner_version";
 
@@ -70,6 +74,11 @@ public final class TokenRows {
             }
         }
         return out;
+    }
+
+    /** Recent addresses as {@link AccessToken#recentIps} reads them: the stored entries separated by spaces, or null. */
+    public static List<UsageTracker.Seen> recent(String spaced) {
+        return recent(spaced == null || spaced.isBlank() ? null : spaced.trim().split(" +"));
     }
 
     public static String[] recent(List<UsageTracker.Seen> seen) {

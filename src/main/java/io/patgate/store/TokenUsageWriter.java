@@ -6,6 +6,8 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
+import io.vertx.mutiny.sqlclient.Row;
+import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -18,44 +20,74 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 /**
- * Writes the last-used data gathered by {@link UsageTracker}: every few seconds, all changed tokens in one
- * transaction (one batched statement), and once more on graceful shutdown. A failed write is retried on
- * the next round, so a database outage loses nothing that is still in memory. The same transaction remembers the
- * networks each token was used from, which is where {@code token.used-from-new-address} comes from: off the
- * request path, one statement a round, however many requests there were.
+ * Writes the last-used data gathered by {@link UsageTracker}: every few seconds, the changed tokens in one
+ * transaction, and once more on graceful shutdown. A failed write is retried on the next round, so a database outage
+ * loses nothing that is still in memory.
+ *
+ * <p>Two paths. The networks each token was used from ({@code token_network}, where {@code token.used-from-new-address}
+ * comes from) are checked for every token used since the last round: exact, one statement, and a write only for a
+ * network new to the token. The last use itself ({@code token_usage}, V19) is written only for a token whose last use
+ * moved {@code patgate.tokens.usage-step} past what the database holds (or that just got a new network, so its list
+ * shows the new address at once): see {@link #upsert}. So the primary's usage writes are at most about one per token
+ * per step, whatever the number of replicas and requests.
  */
 @ApplicationScoped
 public class TokenUsageWriter {
 
     private static final Logger LOG = Logger.getLogger(TokenUsageWriter.class);
 
+    /**
+     * One row per token: inserted, or updated only if the stored last use is {@code $5} seconds (the step) older than
+     * this one, or the token is among {@code $6} (a new network: written whatever the step). A replica whose token was
+     * written by another one a moment ago finds the fresher row and writes nothing: the {@code not exists} skips it
+     * without touching the row (an {@code on conflict ... where} that fails still locks it), the condition of the
+     * conflict branch covers two replicas inserting or updating at the same instant. Either way the replica learns what
+     * is stored ({@code stored}), so it does not try again before its own use is a step past that.
+     */
+    static final String UPSERT = "with x as (select * from unnest($1::uuid[], $2::timestamptz[], $3::text[], $4::text[]) as x(token_id, at, ip, recent)),"
+            + " known as (select g.token_id, g.last_used_at from token_usage g join x on x.token_id = g.token_id),"
+            + " written as (insert into token_usage as g (token_id, last_used_at, last_used_ip, recent_ips)"
+            + " select x.token_id, x.at, x.ip, x.recent::text[] from x join access_token t on t.id = x.token_id"
+            + " where x.token_id = any($6::uuid[]) or not exists (select 1 from known k where k.token_id = x.token_id"
+            + " and k.last_used_at > x.at - make_interval(secs => $5))"
+            + " on conflict (token_id) do update set last_used_at = greatest(g.last_used_at, excluded.last_used_at),"
+            + " last_used_ip = case when g.last_used_at <= excluded.last_used_at then excluded.last_used_ip else g.last_used_ip end,"
+            + " recent_ips = patgate_merge_recent(excluded.recent_ips, g.recent_ips)"
+            + " where g.last_used_at <= excluded.last_used_at - make_interval(secs => $5) or excluded.token_id = any($6::uuid[])"
+            + " returning g.token_id, g.last_used_at)"
+            + " select x.token_id, coalesce(w.last_used_at, k.last_used_at) as stored, w.token_id is not null as wrote"
+            + " from x left join written w on w.token_id = x.token_id left join known k on k.token_id = x.token_id";
+
     private final Pool pool;
     private final UsageTracker usage;
     private final NoticeStore notices;
+    private final Duration step;
 
-    public TokenUsageWriter(Pool pool, UsageTracker usage, NoticeStore notices) {
+    public TokenUsageWriter(Pool pool, UsageTracker usage, NoticeStore notices, io.patgate.config.PatgateConfig config) {
         this.pool = pool;
         this.usage = usage;
         this.notices = notices;
+        this.step = config.tokens().usageStep();
     }
 
     @Scheduled(every = "${patgate.tokens.usage-flush-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> scheduledFlush() {
-        return flush();
+        return flush().replaceWithVoid();
     }
 
-    public Uni<Void> flush() {
-        Map<UUID, UsageTracker.Usage> changed = usage.drain();
+    /** Writes what changed since the last round; how many {@code token_usage} rows it wrote (0 also when it failed). */
+    public Uni<Integer> flush() {
+        // in the order of the token ids, on every replica: two replicas' batches lock rows in one order, never deadlock
+        Map<UUID, UsageTracker.Usage> changed = new java.util.TreeMap<>(usage.drain());
         if (changed.isEmpty()) {
-            return Uni.createFrom().voidItem();
+            return Uni.createFrom().item(0);
         }
-        List<Tuple> rows = new ArrayList<>(changed.size());
         List<NoticeStore.Seen> seen = new ArrayList<>();
         changed.forEach((id, u) -> {
-            rows.add(Tuple.of(id, OffsetDateTime.ofInstant(u.lastUsedAt(), ZoneOffset.UTC), u.lastUsedIp(), TokenRows.recent(u.recent())));
             for (UsageTracker.Seen s : u.recent()) {
                 // only what PostgreSQL's inet takes (no brackets, no zone): one bad cast would fail the whole flush
                 if (Cidr.parseAddress(s.ip()).isPresent() && s.ip().indexOf('[') < 0) {
@@ -63,22 +95,56 @@ public class TokenUsageWriter {
                 }
             }
         });
-        // replicas write independently: keep the latest use, and merge the recent addresses each of them saw
-        return pool.withTransaction(conn -> conn.preparedQuery("update access_token set"
-                        + " last_used_ip = case when last_used_at is null or last_used_at <= $2 then $3 else last_used_ip end,"
-                        + " last_used_at = greatest(last_used_at, $2),"
-                        + " recent_ips = patgate_merge_recent($4, recent_ips)"
-                        + " where id = $1").executeBatch(rows)
-                        // the networks each token was used from, and a notice for each one new to it (see NoticeStore.seen)
-                        .chain(() -> notices.seen(conn, seen)))
+        return pool.withTransaction(conn -> notices.seen(conn, seen, step)
+                        .chain(added -> upsert(conn, changed, added)))
                 .ifNoItem().after(Duration.ofSeconds(10)).fail()
-                .invoke(() -> LOG.debugf("Wrote last-used data of %d tokens", rows.size()))
+                .invoke(wrote -> LOG.debugf("Usage of %d tokens: %d rows written", changed.size(), wrote))
                 .onFailure().invoke(e -> {
                     usage.putBack(changed.keySet());
-                    LOG.warnf("Could not write last-used data of %d tokens, will retry: %s", rows.size(), e.toString());
+                    LOG.warnf("Could not write last-used data of %d tokens, will retry: %s", changed.size(), e.toString());
                 })
-                .onFailure().recoverWithNull()
-                .replaceWithVoid();
+                .onFailure().recoverWithItem(0);
+    }
+
+    /** Writes the due ones of {@code changed} (see {@link #UPSERT}); how many rows it wrote. */
+    private Uni<Integer> upsert(SqlConnection conn, Map<UUID, UsageTracker.Usage> changed, Set<UUID> added) {
+        List<UUID> ids = new ArrayList<>();
+        List<OffsetDateTime> ats = new ArrayList<>();
+        List<String> ips = new ArrayList<>();
+        List<String> recents = new ArrayList<>();
+        changed.forEach((id, u) -> {
+            if (added.contains(id) || usage.due(id, u, step)) {
+                ids.add(id);
+                ats.add(OffsetDateTime.ofInstant(u.lastUsedAt(), ZoneOffset.UTC));
+                ips.add(u.lastUsedIp());
+                // a text[] per token inside one text[] parameter: its PostgreSQL literal
+                recents.add(arrayLiteral(TokenRows.recent(u.recent())));
+            }
+        });
+        if (ids.isEmpty()) {
+            return Uni.createFrom().item(0);
+        }
+        return conn.preparedQuery(UPSERT)
+                .execute(Tuple.from(new Object[]{ids.toArray(UUID[]::new), ats.toArray(OffsetDateTime[]::new), ips.toArray(String[]::new),
+                        recents.toArray(String[]::new), (double) step.toMillis() / 1000, added.toArray(UUID[]::new)}))
+                .map(rows -> {
+                    int wrote = 0;
+                    for (Row row : rows) {
+                        OffsetDateTime at = row.getOffsetDateTime("stored");
+                        usage.stored(row.getUUID("token_id"), at == null ? null : at.toInstant());
+                        wrote += row.getBoolean("wrote") ? 1 : 0;
+                    }
+                    return wrote;
+                });
+    }
+
+    /** {@code entries} as a PostgreSQL array literal, every element quoted. */
+    static String arrayLiteral(String[] entries) {
+        StringBuilder out = new StringBuilder("{");
+        for (String e : entries) {
+            out.append(out.length() > 1 ? "," : "").append('"').append(e.replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
+        }
+        return out.append('}').toString();
     }
 
     void onStop(@Observes @Priority(1) ShutdownEvent event) {

@@ -138,7 +138,6 @@ public class TokenService {
                             token.updatedAt = token.createdAt;
                             token.issuedAt = now;
                             token.expiresAt = expiresAt;
-                            token.recentIps = new String[0];
                             return tokens.persist(token).call(t -> audit.record(AuditService.actor(caller), "token.created", owner.id,
                                     owner.username, t.id, "name " + quote(t.name) + ", scopes " + scopes + ", expires "
                                             + (expiresAt == null ? "never" : expiresAt) + (cidrs.isEmpty() ? "" : ", from " + cidrs)))

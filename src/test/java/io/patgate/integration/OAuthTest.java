@@ -100,7 +100,7 @@ class OAuthTest {
     private static java.time.Instant storedLastUse(String tokenId) {
         try (java.sql.Connection db = java.sql.DriverManager.getConnection("jdbc:postgresql://localhost:"
                 + System.getProperty(io.patgate.support.EmbeddedPostgresResource.PORT) + "/postgres", "postgres", "postgres");
-             java.sql.PreparedStatement query = db.prepareStatement("select last_used_at from access_token where id = ?")) {
+             java.sql.PreparedStatement query = db.prepareStatement("select (select g.last_used_at from token_usage g where g.token_id = t.id) from access_token t where t.id = ?")) {
             query.setObject(1, java.util.UUID.fromString(tokenId));
             try (java.sql.ResultSet row = query.executeQuery()) {
                 assertTrue(row.next(), "no token " + tokenId);

@@ -142,6 +142,26 @@ public final class Receiver implements AutoCloseable {
         return received.stream().filter(r -> r.text().contains("\"id\":\"" + tokenId + "\"")).toList();
     }
 
+    /**
+     * The notices that came for one token, as a receiver following the README counts them: one per
+     * {@code X-Patgate-Delivery} (a notice can arrive more than once, e.g. again after an attempt that timed out), in the
+     * order of their first arrival. Every copy of a notice must be the same event with the same body, else this fails.
+     */
+    public List<Received> notices(String tokenId) {
+        Map<String, Received> first = new java.util.LinkedHashMap<>();
+        for (Received r : about(tokenId)) {
+            String id = r.header("X-Patgate-Delivery");
+            if (id == null) {
+                throw new AssertionError("a delivery without X-Patgate-Delivery: " + r.text());
+            }
+            Received earlier = first.putIfAbsent(id, r);
+            if (earlier != null && !(Arrays.equals(earlier.body(), r.body()) && earlier.header("X-Patgate-Event").equals(r.header("X-Patgate-Event")))) {
+                throw new AssertionError("two different deliveries under one X-Patgate-Delivery " + id + ": " + earlier.text() + " / " + r.text());
+            }
+        }
+        return List.copyOf(first.values());
+    }
+
     private void handle(HttpExchange exchange) throws IOException {
         byte[] body = exchange.getRequestBody().readAllBytes();
         Answer answer;
