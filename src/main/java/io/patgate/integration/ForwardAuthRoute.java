@@ -82,7 +82,8 @@ public class ForwardAuthRoute {
         }
         Caller caller = accepted.caller();
         List<String> effective = caller.effectiveScopes();
-        List<String> required = new java.util.ArrayList<>(ctx.queryParam("scope"));
+        // no query (as nearly always): no query parsing, which builds a map for every request (2-3 % of a check's samples)
+        List<String> required = new java.util.ArrayList<>(ctx.request().query() == null ? List.of() : ctx.queryParam("scope"));
         for (String header : ctx.request().headers().getAll(REQUIRE_HEADER)) {
             for (String scope : header.split(",")) {
                 if (!scope.isBlank()) {
