@@ -13,13 +13,14 @@ ensure_tools() {
   fi
 }
 
-# nginx answering `return 200` on port $1: the bare HTTP ceiling of this machine, beside the service.
+# nginx answering `return 200` on port $1 with $2 worker processes (default 2): the bare HTTP ceiling of this machine,
+# beside the service. On 2 cores one worker measures higher: a second one fights wrk for the cores.
 start_bare_nginx() {
-  local port=$1 dir
+  local port=$1 workers=${2:-2} dir
   dir=$(mktemp -d)
   BARE_DIR=$dir
   cat > "$dir/nginx.conf" <<CONF
-worker_processes 2;
+worker_processes $workers;
 pid $dir/nginx.pid;
 error_log $dir/error.log;
 events { worker_connections 1024; }
@@ -38,12 +39,15 @@ stop_bare_nginx() {
 
 # Creates (afresh) database $1 owned by role patgate_bench on the first local cluster; sets PGPORT.
 # With a second argument "keep", an existing database of that name is kept as it is.
+# With PGPORT already set, the server listening there is used instead (PGHOST for its socket directory, if not the default).
 fresh_database() {
   local db=$1 keep=${2:-} cluster
-  cluster=$(pg_lsclusters -h | awk 'NR==1 {print $1" "$2}')
-  [ -n "$cluster" ] || { echo "no PostgreSQL cluster found (pg_lsclusters)"; exit 1; }
-  pg_ctlcluster $cluster start 2>/dev/null || true
-  PGPORT=$(pg_lsclusters -h | awk 'NR==1 {print $3}')
+  if [ -z "${PGPORT:-}" ]; then
+    cluster=$(pg_lsclusters -h | awk 'NR==1 {print $1" "$2}')
+    [ -n "$cluster" ] || { echo "no PostgreSQL cluster found (pg_lsclusters)"; exit 1; }
+    pg_ctlcluster $cluster start 2>/dev/null || true
+    PGPORT=$(pg_lsclusters -h | awk 'NR==1 {print $3}')
+  fi
   [ "$keep" = keep ] || psql_as "-c \"drop database if exists $db\"" >/dev/null
   psql_as "-c \"do \\\$\\\$ begin if not exists (select from pg_roles where rolname='patgate_bench') then create role patgate_bench login password 'bench'; end if; end \\\$\\\$\"" >/dev/null
   if [ "$(psql_as "-c \"select count(*) from pg_database where datname = '$db'\"")" = 0 ]; then

@@ -1,24 +1,21 @@
 package io.patgate.http;
 
 import io.patgate.domain.Refusal;
-import io.patgate.identity.Caller;
 import io.patgate.identity.CredentialRequest;
 import io.patgate.identity.CredentialVerifier;
-import io.smallrye.mutiny.Uni;
-import io.vertx.core.http.HttpHeaders;
+import io.patgate.identity.Verdict;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
 
-import java.util.Optional;
 import java.util.UUID;
 import java.util.function.Consumer;
-import java.util.function.Supplier;
 
 /**
- * What the plain Vert.x routes on the hot path ({@code /auth/verify}, {@code /oauth/introspect}) share in
- * front of the in-memory check: reading the credential by the same header rules as every API endpoint, and
- * answering a missing one (401) or a stale replica (503) with the same problems, and a failure with an incident.
+ * What the plain Vert.x routes on the hot path ({@code /auth/verify}, {@code /oauth/introspect}) share around the
+ * in-memory check: reading the credential with the API's {@link CredentialReader} (so a missing or unreadable one is 401
+ * and a stale replica 503, in that order, everywhere), settling a {@link Verdict}, and answering a failure with an
+ * incident.
  */
 @Singleton // on the per-request path: no client proxy between the caller and it
 public class PlainRoutes {
@@ -35,14 +32,16 @@ public class PlainRoutes {
     public static final int ORDER = -250;
 
     private final CredentialVerifier verifier;
+    private final CredentialReader reader;
     private final ProblemWriter problems;
 
     private final long maxBody;
 
-    public PlainRoutes(CredentialVerifier verifier, ProblemWriter problems,
+    public PlainRoutes(CredentialVerifier verifier, CredentialReader reader, ProblemWriter problems,
                        @org.eclipse.microprofile.config.inject.ConfigProperty(name = "quarkus.http.limits.max-body-size", defaultValue = "10M")
                        io.quarkus.runtime.configuration.MemorySize maxBody) {
         this.verifier = verifier;
+        this.reader = reader;
         this.problems = problems;
         this.maxBody = maxBody.asLongValue();
     }
@@ -66,53 +65,42 @@ public class PlainRoutes {
     }
 
     /**
-     * The request's credential, presented from {@code clientAddress}; null once the answer is written: 401 when
-     * there is none we accept, 503 when this replica's state is too old to judge any (fail closed).
+     * The request's credential, presented from {@code clientAddress}, read by {@link CredentialReader} (as the API reads
+     * it); null once the answer is written: 401 when there is none, or none we can read; 503 when this replica's state is
+     * too old to judge one (fail closed).
      */
     public CredentialRequest credential(RoutingContext ctx, String clientAddress) {
-        String header = ctx.request().getHeader(HttpHeaders.AUTHORIZATION);
-        CredentialRequest credential = header == null ? null : PatgateAuthMechanism.parse(header, clientAddress);
-        if (credential == null) {
-            problems.write(ctx, Problems.unauthorized("A credential is required"));
-            return null;
+        CredentialReader.Reading reading = reader.read(ctx.request(), clientAddress);
+        if (reading instanceof CredentialReader.Presented presented) {
+            return presented.credential();
         }
-        if (verifier.isStale()) {
-            problems.write(ctx, Problems.of(Refusal.stale()));
-            return null;
-        }
-        return credential;
-    }
-
-    /**
-     * Judges {@code credential} and hands the verdict to {@code answer}: on the spot when memory is enough (nearly always),
-     * else after the one database read a cold token costs; a failure of either is answered by {@link #failed}.
-     */
-    public void judge(RoutingContext ctx, CredentialRequest credential, Consumer<Optional<Caller>> answer, String what) {
-        judge(ctx, () -> verifier.checkNow(credential), () -> verifier.checkCold(credential), answer, what);
-    }
-
-    /**
-     * {@link #judge(RoutingContext, CredentialRequest, Consumer, String)} for a token asked about by a third party (RFC 7662):
-     * judged without its network fence and without recording a use, see {@link CredentialVerifier#describeNow(String)}.
-     */
-    public void describe(RoutingContext ctx, String token, Consumer<Optional<Caller>> answer, String what) {
-        judge(ctx, () -> verifier.describeNow(token), () -> verifier.describeCold(token), answer, what);
-    }
-
-    private void judge(RoutingContext ctx, Supplier<Optional<Caller>> now, Supplier<Uni<Optional<Caller>>> later,
-                       Consumer<Optional<Caller>> answer, String what) {
-        Optional<Caller> verdict;
-        try {
-            verdict = now.get();
-        } catch (RuntimeException e) {
-            failed(ctx, e, what);
-            return;
-        }
-        if (verdict != null) {
-            answer.accept(verdict);
+        if (reading instanceof CredentialReader.Refused refused) {
+            problems.write(ctx, refused.refusal());
         } else {
-            later.get().subscribe().with(answer, error -> failed(ctx, error, what));
+            problems.write(ctx, Problems.unauthorized("A credential is required"));
         }
+        return null;
+    }
+
+    /**
+     * Hands {@code verdict} to {@code answer} once it is accepted or refused: on the spot when memory was enough (nearly
+     * always), else after the one database read a cold token costs ({@link CredentialVerifier#read}); a failure of that
+     * read is answered by {@link #failed}. {@code answer} never sees {@link Verdict.NeedsRead}.
+     */
+    public void settle(RoutingContext ctx, Verdict verdict, Consumer<Verdict> answer, String what) {
+        if (verdict instanceof Verdict.NeedsRead needs) {
+            verifier.read(needs).subscribe().with(answer, error -> failed(ctx, error, what));
+        } else {
+            answer.accept(verdict);
+        }
+    }
+
+    /**
+     * Writes the answer to a refused credential: 503 when this replica could not judge it (stale state), else 401 with
+     * {@code invalid}, the route's problem for a credential that is not good now.
+     */
+    public void refuse(RoutingContext ctx, Verdict.Refused refused, Problem invalid) {
+        problems.write(ctx, refused.unavailable() ? Problems.of(Refusal.stale()) : invalid);
     }
 
     /** Answers a refusal with its problem; anything else 500 with an incident id that is also in the log, and nothing else about the cause. */

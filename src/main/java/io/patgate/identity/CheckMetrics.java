@@ -36,7 +36,11 @@ public class CheckMetrics {
         }
 
         public static Kind of(Caller caller) {
-            return caller.isSession() ? SESSION : PAT;
+            return switch (caller.method()) {
+                case SESSION -> SESSION;
+                case EXCHANGE -> EXCHANGE;
+                case PAT -> PAT;
+            };
         }
     }
 
@@ -45,7 +49,10 @@ public class CheckMetrics {
         OK("ok"),
         /** Validly signed, but no such token (deleted, or from another installation). */
         UNKNOWN("unknown"),
-        /** Malformed, too long, or a signature that does not verify. */
+        /**
+         * Malformed, too long, or a signature that does not verify; also a credential where it is not accepted (a session,
+         * or another user's token, as the password of HTTP Basic).
+         */
         FORGED("forged"),
         /** A revoked token, a logged-out session, or a regenerated token's old value past its grace period. */
         REVOKED("revoked"),
@@ -95,11 +102,15 @@ public class CheckMetrics {
                 .description("Logged-out sessions remembered until their JWT expires").register(registry);
     }
 
+    /** Counts a verdict an entry point adds after an accepted check ({@link Outcome#MISSING_SCOPE}), without a duration. */
     public void count(Kind kind, Outcome outcome) {
         checks.get(kind).get(outcome).increment();
     }
 
-    /** Counts a check that ended with {@code outcome}, and records how long it took since {@code startedNanos}. */
+    /**
+     * Counts a check that ended with {@code outcome}, and records how long it took since {@code startedNanos}: called by
+     * {@link CredentialVerifier} alone, once per check, whatever the entry point.
+     */
     void finished(Kind kind, Outcome outcome, long startedNanos) {
         count(kind, outcome);
         duration.record(System.nanoTime() - startedNanos, java.util.concurrent.TimeUnit.NANOSECONDS);

@@ -17,10 +17,11 @@ public class Freshness {
 
     private final IdentityState state;
     private final Duration maxStaleness;
-    private final Clock clock = Clock.systemUTC();
+    private final Clock clock;
 
-    public Freshness(IdentityState state, PatgateConfig config) {
+    public Freshness(IdentityState state, PatgateConfig config, Clock clock) {
         this.state = state;
+        this.clock = clock;
         this.maxStaleness = config.state().maxStaleness();
     }
 

@@ -32,8 +32,14 @@ public class PatgateIdentityProvider implements IdentityProvider<CredentialReque
 
     @Override
     public Uni<SecurityIdentity> authenticate(CredentialRequest request, AuthenticationRequestContext context) {
-        return verifier.check(request).map(checked -> {
-            Caller c = checked.orElseThrow(AuthenticationFailedException::new);
+        return verifier.checkAndRead(request).map(verdict -> {
+            if (verdict instanceof Verdict.Refused refused && refused.unavailable()) {
+                throw io.patgate.domain.Refusal.stale(); // fail closed, and say why (503): the state went stale since the header was read
+            }
+            if (!(verdict instanceof Verdict.Accepted accepted)) {
+                throw new AuthenticationFailedException();
+            }
+            Caller c = accepted.caller();
             return QuarkusSecurityIdentity.builder()
                     .setPrincipal(new QuarkusPrincipal(c.username()))
                     .addRoles(effectiveRoles(c))

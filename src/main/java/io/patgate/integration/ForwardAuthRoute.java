@@ -6,7 +6,10 @@ import io.patgate.http.ProblemWriter;
 import io.patgate.http.Problems;
 import io.patgate.identity.Caller;
 import io.patgate.identity.CredentialRequest;
-import io.patgate.http.PatgateAuthMechanism;
+import io.patgate.http.CredentialReader;
+import io.patgate.http.Problem;
+import io.patgate.identity.CredentialVerifier;
+import io.patgate.identity.Verdict;
 import io.patgate.http.PlainRoutes;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
@@ -16,13 +19,12 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
 import java.util.List;
-import java.util.Optional;
 
 /**
  * {@code GET /auth/verify}: forward-auth for ingresses (nginx {@code auth_request}, Traefik ForwardAuth,
  * Envoy {@code ext_authz}). It answers from memory whether the request's credential is good, and who it
  * is. This is the hottest path of the service, so it is a plain Vert.x route on the event loop: the same
- * header rules ({@link PatgateAuthMechanism#parse}) and the same check ({@link io.patgate.identity.CredentialVerifier}) as
+ * header rules ({@link CredentialReader}) and the same check ({@link CredentialVerifier}) as
  * every API endpoint, without the REST and security layers around them. Documented in
  * {@code META-INF/openapi.yaml}.
  */
@@ -34,11 +36,15 @@ public class ForwardAuthRoute {
     private final ClientAddress clientAddress;
     private final ProblemWriter problems;
     private final PlainRoutes routes;
+    private static final Problem INVALID = Problems.unauthorized("The credential is invalid, expired or revoked");
+
     private final io.patgate.identity.CheckMetrics checks;
+    private final CredentialVerifier verifier;
 
     public ForwardAuthRoute(ClientAddress clientAddress, ProblemWriter problems, PlainRoutes routes,
-                            io.patgate.identity.CheckMetrics checks) {
+                            io.patgate.identity.CheckMetrics checks, CredentialVerifier verifier) {
         this.checks = checks;
+        this.verifier = verifier;
         this.clientAddress = clientAddress;
         this.problems = problems;
         this.routes = routes;
@@ -66,17 +72,18 @@ public class ForwardAuthRoute {
         if (credential == null) {
             return;
         }
-        routes.judge(ctx, credential, caller -> answer(ctx, caller), "Forward-auth check");
+        routes.settle(ctx, verifier.check(credential), verdict -> answer(ctx, verdict), "Forward-auth check");
     }
 
-    private void answer(RoutingContext ctx, Optional<Caller> checked) {
-        if (checked.isEmpty()) {
-            problems.write(ctx, Problems.unauthorized("The credential is invalid, expired or revoked"));
+    private void answer(RoutingContext ctx, Verdict verdict) {
+        if (!(verdict instanceof Verdict.Accepted accepted)) {
+            routes.refuse(ctx, (Verdict.Refused) verdict, INVALID);
             return;
         }
-        Caller caller = checked.get();
+        Caller caller = accepted.caller();
         List<String> effective = caller.effectiveScopes();
-        List<String> required = new java.util.ArrayList<>(ctx.queryParam("scope"));
+        // no query (as nearly always): no query parsing, which builds a map for every request (2-3 % of a check's samples)
+        List<String> required = new java.util.ArrayList<>(ctx.request().query() == null ? List.of() : ctx.queryParam("scope"));
         for (String header : ctx.request().headers().getAll(REQUIRE_HEADER)) {
             for (String scope : header.split(",")) {
                 if (!scope.isBlank()) {

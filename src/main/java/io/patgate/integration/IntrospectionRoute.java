@@ -5,9 +5,10 @@ import io.patgate.http.ClientAddress;
 import io.patgate.http.PlainRoutes;
 import io.patgate.http.ProblemWriter;
 import io.patgate.http.Problems;
-import io.patgate.identity.Caller;
 import io.patgate.identity.CredentialRequest;
+import io.patgate.identity.CredentialVerifier;
 import io.patgate.identity.PatgateIdentityProvider;
+import io.patgate.identity.Verdict;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
@@ -20,12 +21,11 @@ import org.jboss.logging.Logger;
 
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.util.Optional;
 
 /**
  * {@code POST /oauth/introspect} (RFC 7662) on the fast path: like {@link ForwardAuthRoute}, a plain Vert.x
  * route on the event loop, with the caller's own credential and the token asked about both judged by the
- * same in-memory {@link io.patgate.identity.CredentialVerifier} as every request, without the REST and security layers around
+ * same in-memory {@link CredentialVerifier} as every request, without the REST and security layers around
  * them. The caller's own credential is judged as any request's (its fence applies to the caller's address, its use is
  * recorded); the token asked about is only described: its fence is answered as {@code allowed_cidrs} for the resource
  * server to apply to its client, and no use of it is recorded. Documented in {@code META-INF/openapi.yaml}.
@@ -44,8 +44,10 @@ public class IntrospectionRoute {
     private final ClientAddress clientAddress;
     private final ProblemWriter problems;
     private final PlainRoutes routes;
+    private final CredentialVerifier verifier;
 
-    public IntrospectionRoute(ClientAddress clientAddress, ProblemWriter problems, PlainRoutes routes) {
+    public IntrospectionRoute(ClientAddress clientAddress, ProblemWriter problems, PlainRoutes routes, CredentialVerifier verifier) {
+        this.verifier = verifier;
         this.clientAddress = clientAddress;
         this.problems = problems;
         this.routes = routes;
@@ -100,17 +102,17 @@ public class IntrospectionRoute {
                 return;
             }
             String token = body[0] == null ? null : formField(body[0].toString(StandardCharsets.UTF_8), "token");
-            routes.judge(ctx, credential, caller -> answer(ctx, caller, token), "Introspection");
+            routes.settle(ctx, verifier.check(credential), verdict -> answer(ctx, verdict, token), "Introspection");
         });
         request.resume();
     }
 
-    private void answer(RoutingContext ctx, Optional<Caller> checked, String token) {
-        if (checked.isEmpty()) {
-            problems.write(ctx, Problems.badCredential());
+    private void answer(RoutingContext ctx, Verdict verdict, String token) {
+        if (!(verdict instanceof Verdict.Accepted accepted)) {
+            routes.refuse(ctx, (Verdict.Refused) verdict, Problems.badCredential());
             return;
         }
-        var roles = PatgateIdentityProvider.effectiveRoles(checked.get());
+        var roles = PatgateIdentityProvider.effectiveRoles(accepted.caller());
         if (!roles.contains(Permissions.INTROSPECT) && !roles.contains(Permissions.ADMIN)) {
             problems.write(ctx, Problems.forbidden("Introspection needs the role '" + Permissions.INTROSPECT + "' or 'admin'"));
             return;
@@ -121,8 +123,8 @@ public class IntrospectionRoute {
         }
         // the token asked about was presented to the resource server by its client, whose address only the resource server
         // knows: its fence is not applied to this caller's address but answered (allowed_cidrs), and no use is recorded
-        routes.describe(ctx, token.trim(),
-                described -> write(ctx, described.map(Introspection::of).orElse(Introspection.INACTIVE)), "Introspection");
+        routes.settle(ctx, verifier.describe(token.trim()), described -> write(ctx, described instanceof Verdict.Accepted good
+                ? Introspection.of(good.caller()) : Introspection.INACTIVE), "Introspection");
     }
 
     private void write(RoutingContext ctx, Introspection answer) {
