@@ -81,7 +81,7 @@ public class ServiceAccountResource {
             content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "accounts", value = "[" + ACCOUNT_EXAMPLE + "]")))
     @APIResponse(responseCode = "403", description = "A personal access token of a non-admin without scope `tokens`")
     public Uni<Response> list(@BeanParam PageParams paging) {
-        return accounts.list(Callers.of(identity), paging.page(), paging.size()).map(page -> page.toResponse());
+        return accounts.list(Callers.of(identity), paging.page(), paging.size()).map(PageParams::response);
     }
 
     @GET

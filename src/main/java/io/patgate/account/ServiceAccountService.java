@@ -4,7 +4,7 @@ import io.patgate.audit.AuditService;
 import io.patgate.config.PatgateConfig;
 import io.patgate.domain.Permissions;
 import io.patgate.domain.Refusal;
-import io.patgate.http.Paged;
+import io.patgate.domain.Paged;
 import io.patgate.identity.Caller;
 import io.patgate.identity.IdentityState;
 import io.patgate.identity.PatgateIdentityProvider;

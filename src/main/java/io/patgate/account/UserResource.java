@@ -80,7 +80,7 @@ public class UserResource {
     public Uni<Response> list(@Parameter(description = "Only usernames containing this text (case-insensitive)", example = "bot")
                               @QueryParam("q") String search,
                               @BeanParam PageParams paging) {
-        return users.list(search, paging.page(), paging.size()).map(page -> page.toResponse());
+        return users.list(search, paging.page(), paging.size()).map(PageParams::response);
     }
 
     @GET

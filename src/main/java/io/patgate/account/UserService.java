@@ -4,7 +4,7 @@ import io.patgate.domain.Permissions;
 import io.patgate.audit.AuditService;
 import io.patgate.audit.Notices;
 import io.patgate.identity.Caller;
-import io.patgate.http.Paged;
+import io.patgate.domain.Paged;
 import io.patgate.domain.Refusal;
 import io.patgate.identity.IdentityState;
 import io.patgate.store.AccessToken;

@@ -3,7 +3,7 @@ package io.patgate.audit;
 import io.patgate.domain.Permissions;
 import io.patgate.identity.Callers;
 import io.patgate.http.PageParams;
-import io.patgate.http.Paged;
+import io.patgate.domain.Paged;
 import io.patgate.domain.Refusal;
 import io.patgate.identity.Caller;
 import io.patgate.store.AuditEventRepository;
@@ -71,7 +71,7 @@ public class AuditResource {
                 blank(username), blank(action), instant("since", since), instant("until", until));
         int page = paging.page();
         int size = paging.size();
-        return audit.page(filter, page, size).map(Paged::toResponse);
+        return audit.page(filter, page, size).map(PageParams::response);
     }
 
     private static String blank(String value) {

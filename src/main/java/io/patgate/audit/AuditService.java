@@ -5,7 +5,7 @@ import io.patgate.identity.Caller;
 import io.patgate.store.AuditEntry;
 import io.patgate.store.AuditEventRepository;
 import io.patgate.store.Transactions;
-import io.patgate.http.Paged;
+import io.patgate.domain.Paged;
 import io.quarkus.arc.Arc;
 import io.quarkus.vertx.http.runtime.CurrentVertxRequest;
 import io.smallrye.mutiny.Uni;

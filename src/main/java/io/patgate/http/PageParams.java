@@ -1,7 +1,9 @@
 package io.patgate.http;
 
+import io.patgate.domain.Paged;
 import io.patgate.domain.Refusal;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Response;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 
@@ -12,6 +14,14 @@ import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 public class PageParams {
 
     public static final int MAX_SIZE = 500;
+
+    /** The header that carries a list's total across all pages. */
+    public static final String TOTAL_HEADER = "X-Total-Count";
+
+    /** A page as the API answers it: its items, and the total in {@link #TOTAL_HEADER}. */
+    public static Response response(Paged<?> page) {
+        return Response.ok(page.items()).header(TOTAL_HEADER, page.total()).build();
+    }
 
     @QueryParam("page")
     @Parameter(description = "Page number, from 0", schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.INTEGER, defaultValue = "0", minimum = "0"))

@@ -93,7 +93,7 @@ public class WebhookResource {
     @APIResponse(responseCode = "200", description = "A page of webhooks", headers = @Header(name = "X-Total-Count"),
             content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "hooks", value = "[" + HOOK_EXAMPLE + "]")))
     public Uni<Response> list(@BeanParam PageParams paging) {
-        return hooks.list(paging.page(), paging.size()).map(page -> page.toResponse());
+        return hooks.list(paging.page(), paging.size()).map(PageParams::response);
     }
 
     @GET
@@ -146,7 +146,7 @@ public class WebhookResource {
             content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "deliveries", value = "[" + DELIVERY_EXAMPLE + "]")))
     @APIResponse(responseCode = "404", description = "No such webhook")
     public Uni<Response> deliveries(@PathParam("id") UUID id, @BeanParam PageParams paging) {
-        return hooks.deliveries(id, paging.page(), paging.size()).map(page -> page.toResponse());
+        return hooks.deliveries(id, paging.page(), paging.size()).map(PageParams::response);
     }
 
     @POST

@@ -4,7 +4,7 @@ import io.patgate.audit.AuditService;
 import io.patgate.audit.Notices;
 import io.patgate.config.PatgateConfig;
 import io.patgate.domain.Refusal;
-import io.patgate.http.Paged;
+import io.patgate.domain.Paged;
 import io.patgate.identity.Caller;
 import io.patgate.store.Delivery;
 import io.patgate.store.DeliveryRepository;

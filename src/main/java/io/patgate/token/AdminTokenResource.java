@@ -49,6 +49,6 @@ public class AdminTokenResource {
                               @Parameter(description = "created (default), expires, lastUsed or name") @QueryParam("sort") String sort,
                               @BeanParam PageParams paging) {
         return tokens.listAll(Callers.of(identity), username, new TokenQueries.ListQuery(status, search, sort), paging.page(), paging.size())
-                .map(page -> page.toResponse());
+                .map(PageParams::response);
     }
 }

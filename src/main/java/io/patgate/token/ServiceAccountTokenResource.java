@@ -86,6 +86,6 @@ public class ServiceAccountTokenResource {
                               @Parameter(description = "created (default), expires, lastUsed or name") @QueryParam("sort") String sort,
                               @BeanParam PageParams paging) {
         return queries.listFor(Callers.of(identity), accountId, new TokenQueries.ListQuery(status, search, sort), paging.page(), paging.size())
-                .map(page -> page.toResponse());
+                .map(PageParams::response);
     }
 }

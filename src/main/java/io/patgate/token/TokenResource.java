@@ -94,7 +94,7 @@ public class TokenResource {
                               @QueryParam("sort") String sort,
                               @BeanParam PageParams paging) {
         return queries.listOwn(Callers.of(identity), new TokenQueries.ListQuery(status, search, sort), paging.page(), paging.size())
-                .map(page -> page.toResponse());
+                .map(PageParams::response);
     }
 
     @GET
