@@ -1,7 +1,7 @@
 package io.patgate.account;
 
 import io.patgate.identity.Callers;
-import io.patgate.http.ClientAddress;
+import io.patgate.web.ClientAddress;
 import io.quarkus.security.Authenticated;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;

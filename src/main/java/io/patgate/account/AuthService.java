@@ -38,11 +38,11 @@ public class AuthService {
     private final TokenSigner signer;
     private final IdentityState state;
     private final Duration lifetime;
-    private final io.patgate.http.EdgeMetrics metrics;
+    private final io.patgate.web.EdgeMetrics metrics;
 
     public AuthService(UserRepository users, SessionRevocationRepository revocations, AuditService audit, LoginThrottle throttle,
                        Passwords passwords, Transactions transactions, TokenSigner signer, IdentityState state, PatgateConfig config,
-                       io.patgate.http.EdgeMetrics metrics) {
+                       io.patgate.web.EdgeMetrics metrics) {
         this.metrics = metrics;
         this.throttle = throttle;
         this.users = users;

@@ -1,6 +1,6 @@
 package io.patgate.account;
 
-import io.patgate.http.PageParams;
+import io.patgate.web.PageParams;
 import io.patgate.identity.Callers;
 import io.quarkus.security.Authenticated;
 import io.quarkus.security.identity.SecurityIdentity;
@@ -56,7 +56,7 @@ public class ServiceAccountResource {
         this.identity = identity;
     }
 
-    @io.patgate.http.SessionRequired
+    @io.patgate.web.SessionRequired
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Create a service account", description = "Admin, with a session. An account no person signs in as: its tokens "
@@ -94,7 +94,7 @@ public class ServiceAccountResource {
         return accounts.get(Callers.of(identity), id);
     }
 
-    @io.patgate.http.SessionRequired
+    @io.patgate.web.SessionRequired
     @PATCH
     @Path("/{id}")
     @Consumes(MediaType.APPLICATION_JSON)
@@ -113,7 +113,7 @@ public class ServiceAccountResource {
         return accounts.update(Callers.of(identity), id, body);
     }
 
-    @io.patgate.http.SessionRequired
+    @io.patgate.web.SessionRequired
     @DELETE
     @Path("/{id}")
     @Operation(summary = "Delete a service account", description = "Admin, with a session. Every token of the account stops working at "
@@ -125,7 +125,7 @@ public class ServiceAccountResource {
         return accounts.delete(Callers.of(identity), id);
     }
 
-    @io.patgate.http.SessionRequired
+    @io.patgate.web.SessionRequired
     @POST
     @Path("/{id}/trust")
     @Consumes(MediaType.APPLICATION_JSON)
@@ -168,7 +168,7 @@ public class ServiceAccountResource {
         return accounts.trust(Callers.of(identity), id);
     }
 
-    @io.patgate.http.SessionRequired
+    @io.patgate.web.SessionRequired
     @DELETE
     @Path("/{id}/trust/{trustId}")
     @Operation(summary = "Stop trusting an identity", description = "Admin or a manager, with a session. No new exchange matches it, "

@@ -1,7 +1,7 @@
 package io.patgate.account;
 
 import io.patgate.domain.Permissions;
-import io.patgate.http.SessionRequired;
+import io.patgate.web.SessionRequired;
 import io.patgate.identity.Callers;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;

@@ -2,8 +2,8 @@ package io.patgate.account;
 
 import io.patgate.domain.Permissions;
 import io.patgate.identity.Callers;
-import io.patgate.http.PageParams;
-import io.patgate.http.SessionRequired;
+import io.patgate.web.PageParams;
+import io.patgate.web.SessionRequired;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;

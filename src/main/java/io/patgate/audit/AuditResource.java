@@ -2,7 +2,7 @@ package io.patgate.audit;
 
 import io.patgate.domain.Permissions;
 import io.patgate.identity.Callers;
-import io.patgate.http.PageParams;
+import io.patgate.web.PageParams;
 import io.patgate.domain.Paged;
 import io.patgate.domain.Refusal;
 import io.patgate.identity.Caller;

@@ -1,6 +1,6 @@
 package io.patgate.audit;
 
-import io.patgate.http.ClientAddress;
+import io.patgate.web.ClientAddress;
 import io.patgate.identity.Caller;
 import io.patgate.store.AuditEntry;
 import io.patgate.store.AuditEventRepository;

@@ -1,13 +1,13 @@
 package io.patgate.integration;
 
-import io.patgate.http.ClientAddress;
-import io.patgate.http.MetricPaths;
-import io.patgate.http.ProblemWriter;
-import io.patgate.http.Problems;
+import io.patgate.web.ClientAddress;
+import io.patgate.web.MetricPaths;
+import io.patgate.web.ProblemWriter;
+import io.patgate.web.Problems;
 import io.patgate.identity.Caller;
 import io.patgate.identity.CredentialRequest;
-import io.patgate.http.PatgateAuthMechanism;
-import io.patgate.http.PlainRoutes;
+import io.patgate.web.PatgateAuthMechanism;
+import io.patgate.web.PlainRoutes;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;

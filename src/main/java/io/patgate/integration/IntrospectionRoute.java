@@ -1,10 +1,10 @@
 package io.patgate.integration;
 
 import io.patgate.domain.Permissions;
-import io.patgate.http.ClientAddress;
-import io.patgate.http.PlainRoutes;
-import io.patgate.http.ProblemWriter;
-import io.patgate.http.Problems;
+import io.patgate.web.ClientAddress;
+import io.patgate.web.PlainRoutes;
+import io.patgate.web.ProblemWriter;
+import io.patgate.web.Problems;
 import io.patgate.identity.Caller;
 import io.patgate.identity.CredentialRequest;
 import io.patgate.identity.PatgateIdentityProvider;

@@ -1,7 +1,7 @@
 package io.patgate.integration;
 
 import io.patgate.account.AuthService;
-import io.patgate.http.ClientAddress;
+import io.patgate.web.ClientAddress;
 import io.patgate.identity.CredentialVerifier;
 import io.patgate.identity.IdentityState;
 import io.patgate.token.TokenService;

@@ -1,7 +1,7 @@
 package io.patgate.integration;
 
 import io.patgate.exchange.TokenExchange;
-import io.patgate.http.ClientAddress;
+import io.patgate.web.ClientAddress;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.annotation.security.PermitAll;

@@ -1,7 +1,7 @@
 package io.patgate.notice;
 
 import io.patgate.domain.Permissions;
-import io.patgate.http.PageParams;
+import io.patgate.web.PageParams;
 import io.patgate.identity.Callers;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;

@@ -1,6 +1,6 @@
 package io.patgate.token;
 
-import io.patgate.http.PageParams;
+import io.patgate.web.PageParams;
 import io.patgate.identity.Callers;
 import io.quarkus.security.Authenticated;
 import io.quarkus.security.identity.SecurityIdentity;

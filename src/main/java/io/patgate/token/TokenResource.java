@@ -1,7 +1,7 @@
 package io.patgate.token;
 
 import io.patgate.identity.Callers;
-import io.patgate.http.PageParams;
+import io.patgate.web.PageParams;
 import io.quarkus.security.Authenticated;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;

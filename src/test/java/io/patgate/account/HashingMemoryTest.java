@@ -1,7 +1,7 @@
 package io.patgate.account;
 
 import io.patgate.domain.Refusal;
-import io.patgate.http.Problems;
+import io.patgate.web.Problems;
 import io.patgate.identity.MemoryReturn;
 import org.junit.jupiter.api.Test;
 

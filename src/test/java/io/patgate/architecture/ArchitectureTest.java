@@ -58,7 +58,7 @@ class ArchitectureTest {
                 .layer("token").definedBy("io.patgate.token..")
                 .layer("account").definedBy("io.patgate.account..")
                 .layer("audit").definedBy("io.patgate.audit..")
-                .layer("http").definedBy("io.patgate.http..")
+                .layer("http").definedBy("io.patgate.web..")
                 .layer("store").definedBy("io.patgate.store..")
                 .layer("identity").definedBy("io.patgate.identity..")
                 .layer("domain").definedBy("io.patgate.domain..")
@@ -137,7 +137,7 @@ class ArchitectureTest {
                 // following a confirmation link mailed to an address takes no credential at all: the link's secret is the proof
                 .and().areDeclaredInClassesThat().doNotHaveSimpleName("EmailConfirmationResource")
                 .and(write)
-                .should().beAnnotatedWith(io.patgate.http.SessionRequired.class)
+                .should().beAnnotatedWith(io.patgate.web.SessionRequired.class)
                 .because("a personal access token, even an admin-scoped one, must not change an account (review issue 25)"));
     }
 

@@ -1,4 +1,4 @@
-package io.patgate.http;
+package io.patgate.web;
 
 import io.micrometer.core.instrument.Tags;
 import io.quarkus.micrometer.runtime.HttpServerMetricsTagsContributor;

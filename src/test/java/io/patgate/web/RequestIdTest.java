@@ -1,4 +1,4 @@
-package io.patgate.http;
+package io.patgate.web;
 
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;

@@ -1,4 +1,4 @@
-package io.patgate.http;
+package io.patgate.web;
 
 import io.patgate.support.Api;
 import io.patgate.support.BehindAProxy;

@@ -1,4 +1,4 @@
-package io.patgate.http;
+package io.patgate.web;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;

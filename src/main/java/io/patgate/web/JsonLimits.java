@@ -1,4 +1,4 @@
-package io.patgate.http;
+package io.patgate.web;
 
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.DeserializationFeature;

@@ -1,4 +1,4 @@
-package io.patgate.http;
+package io.patgate.web;
 
 import io.patgate.identity.CredentialRequest;
 import io.patgate.identity.CredentialVerifier;

@@ -1,4 +1,4 @@
-package io.patgate.http;
+package io.patgate.web;
 
 import io.patgate.store.DatabaseStatus;
 import io.patgate.store.StateSync;

@@ -1,4 +1,4 @@
-package io.patgate.http;
+package io.patgate.web;
 
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
