@@ -1,5 +1,7 @@
-package io.patgate.account;
+package io.patgate.web.account;
 
+import io.patgate.account.ServiceAccountRequests;
+import io.patgate.account.ServiceAccountService;
 import io.patgate.web.PageParams;
 import io.patgate.identity.Callers;
 import io.quarkus.security.Authenticated;

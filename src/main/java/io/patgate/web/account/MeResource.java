@@ -1,5 +1,8 @@
-package io.patgate.account;
+package io.patgate.web.account;
 
+import io.patgate.account.PasswordChange;
+import io.patgate.account.UserRequests;
+import io.patgate.account.UserService;
 import io.patgate.identity.Callers;
 import io.patgate.identity.Caller;
 import io.quarkus.security.Authenticated;

@@ -1,5 +1,7 @@
-package io.patgate.account;
+package io.patgate.web.account;
 
+import io.patgate.account.UserRequests;
+import io.patgate.account.UserService;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.PermitAll;
 import jakarta.validation.Valid;

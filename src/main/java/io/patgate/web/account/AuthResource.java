@@ -1,5 +1,7 @@
-package io.patgate.account;
+package io.patgate.web.account;
 
+import io.patgate.account.AuthService;
+import io.patgate.account.UserRequests;
 import io.patgate.identity.Callers;
 import io.patgate.web.ClientAddress;
 import io.quarkus.security.Authenticated;

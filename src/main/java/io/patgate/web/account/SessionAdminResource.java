@@ -1,5 +1,7 @@
-package io.patgate.account;
+package io.patgate.web.account;
 
+import io.patgate.account.AuthService;
+import io.patgate.account.UserRequests;
 import io.patgate.domain.Permissions;
 import io.patgate.web.SessionRequired;
 import io.patgate.identity.Callers;
