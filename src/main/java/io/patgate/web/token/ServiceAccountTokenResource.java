@@ -1,5 +1,8 @@
-package io.patgate.token;
+package io.patgate.web.token;
 
+import io.patgate.token.TokenQueries;
+import io.patgate.token.TokenRequests;
+import io.patgate.token.TokenService;
 import io.patgate.web.PageParams;
 import io.patgate.identity.Callers;
 import io.quarkus.security.Authenticated;

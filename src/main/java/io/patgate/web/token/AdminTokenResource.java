@@ -1,5 +1,6 @@
-package io.patgate.token;
+package io.patgate.web.token;
 
+import io.patgate.token.TokenQueries;
 import io.patgate.domain.Permissions;
 import io.patgate.identity.Callers;
 import io.patgate.web.PageParams;
