@@ -1,5 +1,6 @@
-package io.patgate.audit;
+package io.patgate.web.audit;
 
+import io.patgate.audit.AuditService;
 import io.patgate.domain.Permissions;
 import io.patgate.identity.Callers;
 import io.patgate.web.PageParams;
