@@ -1,5 +1,7 @@
-package io.patgate.notice;
+package io.patgate.web.notice;
 
+import io.patgate.notice.WebhookRequests;
+import io.patgate.notice.WebhookService;
 import io.patgate.domain.Permissions;
 import io.patgate.web.PageParams;
 import io.patgate.identity.Callers;
