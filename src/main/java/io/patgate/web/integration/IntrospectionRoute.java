@@ -1,5 +1,6 @@
-package io.patgate.integration;
+package io.patgate.web.integration;
 
+import io.patgate.integration.Introspection;
 import io.patgate.domain.Permissions;
 import io.patgate.web.ClientAddress;
 import io.patgate.web.PlainRoutes;

@@ -1,5 +1,6 @@
-package io.patgate.integration;
+package io.patgate.web.integration;
 
+import io.patgate.integration.KeyRotation;
 import io.patgate.domain.Permissions;
 import io.patgate.identity.Callers;
 import io.patgate.store.SigningKeyStore;

@@ -1,5 +1,7 @@
-package io.patgate.integration;
+package io.patgate.web.integration;
 
+import io.patgate.integration.Introspection;
+import io.patgate.integration.RevocationReports;
 import io.patgate.account.AuthService;
 import io.patgate.web.ClientAddress;
 import io.patgate.identity.CredentialVerifier;

@@ -1,4 +1,4 @@
-package io.patgate.integration;
+package io.patgate.web.integration;
 
 import io.patgate.web.ClientAddress;
 import io.patgate.web.MetricPaths;
