@@ -1,4 +1,4 @@
-package io.patgate.account;
+package io.patgate.web;
 
 import io.patgate.config.PatgateConfig;
 import io.quarkus.runtime.annotations.RegisterForReflection;
