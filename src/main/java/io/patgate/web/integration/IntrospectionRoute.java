@@ -1,6 +1,5 @@
 package io.patgate.web.integration;
 
-import io.patgate.integration.Introspection;
 import io.patgate.domain.Permissions;
 import io.patgate.web.ClientAddress;
 import io.patgate.web.PlainRoutes;

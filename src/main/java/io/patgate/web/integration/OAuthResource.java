@@ -1,6 +1,5 @@
 package io.patgate.web.integration;
 
-import io.patgate.integration.Introspection;
 import io.patgate.integration.RevocationReports;
 import io.patgate.account.AuthService;
 import io.patgate.web.ClientAddress;

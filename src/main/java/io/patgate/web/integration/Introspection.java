@@ -1,4 +1,4 @@
-package io.patgate.integration;
+package io.patgate.web.integration;
 
 import io.patgate.domain.Cidr;
 import io.patgate.identity.Caller;

@@ -1,4 +1,4 @@
-package io.patgate.integration;
+package io.patgate.web.integration;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
