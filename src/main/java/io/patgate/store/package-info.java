@@ -8,7 +8,7 @@
  *       ({@code write} for a change and its audit event, {@code read} for queries) and takes row locks through the
  *       repositories' {@code ...ForUpdate} methods.</li>
  *   <li><b>The reactive {@code Pool}, plain SQL,</b> for what Panache cannot say well: one-snapshot loads of the whole
- *       state and the change feed ({@link io.patgate.store.IdentityStateLoader}), {@code LISTEN} ({@link io.patgate.store.StateSync}),
+ *       state and the change feed ({@link io.patgate.replica.IdentityStateLoader}), {@code LISTEN} ({@link io.patgate.replica.StateSync}),
  *       batched upserts ({@link io.patgate.store.TokenUsageWriter}, {@code AuditEventRepository.appendAll}), advisory locks
  *       ({@link io.patgate.store.FirstAccount}, {@link io.patgate.store.SigningKeyStore}) and the audit log's pruning.
  *       Such a method owns its transaction; an audit event that belongs to it is written on its connection.</li>

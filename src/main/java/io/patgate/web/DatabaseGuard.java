@@ -1,7 +1,7 @@
 package io.patgate.web;
 
-import io.patgate.store.DatabaseStatus;
-import io.patgate.store.StateSync;
+import io.patgate.replica.DatabaseStatus;
+import io.patgate.replica.StateSync;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.Response;
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;

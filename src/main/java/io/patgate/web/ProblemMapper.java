@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import io.patgate.domain.Permissions;
 import io.patgate.domain.Refusal;
 import io.patgate.store.DatabaseFailures;
-import io.patgate.store.DatabaseStatus;
+import io.patgate.replica.DatabaseStatus;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;

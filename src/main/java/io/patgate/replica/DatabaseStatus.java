@@ -1,4 +1,4 @@
-package io.patgate.store;
+package io.patgate.replica;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;

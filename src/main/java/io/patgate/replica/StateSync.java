@@ -1,5 +1,6 @@
-package io.patgate.store;
+package io.patgate.replica;
 
+import io.patgate.store.SigningKeyStore;
 import io.patgate.config.PatgateConfig;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.scheduler.Scheduled;

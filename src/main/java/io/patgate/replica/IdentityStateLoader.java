@@ -1,5 +1,7 @@
-package io.patgate.store;
+package io.patgate.replica;
 
+import io.patgate.store.TokenRows;
+import io.patgate.store.TrustRows;
 import io.patgate.identity.IdentityState;
 import io.patgate.identity.TokenLookup;
 import io.patgate.identity.TokenState;
