@@ -2,7 +2,7 @@ package io.patgate.account;
 
 import io.patgate.config.PatgateConfig;
 import io.patgate.domain.Refusal;
-import io.patgate.identity.MemoryReturn;
+import io.patgate.runtime.HeapRelease;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
 
@@ -17,7 +17,7 @@ import java.util.function.Supplier;
  * others wait their turn, up to half of {@code patgate.http.request-timeout} (so the refusal, not the request's timeout,
  * answers), and then get {@link Refusal#busy} (503 with {@code Retry-After: 2}). A
  * burst of logins, hostile or not, costs a known amount of heap instead of whatever the heap can grow to; and once
- * hashing is over, {@link MemoryReturn} hands back what it made the heap grow by.
+ * hashing is over, {@link HeapRelease} hands back what it made the heap grow by.
  */
 @Singleton
 public class HashingMemory {
@@ -25,15 +25,15 @@ public class HashingMemory {
     private final Semaphore permits;
     private final int maxConcurrent;
     private final long waitMillis;
-    private final MemoryReturn memoryReturn;
+    private final HeapRelease memoryReturn;
 
     @Inject
-    public HashingMemory(PatgateConfig config, MemoryReturn memoryReturn) {
+    public HashingMemory(PatgateConfig config, HeapRelease memoryReturn) {
         this(config.password().maxConcurrent().orElse(Runtime.getRuntime().availableProcessors()),
                 config.http().requestTimeout().dividedBy(2), memoryReturn);
     }
 
-    HashingMemory(int maxConcurrent, Duration wait, MemoryReturn memoryReturn) {
+    HashingMemory(int maxConcurrent, Duration wait, HeapRelease memoryReturn) {
         if (maxConcurrent < 1) {
             throw new IllegalArgumentException("patgate.password.max-concurrent must be at least 1");
         }
@@ -45,7 +45,7 @@ public class HashingMemory {
 
     /** For {@link PasswordHasher} outside the application (unit tests): no limit worth speaking of, nothing given back. */
     static HashingMemory unplanned() {
-        return new HashingMemory(Integer.MAX_VALUE, Duration.ZERO, MemoryReturn.never());
+        return new HashingMemory(Integer.MAX_VALUE, Duration.ZERO, HeapRelease.never());
     }
 
     /** Runs one hash in its turn; {@link Refusal#busy} when none came in time. */
@@ -60,7 +60,7 @@ public class HashingMemory {
         if (!turn) {
             throw Refusal.busy(2, "Too many passwords are being checked at once; try again in a few seconds");
         }
-        MemoryReturn.Burst burst = memoryReturn.begin();
+        HeapRelease.Burst burst = memoryReturn.begin();
         try {
             return work.get();
         } finally {

@@ -61,7 +61,7 @@ public class StateSync {
     private volatile String watermark;
     private volatile boolean fullReloadNeeded;
     private volatile PgSubscriber subscriber;
-    private final io.patgate.identity.MemoryReturn memoryReturn;
+    private final io.patgate.runtime.HeapRelease memoryReturn;
 
     /**
      * One reconciliation round. A round that ran past its timeout is abandoned: its queries may still
@@ -86,7 +86,7 @@ public class StateSync {
                      @ConfigProperty(name = "quarkus.datasource.reactive.url") String url,
                      @ConfigProperty(name = "quarkus.datasource.username") Optional<String> username,
                      @ConfigProperty(name = "quarkus.datasource.password") Optional<String> password,
-                     io.micrometer.core.instrument.MeterRegistry registry, io.patgate.identity.MemoryReturn memoryReturn) {
+                     io.micrometer.core.instrument.MeterRegistry registry, io.patgate.runtime.HeapRelease memoryReturn) {
         this.memoryReturn = memoryReturn;
         this.failures = io.micrometer.core.instrument.Counter.builder("patgate.state.sync.failures")
                 .description("Reconciliation rounds with the database that failed").register(registry);
@@ -125,7 +125,7 @@ public class StateSync {
     /** Reads the working set into the serving state, in the background; a failure leaves tokens to be read on first use. */
     public void warmUp() {
         // start-up's garbage (the framework's boot, this read) is handed back once it is over
-        io.patgate.identity.MemoryReturn.Burst startUp = memoryReturn.begin();
+        io.patgate.runtime.HeapRelease.Burst startUp = memoryReturn.begin();
         loader.warm().onTermination().invoke(startUp::end).subscribe().with(added -> { },
                 e -> LOG.warnf("Could not warm the working set (%s); tokens are read on first use", e.toString()));
     }

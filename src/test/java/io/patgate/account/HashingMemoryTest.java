@@ -2,7 +2,7 @@ package io.patgate.account;
 
 import io.patgate.domain.Refusal;
 import io.patgate.web.Problems;
-import io.patgate.identity.MemoryReturn;
+import io.patgate.runtime.HeapRelease;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -31,7 +31,7 @@ class HashingMemoryTest {
 
     @Test
     void aBurstOfRealLoginsRunsAtMostTheAllowedNumberOfHashesAtOnceAndEveryOneIsAnswered() throws Exception {
-        HashingMemory memory = new HashingMemory(2, LONG_WAIT, MemoryReturn.never());
+        HashingMemory memory = new HashingMemory(2, LONG_WAIT, HeapRelease.never());
         PasswordHasher hasher = new PasswordHasher(16384, 2, 1, memory);
         String stored = hasher.hash("the right password");
         AtomicInteger most = new AtomicInteger();
@@ -68,7 +68,7 @@ class HashingMemoryTest {
 
     @Test
     void whenNoTurnComesInTimeTheRequestIsRefusedAsBusyWithAHintWhenToComeBack() throws Exception {
-        HashingMemory memory = new HashingMemory(1, Duration.ofMillis(200), MemoryReturn.never());
+        HashingMemory memory = new HashingMemory(1, Duration.ofMillis(200), HeapRelease.never());
         CountDownLatch holding = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         CompletableFuture<String> first = CompletableFuture.supplyAsync(() -> memory.hash(() -> {
@@ -91,7 +91,7 @@ class HashingMemoryTest {
     @Test
     void theHeapIsGivenBackOnceHashingIsOverNotWhileAHashRuns() throws Exception {
         AtomicInteger collections = new AtomicInteger();
-        MemoryReturn memoryReturn = new MemoryReturn(Duration.ofMillis(300), Duration.ofSeconds(2), collections::incrementAndGet);
+        HeapRelease memoryReturn = new HeapRelease(Duration.ofMillis(300), Duration.ofSeconds(2), collections::incrementAndGet);
         HashingMemory memory = new HashingMemory(2, LONG_WAIT, memoryReturn);
         memory.hash(() -> "one");
         CountDownLatch release = new CountDownLatch(1);

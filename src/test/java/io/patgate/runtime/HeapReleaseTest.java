@@ -1,4 +1,4 @@
-package io.patgate.identity;
+package io.patgate.runtime;
 
 import org.junit.jupiter.api.Test;
 
@@ -9,15 +9,15 @@ import static io.patgate.support.Eventually.eventually;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /** One collection once heap-growing work is over, never during it, never more often than its budget allows. No Quarkus. */
-class MemoryReturnTest {
+class HeapReleaseTest {
 
     @Test
     void oneCollectionOnceTheWorkIsOverAndNotAgainWithinTheInterval() throws Exception {
         AtomicInteger collections = new AtomicInteger();
-        MemoryReturn memoryReturn = new MemoryReturn(Duration.ofMillis(300), Duration.ofSeconds(2), collections::incrementAndGet);
+        HeapRelease memoryReturn = new HeapRelease(Duration.ofMillis(300), Duration.ofSeconds(2), collections::incrementAndGet);
         try {
-            MemoryReturn.Burst first = memoryReturn.begin();
-            MemoryReturn.Burst second = memoryReturn.begin();
+            HeapRelease.Burst first = memoryReturn.begin();
+            HeapRelease.Burst second = memoryReturn.begin();
             first.end();
             Thread.sleep(800);
             assertEquals(0, collections.get(), "not while other work is still running");
@@ -40,7 +40,7 @@ class MemoryReturnTest {
     @Test
     void aLongPauseSpacesTheNextOneOutToStayWithinOnePercentOfTheTime() throws Exception {
         AtomicInteger collections = new AtomicInteger();
-        MemoryReturn memoryReturn = new MemoryReturn(Duration.ofMillis(100), Duration.ofMillis(100), () -> {
+        HeapRelease memoryReturn = new HeapRelease(Duration.ofMillis(100), Duration.ofMillis(100), () -> {
             collections.incrementAndGet();
             try {
                 Thread.sleep(50); // a 50 ms pause: the next is at least 5 s later
@@ -63,7 +63,7 @@ class MemoryReturnTest {
     @Test
     void turnedOffNothingIsEverCollected() throws Exception {
         AtomicInteger collections = new AtomicInteger();
-        MemoryReturn memoryReturn = new MemoryReturn(Duration.ZERO, Duration.ZERO, collections::incrementAndGet);
+        HeapRelease memoryReturn = new HeapRelease(Duration.ZERO, Duration.ZERO, collections::incrementAndGet);
         memoryReturn.begin().end();
         Thread.sleep(500);
         assertEquals(0, collections.get());

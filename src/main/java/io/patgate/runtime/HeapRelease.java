@@ -1,4 +1,4 @@
-package io.patgate.identity;
+package io.patgate.runtime;
 
 import io.patgate.config.PatgateConfig;
 import jakarta.annotation.PreDestroy;
@@ -23,9 +23,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * together than {@link #MIN_INTERVAL}, nor than a hundred times the last one's pause.
  */
 @Singleton
-public class MemoryReturn {
+public class HeapRelease {
 
-    private static final Logger LOG = Logger.getLogger(MemoryReturn.class);
+    private static final Logger LOG = Logger.getLogger(HeapRelease.class);
     static final Duration MIN_INTERVAL = Duration.ofSeconds(10);
     static final int BUDGET_PERCENT = 1;
 
@@ -44,11 +44,11 @@ public class MemoryReturn {
     private volatile long nextAllowed = Long.MIN_VALUE;
 
     @Inject
-    public MemoryReturn(PatgateConfig config) {
-        this(config.memory().returnAfter(), MIN_INTERVAL, MemoryReturn::collectAndLog);
+    public HeapRelease(PatgateConfig config) {
+        this(config.memory().returnAfter(), MIN_INTERVAL, HeapRelease::collectAndLog);
     }
 
-    public MemoryReturn(Duration quiet, Duration minInterval, Runnable collect) {
+    public HeapRelease(Duration quiet, Duration minInterval, Runnable collect) {
         this.quietNanos = quiet.isNegative() ? 0 : quiet.toNanos();
         this.minIntervalNanos = minInterval.toNanos();
         this.collect = collect;
@@ -60,8 +60,8 @@ public class MemoryReturn {
     }
 
     /** Never collects (tools, unit tests). */
-    public static MemoryReturn never() {
-        return new MemoryReturn(Duration.ZERO, MIN_INTERVAL, () -> { });
+    public static HeapRelease never() {
+        return new HeapRelease(Duration.ZERO, MIN_INTERVAL, () -> { });
     }
 
     /** Heap-growing work starts now; no collection runs before it {@link Burst#end() ends}. */
