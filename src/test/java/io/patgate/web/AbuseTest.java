@@ -19,7 +19,7 @@ import static org.hamcrest.Matchers.*;
 class AbuseTest {
 
     @jakarta.inject.Inject
-    io.patgate.account.HashingMemory hashing;
+    io.patgate.account.HashingPermits hashing;
 
     private static io.restassured.response.ValidatableResponse login(String ip, String username, String password) {
         return given().header("X-Forwarded-For", ip).contentType(ContentType.JSON)

@@ -20,7 +20,7 @@ import java.util.function.Supplier;
  * hashing is over, {@link HeapRelease} hands back what it made the heap grow by.
  */
 @Singleton
-public class HashingMemory {
+public class HashingPermits {
 
     private final Semaphore permits;
     private final int maxConcurrent;
@@ -28,12 +28,12 @@ public class HashingMemory {
     private final HeapRelease memoryReturn;
 
     @Inject
-    public HashingMemory(PatgateConfig config, HeapRelease memoryReturn) {
+    public HashingPermits(PatgateConfig config, HeapRelease memoryReturn) {
         this(config.password().maxConcurrent().orElse(Runtime.getRuntime().availableProcessors()),
                 config.http().requestTimeout().dividedBy(2), memoryReturn);
     }
 
-    HashingMemory(int maxConcurrent, Duration wait, HeapRelease memoryReturn) {
+    HashingPermits(int maxConcurrent, Duration wait, HeapRelease memoryReturn) {
         if (maxConcurrent < 1) {
             throw new IllegalArgumentException("patgate.password.max-concurrent must be at least 1");
         }
@@ -44,8 +44,8 @@ public class HashingMemory {
     }
 
     /** For {@link PasswordHasher} outside the application (unit tests): no limit worth speaking of, nothing given back. */
-    static HashingMemory unplanned() {
-        return new HashingMemory(Integer.MAX_VALUE, Duration.ZERO, HeapRelease.never());
+    static HashingPermits unplanned() {
+        return new HashingPermits(Integer.MAX_VALUE, Duration.ZERO, HeapRelease.never());
     }
 
     /** Runs one hash in its turn; {@link Refusal#busy} when none came in time. */

@@ -25,13 +25,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * A burst of password hashes costs a bounded amount of heap, and the heap they made grow is given back once
  * hashing is over, not while it runs. Real Argon2id, real threads; no Quarkus.
  */
-class HashingMemoryTest {
+class HashingPermitsTest {
 
     private static final Duration LONG_WAIT = Duration.ofSeconds(30);
 
     @Test
     void aBurstOfRealLoginsRunsAtMostTheAllowedNumberOfHashesAtOnceAndEveryOneIsAnswered() throws Exception {
-        HashingMemory memory = new HashingMemory(2, LONG_WAIT, HeapRelease.never());
+        HashingPermits memory = new HashingPermits(2, LONG_WAIT, HeapRelease.never());
         PasswordHasher hasher = new PasswordHasher(16384, 2, 1, memory);
         String stored = hasher.hash("the right password");
         AtomicInteger most = new AtomicInteger();
@@ -68,7 +68,7 @@ class HashingMemoryTest {
 
     @Test
     void whenNoTurnComesInTimeTheRequestIsRefusedAsBusyWithAHintWhenToComeBack() throws Exception {
-        HashingMemory memory = new HashingMemory(1, Duration.ofMillis(200), HeapRelease.never());
+        HashingPermits memory = new HashingPermits(1, Duration.ofMillis(200), HeapRelease.never());
         CountDownLatch holding = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         CompletableFuture<String> first = CompletableFuture.supplyAsync(() -> memory.hash(() -> {
@@ -92,7 +92,7 @@ class HashingMemoryTest {
     void theHeapIsGivenBackOnceHashingIsOverNotWhileAHashRuns() throws Exception {
         AtomicInteger collections = new AtomicInteger();
         HeapRelease memoryReturn = new HeapRelease(Duration.ofMillis(300), Duration.ofSeconds(2), collections::incrementAndGet);
-        HashingMemory memory = new HashingMemory(2, LONG_WAIT, memoryReturn);
+        HashingPermits memory = new HashingPermits(2, LONG_WAIT, memoryReturn);
         memory.hash(() -> "one");
         CountDownLatch release = new CountDownLatch(1);
         CompletableFuture<String> running = CompletableFuture.supplyAsync(() -> memory.hash(() -> {
