@@ -46,9 +46,9 @@ import java.util.stream.Collectors;
  * their deliveries keep their priority.
  */
 @ApplicationScoped
-public class FanOut {
+public class NoticeDispatcher {
 
-    private static final Logger LOG = Logger.getLogger(FanOut.class);
+    private static final Logger LOG = Logger.getLogger(NoticeDispatcher.class);
     private static final int BATCH = 100;
 
     /** What a receiver gets: the notice, the token as the API shows it (never its value) and its owner. */
@@ -72,7 +72,7 @@ public class FanOut {
     private final EmailConfirmationRepository confirmations;
     private final ServiceAccountManagerRepository managers;
 
-    public FanOut(Transactions transactions, NoticeRepository notices, WebhookRepository webhooks, DeliveryRepository deliveries,
+    public NoticeDispatcher(Transactions transactions, NoticeRepository notices, WebhookRepository webhooks, DeliveryRepository deliveries,
                   AccessTokenRepository tokens, UserRepository users, TokenViews views, NoticeMail mail, ObjectMapper json,
                   EmailConfirmationRepository confirmations, ServiceAccountManagerRepository managers) {
         this.confirmations = confirmations;
