@@ -2,7 +2,7 @@ package io.patgate.account;
 
 import io.patgate.domain.Permissions;
 import io.patgate.audit.AuditService;
-import io.patgate.audit.Notices;
+import io.patgate.audit.NoticeOutbox;
 import io.patgate.identity.Caller;
 import io.patgate.domain.Paged;
 import io.patgate.domain.Refusal;
@@ -44,12 +44,12 @@ public class UserService {
     private final AuditService audit;
     private final Passwords passwords;
     private final IdentityState state;
-    private final Notices notices;
+    private final NoticeOutbox notices;
     private final EmailConfirmations confirmations;
     private final ServiceAccountManagerRepository managers;
 
     public UserService(UserRepository users, AccessTokenRepository tokens, Transactions transactions, AuditService audit, Passwords passwords,
-                       IdentityState state, Notices notices, EmailConfirmations confirmations, ServiceAccountManagerRepository managers) {
+                       IdentityState state, NoticeOutbox notices, EmailConfirmations confirmations, ServiceAccountManagerRepository managers) {
         this.notices = notices;
         this.confirmations = confirmations;
         this.managers = managers;
@@ -281,11 +281,11 @@ public class UserService {
 
     private static List<String> noticeKinds(List<String> requested) {
         for (String kind : requested) {
-            if (!Notices.EMAIL_KINDS.contains(kind)) {
-                throw Refusal.invalid("emailNotices", "'" + kind + "' is not one of " + Notices.EMAIL_KINDS);
+            if (!NoticeOutbox.EMAIL_KINDS.contains(kind)) {
+                throw Refusal.invalid("emailNotices", "'" + kind + "' is not one of " + NoticeOutbox.EMAIL_KINDS);
             }
         }
-        return Notices.EMAIL_KINDS.stream().filter(requested::contains).toList();
+        return NoticeOutbox.EMAIL_KINDS.stream().filter(requested::contains).toList();
     }
 
     private Uni<Void> recordAll(Caller caller, User user, List<Event> events) {

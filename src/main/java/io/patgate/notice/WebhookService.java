@@ -1,7 +1,7 @@
 package io.patgate.notice;
 
 import io.patgate.audit.AuditService;
-import io.patgate.audit.Notices;
+import io.patgate.audit.NoticeOutbox;
 import io.patgate.config.PatgateConfig;
 import io.patgate.domain.Refusal;
 import io.patgate.domain.Paged;
@@ -187,11 +187,11 @@ public class WebhookService {
 
     private static List<String> events(List<String> requested) {
         for (String event : requested) {
-            if (!Notices.EVENTS.contains(event)) {
-                throw Refusal.invalid("events", "'" + event + "' is not one of " + Notices.EVENTS);
+            if (!NoticeOutbox.EVENTS.contains(event)) {
+                throw Refusal.invalid("events", "'" + event + "' is not one of " + NoticeOutbox.EVENTS);
             }
         }
-        return Notices.EVENTS.stream().filter(requested::contains).toList();
+        return NoticeOutbox.EVENTS.stream().filter(requested::contains).toList();
     }
 
     private static Webhook require(Webhook hook) {

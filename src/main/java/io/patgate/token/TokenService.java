@@ -1,7 +1,7 @@
 package io.patgate.token;
 
 import io.patgate.audit.AuditService;
-import io.patgate.audit.Notices;
+import io.patgate.audit.NoticeOutbox;
 import io.patgate.account.ServiceAccountService;
 import io.patgate.config.PatgateConfig;
 import io.patgate.domain.Refusal;
@@ -48,12 +48,12 @@ public class TokenService {
     private final IdentityState state;
     private final TokenGapFiller gaps;
     private final TokenPolicy policy;
-    private final Notices notices;
+    private final NoticeOutbox notices;
     private final ServiceAccountService serviceAccounts;
     private final ServiceAccountManagerRepository managers;
 
     public TokenService(AccessTokenRepository tokens, UserRepository users, Transactions transactions, AuditService audit, TokenIssuer issuer,
-                        TokenViews views, IdentityState state, TokenGapFiller gaps, PatgateConfig config, Notices notices,
+                        TokenViews views, IdentityState state, TokenGapFiller gaps, PatgateConfig config, NoticeOutbox notices,
                         ServiceAccountService serviceAccounts, ServiceAccountManagerRepository managers) {
         this.notices = notices;
         this.serviceAccounts = serviceAccounts;

@@ -27,7 +27,7 @@ import java.util.UUID;
  * create-and-revoke loop thus cannot flood the outbox, the webhooks and the queue in front of the notices that matter.
  */
 @ApplicationScoped
-public class Notices {
+public class NoticeOutbox {
 
     public static final String EXPIRING = "token.expiring";
     public static final String EXPIRED = "token.expired";
@@ -48,14 +48,14 @@ public class Notices {
     /** The window of the routine-notice limit. */
     public static final java.time.Duration ROUTINE_WINDOW = java.time.Duration.ofHours(1);
 
-    private static final Logger LOG = Logger.getLogger(Notices.class);
+    private static final Logger LOG = Logger.getLogger(NoticeOutbox.class);
 
     private final NoticeRepository notices;
     private final AuditService audit;
     private final ObjectMapper json;
     private final int routineLimit;
 
-    public Notices(NoticeRepository notices, AuditService audit, ObjectMapper json, PatgateConfig config) {
+    public NoticeOutbox(NoticeRepository notices, AuditService audit, ObjectMapper json, PatgateConfig config) {
         this.notices = notices;
         this.audit = audit;
         this.json = json;
