@@ -13,7 +13,7 @@ import io.patgate.store.AccessToken;
 import io.patgate.store.Constraints;
 import io.patgate.store.ServiceAccountManager;
 import io.patgate.store.ServiceAccountManagerRepository;
-import io.patgate.store.TokenRows;
+import io.patgate.store.StateRows;
 import io.patgate.store.Transactions;
 import io.patgate.store.TrustEntry;
 import io.patgate.store.TrustEntryRepository;
@@ -240,7 +240,7 @@ public class ServiceAccountService {
                                     changed.revoked().size() + " tokens revoked, " + changed.untrusted().size() + " trust entries removed"));
                 }))
                 .invoke(changed -> {
-                    changed.revoked().forEach(t -> state.putToken(TokenRows.state(t)));
+                    changed.revoked().forEach(t -> state.putToken(StateRows.state(t)));
                     changed.untrusted().forEach(t -> trustState.apply(TrustRows.state(t)));
                     state.removeUser(changed.account().id);
                     LOG.infof("Deleted service account %s (%s), revoked %d tokens", changed.account().id, changed.account().username,
@@ -251,7 +251,7 @@ public class ServiceAccountService {
 
     private void publish(Changed changed) {
         state.putUser(UserService.toState(changed.account()));
-        changed.revoked().forEach(t -> state.putToken(TokenRows.state(t)));
+        changed.revoked().forEach(t -> state.putToken(StateRows.state(t)));
         LOG.infof("Updated service account %s (%s)%s", changed.account().id, changed.account().username,
                 changed.revoked().isEmpty() ? "" : ", revoked " + changed.revoked().size() + " tokens");
     }

@@ -11,7 +11,7 @@ import io.patgate.store.AccessToken;
 import io.patgate.store.AccessTokenRepository;
 import io.patgate.store.Constraints;
 import io.patgate.store.ServiceAccountManagerRepository;
-import io.patgate.store.TokenRows;
+import io.patgate.store.StateRows;
 import io.patgate.store.Transactions;
 import io.patgate.store.User;
 import io.patgate.store.UserRepository;
@@ -185,7 +185,7 @@ public class UserService {
                 .invoke(changed -> {
                     User user = changed.user();
                     state.putUser(toState(user));
-                    changed.revoked().forEach(t -> state.putToken(TokenRows.state(t)));
+                    changed.revoked().forEach(t -> state.putToken(StateRows.state(t)));
                     LOG.infof("Updated user %s (%s)%s", user.id, user.username,
                             changed.revoked().isEmpty() ? "" : ", revoked " + changed.revoked().size() + " tokens");
                 })
@@ -211,7 +211,7 @@ public class UserService {
                                     .map(revoked -> new Changed(user, revoked));
                         }))
                 .invoke(deleted -> {
-                    deleted.revoked().forEach(t -> state.putToken(TokenRows.state(t)));
+                    deleted.revoked().forEach(t -> state.putToken(StateRows.state(t)));
                     state.removeUser(deleted.user().id);
                     LOG.infof("Deleted user %s (%s), revoked %d tokens", deleted.user().id, deleted.user().username, deleted.revoked().size());
                 })

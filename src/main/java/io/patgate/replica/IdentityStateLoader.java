@@ -1,6 +1,6 @@
 package io.patgate.replica;
 
-import io.patgate.store.TokenRows;
+import io.patgate.store.StateRows;
 import io.patgate.store.TrustRows;
 import io.patgate.identity.IdentityState;
 import io.patgate.identity.TokenLookup;
@@ -58,12 +58,12 @@ public class IdentityStateLoader implements TokenLookup {
      * The working set at start or after a reconnect: the tokens in use, most recently used first (the partial
      * index {@code access_token_hot} serves it in order), up to {@code patgate.state.max-tokens}.
      */
-    private static final String HOT_TOKENS = "select " + TokenRows.COLUMNS + " from access_token t join app_user u on u.id = t.user_id"
+    private static final String HOT_TOKENS = "select " + StateRows.COLUMNS + " from access_token t join app_user u on u.id = t.user_id"
             + " where u.deleted_at is null and t.revoked_at is null order by t.last_used_at desc nulls last, t.created_at desc limit $1";
     private static final String USERS_SINCE = "select id, username, roles, disabled, sessions_not_before, kept_session, row_version, deleted_at"
             + " from app_user where change_xid >= $1::xid8";
     private static final String SESSIONS_SINCE = "select jti, expires_at from session_revocation where change_xid >= $1::xid8";
-    private static final String TOKENS_SINCE = "select " + TokenRows.COLUMNS + " from access_token t where t.change_xid >= $1::xid8";
+    private static final String TOKENS_SINCE = "select " + StateRows.COLUMNS + " from access_token t where t.change_xid >= $1::xid8";
     private static final String KEYS_SINCE = "select count(*) from signing_key where change_xid >= $1::xid8";
     /** The trust entries of service accounts (the token exchange's): every live one, held in full like the accounts. */
     private static final String LIVE_TRUSTS = "select " + TrustRows.COLUMNS + " from service_account_trust where removed_at is null";
@@ -118,9 +118,9 @@ public class IdentityStateLoader implements TokenLookup {
                 .map(rows -> {
                     List<TokenState> hot = new ArrayList<>(rows.size());
                     for (Row row : rows) {
-                        TokenState token = TokenRows.state(row);
+                        TokenState token = StateRows.state(row);
                         hot.add(token);
-                        UsageTracker.Usage used = TokenRows.usage(row);
+                        UsageTracker.Usage used = StateRows.usage(row);
                         if (used != null) {
                             usage.seed(token.id(), used);
                         }
@@ -171,14 +171,14 @@ public class IdentityStateLoader implements TokenLookup {
             if (row.getOffsetDateTime("deleted_at") != null) {
                 state.removeUser(row.getUUID("id"));
             } else {
-                state.putUser(TokenRows.user(row));
+                state.putUser(StateRows.user(row));
             }
         }
         for (Row row : changes.sessions()) {
             state.revokeSession(row.getUUID("jti"), row.getOffsetDateTime("expires_at").toInstant());
         }
         for (Row row : changes.tokens()) {
-            state.applyChange(TokenRows.state(row));
+            state.applyChange(StateRows.state(row));
         }
         for (Row row : changes.trusts()) {
             trusts.apply(TrustRows.state(row));
@@ -188,7 +188,7 @@ public class IdentityStateLoader implements TokenLookup {
     private Loaded replaceAll(Snapshot snapshot) {
         List<IdentityState.UserState> allUsers = new ArrayList<>();
         for (Row row : snapshot.users()) {
-            allUsers.add(TokenRows.user(row));
+            allUsers.add(StateRows.user(row));
         }
         Map<UUID, Instant> revoked = new HashMap<>();
         for (Row row : snapshot.sessions()) {
@@ -196,9 +196,9 @@ public class IdentityStateLoader implements TokenLookup {
         }
         List<TokenState> allTokens = new ArrayList<>(snapshot.tokens().size());
         for (Row row : snapshot.tokens()) {
-            TokenState token = TokenRows.state(row);
+            TokenState token = StateRows.state(row);
             allTokens.add(token);
-            UsageTracker.Usage used = TokenRows.usage(row);
+            UsageTracker.Usage used = StateRows.usage(row);
             if (used != null) {
                 usage.seed(token.id(), used);
             }
@@ -214,7 +214,7 @@ public class IdentityStateLoader implements TokenLookup {
 
     @Override
     public Uni<Found> find(UUID tokenId) {
-        return pool.preparedQuery("select " + TokenRows.COLUMNS + ", " + TokenRows.OWNER_COLUMNS + " from access_token t"
+        return pool.preparedQuery("select " + StateRows.COLUMNS + ", " + StateRows.OWNER_COLUMNS + " from access_token t"
                         + " join app_user u on u.id = t.user_id where t.id = $1 and u.deleted_at is null")
                 .execute(Tuple.of(tokenId))
                 .map(rows -> {
@@ -222,9 +222,9 @@ public class IdentityStateLoader implements TokenLookup {
                         return null;
                     }
                     Row row = rows.iterator().next();
-                    TokenState token = TokenRows.state(row);
-                    IdentityState.UserState owner = TokenRows.owner(row);
-                    UsageTracker.Usage used = TokenRows.usage(row);
+                    TokenState token = StateRows.state(row);
+                    IdentityState.UserState owner = StateRows.owner(row);
+                    UsageTracker.Usage used = StateRows.usage(row);
                     if (used != null) {
                         usage.seed(token.id(), used);
                     }

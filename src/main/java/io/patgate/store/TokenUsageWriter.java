@@ -55,7 +55,7 @@ public class TokenUsageWriter {
         List<Tuple> rows = new ArrayList<>(changed.size());
         List<NoticeStore.Seen> seen = new ArrayList<>();
         changed.forEach((id, u) -> {
-            rows.add(Tuple.of(id, OffsetDateTime.ofInstant(u.lastUsedAt(), ZoneOffset.UTC), u.lastUsedIp(), TokenRows.recent(u.recent())));
+            rows.add(Tuple.of(id, OffsetDateTime.ofInstant(u.lastUsedAt(), ZoneOffset.UTC), u.lastUsedIp(), StateRows.recent(u.recent())));
             for (UsageTracker.Seen s : u.recent()) {
                 // only what PostgreSQL's inet takes (no brackets, no zone): one bad cast would fail the whole flush
                 if (Cidr.parseAddress(s.ip()).isPresent() && s.ip().indexOf('[') < 0) {

@@ -11,7 +11,7 @@ import io.patgate.identity.TokenGapFiller;
 import io.patgate.store.AccessToken;
 import io.patgate.store.AccessTokenRepository;
 import io.patgate.store.ServiceAccountManagerRepository;
-import io.patgate.store.TokenRows;
+import io.patgate.store.StateRows;
 import io.patgate.store.Transactions;
 import io.patgate.store.User;
 import io.patgate.store.UserRepository;
@@ -305,7 +305,7 @@ public class TokenService {
 
     /** After the commit: the change takes effect on this replica's next request (others follow through the change feed). */
     private void publish(AccessToken token) {
-        state.putToken(TokenRows.state(token));
+        state.putToken(StateRows.state(token));
     }
 
     /** The token, if visible to the caller, its row locked until the transaction ends: a revocation and a regeneration never interleave. */

@@ -15,7 +15,7 @@ import java.util.List;
 import java.util.Set;
 
 /** Turns rows and entities into the in-memory shapes of the per-request check, in one place. */
-public final class TokenRows {
+public final class StateRows {
 
     /** The columns {@link #state(Row)} reads. */
     public static final String COLUMNS = "t.id, t.user_id, t.scopes, t.allowed_cidrs, t.issued_at, t.expires_at, t.revoked_at, t.digest,"
@@ -23,7 +23,7 @@ public final class TokenRows {
     /** The columns of a token's owner that {@link #owner(Row)} reads, next to {@link #COLUMNS}. */
     public static final String OWNER_COLUMNS = "u.username, u.roles, u.disabled, u.sessions_not_before, u.kept_session, u.row_version as owner_version";
 
-    private TokenRows() {
+    private StateRows() {
     }
 
     public static TokenState state(Row row) {
