@@ -35,7 +35,7 @@ public class RequestIds {
     }
 
     /**
-     * Gives this request its id, for routes that run before this class's handler ({@link PlainRoutes}'s hot paths,
+     * Gives this request its id, for routes that run before this class's handler ({@link HotRoutes}'s hot paths,
      * ordered ahead of the framework's own handlers).
      */
     public static void assignOnly(RoutingContext ctx) {

@@ -7,7 +7,7 @@ import io.patgate.web.Problems;
 import io.patgate.identity.Caller;
 import io.patgate.identity.CredentialRequest;
 import io.patgate.web.PatgateAuthMechanism;
-import io.patgate.web.PlainRoutes;
+import io.patgate.web.HotRoutes;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
@@ -33,10 +33,10 @@ public class ForwardAuthRoute {
 
     private final ClientAddress clientAddress;
     private final ProblemWriter problems;
-    private final PlainRoutes routes;
+    private final HotRoutes routes;
     private final io.patgate.identity.CheckMetrics checks;
 
-    public ForwardAuthRoute(ClientAddress clientAddress, ProblemWriter problems, PlainRoutes routes,
+    public ForwardAuthRoute(ClientAddress clientAddress, ProblemWriter problems, HotRoutes routes,
                             io.patgate.identity.CheckMetrics checks) {
         this.checks = checks;
         this.clientAddress = clientAddress;
@@ -50,8 +50,8 @@ public class ForwardAuthRoute {
     void install(@Observes Router router) {
         // any method, and any path below /auth/verify: Envoy's ext_authz sends the original method and
         // appends the original path to its path_prefix; nothing of either changes the answer
-        router.route(PATH).order(PlainRoutes.ORDER).handler(this::verify);
-        router.route(PATH + "/*").order(PlainRoutes.ORDER).handler(ctx -> {
+        router.route(PATH).order(HotRoutes.ORDER).handler(this::verify);
+        router.route(PATH + "/*").order(HotRoutes.ORDER).handler(ctx -> {
             // one metrics series for all of them: a path per request would use up the 100 uri tags (review issue 25)
             MetricPaths.template(ctx, PATH);
             verify(ctx);

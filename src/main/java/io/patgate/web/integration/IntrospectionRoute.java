@@ -2,7 +2,7 @@ package io.patgate.web.integration;
 
 import io.patgate.domain.Permissions;
 import io.patgate.web.ClientAddress;
-import io.patgate.web.PlainRoutes;
+import io.patgate.web.HotRoutes;
 import io.patgate.web.ProblemWriter;
 import io.patgate.web.Problems;
 import io.patgate.identity.Caller;
@@ -43,16 +43,16 @@ public class IntrospectionRoute {
 
     private final ClientAddress clientAddress;
     private final ProblemWriter problems;
-    private final PlainRoutes routes;
+    private final HotRoutes routes;
 
-    public IntrospectionRoute(ClientAddress clientAddress, ProblemWriter problems, PlainRoutes routes) {
+    public IntrospectionRoute(ClientAddress clientAddress, ProblemWriter problems, HotRoutes routes) {
         this.clientAddress = clientAddress;
         this.problems = problems;
         this.routes = routes;
     }
 
     void install(@Observes Router router) {
-        router.route(PATH).order(PlainRoutes.ORDER).handler(this::introspect);
+        router.route(PATH).order(HotRoutes.ORDER).handler(this::introspect);
     }
 
     private void introspect(RoutingContext ctx) {

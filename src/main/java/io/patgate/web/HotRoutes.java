@@ -21,9 +21,9 @@ import java.util.function.Supplier;
  * answering a missing one (401) or a stale replica (503) with the same problems, and a failure with an incident.
  */
 @Singleton // on the per-request path: no client proxy between the caller and it
-public class PlainRoutes {
+public class HotRoutes {
 
-    private static final Logger LOG = Logger.getLogger(PlainRoutes.class);
+    private static final Logger LOG = Logger.getLogger(HotRoutes.class);
 
     /**
      * Where the hot routes go: ahead of everything but the framework's own first steps (start time, access log), so
@@ -39,7 +39,7 @@ public class PlainRoutes {
 
     private final long maxBody;
 
-    public PlainRoutes(CredentialVerifier verifier, ProblemWriter problems,
+    public HotRoutes(CredentialVerifier verifier, ProblemWriter problems,
                        @org.eclipse.microprofile.config.inject.ConfigProperty(name = "quarkus.http.limits.max-body-size", defaultValue = "10M")
                        io.quarkus.runtime.configuration.MemorySize maxBody) {
         this.verifier = verifier;
