@@ -10,7 +10,7 @@
  *   <li><b>The reactive {@code Pool}, plain SQL,</b> for what Panache cannot say well: one-snapshot loads of the whole
  *       state and the change feed ({@link io.patgate.replica.IdentityStateLoader}), {@code LISTEN} ({@link io.patgate.replica.StateSync}),
  *       batched upserts ({@link io.patgate.store.TokenUsageWriter}, {@code AuditEventRepository.appendAll}), advisory locks
- *       ({@link io.patgate.store.FirstAccount}, {@link io.patgate.store.SigningKeyStore}) and the audit log's pruning.
+ *       ({@link io.patgate.store.AdminBootstrapStore}, {@link io.patgate.store.SigningKeyStore}) and the audit log's pruning.
  *       Such a method owns its transaction; an audit event that belongs to it is written on its connection.</li>
  *   <li>Either way, a change is published to the in-memory state only after its commit, by the service that made it;
  *       the other replicas learn it from the change feed.</li>

@@ -16,7 +16,7 @@ import java.util.function.Supplier;
  * for its commit and then find one.
  */
 @ApplicationScoped
-public class FirstAccount {
+public class AdminBootstrapStore {
 
     private static final long LOCK = 0x7061_7467_6164_6d6eL;
 
@@ -27,7 +27,7 @@ public class FirstAccount {
     private final Pool pool;
     private final AuditEventRepository audit;
 
-    public FirstAccount(Pool pool, AuditEventRepository audit) {
+    public AdminBootstrapStore(Pool pool, AuditEventRepository audit) {
         this.pool = pool;
         this.audit = audit;
     }
