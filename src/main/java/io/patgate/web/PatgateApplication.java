@@ -1,4 +1,4 @@
-package io.patgate;
+package io.patgate.web;
 
 import jakarta.ws.rs.core.Application;
 import org.eclipse.microprofile.openapi.annotations.OpenAPIDefinition;
