@@ -38,11 +38,11 @@ public class AuthService {
     private final TokenSigner signer;
     private final IdentityState state;
     private final Duration lifetime;
-    private final io.patgate.web.EdgeMetrics metrics;
+    private final LoginMetrics metrics;
 
     public AuthService(UserRepository users, SessionRevocationRepository revocations, AuditService audit, LoginThrottle throttle,
                        Passwords passwords, Transactions transactions, TokenSigner signer, IdentityState state, PatgateConfig config,
-                       io.patgate.web.EdgeMetrics metrics) {
+                       LoginMetrics metrics) {
         this.metrics = metrics;
         this.throttle = throttle;
         this.users = users;
@@ -59,7 +59,7 @@ public class AuthService {
         try {
             throttle.check(request.username(), clientAddress);
         } catch (Refusal throttled) {
-            metrics.loginThrottled();
+            metrics.throttled();
             throw throttled;
         }
         throttle.attempt(request.username(), clientAddress);
@@ -75,14 +75,14 @@ public class AuthService {
                                     ok ? "" : user == null ? "unknown user" : user.isService() ? "a service account (nobody signs in as one)"
                                             : user.disabled ? "account disabled" : "wrong password"));
                             if (!ok) {
-                                metrics.loginFailed();
+                                metrics.failed();
                                 LOG.infof("Failed login for '%s' from %s", actor, clientAddress);
                                 return recorded.invoke(() -> {
                                     throw Refusal.unauthenticated("Wrong username or password");
                                 }).replaceWith((UserRequests.Session) null);
                             }
                             throttle.succeeded(request.username(), clientAddress);
-                            metrics.loginSucceeded();
+                            metrics.succeeded();
                             return recorded.map(ignored -> issue(user));
                         }))
                 // refused as busy before any password was checked: not an attempt
