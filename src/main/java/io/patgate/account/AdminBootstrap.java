@@ -1,5 +1,6 @@
 package io.patgate.account;
 
+import io.patgate.domain.AuditAction;
 import io.patgate.audit.AuditService;
 import io.patgate.config.PatgateConfig;
 import io.smallrye.mutiny.Uni;
@@ -43,7 +44,7 @@ public class AdminBootstrap {
                         LOG.warnf("PATGATE_ADMIN_PASSWORD is shorter than %d characters; change it soon", config.password().minLength());
                     }
                     UUID id = UUID.randomUUID();
-                    return new AdminBootstrapStore.Admin(id, ADMIN, hasher.hash(password), audit.entry(AuditService.SYSTEM, "user.created", id, ADMIN,
+                    return new AdminBootstrapStore.Admin(id, ADMIN, hasher.hash(password), audit.entry(AuditService.SYSTEM, AuditAction.USER_CREATED, id, ADMIN,
                             null, "first start: roles [admin], password " + (generated ? "generated" : "from PATGATE_ADMIN_PASSWORD")));
                 })
                 .invoke(created -> {

@@ -1,5 +1,6 @@
 package io.patgate.account;
 
+import io.patgate.domain.AuditAction;
 import io.patgate.audit.AuditService;
 import io.patgate.config.PatgateConfig;
 import io.patgate.domain.Refusal;
@@ -70,7 +71,7 @@ public class AuthService {
                         .chain(matches -> {
                             boolean ok = matches && user != null && !user.isService() && !user.disabled;
                             String actor = sanitize(request.username());
-                            Uni<Void> recorded = transactions.write(() -> audit.record(actor, ok ? "login.succeeded" : "login.failed",
+                            Uni<Void> recorded = transactions.write(() -> audit.record(actor, ok ? AuditAction.LOGIN_SUCCEEDED : AuditAction.LOGIN_FAILED,
                                     user == null ? null : user.id, user == null ? null : user.username, null,
                                     ok ? "" : user == null ? "unknown user" : user.isService() ? "a service account (nobody signs in as one)"
                                             : user.disabled ? "account disabled" : "wrong password"));
@@ -113,7 +114,7 @@ public class AuthService {
         revocation.revokedAt = Instant.now();
         return transactions.write(() -> revocations.findById(revocation.jti)
                         .chain(existing -> existing != null ? Uni.createFrom().voidItem() : revocations.persist(revocation)
-                                .chain(() -> audit.record(caller.username(), "logout", caller.userId(), caller.username(), null, "session " + revocation.jti))))
+                                .chain(() -> audit.record(caller.username(), AuditAction.LOGOUT, caller.userId(), caller.username(), null, "session " + revocation.jti))))
                 .invoke(() -> {
                     state.revokeSession(revocation.jti, revocation.expiresAt);
                     LOG.infof("Session %s of user %s logged out", revocation.jti, revocation.userId);
@@ -129,7 +130,7 @@ public class AuthService {
         revocation.revokedAt = Instant.now();
         return transactions.write(() -> revocations.findById(jti)
                         .chain(existing -> existing != null ? Uni.createFrom().voidItem() : revocations.persist(revocation)
-                                .chain(() -> audit.record(AuditService.ANONYMOUS, "session.leak-reported", userId, username, null, "session " + jti))))
+                                .chain(() -> audit.record(AuditService.ANONYMOUS, AuditAction.SESSION_LEAK_REPORTED, userId, username, null, "session " + jti))))
                 .invoke(() -> state.revokeSession(jti, expiresAt));
     }
 
@@ -145,7 +146,7 @@ public class AuthService {
         Instant cut = Instant.now().truncatedTo(ChronoUnit.SECONDS).plusSeconds(1);
         return transactions.write(() -> users.update("sessionsNotBefore = ?1, keptSession = null, updatedAt = ?2, rowVersion = rowVersion + 1 where deletedAt is null",
                                 cut, UserService.now())
-                        .chain(count -> audit.record(AuditService.actor(caller), "sessions.revoked-all", null, null, null,
+                        .chain(count -> audit.record(AuditService.actor(caller), AuditAction.SESSIONS_REVOKED_ALL, null, null, null,
                                 "every session issued before " + cut + " ended (" + count + " accounts)").replaceWith(count))
                         .chain(count -> users.list("deletedAt is null").map(live -> new Ended(count, live))))
                 .invoke(result -> {

@@ -1,5 +1,6 @@
 package io.patgate.account;
 
+import io.patgate.domain.AuditAction;
 import io.patgate.audit.AuditService;
 import io.patgate.config.PatgateConfig;
 import io.patgate.domain.Permissions;
@@ -162,7 +163,7 @@ public class ServiceAccountService {
                             List<ServiceAccountManager> rows = people.stream().map(p -> ServiceAccountManager.of(account.id, p.id, now)).toList();
                             return users.persist(account)
                                     .call(() -> rows.isEmpty() ? Uni.createFrom().voidItem() : managers.persist(rows))
-                                    .call(() -> audit.record(AuditService.actor(caller), "service-account.created", account.id, account.username, null,
+                                    .call(() -> audit.record(AuditService.actor(caller), AuditAction.SERVICE_ACCOUNT_CREATED, account.id, account.username, null,
                                             "roles " + roles + ", managers " + names(people)))
                                     .map(ignored -> account);
                         }))
@@ -199,19 +200,19 @@ public class ServiceAccountService {
                     List<UserService.Event> events = new ArrayList<>();
                     Set<String> before = new TreeSet<>(Arrays.asList(account.roles));
                     if (roles != null && !roles.equals(before)) {
-                        events.add(new UserService.Event("service-account.roles-changed", before + " -> " + roles));
+                        events.add(new UserService.Event(AuditAction.SERVICE_ACCOUNT_ROLES_CHANGED, before + " -> " + roles));
                         account.roles = roles.toArray(String[]::new);
                     }
                     if (request.description() != null) {
                         String description = description(request.description());
                         if (!Objects.equals(description, account.description)) {
-                            events.add(new UserService.Event("service-account.description-changed", ""));
+                            events.add(new UserService.Event(AuditAction.SERVICE_ACCOUNT_DESCRIPTION_CHANGED, ""));
                             account.description = description;
                         }
                     }
                     boolean disabling = Boolean.TRUE.equals(request.disabled()) && !account.disabled;
                     if (request.disabled() != null && request.disabled() != account.disabled) {
-                        events.add(new UserService.Event(request.disabled() ? "service-account.disabled" : "service-account.enabled", ""));
+                        events.add(new UserService.Event(request.disabled() ? AuditAction.SERVICE_ACCOUNT_DISABLED : AuditAction.SERVICE_ACCOUNT_ENABLED, ""));
                         account.disabled = request.disabled();
                     }
                     account.updatedAt = now;
@@ -236,7 +237,7 @@ public class ServiceAccountService {
                     account.updatedAt = now;
                     return userService.revokeTokens(caller, account, "user-deleted")
                             .chain(revoked -> trusts.removeAllOf(account.id, now).map(untrusted -> new Changed(account, revoked, untrusted)))
-                            .call(changed -> audit.record(AuditService.actor(caller), "service-account.deleted", account.id, account.username, null,
+                            .call(changed -> audit.record(AuditService.actor(caller), AuditAction.SERVICE_ACCOUNT_DELETED, account.id, account.username, null,
                                     changed.revoked().size() + " tokens revoked, " + changed.untrusted().size() + " trust entries removed"));
                 }))
                 .invoke(changed -> {
@@ -268,7 +269,7 @@ public class ServiceAccountService {
                 return Uni.createFrom().voidItem();
             }
             return users.usernames(held).chain(before -> {
-                events.add(new UserService.Event("service-account.managers-changed",
+                events.add(new UserService.Event(AuditAction.SERVICE_ACCOUNT_MANAGERS_CHANGED,
                         new TreeSet<>(before.values()) + " -> " + names(people)));
                 return managers.remove(account.id, gone)
                         .chain(() -> added.isEmpty() ? Uni.createFrom().voidItem() : managers.persist(added));
@@ -335,7 +336,7 @@ public class ServiceAccountService {
                     entry.jwks = jwks;
                     entry.createdAt = now;
                     entry.createdBy = AuditService.actor(caller);
-                    return trusts.persist(entry).call(e -> audit.record(AuditService.actor(caller), "service-account.trust-added", account.id,
+                    return trusts.persist(entry).call(e -> audit.record(AuditService.actor(caller), AuditAction.SERVICE_ACCOUNT_TRUST_ADDED, account.id,
                             account.username, null, "trust " + e.id + ": issuer " + issuer + ", audience " + audience
                                     + (subject == null ? "" : ", subject " + subject) + (claims.isEmpty() ? "" : ", claims " + claims)
                                     + ", max " + maxTtl + " s, keys " + (jwks == null ? "from discovery" : "inline")));
@@ -362,7 +363,7 @@ public class ServiceAccountService {
                                 throw Refusal.notFound("Trust entry");
                             }
                             entry.removedAt = now;
-                            return audit.record(AuditService.actor(caller), "service-account.trust-removed", account.id, account.username, null,
+                            return audit.record(AuditService.actor(caller), AuditAction.SERVICE_ACCOUNT_TRUST_REMOVED, account.id, account.username, null,
                                     "trust " + entry.id + ": issuer " + entry.issuer + ", audience " + entry.audience).replaceWith(entry);
                         })))
                 .invoke(entry -> {

@@ -1,5 +1,6 @@
 package io.patgate.account;
 
+import io.patgate.domain.AuditAction;
 import io.patgate.domain.Permissions;
 import io.patgate.audit.AuditService;
 import io.patgate.audit.NoticeOutbox;
@@ -72,7 +73,7 @@ public class UserService {
     }
 
     /** An audit event to record once the change is decided. */
-    record Event(String action, String detail) {
+    record Event(AuditAction action, String detail) {
     }
 
     /** Names notices and the audit log give to actors that are not accounts: retirement, and anonymous leak reports. */
@@ -99,7 +100,7 @@ public class UserService {
                             user.disabled = false;
                             user.createdAt = now();
                             user.updatedAt = user.createdAt;
-                            return users.persist(user).call(created -> audit.record(AuditService.actor(caller), "user.created",
+                            return users.persist(user).call(created -> audit.record(AuditService.actor(caller), AuditAction.USER_CREATED,
                                     created.id, created.username, null, "roles " + roles));
                         })))
                 .onFailure(Constraints::isUniqueViolation).transform(e -> duplicate(request.username()))
@@ -142,18 +143,18 @@ public class UserService {
                             boolean disabling = Boolean.TRUE.equals(request.disabled()) && !user.disabled;
                             List<Event> events = new java.util.ArrayList<>();
                             if (roles != null && !roles.equals(new TreeSet<>(Arrays.asList(user.roles)))) {
-                                events.add(new Event("user.roles-changed", new TreeSet<>(Arrays.asList(user.roles)) + " -> " + roles));
+                                events.add(new Event(AuditAction.USER_ROLES_CHANGED, new TreeSet<>(Arrays.asList(user.roles)) + " -> " + roles));
                             }
                             if (request.disabled() != null && request.disabled() != user.disabled) {
-                                events.add(new Event(request.disabled() ? "user.disabled" : "user.enabled", ""));
+                                events.add(new Event(request.disabled() ? AuditAction.USER_DISABLED : AuditAction.USER_ENABLED, ""));
                             }
                             if (hash != null) {
-                                events.add(new Event("user.password-changed", ""));
+                                events.add(new Event(AuditAction.USER_PASSWORD_CHANGED, ""));
                             }
                             String email = email(request.email());
                             boolean emailChanged = request.email() != null && !java.util.Objects.equals(email, user.email);
                             if (emailChanged) {
-                                events.add(new Event("user.email-changed", email == null ? "removed" : "set, unconfirmed"));
+                                events.add(new Event(AuditAction.USER_EMAIL_CHANGED, email == null ? "removed" : "set, unconfirmed"));
                                 user.email = email;
                             }
                             if (roles != null) {
@@ -205,7 +206,7 @@ public class UserService {
                                 user.updatedAt = user.deletedAt;
                                 return revokeTokens(caller, user, "user-deleted");
                             }).call(revoked -> managers.removePerson(user.id).chain(managed -> audit.record(AuditService.actor(caller),
-                                            "user.deleted", user.id, user.username, null,
+                                            AuditAction.USER_DELETED, user.id, user.username, null,
                                             // the service accounts they managed stay, with their tokens
                                             managed.isEmpty() ? "" : "no longer manages service accounts " + managed)))
                                     .map(revoked -> new Changed(user, revoked));
@@ -245,7 +246,7 @@ public class UserService {
                     }
                     user.updatedAt = now();
                     Uni<EmailConfirmations.Link> link = emailChanged ? confirmations.addressChanged(user) : Uni.createFrom().nullItem();
-                    return link.call(() -> audit.record(AuditService.actor(caller), "user.notice-settings-changed", user.id, user.username, null,
+                    return link.call(() -> audit.record(AuditService.actor(caller), AuditAction.USER_NOTICE_SETTINGS_CHANGED, user.id, user.username, null,
                             "email " + (user.email == null ? "none" : emailChanged ? "set, unconfirmed" : "unchanged") + ", notices "
                                     + Arrays.asList(user.emailNotices)))
                             .map(l -> new Changed(user, List.of(), false, l));
@@ -302,7 +303,7 @@ public class UserService {
         return tokens.activeOf(user.id, now).invoke(active -> active.forEach(t -> t.revoke(reason, now))).call(active -> {
             Uni<Void> chain = Uni.createFrom().voidItem();
             for (AccessToken t : active) {
-                chain = chain.chain(() -> audit.record(AuditService.actor(caller), "token.revoked", user.id, user.username, t.id, "reason " + reason))
+                chain = chain.chain(() -> audit.record(AuditService.actor(caller), AuditAction.TOKEN_REVOKED, user.id, user.username, t.id, "reason " + reason))
                         .chain(() -> notices.revoked(t.id, user.id, reason, caller.username()));
             }
             return chain;

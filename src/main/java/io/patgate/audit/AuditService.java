@@ -1,5 +1,6 @@
 package io.patgate.audit;
 
+import io.patgate.domain.AuditAction;
 import io.patgate.identity.Caller;
 import io.patgate.store.AuditEntry;
 import io.patgate.store.AuditEventRepository;
@@ -43,16 +44,16 @@ public class AuditService {
     }
 
     /** Records an event in the current transaction. */
-    public Uni<Void> record(String actor, String action, UUID userId, String username, UUID tokenId, String detail) {
+    public Uni<Void> record(String actor, AuditAction action, UUID userId, String username, UUID tokenId, String detail) {
         return events.append(entry(actor, action, userId, username, tokenId, detail));
     }
 
     /** An event as of now, from the current request's client address, for a store method that writes it in its own transaction. */
-    public AuditEntry entry(String actor, String action, UUID userId, String username, UUID tokenId, String detail) {
+    public AuditEntry entry(String actor, AuditAction action, UUID userId, String username, UUID tokenId, String detail) {
         // one searchable line per security event, with the request id (%X{requestId}); ids, never a token value
-        SECURITY.infof("security-event action=%s user=%s token=%s actor=\"%s\" address=%s", action, userId, tokenId,
+        SECURITY.infof("security-event action=%s user=%s token=%s actor=\"%s\" address=%s", action.wire(), userId, tokenId,
                 truncate(actor, MAX_ACTOR).replace('"', '\''), address.current());
-        return new AuditEntry(Instant.now().truncatedTo(ChronoUnit.MICROS), truncate(actor, MAX_ACTOR), action, userId, username,
+        return new AuditEntry(Instant.now().truncatedTo(ChronoUnit.MICROS), truncate(actor, MAX_ACTOR), action.wire(), userId, username,
                 tokenId, address.current(), detail == null ? "" : truncate(detail, MAX_DETAIL));
     }
 

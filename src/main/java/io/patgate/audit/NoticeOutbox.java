@@ -1,5 +1,6 @@
 package io.patgate.audit;
 
+import io.patgate.domain.AuditAction;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.patgate.config.PatgateConfig;
@@ -86,7 +87,7 @@ public class NoticeOutbox {
             if (count.used() == routineLimit + 1) {
                 LOG.warnf("Account %s raised more than %d %s notices within an hour; further ones are dropped for %d s",
                         notice.userId, routineLimit, notice.event, count.resetsIn());
-                return audit.record(AuditService.SYSTEM, "notice.limited", notice.userId, username, notice.tokenId,
+                return audit.record(AuditService.SYSTEM, AuditAction.NOTICE_LIMITED, notice.userId, username, notice.tokenId,
                         "more than " + routineLimit + " " + notice.event + " notices within an hour: further ones are not raised for "
                                 + count.resetsIn() + " s");
             }

@@ -1,5 +1,6 @@
 package io.patgate.notice;
 
+import io.patgate.domain.AuditAction;
 import io.patgate.audit.AuditService;
 import io.patgate.config.PatgateConfig;
 import io.patgate.store.NoticeStore;
@@ -48,7 +49,7 @@ public class NoticeScanner {
 
     /** Raises what is due as of {@code now} (unless another replica is scanning); what was done. */
     public Uni<NoticeStore.Scanned> scan(Instant now) {
-        return store.scan(scan, now, retired -> audit.entry(AuditService.SYSTEM, "token.revoked", retired.userId(), retired.username(),
+        return store.scan(scan, now, retired -> audit.entry(AuditService.SYSTEM, AuditAction.TOKEN_REVOKED, retired.userId(), retired.username(),
                         retired.tokenId(), "reason unused: not used since " + retired.unusedSince()))
                 .invoke(done -> {
                     if (!done.retired().isEmpty()) {

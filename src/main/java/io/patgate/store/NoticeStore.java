@@ -1,5 +1,6 @@
 package io.patgate.store;
 
+import io.patgate.domain.AuditAction;
 import io.patgate.config.PatgateConfig;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -247,7 +248,7 @@ public class NoticeStore {
                         LOG.warnf("Account %s had more than %d %s notices within an hour; further ones are dropped for %d s",
                                 user.getKey(), routineLimit, NEW_ADDRESS, count.resetsIn());
                         return audit.append(conn, new AuditEntry(Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MICROS), "system",
-                                "notice.limited", user.getKey(), null, null, null, "more than " + routineLimit + " " + NEW_ADDRESS
+                                AuditAction.NOTICE_LIMITED.wire(), user.getKey(), null, null, null, "more than " + routineLimit + " " + NEW_ADDRESS
                                 + " notices within an hour: further ones are not raised for " + count.resetsIn() + " s")).replaceWith(list);
                     }));
         }

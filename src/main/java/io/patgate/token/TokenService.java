@@ -1,5 +1,6 @@
 package io.patgate.token;
 
+import io.patgate.domain.AuditAction;
 import io.patgate.audit.AuditService;
 import io.patgate.audit.NoticeOutbox;
 import io.patgate.account.ServiceAccountService;
@@ -139,7 +140,7 @@ public class TokenService {
                             token.issuedAt = now;
                             token.expiresAt = expiresAt;
                             token.recentIps = new String[0];
-                            return tokens.persist(token).call(t -> audit.record(AuditService.actor(caller), "token.created", owner.id,
+                            return tokens.persist(token).call(t -> audit.record(AuditService.actor(caller), AuditAction.TOKEN_CREATED, owner.id,
                                     owner.username, t.id, "name " + quote(t.name) + ", scopes " + scopes + ", expires "
                                             + (expiresAt == null ? "never" : expiresAt) + (cidrs.isEmpty() ? "" : ", from " + cidrs)))
                                     .map(t -> new Changed(t, owner.username, issued.value()));
@@ -169,7 +170,7 @@ public class TokenService {
                             token.updatedAt = now;
                             return new Changed(token, owner.username, null);
                         }))
-                        .call(c -> audit.record(AuditService.actor(caller), "token.changed", c.token().userId, c.owner(), id,
+                        .call(c -> audit.record(AuditService.actor(caller), AuditAction.TOKEN_CHANGED, c.token().userId, c.owner(), id,
                                 (request.scopes() != null ? "scopes " + new TreeSet<>(Arrays.asList(c.token().scopes)) : "")
                                         + (request.description() != null ? (request.scopes() != null ? ", " : "") + "description" : ""))))
                 .invoke(c -> {
@@ -200,7 +201,7 @@ public class TokenService {
                             token.issuedAt = now;
                             return new Changed(token, owner.username, issued.value());
                         }))
-                        .call(c -> audit.record(AuditService.actor(caller), "token.regenerated", c.token().userId, c.owner(), id,
+                        .call(c -> audit.record(AuditService.actor(caller), AuditAction.TOKEN_REGENERATED, c.token().userId, c.owner(), id,
                                 "expires " + (expiresAt == null ? "never" : expiresAt) + ", old value valid for " + grace + " s")))
                 .invoke(c -> {
                     publish(c.token());
@@ -245,7 +246,7 @@ public class TokenService {
                                 return new Changed(token, owner.username, issued.value());
                             });
                         })
-                        .call(c -> audit.record(AuditService.actor(caller), "token.rotated", c.token().userId, c.owner(), c.token().id,
+                        .call(c -> audit.record(AuditService.actor(caller), AuditAction.TOKEN_ROTATED, c.token().userId, c.owner(), c.token().id,
                                 "by itself, expires " + expiresAt + ", old value valid for " + grace + " s")))
                 .invoke(c -> {
                     publish(c.token());
@@ -265,7 +266,7 @@ public class TokenService {
                     }
                     // a service account's managers act as its owner
                     token.revoke(visible.asOwner() ? "owner" : "admin", now);
-                    return owner(token).chain(owner -> audit.record(AuditService.actor(caller), "token.revoked", token.userId, owner.username,
+                    return owner(token).chain(owner -> audit.record(AuditService.actor(caller), AuditAction.TOKEN_REVOKED, token.userId, owner.username,
                                     token.id, "reason " + token.revokedReason))
                             .chain(() -> notices.revoked(token.id, token.userId, token.revokedReason, caller.username()))
                             .replaceWith(token);
@@ -288,7 +289,7 @@ public class TokenService {
                         return Uni.createFrom().<AccessToken>nullItem();
                     }
                     token.revoke("leak-report", now);
-                    return users.findById(token.userId).chain(owner -> audit.record(AuditService.ANONYMOUS, "token.leak-reported",
+                    return users.findById(token.userId).chain(owner -> audit.record(AuditService.ANONYMOUS, AuditAction.TOKEN_LEAK_REPORTED,
                                     token.userId, owner == null ? null : owner.username, token.id, "revoked: reported through /oauth/revoke"))
                             .chain(() -> notices.leakReported(token.id, token.userId))
                             .chain(() -> notices.revoked(token.id, token.userId, token.revokedReason, AuditService.ANONYMOUS))
