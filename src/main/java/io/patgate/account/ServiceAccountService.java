@@ -5,6 +5,8 @@ import io.patgate.audit.AuditService;
 import io.patgate.config.PatgateConfig;
 import io.patgate.domain.Permissions;
 import io.patgate.domain.Refusal;
+import io.patgate.domain.RevokeReason;
+import io.patgate.revocation.TokenRevocation;
 import io.patgate.domain.Paged;
 import io.patgate.identity.Caller;
 import io.patgate.identity.IdentityState;
@@ -14,7 +16,6 @@ import io.patgate.store.AccessToken;
 import io.patgate.store.Constraints;
 import io.patgate.store.ServiceAccountManager;
 import io.patgate.store.ServiceAccountManagerRepository;
-import io.patgate.store.StateRows;
 import io.patgate.store.Transactions;
 import io.patgate.store.TrustEntry;
 import io.patgate.store.TrustEntryRepository;
@@ -56,12 +57,12 @@ public class ServiceAccountService {
     private final AuditService audit;
     private final IdentityState state;
     private final TrustState trustState;
-    private final UserService userService;
+    private final TokenRevocation revocation;
     private final boolean allowInsecureIssuers;
 
     public ServiceAccountService(UserRepository users, ServiceAccountManagerRepository managers, TrustEntryRepository trusts,
                                  Transactions transactions, AuditService audit, IdentityState state, TrustState trustState,
-                                 UserService userService, PatgateConfig config) {
+                                 TokenRevocation revocation, PatgateConfig config) {
         this.users = users;
         this.managers = managers;
         this.trusts = trusts;
@@ -69,7 +70,7 @@ public class ServiceAccountService {
         this.audit = audit;
         this.state = state;
         this.trustState = trustState;
-        this.userService = userService;
+        this.revocation = revocation;
         this.allowInsecureIssuers = config.oidc().allowInsecure();
     }
 
@@ -219,7 +220,7 @@ public class ServiceAccountService {
                     Uni<Void> managed = request.managers() == null ? Uni.createFrom().voidItem() : replaceManagers(account, request.managers(), now, events);
                     return managed
                             // disabling revokes every token of the account, as for a person (enabling does not bring them back)
-                            .chain(() -> disabling ? userService.revokeTokens(caller, account, "user-disabled") : Uni.createFrom().item(List.<AccessToken>of()))
+                            .chain(() -> disabling ? revocation.revokeAllOf(account, RevokeReason.USER_DISABLED, TokenRevocation.By.of(caller)) : Uni.createFrom().item(List.<AccessToken>of()))
                             .call(revoked -> recordAll(caller, account, events))
                             .map(revoked -> new Changed(account, revoked, List.of()));
                 }))
@@ -235,13 +236,13 @@ public class ServiceAccountService {
                     // kept, marked deleted, so its tokens stay listed as revoked with reason user-deleted
                     account.deletedAt = now;
                     account.updatedAt = now;
-                    return userService.revokeTokens(caller, account, "user-deleted")
+                    return revocation.revokeAllOf(account, RevokeReason.USER_DELETED, TokenRevocation.By.of(caller))
                             .chain(revoked -> trusts.removeAllOf(account.id, now).map(untrusted -> new Changed(account, revoked, untrusted)))
                             .call(changed -> audit.record(AuditService.actor(caller), AuditAction.SERVICE_ACCOUNT_DELETED, account.id, account.username, null,
                                     changed.revoked().size() + " tokens revoked, " + changed.untrusted().size() + " trust entries removed"));
                 }))
                 .invoke(changed -> {
-                    changed.revoked().forEach(t -> state.putToken(StateRows.state(t)));
+                    revocation.publish(changed.revoked());
                     changed.untrusted().forEach(t -> trustState.apply(TrustRows.state(t)));
                     state.removeUser(changed.account().id);
                     LOG.infof("Deleted service account %s (%s), revoked %d tokens", changed.account().id, changed.account().username,
@@ -252,7 +253,7 @@ public class ServiceAccountService {
 
     private void publish(Changed changed) {
         state.putUser(UserService.toState(changed.account()));
-        changed.revoked().forEach(t -> state.putToken(StateRows.state(t)));
+        revocation.publish(changed.revoked());
         LOG.infof("Updated service account %s (%s)%s", changed.account().id, changed.account().username,
                 changed.revoked().isEmpty() ? "" : ", revoked " + changed.revoked().size() + " tokens");
     }

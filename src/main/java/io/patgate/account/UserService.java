@@ -7,12 +7,12 @@ import io.patgate.audit.NoticeOutbox;
 import io.patgate.identity.Caller;
 import io.patgate.domain.Paged;
 import io.patgate.domain.Refusal;
+import io.patgate.domain.RevokeReason;
+import io.patgate.revocation.TokenRevocation;
 import io.patgate.identity.IdentityState;
 import io.patgate.store.AccessToken;
-import io.patgate.store.AccessTokenRepository;
 import io.patgate.store.Constraints;
 import io.patgate.store.ServiceAccountManagerRepository;
-import io.patgate.store.StateRows;
 import io.patgate.store.Transactions;
 import io.patgate.store.User;
 import io.patgate.store.UserRepository;
@@ -40,22 +40,20 @@ public class UserService {
     private static final int MAX_SEARCH = 64;
 
     private final UserRepository users;
-    private final AccessTokenRepository tokens;
     private final Transactions transactions;
     private final AuditService audit;
     private final Passwords passwords;
     private final IdentityState state;
-    private final NoticeOutbox notices;
+    private final TokenRevocation revocation;
     private final EmailConfirmations confirmations;
     private final ServiceAccountManagerRepository managers;
 
-    public UserService(UserRepository users, AccessTokenRepository tokens, Transactions transactions, AuditService audit, Passwords passwords,
-                       IdentityState state, NoticeOutbox notices, EmailConfirmations confirmations, ServiceAccountManagerRepository managers) {
-        this.notices = notices;
+    public UserService(UserRepository users, Transactions transactions, AuditService audit, Passwords passwords,
+                       IdentityState state, TokenRevocation revocation, EmailConfirmations confirmations, ServiceAccountManagerRepository managers) {
+        this.revocation = revocation;
         this.confirmations = confirmations;
         this.managers = managers;
         this.users = users;
-        this.tokens = tokens;
         this.transactions = transactions;
         this.audit = audit;
         this.passwords = passwords;
@@ -178,7 +176,7 @@ public class UserService {
                             Uni<EmailConfirmations.Link> link = emailChanged ? confirmations.addressChanged(user) : Uni.createFrom().nullItem();
                             Uni<Boolean> confirmed = emailChanged ? Uni.createFrom().item(false)
                                     : confirmations.of(user.id).map(c -> c != null && c.confirms(user.email));
-                            return guard.chain(() -> link).chain(l -> confirmed.chain(c -> (disabling ? revokeTokens(caller, user, "user-disabled")
+                            return guard.chain(() -> link).chain(l -> confirmed.chain(c -> (disabling ? revocation.revokeAllOf(user, RevokeReason.USER_DISABLED, TokenRevocation.By.of(caller))
                                             : Uni.createFrom().item(List.<AccessToken>of()))
                                     .call(revoked -> recordAll(caller, user, events))
                                     .map(revoked -> new Changed(user, revoked, c, l))));
@@ -186,7 +184,7 @@ public class UserService {
                 .invoke(changed -> {
                     User user = changed.user();
                     state.putUser(toState(user));
-                    changed.revoked().forEach(t -> state.putToken(StateRows.state(t)));
+                    revocation.publish(changed.revoked());
                     LOG.infof("Updated user %s (%s)%s", user.id, user.username,
                             changed.revoked().isEmpty() ? "" : ", revoked " + changed.revoked().size() + " tokens");
                 })
@@ -204,7 +202,7 @@ public class UserService {
                                 // kept, marked deleted, so its tokens stay listed as revoked with reason user-deleted
                                 user.deletedAt = now();
                                 user.updatedAt = user.deletedAt;
-                                return revokeTokens(caller, user, "user-deleted");
+                                return revocation.revokeAllOf(user, RevokeReason.USER_DELETED, TokenRevocation.By.of(caller));
                             }).call(revoked -> managers.removePerson(user.id).chain(managed -> audit.record(AuditService.actor(caller),
                                             AuditAction.USER_DELETED, user.id, user.username, null,
                                             // the service accounts they managed stay, with their tokens
@@ -212,7 +210,7 @@ public class UserService {
                                     .map(revoked -> new Changed(user, revoked));
                         }))
                 .invoke(deleted -> {
-                    deleted.revoked().forEach(t -> state.putToken(StateRows.state(t)));
+                    revocation.publish(deleted.revoked());
                     state.removeUser(deleted.user().id);
                     LOG.infof("Deleted user %s (%s), revoked %d tokens", deleted.user().id, deleted.user().username, deleted.revoked().size());
                 })
@@ -295,19 +293,6 @@ public class UserService {
             chain = chain.chain(() -> audit.record(AuditService.actor(caller), e.action(), user.id, user.username, null, e.detail()));
         }
         return chain;
-    }
-
-    /** Revokes every active token of {@code user} for {@code reason}, in the caller's transaction, with an event each. */
-    Uni<List<AccessToken>> revokeTokens(Caller caller, User user, String reason) {
-        Instant now = now();
-        return tokens.activeOf(user.id, now).invoke(active -> active.forEach(t -> t.revoke(reason, now))).call(active -> {
-            Uni<Void> chain = Uni.createFrom().voidItem();
-            for (AccessToken t : active) {
-                chain = chain.chain(() -> audit.record(AuditService.actor(caller), AuditAction.TOKEN_REVOKED, user.id, user.username, t.id, "reason " + reason))
-                        .chain(() -> notices.revoked(t.id, user.id, reason, caller.username()));
-            }
-            return chain;
-        });
     }
 
     /** Nobody can remove the last enabled admin: that would lock everyone out of account management. */

@@ -4,6 +4,9 @@ import io.patgate.domain.AuditAction;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.patgate.config.PatgateConfig;
+import io.patgate.domain.EmailNotice;
+import io.patgate.domain.NoticeEvent;
+import io.patgate.domain.RevokeReason;
 import io.patgate.store.Notice;
 import io.patgate.store.NoticeRepository;
 import io.smallrye.mutiny.Uni;
@@ -30,21 +33,18 @@ import java.util.UUID;
 @ApplicationScoped
 public class NoticeOutbox {
 
-    public static final String EXPIRING = "token.expiring";
-    public static final String EXPIRED = "token.expired";
-    public static final String REVOKED = "token.revoked";
-    public static final String NEW_ADDRESS = "token.used-from-new-address";
-    public static final String LEAK_REPORTED = "token.leak-reported";
-    public static final String RETIRED_UNUSED = "token.retired-unused";
+    public static final String EXPIRING = NoticeEvent.Names.EXPIRING;
+    public static final String EXPIRED = NoticeEvent.Names.EXPIRED;
+    public static final String REVOKED = NoticeEvent.Names.REVOKED;
+    public static final String NEW_ADDRESS = NoticeEvent.Names.NEW_ADDRESS;
+    public static final String LEAK_REPORTED = NoticeEvent.Names.LEAK_REPORTED;
+    public static final String RETIRED_UNUSED = NoticeEvent.Names.RETIRED_UNUSED;
 
     /** Every event a webhook can take, in the order the docs list them. */
-    public static final java.util.List<String> EVENTS = java.util.List.of(EXPIRING, EXPIRED, REVOKED, NEW_ADDRESS, LEAK_REPORTED, RETIRED_UNUSED);
+    public static final java.util.List<String> EVENTS = java.util.Arrays.stream(NoticeEvent.values()).map(NoticeEvent::wire).toList();
 
     /** The kinds of notice an owner can choose to be emailed, as stored on the account. */
-    public static final java.util.List<String> EMAIL_KINDS = java.util.List.of("expiring", "new-address", "revoked");
-
-    /** Revocation reasons whose notice is a security notice: someone other than the owner ended the token. */
-    public static final java.util.Set<String> SECURITY_REASONS = java.util.Set.of("admin", "leak-report", "user-disabled", "user-deleted");
+    public static final java.util.List<String> EMAIL_KINDS = java.util.Arrays.stream(EmailNotice.values()).map(EmailNotice::wire).toList();
 
     /** The window of the routine-notice limit. */
     public static final java.time.Duration ROUTINE_WINDOW = java.time.Duration.ofHours(1);
@@ -67,10 +67,10 @@ public class NoticeOutbox {
      * A token was revoked: {@code reason} as its {@code revokedReason}, {@code by} who did it. A revocation by the owner
      * is routine (and limited); any other is a security notice.
      */
-    public Uni<Void> revoked(UUID tokenId, UUID userId, String reason, String by) {
-        Notice notice = notice(REVOKED, tokenId, userId, Map.of("reason", reason, "by", by),
-                SECURITY_REASONS.contains(reason) ? Notice.SECURITY : Notice.ROUTINE);
-        return "owner".equals(reason) ? routine(notice, by) : notices.raise(notice);
+    public Uni<Void> revoked(UUID tokenId, UUID userId, RevokeReason reason, String by) {
+        Notice notice = notice(REVOKED, tokenId, userId, Map.of("reason", reason.wire(), "by", by),
+                reason.security() ? Notice.SECURITY : Notice.ROUTINE);
+        return reason == RevokeReason.OWNER ? routine(notice, by) : notices.raise(notice);
     }
 
     /** Someone holding the token reported it through RFC 7009 (it is revoked, too: see {@link #revoked}). */

@@ -84,9 +84,9 @@ public class AccessToken extends PanacheEntityBase {
     public String[] recentIps;
 
     /** Revokes this token as of {@code now}: its value and any previous value stop working. */
-    public void revoke(String reason, Instant now) {
+    public void revoke(io.patgate.domain.RevokeReason reason, Instant now) {
         revokedAt = now;
-        revokedReason = reason;
+        revokedReason = reason.wire();
         previousDigest = null;
         previousValidUntil = null;
         updatedAt = now;

@@ -2,10 +2,11 @@ package io.patgate.token;
 
 import io.patgate.domain.AuditAction;
 import io.patgate.audit.AuditService;
-import io.patgate.audit.NoticeOutbox;
 import io.patgate.account.ServiceAccountService;
 import io.patgate.config.PatgateConfig;
 import io.patgate.domain.Refusal;
+import io.patgate.domain.RevokeReason;
+import io.patgate.revocation.TokenRevocation;
 import io.patgate.identity.Caller;
 import io.patgate.identity.IdentityState;
 import io.patgate.identity.TokenGapFiller;
@@ -46,17 +47,18 @@ public class TokenService {
     private final AuditService audit;
     private final TokenIssuer issuer;
     private final TokenViews views;
-    private final IdentityState state;
     private final TokenGapFiller gaps;
     private final TokenPolicy policy;
-    private final NoticeOutbox notices;
+    private final TokenRevocation revocation;
+    private final IdentityState state;
     private final ServiceAccountService serviceAccounts;
     private final ServiceAccountManagerRepository managers;
 
     public TokenService(AccessTokenRepository tokens, UserRepository users, Transactions transactions, AuditService audit, TokenIssuer issuer,
-                        TokenViews views, IdentityState state, TokenGapFiller gaps, PatgateConfig config, NoticeOutbox notices,
+                        TokenViews views, IdentityState state, TokenGapFiller gaps, PatgateConfig config, TokenRevocation revocation,
                         ServiceAccountService serviceAccounts, ServiceAccountManagerRepository managers) {
-        this.notices = notices;
+        this.revocation = revocation;
+        this.state = state;
         this.serviceAccounts = serviceAccounts;
         this.managers = managers;
         this.tokens = tokens;
@@ -65,7 +67,6 @@ public class TokenService {
         this.audit = audit;
         this.issuer = issuer;
         this.views = views;
-        this.state = state;
         this.gaps = gaps;
         this.policy = new TokenPolicy(TokenPolicy.Limits.of(config.tokens()), Clock.systemUTC());
     }
@@ -258,50 +259,16 @@ public class TokenService {
     /** Revokes a token; revoking a revoked token changes nothing (the DELETE is idempotent). */
     public Uni<Void> revoke(Caller caller, UUID id) {
         TokenPolicy.requireManager(caller);
-        Instant now = policy.now();
-        return transactions.write(() -> lockVisible(caller, id).chain(visible -> {
-                    AccessToken token = visible.token();
-                    if (token.revokedAt != null) {
-                        return Uni.createFrom().item(token);
-                    }
-                    // a service account's managers act as its owner
-                    token.revoke(visible.asOwner() ? "owner" : "admin", now);
-                    return owner(token).chain(owner -> audit.record(AuditService.actor(caller), AuditAction.TOKEN_REVOKED, token.userId, owner.username,
-                                    token.id, "reason " + token.revokedReason))
-                            .chain(() -> notices.revoked(token.id, token.userId, token.revokedReason, caller.username()))
-                            .replaceWith(token);
-                }))
+        return transactions.write(() -> lockVisible(caller, id).chain(visible -> visible.token().revokedAt != null
+                        ? Uni.createFrom().item(visible.token())
+                        : owner(visible.token()).chain(owner -> revocation.revoke(visible.token(), owner.username,
+                                // a service account's managers act as its owner
+                                visible.asOwner() ? RevokeReason.OWNER : RevokeReason.ADMIN, TokenRevocation.By.of(caller)))))
                 .invoke(token -> {
-                    publish(token);
+                    revocation.publish(token);
                     LOG.infof("Token %s revoked (%s) by %s", id, token.revokedReason, describe(caller));
                 })
                 .replaceWithVoid();
-    }
-
-    /**
-     * RFC 7009: someone holding the token reports it (a leak). Holding it is the proof; the token is
-     * revoked with reason {@code leak-report}. Unknown or already revoked tokens change nothing.
-     */
-    public Uni<Boolean> revokeReported(UUID id) {
-        Instant now = policy.now();
-        return transactions.write(() -> tokens.findForUpdate(id).chain(token -> {
-                    if (token == null || token.revokedAt != null) {
-                        return Uni.createFrom().<AccessToken>nullItem();
-                    }
-                    token.revoke("leak-report", now);
-                    return users.findById(token.userId).chain(owner -> audit.record(AuditService.ANONYMOUS, AuditAction.TOKEN_LEAK_REPORTED,
-                                    token.userId, owner == null ? null : owner.username, token.id, "revoked: reported through /oauth/revoke"))
-                            .chain(() -> notices.leakReported(token.id, token.userId))
-                            .chain(() -> notices.revoked(token.id, token.userId, token.revokedReason, AuditService.ANONYMOUS))
-                            .replaceWith(token);
-                }))
-                .invoke(token -> {
-                    if (token != null) {
-                        publish(token);
-                        LOG.warnf("Token %s revoked after a leak report", token.id);
-                    }
-                })
-                .map(token -> token != null);
     }
 
     /** After the commit: the change takes effect on this replica's next request (others follow through the change feed). */

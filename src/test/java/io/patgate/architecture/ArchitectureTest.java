@@ -30,6 +30,7 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
  * notice                            notices leave: webhooks, dispatch, delivery, email, the time-based scan
  * token                             personal access tokens: policy, service, revocation, queries
  * account                           users, service accounts, logins, sessions, passwords
+ * revocation                        the one way a token is revoked: lock, revoke, audit, notice, publish
  * audit                             the audit trail, and the notices raised beside it (the outbox)
  * replica                           the state feed: loads the in-memory state and keeps it in step with the database
  * store                             PostgreSQL: entities, repositories, SQL
@@ -65,6 +66,7 @@ class ArchitectureTest {
             {"notice", "io.patgate.notice.."},
             {"token", "io.patgate.token.."},
             {"account", "io.patgate.account.."},
+            {"revocation", "io.patgate.revocation.."},
             {"audit", "io.patgate.audit.."},
             {"replica", "io.patgate.replica.."},
             {"store", "io.patgate.store.."},

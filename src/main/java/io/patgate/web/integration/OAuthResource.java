@@ -5,7 +5,7 @@ import io.patgate.account.AuthService;
 import io.patgate.web.ClientAddress;
 import io.patgate.identity.CredentialVerifier;
 import io.patgate.identity.IdentityState;
-import io.patgate.token.TokenService;
+import io.patgate.revocation.TokenRevocation;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.annotation.security.PermitAll;
@@ -34,11 +34,11 @@ public class OAuthResource {
 
     private final CredentialVerifier verifier;
     private final IdentityState state;
-    private final TokenService tokens;
+    private final TokenRevocation tokens;
     private final AuthService auth;
     private final ClientAddress clientAddress;
 
-    public OAuthResource(CredentialVerifier verifier, IdentityState state, TokenService tokens, AuthService auth,
+    public OAuthResource(CredentialVerifier verifier, IdentityState state, TokenRevocation tokens, AuthService auth,
                          ClientAddress clientAddress, RevocationReports reports) {
         this.reports = reports;
         this.verifier = verifier;
