@@ -6,6 +6,7 @@ import { h, clear, toast, uid } from './dom.js';
 import { field, showProblem, busy } from './forms.js';
 import { openDialog, confirmAction } from './dialog.js';
 import { time, plural, exact } from './format.js';
+import { vocabulary } from './vocabulary.js';
 
 function roleList(text) {
   return text.split(/[,\s]+/).map(r => r.trim()).filter(Boolean);
@@ -167,11 +168,6 @@ export async function usersView({ main, params, app, isCurrent }) {
 
 // ---- Audit log ----
 
-const ACTIONS = ['login.succeeded', 'login.failed', 'logout', 'user.created', 'user.roles-changed', 'user.disabled', 'user.enabled',
-  'user.password-changed', 'user.password-change-failed', 'user.deleted', 'sessions.revoked-all', 'token.created', 'token.changed', 'token.regenerated',
-  'token.revoked', 'token.leak-reported', 'token.expired-use', 'session.leak-reported', 'key.rotated', 'user.email-changed',
-  'user.notice-settings-changed', 'webhook.created', 'webhook.changed', 'webhook.deleted', 'webhook.redelivered'];
-
 function localInput(iso) {
   if (!iso) return '';
   const d = new Date(iso);
@@ -189,7 +185,7 @@ export async function auditView({ main, params, isCurrent }) {
   const user = field({ label: 'User', name: 'username', value: state.username, autocomplete: 'off' });
   const token = field({ label: 'Token', name: 'tokenId', value: state.tokenId, autocomplete: 'off', class: 'mono', placeholder: 'token id' });
   const action = field({ label: 'Action', name: 'action', kind: 'select',
-    options: [{ value: '', label: 'Any action' }, ...ACTIONS.map(a => ({ value: a, label: a, selected: a === state.action }))] });
+    options: [{ value: '', label: 'Any action' }, ...vocabulary.auditActions.map(a => ({ value: a, label: a, selected: a === state.action }))] });
   const since = field({ label: 'From', name: 'since', type: 'datetime-local', value: localInput(state.since) });
   const until = field({ label: 'To', name: 'until', type: 'datetime-local', value: localInput(state.until) });
   const apply = h('button', { type: 'submit', class: 'button small' }, 'Apply filters');

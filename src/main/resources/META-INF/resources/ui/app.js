@@ -10,6 +10,7 @@ import { usersView, auditView, keysView } from './admin.js';
 import { webhooksView, deliveriesView } from './webhooks.js';
 import { confirmEmailView } from './confirm-email.js';
 import { serviceAccountsView, serviceAccountView, newServiceAccountTokenView } from './service-accounts.js';
+import { setVocabulary } from './vocabulary.js';
 
 const main = document.getElementById('main');
 const topbar = document.getElementById('topbar');
@@ -179,6 +180,7 @@ async function loadAccount() {
   const [me, policy, manages] = await Promise.all([api('GET', '/api/v1/me'), api('GET', '/api/v1/policy'), managesServiceAccounts()]);
   app.me = me.data;
   app.policy = policy.data;
+  setVocabulary(app.policy);
   app.managesServiceAccounts = manages;
 }
 

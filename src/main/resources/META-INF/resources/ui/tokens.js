@@ -5,26 +5,17 @@ import { h, clear, hidden, toast, uid } from './dom.js';
 import { time, plural } from './format.js';
 import { confirmAction } from './dialog.js';
 import { editToken, regenerateToken } from './token-dialogs.js';
+import { reasonLabel } from './vocabulary.js';
 
 const PAGE_SIZE = 20;
 const SOON = 7 * 86400 * 1000;
-
-const REASONS = {
-  owner: 'by its owner',
-  admin: 'by an admin',
-  'leak-report': 'after a leak report',
-  regenerated: 'replaced',
-  'user-disabled': 'owner disabled',
-  'user-deleted': 'owner deleted',
-  unused: 'unused too long, retired',
-};
 
 const STATUS_OPTIONS = [['active', 'Active'], ['expired', 'Expired'], ['revoked', 'Revoked'], ['all', 'All']];
 const SORT_OPTIONS = [['created', 'Newest'], ['expires', 'Expiry'], ['lastUsed', 'Last use'], ['name', 'Name']];
 
 /** What a token's badge says: Active, Expiring soon, Expired or Revoked. */
 export function badge(token, now = Date.now()) {
-  if (token.status === 'revoked') return { label: 'Revoked', kind: 'revoked', note: REASONS[token.revokedReason] || token.revokedReason };
+  if (token.status === 'revoked') return { label: 'Revoked', kind: 'revoked', note: reasonLabel(token.revokedReason) };
   if (token.status === 'expired') return { label: 'Expired', kind: 'expired' };
   if (token.expiresAt && new Date(token.expiresAt).getTime() - now < SOON) return { label: 'Expiring soon', kind: 'soon' };
   return { label: 'Active', kind: 'active' };
