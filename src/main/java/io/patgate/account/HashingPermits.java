@@ -43,11 +43,6 @@ public class HashingPermits {
         this.memoryReturn = memoryReturn;
     }
 
-    /** For {@link PasswordHasher} outside the application (unit tests): no limit worth speaking of, nothing given back. */
-    static HashingPermits unplanned() {
-        return new HashingPermits(Integer.MAX_VALUE, Duration.ZERO, HeapRelease.never());
-    }
-
     /** Runs one hash in its turn; {@link Refusal#busy} when none came in time. */
     public <T> T hash(Supplier<T> work) {
         boolean turn;

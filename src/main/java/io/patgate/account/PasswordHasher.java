@@ -38,10 +38,6 @@ public class PasswordHasher {
         this(config.password().memoryKib(), config.password().iterations(), config.password().parallelism(), memory);
     }
 
-    PasswordHasher(int memoryKib, int iterations, int parallelism) {
-        this(memoryKib, iterations, parallelism, HashingPermits.unplanned());
-    }
-
     PasswordHasher(int memoryKib, int iterations, int parallelism, HashingPermits memory) {
         this.memory = memory;
         this.memoryKib = memoryKib;
