@@ -3,7 +3,6 @@ package io.patgate.account;
 import io.patgate.domain.AuditAction;
 import io.patgate.domain.Permissions;
 import io.patgate.audit.AuditService;
-import io.patgate.audit.NoticeOutbox;
 import io.patgate.identity.Caller;
 import io.patgate.domain.Paged;
 import io.patgate.domain.Refusal;
@@ -217,74 +216,9 @@ public class UserService {
                 .replaceWithVoid();
     }
 
-    /** The notice settings of the caller's own account. */
-    public Uni<UserRequests.NoticeSettings> noticeSettings(Caller caller) {
-        return transactions.read(() -> users.findLive(caller.userId()).chain(found -> {
-            User user = require(found);
-            return confirmations.of(user.id).map(state -> settings(user, state));
-        }));
-    }
-
-    /**
-     * Changes the caller's own notice settings. Its endpoint takes a session only ({@code @SessionRequired}): where security
-     * notices go is the account's business, not a token's. A new address is unconfirmed and is mailed a confirmation link
-     * (429 once the day's confirmation mails are used up, and nothing changes).
-     */
-    public Uni<UserRequests.NoticeSettings> changeNoticeSettings(Caller caller, UserRequests.NoticeSettings request) {
-        String email = email(request.email());
-        List<String> kinds = request.emailNotices() == null ? null : noticeKinds(request.emailNotices());
-        return transactions.write(() -> users.findLiveForUpdate(caller.userId()).chain(found -> {
-                    User user = require(found);
-                    boolean emailChanged = request.email() != null && !java.util.Objects.equals(email, user.email);
-                    if (emailChanged) {
-                        user.email = email;
-                    }
-                    if (kinds != null) {
-                        user.emailNotices = kinds.toArray(String[]::new);
-                    }
-                    user.updatedAt = now();
-                    Uni<EmailConfirmations.Link> link = emailChanged ? confirmations.addressChanged(user) : Uni.createFrom().nullItem();
-                    return link.call(() -> audit.record(AuditService.actor(caller), AuditAction.USER_NOTICE_SETTINGS_CHANGED, user.id, user.username, null,
-                            "email " + (user.email == null ? "none" : emailChanged ? "set, unconfirmed" : "unchanged") + ", notices "
-                                    + Arrays.asList(user.emailNotices)))
-                            .map(l -> new Changed(user, List.of(), false, l));
-                }))
-                .invoke(changed -> state.putUser(toState(changed.user())))
-                .call(changed -> confirmations.send(changed.link()))
-                .chain(changed -> noticeSettings(caller));
-    }
-
-    /** Mails the caller's unconfirmed address a new confirmation link (the older one stops working); with a session only. */
-    /** Sends the caller's unconfirmed address a new link; its endpoint takes a session only ({@code @SessionRequired}). */
-    public Uni<UserRequests.NoticeSettings> resendConfirmation(Caller caller) {
-        return transactions.write(() -> users.findLiveForUpdate(caller.userId()).chain(found -> confirmations.renew(require(found))))
-                .call(confirmations::send)
-                .chain(link -> noticeSettings(caller));
-    }
-
-    /** Follows a confirmation link (whoever holds it: it was mailed to the address). */
-    public Uni<UserRequests.EmailConfirmed> confirmEmail(String secret) {
-        return confirmations.confirm(secret).map(c -> new UserRequests.EmailConfirmed(c.username(), c.email(), c.confirmedAt()));
-    }
-
-    private UserRequests.NoticeSettings settings(User user, io.patgate.store.EmailConfirmation state) {
-        boolean confirmed = state != null && state.confirms(user.email);
-        Instant sentAt = state != null && user.email != null && user.email.equals(state.email) && !confirmed ? state.linkSentAt : null;
-        return new UserRequests.NoticeSettings(user.email, List.of(user.emailNotices), confirmations.enabled(), user.email == null ? null : confirmed, sentAt);
-    }
-
     /** An address as stored: trimmed, null for none. */
-    private static String email(String requested) {
+    static String email(String requested) {
         return requested == null || requested.isBlank() ? null : requested.trim();
-    }
-
-    private static List<String> noticeKinds(List<String> requested) {
-        for (String kind : requested) {
-            if (!NoticeOutbox.EMAIL_KINDS.contains(kind)) {
-                throw Refusal.invalid("emailNotices", "'" + kind + "' is not one of " + NoticeOutbox.EMAIL_KINDS);
-            }
-        }
-        return NoticeOutbox.EMAIL_KINDS.stream().filter(requested::contains).toList();
     }
 
     private Uni<Void> recordAll(Caller caller, User user, List<Event> events) {

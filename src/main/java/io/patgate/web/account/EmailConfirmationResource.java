@@ -1,7 +1,7 @@
 package io.patgate.web.account;
 
 import io.patgate.account.UserRequests;
-import io.patgate.account.UserService;
+import io.patgate.account.NoticeSettingsService;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.PermitAll;
 import jakarta.validation.Valid;
@@ -23,9 +23,9 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Produces(MediaType.APPLICATION_JSON)
 public class EmailConfirmationResource {
 
-    private final UserService users;
+    private final NoticeSettingsService users;
 
-    public EmailConfirmationResource(UserService users) {
+    public EmailConfirmationResource(NoticeSettingsService users) {
         this.users = users;
     }
 

@@ -2,7 +2,7 @@ package io.patgate.web.account;
 
 import io.patgate.account.PasswordChange;
 import io.patgate.account.UserRequests;
-import io.patgate.account.UserService;
+import io.patgate.account.NoticeSettingsService;
 import io.patgate.identity.Callers;
 import io.patgate.identity.Caller;
 import io.quarkus.security.Authenticated;
@@ -43,9 +43,9 @@ public class MeResource {
     private final SecurityIdentity identity;
     private final PasswordChange passwordChange;
     private final ClientAddress clientAddress;
-    private final UserService users;
+    private final NoticeSettingsService users;
 
-    public MeResource(SecurityIdentity identity, PasswordChange passwordChange, ClientAddress clientAddress, UserService users) {
+    public MeResource(SecurityIdentity identity, PasswordChange passwordChange, ClientAddress clientAddress, NoticeSettingsService users) {
         this.identity = identity;
         this.passwordChange = passwordChange;
         this.clientAddress = clientAddress;
