@@ -1,10 +1,11 @@
 package io.patgate.account;
 
+import io.patgate.domain.AuditAction;
 import io.patgate.audit.AuditService;
 import io.patgate.config.PatgateConfig;
 import io.smallrye.mutiny.Uni;
 import io.patgate.domain.Permissions;
-import io.patgate.store.FirstAccount;
+import io.patgate.store.AdminBootstrapStore;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
@@ -22,12 +23,12 @@ public class AdminBootstrap {
     private static final String ADMIN = Permissions.ADMIN;
     private static final String ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
 
-    private final FirstAccount accounts;
+    private final AdminBootstrapStore accounts;
     private final PasswordHasher hasher;
     private final PatgateConfig config;
     private final AuditService audit;
 
-    public AdminBootstrap(FirstAccount accounts, PasswordHasher hasher, PatgateConfig config, AuditService audit) {
+    public AdminBootstrap(AdminBootstrapStore accounts, PasswordHasher hasher, PatgateConfig config, AuditService audit) {
         this.accounts = accounts;
         this.audit = audit;
         this.hasher = hasher;
@@ -43,7 +44,7 @@ public class AdminBootstrap {
                         LOG.warnf("PATGATE_ADMIN_PASSWORD is shorter than %d characters; change it soon", config.password().minLength());
                     }
                     UUID id = UUID.randomUUID();
-                    return new FirstAccount.Admin(id, ADMIN, hasher.hash(password), audit.entry(AuditService.SYSTEM, "user.created", id, ADMIN,
+                    return new AdminBootstrapStore.Admin(id, ADMIN, hasher.hash(password), audit.entry(AuditService.SYSTEM, AuditAction.USER_CREATED, id, ADMIN,
                             null, "first start: roles [admin], password " + (generated ? "generated" : "from PATGATE_ADMIN_PASSWORD")));
                 })
                 .invoke(created -> {

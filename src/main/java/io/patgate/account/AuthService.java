@@ -1,5 +1,6 @@
 package io.patgate.account;
 
+import io.patgate.domain.AuditAction;
 import io.patgate.audit.AuditService;
 import io.patgate.config.PatgateConfig;
 import io.patgate.domain.Refusal;
@@ -38,14 +39,14 @@ public class AuthService {
     private final TokenSigner signer;
     private final IdentityState state;
     private final Duration lifetime;
-    private final io.patgate.http.EdgeMetrics metrics;
+    private final LoginMetrics metrics;
     private final boolean passwordsOn;
     private final java.util.Set<String> breakGlass;
     private final String ssoName;
 
     public AuthService(UserRepository users, SessionRevocationRepository revocations, AuditService audit, LoginThrottle throttle,
                        Passwords passwords, Transactions transactions, TokenSigner signer, IdentityState state, PatgateConfig config,
-                       io.patgate.http.EdgeMetrics metrics) {
+                       LoginMetrics metrics) {
         this.metrics = metrics;
         this.throttle = throttle;
         this.users = users;
@@ -79,7 +80,7 @@ public class AuthService {
         try {
             throttle.check(request.username(), clientAddress);
         } catch (Refusal throttled) {
-            metrics.loginThrottled();
+            metrics.throttled();
             throw throttled;
         }
         throttle.attempt(request.username(), clientAddress);
@@ -90,19 +91,19 @@ public class AuthService {
                         .chain(matches -> {
                             boolean ok = matches && user != null && !user.isService() && !user.disabled;
                             String actor = sanitize(request.username());
-                            Uni<Void> recorded = transactions.write(() -> audit.record(actor, ok ? "login.succeeded" : "login.failed",
+                            Uni<Void> recorded = transactions.write(() -> audit.record(actor, ok ? AuditAction.LOGIN_SUCCEEDED : AuditAction.LOGIN_FAILED,
                                     user == null ? null : user.id, user == null ? null : user.username, null,
                                     ok ? "" : user == null ? "unknown user" : user.isService() ? "a service account (nobody signs in as one)"
                                             : user.disabled ? "account disabled" : "wrong password"));
                             if (!ok) {
-                                metrics.loginFailed();
+                                metrics.failed();
                                 LOG.infof("Failed login for '%s' from %s", actor, clientAddress);
                                 return recorded.invoke(() -> {
                                     throw Refusal.unauthenticated("Wrong username or password");
                                 }).replaceWith((UserRequests.Session) null);
                             }
                             throttle.succeeded(request.username(), clientAddress);
-                            metrics.loginSucceeded();
+                            metrics.succeeded();
                             return recorded.map(ignored -> issue(user));
                         }))
                 // refused as busy before any password was checked: not an attempt
@@ -138,7 +139,7 @@ public class AuthService {
         revocation.revokedAt = Instant.now();
         return transactions.write(() -> revocations.findById(revocation.jti)
                         .chain(existing -> existing != null ? Uni.createFrom().voidItem() : revocations.persist(revocation)
-                                .chain(() -> audit.record(caller.username(), "logout", caller.userId(), caller.username(), null, "session " + revocation.jti))))
+                                .chain(() -> audit.record(caller.username(), AuditAction.LOGOUT, caller.userId(), caller.username(), null, "session " + revocation.jti))))
                 .invoke(() -> {
                     state.revokeSession(revocation.jti, revocation.expiresAt);
                     LOG.infof("Session %s of user %s logged out", revocation.jti, revocation.userId);
@@ -154,7 +155,7 @@ public class AuthService {
         revocation.revokedAt = Instant.now();
         return transactions.write(() -> revocations.findById(jti)
                         .chain(existing -> existing != null ? Uni.createFrom().voidItem() : revocations.persist(revocation)
-                                .chain(() -> audit.record(AuditService.ANONYMOUS, "session.leak-reported", userId, username, null, "session " + jti))))
+                                .chain(() -> audit.record(AuditService.ANONYMOUS, AuditAction.SESSION_LEAK_REPORTED, userId, username, null, "session " + jti))))
                 .invoke(() -> state.revokeSession(jti, expiresAt));
     }
 
@@ -170,7 +171,7 @@ public class AuthService {
         Instant cut = Instant.now().truncatedTo(ChronoUnit.SECONDS).plusSeconds(1);
         return transactions.write(() -> users.update("sessionsNotBefore = ?1, keptSession = null, updatedAt = ?2, rowVersion = rowVersion + 1 where deletedAt is null",
                                 cut, UserService.now())
-                        .chain(count -> audit.record(AuditService.actor(caller), "sessions.revoked-all", null, null, null,
+                        .chain(count -> audit.record(AuditService.actor(caller), AuditAction.SESSIONS_REVOKED_ALL, null, null, null,
                                 "every session issued before " + cut + " ended (" + count + " accounts)").replaceWith(count))
                         .chain(count -> users.list("deletedAt is null").map(live -> new Ended(count, live))))
                 .invoke(result -> {

@@ -1,5 +1,6 @@
 package io.patgate.account;
 
+import io.patgate.domain.AuditAction;
 import io.patgate.audit.AuditService;
 import io.patgate.config.PatgateConfig;
 import io.patgate.domain.Refusal;
@@ -199,7 +200,7 @@ public class EmailConfirmations {
                 state.confirmedAt = now;
                 state.linkDigest = null;
                 state.linkExpiresAt = null;
-                return audit.record(AuditService.ANONYMOUS, "user.email-confirmed", user.id, user.username, null,
+                return audit.record(AuditService.ANONYMOUS, AuditAction.USER_EMAIL_CONFIRMED, user.id, user.username, null,
                         "the address was confirmed by the link mailed to it").replaceWith(new Confirmed(user.username, user.email, now));
             });
         })).invoke(c -> LOG.infof("User %s confirmed their notice address", c.username()));

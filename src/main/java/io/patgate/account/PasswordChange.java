@@ -1,5 +1,6 @@
 package io.patgate.account;
 
+import io.patgate.domain.AuditAction;
 import io.patgate.audit.AuditService;
 import io.patgate.domain.Refusal;
 import io.patgate.identity.Caller;
@@ -62,7 +63,7 @@ public class PasswordChange {
 
     private Uni<Void> wrongCurrent(Caller caller) {
         LOG.infof("Wrong current password in a password change of user %s", caller.userId());
-        return transactions.write(() -> audit.record(AuditService.actor(caller), "user.password-change-failed", caller.userId(),
+        return transactions.write(() -> audit.record(AuditService.actor(caller), AuditAction.USER_PASSWORD_CHANGE_FAILED, caller.userId(),
                         caller.username(), null, "wrong current password"))
                 .invoke(() -> {
                     throw Refusal.forbidden("The current password is wrong");
@@ -85,7 +86,7 @@ public class PasswordChange {
                             user.sessionsNotBefore = Instant.now().truncatedTo(ChronoUnit.SECONDS).plusSeconds(1);
                             user.keptSession = caller.credentialId();
                             user.updatedAt = UserService.now();
-                            return audit.record(AuditService.actor(caller), "user.password-changed", user.id, user.username, null,
+                            return audit.record(AuditService.actor(caller), AuditAction.USER_PASSWORD_CHANGED, user.id, user.username, null,
                                     "by the user; other sessions ended").replaceWith(user);
                         })))
                 .invoke(user -> {

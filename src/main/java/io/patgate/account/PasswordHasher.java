@@ -16,7 +16,7 @@ import java.util.Optional;
  * Argon2id password hashing (RFC 9106), stored as PHC strings
  * ({@code $argon2id$v=19$m=19456,t=2,p=1$salt$hash}) so parameters can be raised later without
  * invalidating existing hashes. Slow on purpose: call it off the event loop. Its memory is bounded and given back
- * by {@link HashingMemory}.
+ * by {@link HashingPermits}.
  */
 @ApplicationScoped
 public class PasswordHasher {
@@ -31,18 +31,14 @@ public class PasswordHasher {
     private final int parallelism;
     /** Verified against when the username is unknown, so both failures take the same time. */
     private final String decoy;
-    private final HashingMemory memory;
+    private final HashingPermits memory;
 
     @Inject
-    public PasswordHasher(PatgateConfig config, HashingMemory memory) {
+    public PasswordHasher(PatgateConfig config, HashingPermits memory) {
         this(config.password().memoryKib(), config.password().iterations(), config.password().parallelism(), memory);
     }
 
-    PasswordHasher(int memoryKib, int iterations, int parallelism) {
-        this(memoryKib, iterations, parallelism, HashingMemory.unplanned());
-    }
-
-    PasswordHasher(int memoryKib, int iterations, int parallelism, HashingMemory memory) {
+    PasswordHasher(int memoryKib, int iterations, int parallelism, HashingPermits memory) {
         this.memory = memory;
         this.memoryKib = memoryKib;
         this.iterations = iterations;
@@ -80,7 +76,7 @@ public class PasswordHasher {
         return MessageDigest.isEqual(h.hash(), actual) && real;
     }
 
-    /** One Argon2id derivation, in its turn ({@link HashingMemory}): {@code m} KiB of heap while it runs. */
+    /** One Argon2id derivation, in its turn ({@link HashingPermits}): {@code m} KiB of heap while it runs. */
     private byte[] derive(String password, byte[] salt, int m, int t, int p, int length) {
         return memory.hash(() -> argon2id(password, salt, m, t, p, length));
     }

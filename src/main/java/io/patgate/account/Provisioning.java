@@ -1,5 +1,6 @@
 package io.patgate.account;
 
+import io.patgate.domain.AuditAction;
 import io.patgate.audit.AuditService;
 import io.patgate.domain.Permissions;
 import io.patgate.domain.Refusal;
@@ -106,7 +107,7 @@ public class Provisioning {
                     user.email = email == null || email.isEmpty() ? null : email;
                     user.createdAt = UserService.now();
                     user.updatedAt = user.createdAt;
-                    return users.persist(user).call(created -> audit.record(AuditService.actor(caller), "user.created", created.id,
+                    return users.persist(user).call(created -> audit.record(AuditService.actor(caller), AuditAction.USER_CREATED, created.id,
                             created.username, null, "roles " + roles + (created.disabled ? ", disabled" : "") + SCIM.via()));
                 }))
                 .onFailure(Constraints::isUniqueViolation).transform(e -> taken(username))

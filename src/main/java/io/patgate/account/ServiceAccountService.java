@@ -1,10 +1,13 @@
 package io.patgate.account;
 
+import io.patgate.domain.AuditAction;
 import io.patgate.audit.AuditService;
 import io.patgate.config.PatgateConfig;
 import io.patgate.domain.Permissions;
 import io.patgate.domain.Refusal;
-import io.patgate.http.Paged;
+import io.patgate.domain.RevokeReason;
+import io.patgate.revocation.TokenRevocation;
+import io.patgate.domain.Paged;
 import io.patgate.identity.Caller;
 import io.patgate.identity.IdentityState;
 import io.patgate.identity.PatgateIdentityProvider;
@@ -13,7 +16,6 @@ import io.patgate.store.AccessToken;
 import io.patgate.store.Constraints;
 import io.patgate.store.ServiceAccountManager;
 import io.patgate.store.ServiceAccountManagerRepository;
-import io.patgate.store.TokenRows;
 import io.patgate.store.Transactions;
 import io.patgate.store.TrustEntry;
 import io.patgate.store.TrustEntryRepository;
@@ -55,12 +57,12 @@ public class ServiceAccountService {
     private final AuditService audit;
     private final IdentityState state;
     private final TrustState trustState;
-    private final UserService userService;
+    private final TokenRevocation revocation;
     private final boolean allowInsecureIssuers;
 
     public ServiceAccountService(UserRepository users, ServiceAccountManagerRepository managers, TrustEntryRepository trusts,
                                  Transactions transactions, AuditService audit, IdentityState state, TrustState trustState,
-                                 UserService userService, PatgateConfig config) {
+                                 TokenRevocation revocation, PatgateConfig config) {
         this.users = users;
         this.managers = managers;
         this.trusts = trusts;
@@ -68,7 +70,7 @@ public class ServiceAccountService {
         this.audit = audit;
         this.state = state;
         this.trustState = trustState;
-        this.userService = userService;
+        this.revocation = revocation;
         this.allowInsecureIssuers = config.oidc().allowInsecure();
     }
 
@@ -162,7 +164,7 @@ public class ServiceAccountService {
                             List<ServiceAccountManager> rows = people.stream().map(p -> ServiceAccountManager.of(account.id, p.id, now)).toList();
                             return users.persist(account)
                                     .call(() -> rows.isEmpty() ? Uni.createFrom().voidItem() : managers.persist(rows))
-                                    .call(() -> audit.record(AuditService.actor(caller), "service-account.created", account.id, account.username, null,
+                                    .call(() -> audit.record(AuditService.actor(caller), AuditAction.SERVICE_ACCOUNT_CREATED, account.id, account.username, null,
                                             "roles " + roles + ", managers " + names(people)))
                                     .map(ignored -> account);
                         }))
@@ -199,26 +201,26 @@ public class ServiceAccountService {
                     List<UserService.Event> events = new ArrayList<>();
                     Set<String> before = new TreeSet<>(Arrays.asList(account.roles));
                     if (roles != null && !roles.equals(before)) {
-                        events.add(new UserService.Event("service-account.roles-changed", before + " -> " + roles));
+                        events.add(new UserService.Event(AuditAction.SERVICE_ACCOUNT_ROLES_CHANGED, before + " -> " + roles));
                         account.roles = roles.toArray(String[]::new);
                     }
                     if (request.description() != null) {
                         String description = description(request.description());
                         if (!Objects.equals(description, account.description)) {
-                            events.add(new UserService.Event("service-account.description-changed", ""));
+                            events.add(new UserService.Event(AuditAction.SERVICE_ACCOUNT_DESCRIPTION_CHANGED, ""));
                             account.description = description;
                         }
                     }
                     boolean disabling = Boolean.TRUE.equals(request.disabled()) && !account.disabled;
                     if (request.disabled() != null && request.disabled() != account.disabled) {
-                        events.add(new UserService.Event(request.disabled() ? "service-account.disabled" : "service-account.enabled", ""));
+                        events.add(new UserService.Event(request.disabled() ? AuditAction.SERVICE_ACCOUNT_DISABLED : AuditAction.SERVICE_ACCOUNT_ENABLED, ""));
                         account.disabled = request.disabled();
                     }
                     account.updatedAt = now;
                     Uni<Void> managed = request.managers() == null ? Uni.createFrom().voidItem() : replaceManagers(account, request.managers(), now, events);
                     return managed
                             // disabling revokes every token of the account, as for a person (enabling does not bring them back)
-                            .chain(() -> disabling ? userService.revokeTokens(caller, account, "user-disabled") : Uni.createFrom().item(List.<AccessToken>of()))
+                            .chain(() -> disabling ? revocation.revokeAllOf(account, RevokeReason.USER_DISABLED, TokenRevocation.By.of(caller)) : Uni.createFrom().item(List.<AccessToken>of()))
                             .call(revoked -> recordAll(caller, account, events))
                             .map(revoked -> new Changed(account, revoked, List.of()));
                 }))
@@ -234,13 +236,13 @@ public class ServiceAccountService {
                     // kept, marked deleted, so its tokens stay listed as revoked with reason user-deleted
                     account.deletedAt = now;
                     account.updatedAt = now;
-                    return userService.revokeTokens(caller, account, "user-deleted")
+                    return revocation.revokeAllOf(account, RevokeReason.USER_DELETED, TokenRevocation.By.of(caller))
                             .chain(revoked -> trusts.removeAllOf(account.id, now).map(untrusted -> new Changed(account, revoked, untrusted)))
-                            .call(changed -> audit.record(AuditService.actor(caller), "service-account.deleted", account.id, account.username, null,
+                            .call(changed -> audit.record(AuditService.actor(caller), AuditAction.SERVICE_ACCOUNT_DELETED, account.id, account.username, null,
                                     changed.revoked().size() + " tokens revoked, " + changed.untrusted().size() + " trust entries removed"));
                 }))
                 .invoke(changed -> {
-                    changed.revoked().forEach(t -> state.putToken(TokenRows.state(t)));
+                    revocation.publish(changed.revoked());
                     changed.untrusted().forEach(t -> trustState.apply(TrustRows.state(t)));
                     state.removeUser(changed.account().id);
                     LOG.infof("Deleted service account %s (%s), revoked %d tokens", changed.account().id, changed.account().username,
@@ -251,7 +253,7 @@ public class ServiceAccountService {
 
     private void publish(Changed changed) {
         state.putUser(UserService.toState(changed.account()));
-        changed.revoked().forEach(t -> state.putToken(TokenRows.state(t)));
+        revocation.publish(changed.revoked());
         LOG.infof("Updated service account %s (%s)%s", changed.account().id, changed.account().username,
                 changed.revoked().isEmpty() ? "" : ", revoked " + changed.revoked().size() + " tokens");
     }
@@ -268,7 +270,7 @@ public class ServiceAccountService {
                 return Uni.createFrom().voidItem();
             }
             return users.usernames(held).chain(before -> {
-                events.add(new UserService.Event("service-account.managers-changed",
+                events.add(new UserService.Event(AuditAction.SERVICE_ACCOUNT_MANAGERS_CHANGED,
                         new TreeSet<>(before.values()) + " -> " + names(people)));
                 return managers.remove(account.id, gone)
                         .chain(() -> added.isEmpty() ? Uni.createFrom().voidItem() : managers.persist(added));
@@ -335,7 +337,7 @@ public class ServiceAccountService {
                     entry.jwks = jwks;
                     entry.createdAt = now;
                     entry.createdBy = AuditService.actor(caller);
-                    return trusts.persist(entry).call(e -> audit.record(AuditService.actor(caller), "service-account.trust-added", account.id,
+                    return trusts.persist(entry).call(e -> audit.record(AuditService.actor(caller), AuditAction.SERVICE_ACCOUNT_TRUST_ADDED, account.id,
                             account.username, null, "trust " + e.id + ": issuer " + issuer + ", audience " + audience
                                     + (subject == null ? "" : ", subject " + subject) + (claims.isEmpty() ? "" : ", claims " + claims)
                                     + ", max " + maxTtl + " s, keys " + (jwks == null ? "from discovery" : "inline")));
@@ -362,7 +364,7 @@ public class ServiceAccountService {
                                 throw Refusal.notFound("Trust entry");
                             }
                             entry.removedAt = now;
-                            return audit.record(AuditService.actor(caller), "service-account.trust-removed", account.id, account.username, null,
+                            return audit.record(AuditService.actor(caller), AuditAction.SERVICE_ACCOUNT_TRUST_REMOVED, account.id, account.username, null,
                                     "trust " + entry.id + ": issuer " + entry.issuer + ", audience " + entry.audience).replaceWith(entry);
                         })))
                 .invoke(entry -> {

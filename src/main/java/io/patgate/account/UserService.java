@@ -1,17 +1,17 @@
 package io.patgate.account;
 
+import io.patgate.domain.AuditAction;
 import io.patgate.domain.Permissions;
 import io.patgate.audit.AuditService;
-import io.patgate.audit.Notices;
 import io.patgate.identity.Caller;
-import io.patgate.http.Paged;
+import io.patgate.domain.Paged;
 import io.patgate.domain.Refusal;
+import io.patgate.domain.RevokeReason;
+import io.patgate.revocation.TokenRevocation;
 import io.patgate.identity.IdentityState;
 import io.patgate.store.AccessToken;
-import io.patgate.store.AccessTokenRepository;
 import io.patgate.store.Constraints;
 import io.patgate.store.ServiceAccountManagerRepository;
-import io.patgate.store.TokenRows;
 import io.patgate.store.Transactions;
 import io.patgate.store.User;
 import io.patgate.store.UserRepository;
@@ -39,22 +39,20 @@ public class UserService {
     private static final int MAX_SEARCH = 64;
 
     private final UserRepository users;
-    private final AccessTokenRepository tokens;
     private final Transactions transactions;
     private final AuditService audit;
     private final Passwords passwords;
     private final IdentityState state;
-    private final Notices notices;
+    private final TokenRevocation revocation;
     private final EmailConfirmations confirmations;
     private final ServiceAccountManagerRepository managers;
 
-    public UserService(UserRepository users, AccessTokenRepository tokens, Transactions transactions, AuditService audit, Passwords passwords,
-                       IdentityState state, Notices notices, EmailConfirmations confirmations, ServiceAccountManagerRepository managers) {
-        this.notices = notices;
+    public UserService(UserRepository users, Transactions transactions, AuditService audit, Passwords passwords,
+                       IdentityState state, TokenRevocation revocation, EmailConfirmations confirmations, ServiceAccountManagerRepository managers) {
+        this.revocation = revocation;
         this.confirmations = confirmations;
         this.managers = managers;
         this.users = users;
-        this.tokens = tokens;
         this.transactions = transactions;
         this.audit = audit;
         this.passwords = passwords;
@@ -72,7 +70,7 @@ public class UserService {
     }
 
     /** An audit event to record once the change is decided. */
-    record Event(String action, String detail) {
+    record Event(AuditAction action, String detail) {
     }
 
     /** Names notices and the audit log give to actors that are not accounts: retirement, and anonymous leak reports. */
@@ -99,7 +97,7 @@ public class UserService {
                             user.disabled = false;
                             user.createdAt = now();
                             user.updatedAt = user.createdAt;
-                            return users.persist(user).call(created -> audit.record(AuditService.actor(caller), "user.created",
+                            return users.persist(user).call(created -> audit.record(AuditService.actor(caller), AuditAction.USER_CREATED,
                                     created.id, created.username, null, "roles " + roles));
                         })))
                 .onFailure(Constraints::isUniqueViolation).transform(e -> duplicate(request.username()))
@@ -177,23 +175,23 @@ public class UserService {
                             boolean disabling = Boolean.TRUE.equals(request.disabled()) && !user.disabled;
                             List<Event> events = new java.util.ArrayList<>();
                             if (roles != null && !roles.equals(new TreeSet<>(Arrays.asList(user.roles)))) {
-                                events.add(new Event("user.roles-changed", new TreeSet<>(Arrays.asList(user.roles)) + " -> " + roles));
+                                events.add(new Event(AuditAction.USER_ROLES_CHANGED, new TreeSet<>(Arrays.asList(user.roles)) + " -> " + roles));
                             }
                             if (request.disabled() != null && request.disabled() != user.disabled) {
-                                events.add(new Event(request.disabled() ? "user.disabled" : "user.enabled", ""));
+                                events.add(new Event(request.disabled() ? AuditAction.USER_DISABLED : AuditAction.USER_ENABLED, ""));
                             }
                             if (hash != null) {
-                                events.add(new Event("user.password-changed", ""));
+                                events.add(new Event(AuditAction.USER_PASSWORD_CHANGED, ""));
                             }
                             String email = email(request.email());
                             boolean emailChanged = request.email() != null && !java.util.Objects.equals(email, user.email);
                             if (emailChanged) {
-                                events.add(new Event("user.email-changed", email == null ? "removed" : "set, unconfirmed"));
+                                events.add(new Event(AuditAction.USER_EMAIL_CHANGED, email == null ? "removed" : "set, unconfirmed"));
                                 user.email = email;
                             }
                             String externalId = request.externalId() == null || request.externalId().isEmpty() ? null : request.externalId();
                             if (request.externalId() != null && !java.util.Objects.equals(externalId, user.scimExternalId)) {
-                                events.add(new Event("user.external-id-changed", externalId == null ? "removed" : "set to " + externalId));
+                                events.add(new Event(AuditAction.USER_EXTERNAL_ID_CHANGED, externalId == null ? "removed" : "set to " + externalId));
                                 user.scimExternalId = externalId;
                             }
                             if (roles != null) {
@@ -219,7 +217,7 @@ public class UserService {
                                     : Uni.createFrom().nullItem();
                             Uni<Boolean> confirmed = emailChanged ? Uni.createFrom().item(false)
                                     : confirmations.of(user.id).map(c -> c != null && c.confirms(user.email));
-                            return guard.chain(() -> link).chain(l -> confirmed.chain(c -> (disabling ? revokeTokens(caller, user, "user-disabled", source.via())
+                            return guard.chain(() -> link).chain(l -> confirmed.chain(c -> (disabling ? revocation.revokeAllOf(user, RevokeReason.USER_DISABLED, TokenRevocation.By.of(caller).via(source.via()))
                                             : Uni.createFrom().item(List.<AccessToken>of()))
                                     .call(revoked -> recordAll(caller, user, events, source.via()))
                                     .map(revoked -> new Changed(user, revoked, c, l))));
@@ -227,7 +225,7 @@ public class UserService {
                 .invoke(changed -> {
                     User user = changed.user();
                     state.putUser(toState(user));
-                    changed.revoked().forEach(t -> state.putToken(TokenRows.state(t)));
+                    revocation.publish(changed.revoked());
                     LOG.infof("Updated user %s (%s)%s%s", user.id, user.username, source.via(),
                             changed.revoked().isEmpty() ? "" : ", revoked " + changed.revoked().size() + " tokens");
                 })
@@ -259,15 +257,15 @@ public class UserService {
                                 // kept, marked deleted, so its tokens stay listed as revoked with reason user-deleted
                                 user.deletedAt = now();
                                 user.updatedAt = user.deletedAt;
-                                return revokeTokens(caller, user, "user-deleted", source.via());
+                                return revocation.revokeAllOf(user, RevokeReason.USER_DELETED, TokenRevocation.By.of(caller).via(source.via()));
                             }).call(revoked -> managers.removePerson(user.id).chain(managed -> audit.record(AuditService.actor(caller),
-                                            "user.deleted", user.id, user.username, null,
+                                            AuditAction.USER_DELETED, user.id, user.username, null,
                                             // the service accounts they managed stay, with their tokens
                                             (managed.isEmpty() ? "" : "no longer manages service accounts " + managed) + source.via())))
                                     .map(revoked -> new Changed(user, revoked));
                         }))
                 .invoke(deleted -> {
-                    deleted.revoked().forEach(t -> state.putToken(TokenRows.state(t)));
+                    revocation.publish(deleted.revoked());
                     state.removeUser(deleted.user().id);
                     LOG.infof("Deleted user %s (%s)%s, revoked %d tokens", deleted.user().id, deleted.user().username, source.via(),
                             deleted.revoked().size());
@@ -275,74 +273,9 @@ public class UserService {
                 .replaceWithVoid();
     }
 
-    /** The notice settings of the caller's own account. */
-    public Uni<UserRequests.NoticeSettings> noticeSettings(Caller caller) {
-        return transactions.read(() -> users.findLive(caller.userId()).chain(found -> {
-            User user = require(found);
-            return confirmations.of(user.id).map(state -> settings(user, state));
-        }));
-    }
-
-    /**
-     * Changes the caller's own notice settings. Its endpoint takes a session only ({@code @SessionRequired}): where security
-     * notices go is the account's business, not a token's. A new address is unconfirmed and is mailed a confirmation link
-     * (429 once the day's confirmation mails are used up, and nothing changes).
-     */
-    public Uni<UserRequests.NoticeSettings> changeNoticeSettings(Caller caller, UserRequests.NoticeSettings request) {
-        String email = email(request.email());
-        List<String> kinds = request.emailNotices() == null ? null : noticeKinds(request.emailNotices());
-        return transactions.write(() -> users.findLiveForUpdate(caller.userId()).chain(found -> {
-                    User user = require(found);
-                    boolean emailChanged = request.email() != null && !java.util.Objects.equals(email, user.email);
-                    if (emailChanged) {
-                        user.email = email;
-                    }
-                    if (kinds != null) {
-                        user.emailNotices = kinds.toArray(String[]::new);
-                    }
-                    user.updatedAt = now();
-                    Uni<EmailConfirmations.Link> link = emailChanged ? confirmations.addressChanged(user) : Uni.createFrom().nullItem();
-                    return link.call(() -> audit.record(AuditService.actor(caller), "user.notice-settings-changed", user.id, user.username, null,
-                            "email " + (user.email == null ? "none" : emailChanged ? "set, unconfirmed" : "unchanged") + ", notices "
-                                    + Arrays.asList(user.emailNotices)))
-                            .map(l -> new Changed(user, List.of(), false, l));
-                }))
-                .invoke(changed -> state.putUser(toState(changed.user())))
-                .call(changed -> confirmations.send(changed.link()))
-                .chain(changed -> noticeSettings(caller));
-    }
-
-    /** Mails the caller's unconfirmed address a new confirmation link (the older one stops working); with a session only. */
-    /** Sends the caller's unconfirmed address a new link; its endpoint takes a session only ({@code @SessionRequired}). */
-    public Uni<UserRequests.NoticeSettings> resendConfirmation(Caller caller) {
-        return transactions.write(() -> users.findLiveForUpdate(caller.userId()).chain(found -> confirmations.renew(require(found))))
-                .call(confirmations::send)
-                .chain(link -> noticeSettings(caller));
-    }
-
-    /** Follows a confirmation link (whoever holds it: it was mailed to the address). */
-    public Uni<UserRequests.EmailConfirmed> confirmEmail(String secret) {
-        return confirmations.confirm(secret).map(c -> new UserRequests.EmailConfirmed(c.username(), c.email(), c.confirmedAt()));
-    }
-
-    private UserRequests.NoticeSettings settings(User user, io.patgate.store.EmailConfirmation state) {
-        boolean confirmed = state != null && state.confirms(user.email);
-        Instant sentAt = state != null && user.email != null && user.email.equals(state.email) && !confirmed ? state.linkSentAt : null;
-        return new UserRequests.NoticeSettings(user.email, List.of(user.emailNotices), confirmations.enabled(), user.email == null ? null : confirmed, sentAt);
-    }
-
     /** An address as stored: trimmed, null for none. */
-    private static String email(String requested) {
+    static String email(String requested) {
         return requested == null || requested.isBlank() ? null : requested.trim();
-    }
-
-    private static List<String> noticeKinds(List<String> requested) {
-        for (String kind : requested) {
-            if (!Notices.EMAIL_KINDS.contains(kind)) {
-                throw Refusal.invalid("emailNotices", "'" + kind + "' is not one of " + Notices.EMAIL_KINDS);
-            }
-        }
-        return Notices.EMAIL_KINDS.stream().filter(requested::contains).toList();
     }
 
     private Uni<Void> recordAll(Caller caller, User user, List<Event> events, String via) {
@@ -351,23 +284,6 @@ public class UserService {
             chain = chain.chain(() -> audit.record(AuditService.actor(caller), e.action(), user.id, user.username, null, e.detail() + via));
         }
         return chain;
-    }
-
-    /** Revokes every active token of {@code user} for {@code reason}, in the caller's transaction, with an event each. */
-    Uni<List<AccessToken>> revokeTokens(Caller caller, User user, String reason) {
-        return revokeTokens(caller, user, reason, "");
-    }
-
-    private Uni<List<AccessToken>> revokeTokens(Caller caller, User user, String reason, String via) {
-        Instant now = now();
-        return tokens.activeOf(user.id, now).invoke(active -> active.forEach(t -> t.revoke(reason, now))).call(active -> {
-            Uni<Void> chain = Uni.createFrom().voidItem();
-            for (AccessToken t : active) {
-                chain = chain.chain(() -> audit.record(AuditService.actor(caller), "token.revoked", user.id, user.username, t.id, "reason " + reason + via))
-                        .chain(() -> notices.revoked(t.id, user.id, reason, caller.username()));
-            }
-            return chain;
-        });
     }
 
     /** Nobody can remove the last enabled admin: that would lock everyone out of account management. */

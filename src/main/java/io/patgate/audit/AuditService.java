@@ -1,16 +1,13 @@
 package io.patgate.audit;
 
-import io.patgate.http.ClientAddress;
+import io.patgate.domain.AuditAction;
 import io.patgate.identity.Caller;
 import io.patgate.store.AuditEntry;
 import io.patgate.store.AuditEventRepository;
 import io.patgate.store.Transactions;
-import io.patgate.http.Paged;
-import io.quarkus.arc.Arc;
-import io.quarkus.vertx.http.runtime.CurrentVertxRequest;
+import io.patgate.domain.Paged;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.inject.Instance;
 
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -18,7 +15,7 @@ import java.util.UUID;
 
 /**
  * Writes audit events, always inside the transaction of the change they record: no change without its
- * event, no event without its change. The client address is the request's (see {@link ClientAddress}).
+ * event, no event without its change. The client address is the request's (see {@link CallerAddress}).
  * Never give it a token value or a password.
  */
 @ApplicationScoped
@@ -33,15 +30,12 @@ public class AuditService {
 
     private final AuditEventRepository events;
     private final Transactions transactions;
-    private final ClientAddress clientAddress;
-    private final Instance<CurrentVertxRequest> request;
+    private final CallerAddress address;
 
-    public AuditService(AuditEventRepository events, Transactions transactions, ClientAddress clientAddress,
-                        Instance<CurrentVertxRequest> request) {
+    public AuditService(AuditEventRepository events, Transactions transactions, CallerAddress address) {
         this.events = events;
         this.transactions = transactions;
-        this.clientAddress = clientAddress;
-        this.request = request;
+        this.address = address;
     }
 
     /** Who a caller is, for the log: the username, and the token when it acted through one. */
@@ -50,31 +44,23 @@ public class AuditService {
     }
 
     /** Records an event in the current transaction. */
-    public Uni<Void> record(String actor, String action, UUID userId, String username, UUID tokenId, String detail) {
+    public Uni<Void> record(String actor, AuditAction action, UUID userId, String username, UUID tokenId, String detail) {
         return events.append(entry(actor, action, userId, username, tokenId, detail));
     }
 
     /** An event as of now, from the current request's client address, for a store method that writes it in its own transaction. */
-    public AuditEntry entry(String actor, String action, UUID userId, String username, UUID tokenId, String detail) {
+    public AuditEntry entry(String actor, AuditAction action, UUID userId, String username, UUID tokenId, String detail) {
         // one searchable line per security event, with the request id (%X{requestId}); ids, never a token value
-        SECURITY.infof("security-event action=%s user=%s token=%s actor=\"%s\" address=%s", action, userId, tokenId,
-                truncate(actor, MAX_ACTOR).replace('"', '\''), currentAddress());
-        return new AuditEntry(Instant.now().truncatedTo(ChronoUnit.MICROS), truncate(actor, MAX_ACTOR), action, userId, username,
-                tokenId, currentAddress(), detail == null ? "" : truncate(detail, MAX_DETAIL));
+        SECURITY.infof("security-event action=%s user=%s token=%s actor=\"%s\" address=%s", action.wire(), userId, tokenId,
+                truncate(actor, MAX_ACTOR).replace('"', '\''), address.current());
+        return new AuditEntry(Instant.now().truncatedTo(ChronoUnit.MICROS), truncate(actor, MAX_ACTOR), action.wire(), userId, username,
+                tokenId, address.current(), detail == null ? "" : truncate(detail, MAX_DETAIL));
     }
 
     /** One page of the log, newest first, with the total that matches {@code filter}. */
     public Uni<Paged<AuditView>> page(AuditEventRepository.Filter filter, int page, int size) {
         return transactions.read(() -> events.count(filter).chain(total -> events.page(filter, page, size)
                 .map(list -> new Paged<>(list.stream().map(AuditView::of).toList(), total))));
-    }
-
-    private String currentAddress() {
-        if (!Arc.container().requestContext().isActive() || !request.isResolvable()) {
-            return null;
-        }
-        CurrentVertxRequest current = request.get();
-        return current.getCurrent() == null ? null : clientAddress.of(current.getCurrent().request());
     }
 
     private static String truncate(String value, int max) {

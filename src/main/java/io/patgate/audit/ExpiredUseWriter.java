@@ -1,5 +1,6 @@
 package io.patgate.audit;
 
+import io.patgate.domain.AuditAction;
 import io.patgate.identity.ExpiredUses;
 import io.patgate.identity.IdentityState;
 import io.patgate.store.AuditEntry;
@@ -41,7 +42,7 @@ public class ExpiredUseWriter {
         List<AuditEntry> entries = new ArrayList<>();
         for (ExpiredUses.Attempt a : attempts) {
             IdentityState.UserState owner = state.user(a.userId());
-            entries.add(new AuditEntry(a.at(), AuditService.ANONYMOUS, "token.expired-use", a.userId(), owner == null ? null : owner.username(),
+            entries.add(new AuditEntry(a.at(), AuditService.ANONYMOUS, AuditAction.TOKEN_EXPIRED_USE.wire(), a.userId(), owner == null ? null : owner.username(),
                     a.tokenId(), a.ip(), "an expired token was presented"));
         }
         return events.appendAll(entries)

@@ -1,5 +1,6 @@
 package io.patgate.exchange;
 
+import io.patgate.domain.AuditAction;
 import io.patgate.audit.AuditService;
 import io.patgate.identity.IdentityState;
 import io.patgate.identity.TokenSigner;
@@ -80,7 +81,7 @@ public class WorkloadTokens implements TrustSource, ExchangeIssuer {
                 + ", trust " + trustId + ", scopes " + String.join(" ", scopes) + ", expires " + notAfter
                 + (accepted.jwtId() == null ? "" : ", subject token jti " + DocumentFetcher.safe(accepted.jwtId()));
         String actor = "exchange: " + DocumentFetcher.safe(accepted.subject());
-        return transactions.write(() -> audit.record(actor, "token.exchanged", account.id(), account.username(), jti, detail))
+        return transactions.write(() -> audit.record(actor, AuditAction.TOKEN_EXCHANGED, account.id(), account.username(), jti, detail))
                 .invoke(() -> LOG.debugf("Exchanged a token of %s for token %s of account %s", DocumentFetcher.safe(accepted.issuer()), jti,
                         account.id()))
                 .replaceWith(new Issued(value, jti.toString(), notAfter, List.copyOf(scopes)));

@@ -1,6 +1,5 @@
 package io.patgate.identity;
 
-import io.patgate.domain.Permissions;
 import jakarta.inject.Singleton;
 
 import java.nio.ByteBuffer;
@@ -37,10 +36,6 @@ public class IdentityState {
         /** Whether a session with this id, issued at {@code issuedAt}, survives the account's session cut. */
         public boolean admitsSession(UUID jti, Instant issuedAt) {
             return sessionsNotBefore == null || !issuedAt.isBefore(sessionsNotBefore) || jti.equals(keptSession);
-        }
-
-        public boolean isAdmin() {
-            return roles.contains(Permissions.ADMIN);
         }
     }
 

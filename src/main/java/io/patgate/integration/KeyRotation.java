@@ -1,5 +1,6 @@
 package io.patgate.integration;
 
+import io.patgate.domain.AuditAction;
 import io.patgate.audit.AuditService;
 import io.patgate.config.PatgateConfig;
 import io.patgate.identity.Caller;
@@ -34,7 +35,7 @@ public class KeyRotation {
     /** An admin's rotation; {@code immediate} after a leak (the new key signs at once). */
     public Uni<SigningKeyStore.Rotation> rotate(Caller caller, boolean immediate) {
         String actor = AuditService.actor(caller);
-        return keys.rotate(null, immediate, detail -> audit.entry(actor, "key.rotated", null, null, null, detail));
+        return keys.rotate(null, immediate, detail -> audit.entry(actor, AuditAction.KEY_ROTATED, null, null, null, detail));
     }
 
     @Scheduled(every = "1h", delayed = "1m", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
@@ -43,7 +44,7 @@ public class KeyRotation {
             return Uni.createFrom().voidItem();
         }
         return keys.rotate(config.keys().rotationInterval().get(),
-                        detail -> audit.entry(AuditService.SYSTEM, "key.rotated", null, null, null, detail))
+                        detail -> audit.entry(AuditService.SYSTEM, AuditAction.KEY_ROTATED, null, null, null, detail))
                 .invoke(kid -> {
                     if (kid != null) {
                         LOG.infof("Signing key rotated automatically; now signing with %s", kid);

@@ -2,7 +2,7 @@ package io.patgate.notice;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.patgate.audit.Notices;
+import io.patgate.audit.NoticeOutbox;
 import io.patgate.config.PatgateConfig;
 import io.quarkus.mailer.Mail;
 import io.quarkus.mailer.reactive.ReactiveMailer;
@@ -41,10 +41,10 @@ public class NoticeMail {
      */
     public boolean wanted(String event, JsonNode detail, String ownerName, Set<String> ownerChoices) {
         return switch (event) {
-            case Notices.EXPIRING -> ownerChoices.contains("expiring")
+            case NoticeOutbox.EXPIRING -> ownerChoices.contains("expiring")
                     && ("unused".equals(detail.path("reason").asText()) || expiringDays.contains(detail.path("days").asInt()));
-            case Notices.NEW_ADDRESS -> ownerChoices.contains("new-address");
-            case Notices.REVOKED -> ownerChoices.contains("revoked") && !ownerName.equals(detail.path("by").asText())
+            case NoticeOutbox.NEW_ADDRESS -> ownerChoices.contains("new-address");
+            case NoticeOutbox.REVOKED -> ownerChoices.contains("revoked") && !ownerName.equals(detail.path("by").asText())
                     && !"user-deleted".equals(detail.path("reason").asText());
             default -> false;
         };
@@ -104,7 +104,7 @@ public class NoticeMail {
                     + plain(owner.path("username").asText()) + "\", which you manage,";
         }
         return switch (event) {
-            case Notices.EXPIRING -> "unused".equals(detail.path("reason").asText())
+            case NoticeOutbox.EXPIRING -> "unused".equals(detail.path("reason").asText())
                     ? new Words(subject(SUBJECT_RETIRING, service),
                     about + " has not been used since " + detail.path("unusedSince").asText() + ".\nIt will be revoked on "
                             + detail.path("retiresAt").asText() + " unless it is used before then.\n")
@@ -112,10 +112,10 @@ public class NoticeMail {
                     about + " expires in " + left(notice.path("at").asText(), token.path("expiresAt").asText(), detail.path("days").asInt())
                             + ", at " + token.path("expiresAt").asText() + ".\nRegenerate it (Regenerate, in the token list) and "
                             + "give the new value to whatever uses it before then, or it will stop working.\n");
-            case Notices.NEW_ADDRESS -> new Words(subject(SUBJECT_NEW_ADDRESS, service),
+            case NoticeOutbox.NEW_ADDRESS -> new Words(subject(SUBJECT_NEW_ADDRESS, service),
                     about + " was used from " + detail.path("address").asText() + " (network " + detail.path("network").asText()
                             + "), where it had not been used before.\nIf that was not you or your automation, revoke the token now.\n");
-            case Notices.REVOKED -> new Words(subject(SUBJECT_REVOKED, service),
+            case NoticeOutbox.REVOKED -> new Words(subject(SUBJECT_REVOKED, service),
                     about + " was revoked by " + plain(detail.path("by").asText()) + ", reason " + detail.path("reason").asText()
                             + ".\nWhatever used it now gets 401; create a new token if it is still needed.\n");
             default -> new Words(subject("patgate: a notice about one of your tokens", service), about + ": " + event + ".\n");

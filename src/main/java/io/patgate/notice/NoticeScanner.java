@@ -1,6 +1,6 @@
 package io.patgate.notice;
 
-import io.patgate.audit.AuditService;
+import io.patgate.revocation.TokenRevocation;
 import io.patgate.config.PatgateConfig;
 import io.patgate.store.NoticeStore;
 import io.quarkus.scheduler.Scheduled;
@@ -24,13 +24,13 @@ public class NoticeScanner {
     private static final Logger LOG = Logger.getLogger(NoticeScanner.class);
 
     private final NoticeStore store;
-    private final AuditService audit;
+    private final TokenRevocation revocation;
     private final NoticeStore.Scan scan;
     private final Duration retention;
 
-    public NoticeScanner(NoticeStore store, AuditService audit, PatgateConfig config) {
+    public NoticeScanner(NoticeStore store, TokenRevocation revocation, PatgateConfig config) {
         this.store = store;
-        this.audit = audit;
+        this.revocation = revocation;
         this.scan = new NoticeStore.Scan(config.notices().expiringDays(), config.tokens().retireUnusedAfter());
         // a notice is also what keeps its fact from being told twice: keep it past the longest threshold
         int longest = config.notices().expiringDays().isEmpty() ? 0 : Collections.max(config.notices().expiringDays());
@@ -48,8 +48,7 @@ public class NoticeScanner {
 
     /** Raises what is due as of {@code now} (unless another replica is scanning); what was done. */
     public Uni<NoticeStore.Scanned> scan(Instant now) {
-        return store.scan(scan, now, retired -> audit.entry(AuditService.SYSTEM, "token.revoked", retired.userId(), retired.username(),
-                        retired.tokenId(), "reason unused: not used since " + retired.unusedSince()))
+        return store.scan(scan, now, retired -> revocation.retirementEvent(retired.tokenId(), retired.userId(), retired.username(), retired.unusedSince()))
                 .invoke(done -> {
                     if (!done.retired().isEmpty()) {
                         LOG.infof("Retired %d tokens unused for %s", done.retired().size(), scan.retireUnusedAfter().orElseThrow());

@@ -1,10 +1,11 @@
 package io.patgate.notice;
 
+import io.patgate.domain.AuditAction;
 import io.patgate.audit.AuditService;
-import io.patgate.audit.Notices;
+import io.patgate.audit.NoticeOutbox;
 import io.patgate.config.PatgateConfig;
 import io.patgate.domain.Refusal;
-import io.patgate.http.Paged;
+import io.patgate.domain.Paged;
 import io.patgate.identity.Caller;
 import io.patgate.store.Delivery;
 import io.patgate.store.DeliveryRepository;
@@ -78,7 +79,7 @@ public class WebhookService {
                     hook.active = request.active() == null || request.active();
                     hook.createdAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
                     hook.updatedAt = hook.createdAt;
-                    return hooks.persist(hook).call(h -> audit.record(AuditService.actor(caller), "webhook.created", null, null, null,
+                    return hooks.persist(hook).call(h -> audit.record(AuditService.actor(caller), AuditAction.WEBHOOK_CREATED, null, null, null,
                             describe(h)));
                 }))))
                 .invoke(h -> LOG.infof("Webhook %s created by %s for %s", h.id, caller.username(), origin(h.url)))
@@ -124,7 +125,7 @@ public class WebhookService {
                     }
                     hook.updatedAt = now;
                     // whatever the admin fixed, the next delivery is tried at once
-                    return hooks.closeBreaker(hook).chain(() -> audit.record(AuditService.actor(caller), "webhook.changed", null, null, null,
+                    return hooks.closeBreaker(hook).chain(() -> audit.record(AuditService.actor(caller), AuditAction.WEBHOOK_CHANGED, null, null, null,
                             describe(hook) + secretChange(s != null, drop, hook.previousSecretUntil))).replaceWith(hook);
                 }))))
                 .map(this::view);
@@ -133,7 +134,7 @@ public class WebhookService {
     public Uni<Void> delete(Caller caller, UUID id) {
         return transactions.write(() -> hooks.findForUpdate(id).chain(found -> {
                     Webhook hook = require(found);
-                    return hooks.delete(hook).chain(() -> audit.record(AuditService.actor(caller), "webhook.deleted", null, null, null,
+                    return hooks.delete(hook).chain(() -> audit.record(AuditService.actor(caller), AuditAction.WEBHOOK_DELETED, null, null, null,
                             describe(hook)));
                 }))
                 .invoke(() -> secrets.forget(id));
@@ -161,7 +162,7 @@ public class WebhookService {
                 Delivery again = Delivery.due(original.noticeId, original.priority, hook.id, null, Instant.now().truncatedTo(ChronoUnit.MICROS));
                 again.redeliveryOf = original.id;
                 return deliveries.persist(again)
-                        .call(() -> audit.record(AuditService.actor(caller), "webhook.redelivered", null, null, null,
+                        .call(() -> audit.record(AuditService.actor(caller), AuditAction.WEBHOOK_REDELIVERED, null, null, null,
                                 "delivery " + original.id + " of notice " + original.noticeId + " to " + origin(hook.url)))
                         .chain(d -> notices.findById(d.noticeId).map(n -> view(d, n == null ? null : n.event,
                                 hook.breakerOpenUntil != null && hook.breakerOpenUntil.isAfter(Instant.now()) ? hook.breakerOpenUntil : null)));
@@ -187,11 +188,11 @@ public class WebhookService {
 
     private static List<String> events(List<String> requested) {
         for (String event : requested) {
-            if (!Notices.EVENTS.contains(event)) {
-                throw Refusal.invalid("events", "'" + event + "' is not one of " + Notices.EVENTS);
+            if (!NoticeOutbox.EVENTS.contains(event)) {
+                throw Refusal.invalid("events", "'" + event + "' is not one of " + NoticeOutbox.EVENTS);
             }
         }
-        return Notices.EVENTS.stream().filter(requested::contains).toList();
+        return NoticeOutbox.EVENTS.stream().filter(requested::contains).toList();
     }
 
     private static Webhook require(Webhook hook) {

@@ -1,9 +1,9 @@
 package io.patgate.startup;
 
 import io.patgate.account.AdminBootstrap;
-import io.patgate.store.IdentityStateLoader;
+import io.patgate.replica.IdentityStateLoader;
 import io.patgate.store.SigningKeyStore;
-import io.patgate.store.StateSync;
+import io.patgate.replica.StateSync;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;

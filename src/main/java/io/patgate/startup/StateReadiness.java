@@ -2,7 +2,7 @@ package io.patgate.startup;
 
 import io.patgate.identity.IdentityState;
 import io.patgate.identity.KeyRing;
-import io.patgate.store.DatabaseStatus;
+import io.patgate.replica.DatabaseStatus;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;

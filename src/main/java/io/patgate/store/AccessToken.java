@@ -81,14 +81,14 @@ public class AccessToken extends PanacheEntityBase {
     @Formula("(select g.last_used_ip from token_usage g where g.token_id = id)")
     public String lastUsedIp;
 
-    /** The last five distinct addresses, newest first, each "address|instant", separated by spaces (see {@link TokenRows#recent(String)}). */
+    /** The last five distinct addresses, newest first, each "address|instant", separated by spaces (see {@link StateRows#recent(String)}). */
     @Formula("(select array_to_string(g.recent_ips, ' ') from token_usage g where g.token_id = id)")
     public String recentIps;
 
     /** Revokes this token as of {@code now}: its value and any previous value stop working. */
-    public void revoke(String reason, Instant now) {
+    public void revoke(io.patgate.domain.RevokeReason reason, Instant now) {
         revokedAt = now;
-        revokedReason = reason;
+        revokedReason = reason.wire();
         previousDigest = null;
         previousValidUntil = null;
         updatedAt = now;

@@ -26,8 +26,4 @@ public class DeliveryRepository implements PanacheRepositoryBase<Delivery, UUID>
     public Uni<Delivery> findOfHook(UUID webhookId, UUID id) {
         return find("id = :id and webhookId = :hook", Parameters.with("id", id).and("hook", webhookId)).firstResult();
     }
-
-    public Uni<List<Delivery>> ofNotice(UUID noticeId) {
-        return list("noticeId = ?1", Sort.by("createdAt"), noticeId);
-    }
 }

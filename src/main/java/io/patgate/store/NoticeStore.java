@@ -1,5 +1,8 @@
 package io.patgate.store;
 
+import io.patgate.domain.AuditAction;
+import io.patgate.domain.NoticeEvent;
+import io.patgate.domain.RevokeReason;
 import io.patgate.config.PatgateConfig;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -33,7 +36,7 @@ public class NoticeStore {
     private static final long SCAN_LOCK = 7022217116003182192L;
     /** An instant as the API writes it, inside SQL-built detail. */
     private static final String ISO = "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'";
-    private static final String NEW_ADDRESS = "token.used-from-new-address";
+    private static final String NEW_ADDRESS = NoticeEvent.NEW_ADDRESS.wire();
     private static final Duration ROUTINE_WINDOW = Duration.ofHours(1);
 
     private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(NoticeStore.class);
@@ -148,7 +151,7 @@ public class NoticeStore {
 
     private Uni<List<Retired>> retire(SqlConnection conn, OffsetDateTime now, double after, Function<Retired, AuditEntry> auditOf) {
         // only a token warned at least 7 days ago about this very stretch of disuse (the warning's basis)
-        return conn.preparedQuery("update access_token t set revoked_at = $1::timestamptz, revoked_reason = 'unused', previous_digest = null,"
+        return conn.preparedQuery("update access_token t set revoked_at = $1::timestamptz, revoked_reason = '" + RevokeReason.UNUSED.wire() + "', previous_digest = null,"
                         + " previous_valid_until = null, updated_at = $1::timestamptz from app_user u"
                         + " where u.id = t.user_id and t.revoked_at is null and u.deleted_at is null and not u.disabled"
                         + " and (t.expires_at is null or t.expires_at > $1::timestamptz)"
@@ -169,8 +172,9 @@ public class NoticeStore {
                     Uni<Void> chain = Uni.createFrom().voidItem();
                     for (Retired r : retired) {
                         chain = chain.chain(() -> audit.append(conn, auditOf.apply(r)))
-                                .chain(() -> insert(conn, "token.revoked", now, r, "{\"by\":\"system\",\"reason\":\"unused\"}"))
-                                .chain(() -> insert(conn, "token.retired-unused", now, r,
+                                .chain(() -> insert(conn, NoticeEvent.REVOKED.wire(), now, r,
+                                        "{\"by\":\"system\",\"reason\":\"" + RevokeReason.UNUSED.wire() + "\"}"))
+                                .chain(() -> insert(conn, NoticeEvent.RETIRED_UNUSED.wire(), now, r,
                                         "{\"unusedSince\":\"" + r.unusedSince().truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + "\"}"));
                     }
                     return chain;
@@ -258,7 +262,7 @@ public class NoticeStore {
                         LOG.warnf("Account %s had more than %d %s notices within an hour; further ones are dropped for %d s",
                                 user.getKey(), routineLimit, NEW_ADDRESS, count.resetsIn());
                         return audit.append(conn, new AuditEntry(Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MICROS), "system",
-                                "notice.limited", user.getKey(), null, null, null, "more than " + routineLimit + " " + NEW_ADDRESS
+                                AuditAction.NOTICE_LIMITED.wire(), user.getKey(), null, null, null, "more than " + routineLimit + " " + NEW_ADDRESS
                                 + " notices within an hour: further ones are not raised for " + count.resetsIn() + " s")).replaceWith(list);
                     }));
         }

@@ -118,7 +118,7 @@ public class TokenUsageWriter {
                 ats.add(OffsetDateTime.ofInstant(u.lastUsedAt(), ZoneOffset.UTC));
                 ips.add(u.lastUsedIp());
                 // a text[] per token inside one text[] parameter: its PostgreSQL literal
-                recents.add(arrayLiteral(TokenRows.recent(u.recent())));
+                recents.add(arrayLiteral(StateRows.recent(u.recent())));
             }
         });
         if (ids.isEmpty()) {

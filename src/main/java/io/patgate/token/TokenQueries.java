@@ -3,7 +3,7 @@ package io.patgate.token;
 import io.patgate.account.ServiceAccountService;
 import io.patgate.domain.Permissions;
 import io.patgate.domain.Refusal;
-import io.patgate.http.Paged;
+import io.patgate.domain.Paged;
 import io.patgate.identity.Caller;
 import io.patgate.identity.PatgateIdentityProvider;
 import io.patgate.store.AccessToken;

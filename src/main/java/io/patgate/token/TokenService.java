@@ -1,17 +1,19 @@
 package io.patgate.token;
 
+import io.patgate.domain.AuditAction;
 import io.patgate.audit.AuditService;
-import io.patgate.audit.Notices;
 import io.patgate.account.ServiceAccountService;
 import io.patgate.config.PatgateConfig;
 import io.patgate.domain.Refusal;
+import io.patgate.domain.RevokeReason;
+import io.patgate.revocation.TokenRevocation;
 import io.patgate.identity.Caller;
 import io.patgate.identity.IdentityState;
 import io.patgate.identity.TokenGapFiller;
 import io.patgate.store.AccessToken;
 import io.patgate.store.AccessTokenRepository;
 import io.patgate.store.ServiceAccountManagerRepository;
-import io.patgate.store.TokenRows;
+import io.patgate.store.StateRows;
 import io.patgate.store.Transactions;
 import io.patgate.store.User;
 import io.patgate.store.UserRepository;
@@ -45,17 +47,18 @@ public class TokenService {
     private final AuditService audit;
     private final TokenIssuer issuer;
     private final TokenViews views;
-    private final IdentityState state;
     private final TokenGapFiller gaps;
     private final TokenPolicy policy;
-    private final Notices notices;
+    private final TokenRevocation revocation;
+    private final IdentityState state;
     private final ServiceAccountService serviceAccounts;
     private final ServiceAccountManagerRepository managers;
 
     public TokenService(AccessTokenRepository tokens, UserRepository users, Transactions transactions, AuditService audit, TokenIssuer issuer,
-                        TokenViews views, IdentityState state, TokenGapFiller gaps, PatgateConfig config, Notices notices,
+                        TokenViews views, IdentityState state, TokenGapFiller gaps, PatgateConfig config, TokenRevocation revocation,
                         ServiceAccountService serviceAccounts, ServiceAccountManagerRepository managers) {
-        this.notices = notices;
+        this.revocation = revocation;
+        this.state = state;
         this.serviceAccounts = serviceAccounts;
         this.managers = managers;
         this.tokens = tokens;
@@ -64,7 +67,6 @@ public class TokenService {
         this.audit = audit;
         this.issuer = issuer;
         this.views = views;
-        this.state = state;
         this.gaps = gaps;
         this.policy = new TokenPolicy(TokenPolicy.Limits.of(config.tokens()), Clock.systemUTC());
     }
@@ -138,7 +140,7 @@ public class TokenService {
                             token.updatedAt = token.createdAt;
                             token.issuedAt = now;
                             token.expiresAt = expiresAt;
-                            return tokens.persist(token).call(t -> audit.record(AuditService.actor(caller), "token.created", owner.id,
+                            return tokens.persist(token).call(t -> audit.record(AuditService.actor(caller), AuditAction.TOKEN_CREATED, owner.id,
                                     owner.username, t.id, "name " + quote(t.name) + ", scopes " + scopes + ", expires "
                                             + (expiresAt == null ? "never" : expiresAt) + (cidrs.isEmpty() ? "" : ", from " + cidrs)))
                                     .map(t -> new Changed(t, owner.username, issued.value()));
@@ -168,7 +170,7 @@ public class TokenService {
                             token.updatedAt = now;
                             return new Changed(token, owner.username, null);
                         }))
-                        .call(c -> audit.record(AuditService.actor(caller), "token.changed", c.token().userId, c.owner(), id,
+                        .call(c -> audit.record(AuditService.actor(caller), AuditAction.TOKEN_CHANGED, c.token().userId, c.owner(), id,
                                 (request.scopes() != null ? "scopes " + new TreeSet<>(Arrays.asList(c.token().scopes)) : "")
                                         + (request.description() != null ? (request.scopes() != null ? ", " : "") + "description" : ""))))
                 .invoke(c -> {
@@ -199,7 +201,7 @@ public class TokenService {
                             token.issuedAt = now;
                             return new Changed(token, owner.username, issued.value());
                         }))
-                        .call(c -> audit.record(AuditService.actor(caller), "token.regenerated", c.token().userId, c.owner(), id,
+                        .call(c -> audit.record(AuditService.actor(caller), AuditAction.TOKEN_REGENERATED, c.token().userId, c.owner(), id,
                                 "expires " + (expiresAt == null ? "never" : expiresAt) + ", old value valid for " + grace + " s")))
                 .invoke(c -> {
                     publish(c.token());
@@ -244,7 +246,7 @@ public class TokenService {
                                 return new Changed(token, owner.username, issued.value());
                             });
                         })
-                        .call(c -> audit.record(AuditService.actor(caller), "token.rotated", c.token().userId, c.owner(), c.token().id,
+                        .call(c -> audit.record(AuditService.actor(caller), AuditAction.TOKEN_ROTATED, c.token().userId, c.owner(), c.token().id,
                                 "by itself, expires " + expiresAt + ", old value valid for " + grace + " s")))
                 .invoke(c -> {
                     publish(c.token());
@@ -256,55 +258,21 @@ public class TokenService {
     /** Revokes a token; revoking a revoked token changes nothing (the DELETE is idempotent). */
     public Uni<Void> revoke(Caller caller, UUID id) {
         TokenPolicy.requireManager(caller);
-        Instant now = policy.now();
-        return transactions.write(() -> lockVisible(caller, id).chain(visible -> {
-                    AccessToken token = visible.token();
-                    if (token.revokedAt != null) {
-                        return Uni.createFrom().item(token);
-                    }
-                    // a service account's managers act as its owner
-                    token.revoke(visible.asOwner() ? "owner" : "admin", now);
-                    return owner(token).chain(owner -> audit.record(AuditService.actor(caller), "token.revoked", token.userId, owner.username,
-                                    token.id, "reason " + token.revokedReason))
-                            .chain(() -> notices.revoked(token.id, token.userId, token.revokedReason, caller.username()))
-                            .replaceWith(token);
-                }))
+        return transactions.write(() -> lockVisible(caller, id).chain(visible -> visible.token().revokedAt != null
+                        ? Uni.createFrom().item(visible.token())
+                        : owner(visible.token()).chain(owner -> revocation.revoke(visible.token(), owner.username,
+                                // a service account's managers act as its owner
+                                visible.asOwner() ? RevokeReason.OWNER : RevokeReason.ADMIN, TokenRevocation.By.of(caller)))))
                 .invoke(token -> {
-                    publish(token);
+                    revocation.publish(token);
                     LOG.infof("Token %s revoked (%s) by %s", id, token.revokedReason, describe(caller));
                 })
                 .replaceWithVoid();
     }
 
-    /**
-     * RFC 7009: someone holding the token reports it (a leak). Holding it is the proof; the token is
-     * revoked with reason {@code leak-report}. Unknown or already revoked tokens change nothing.
-     */
-    public Uni<Boolean> revokeReported(UUID id) {
-        Instant now = policy.now();
-        return transactions.write(() -> tokens.findForUpdate(id).chain(token -> {
-                    if (token == null || token.revokedAt != null) {
-                        return Uni.createFrom().<AccessToken>nullItem();
-                    }
-                    token.revoke("leak-report", now);
-                    return users.findById(token.userId).chain(owner -> audit.record(AuditService.ANONYMOUS, "token.leak-reported",
-                                    token.userId, owner == null ? null : owner.username, token.id, "revoked: reported through /oauth/revoke"))
-                            .chain(() -> notices.leakReported(token.id, token.userId))
-                            .chain(() -> notices.revoked(token.id, token.userId, token.revokedReason, AuditService.ANONYMOUS))
-                            .replaceWith(token);
-                }))
-                .invoke(token -> {
-                    if (token != null) {
-                        publish(token);
-                        LOG.warnf("Token %s revoked after a leak report", token.id);
-                    }
-                })
-                .map(token -> token != null);
-    }
-
     /** After the commit: the change takes effect on this replica's next request (others follow through the change feed). */
     private void publish(AccessToken token) {
-        state.putToken(TokenRows.state(token));
+        state.putToken(StateRows.state(token));
     }
 
     /** The token, if visible to the caller, its row locked until the transaction ends: a revocation and a regeneration never interleave. */

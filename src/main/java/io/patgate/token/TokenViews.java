@@ -3,7 +3,7 @@ package io.patgate.token;
 import io.patgate.domain.Cidr;
 import io.patgate.identity.UsageTracker;
 import io.patgate.store.AccessToken;
-import io.patgate.store.TokenRows;
+import io.patgate.store.StateRows;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Instant;
@@ -26,7 +26,7 @@ public class TokenViews {
     public TokenRequests.View of(AccessToken t, String owner, Instant now) {
         Instant lastUsedAt = t.lastUsedAt;
         String lastUsedIp = t.lastUsedIp == null ? null : Cidr.respell(t.lastUsedIp);
-        List<UsageTracker.Seen> recent = TokenRows.recent(t.recentIps);
+        List<UsageTracker.Seen> recent = StateRows.recent(t.recentIps);
         UsageTracker.Usage live = usage.usage(t.id);
         if (live != null) {
             // what this replica saw and has not written yet, merged with what every replica wrote

@@ -5,11 +5,7 @@ import { PAGE_SIZE, pager, guarded } from './lists.js';
 import { h, clear } from './dom.js';
 import { field, showProblem } from './forms.js';
 import { time, plural } from './format.js';
-
-const ACTIONS = ['login.succeeded', 'login.failed', 'logout', 'user.created', 'user.roles-changed', 'user.disabled', 'user.enabled',
-  'user.password-changed', 'user.password-change-failed', 'user.deleted', 'sessions.revoked-all', 'token.created', 'token.changed', 'token.regenerated',
-  'token.revoked', 'token.leak-reported', 'token.expired-use', 'session.leak-reported', 'key.rotated', 'user.email-changed',
-  'user.notice-settings-changed', 'webhook.created', 'webhook.changed', 'webhook.deleted', 'webhook.redelivered'];
+import { vocabulary } from './vocabulary.js';
 
 function localInput(iso) {
   if (!iso) return '';
@@ -28,7 +24,7 @@ export async function auditView({ main, params, isCurrent }) {
   const user = field({ label: 'User', name: 'username', value: state.username, autocomplete: 'off' });
   const token = field({ label: 'Token', name: 'tokenId', value: state.tokenId, autocomplete: 'off', class: 'mono', placeholder: 'token id' });
   const action = field({ label: 'Action', name: 'action', kind: 'select',
-    options: [{ value: '', label: 'Any action' }, ...ACTIONS.map(a => ({ value: a, label: a, selected: a === state.action }))] });
+    options: [{ value: '', label: 'Any action' }, ...vocabulary.auditActions.map(a => ({ value: a, label: a, selected: a === state.action }))] });
   const since = field({ label: 'From', name: 'since', type: 'datetime-local', value: localInput(state.since) });
   const until = field({ label: 'To', name: 'until', type: 'datetime-local', value: localInput(state.until) });
   const apply = h('button', { type: 'submit', class: 'button small' }, 'Apply filters');

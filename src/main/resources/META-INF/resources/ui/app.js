@@ -13,6 +13,7 @@ import { confirmEmailView } from './confirm-email.js';
 import { signInView } from './signin.js';
 import { serviceAccountsView, serviceAccountView, newServiceAccountTokenView } from './service-accounts.js';
 import { takeFragment, collectSession, ssoRefusal } from './sso.js';
+import { setVocabulary } from './vocabulary.js';
 
 const main = document.getElementById('main');
 const topbar = document.getElementById('topbar');
@@ -182,6 +183,7 @@ async function loadAccount() {
   const [me, policy, manages] = await Promise.all([api('GET', '/api/v1/me'), api('GET', '/api/v1/policy'), managesServiceAccounts()]);
   app.me = me.data;
   app.policy = policy.data;
+  setVocabulary(app.policy);
   app.managesServiceAccounts = manages;
 }
 

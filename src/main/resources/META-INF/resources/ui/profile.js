@@ -3,6 +3,7 @@ import { api, currentSession } from './api.js';
 import { h, clear } from './dom.js';
 import { field, checkboxes, showProblem, clearProblem, busy } from './forms.js';
 import { time } from './format.js';
+import { vocabulary } from './vocabulary.js';
 
 export async function profileView({ main, app }) {
   const me = app.me;
@@ -70,19 +71,12 @@ export async function profileView({ main, app }) {
     form);
 }
 
-/** Which notices about my tokens reach me by email, and at which address. */
-const KINDS = [
-  { value: 'expiring', label: 'A token is about to expire', hint: '7 days and 1 day before, and a week before a token nobody uses is retired.' },
-  { value: 'new-address', label: 'A token is used from a new address', hint: 'The first use from an address (or IPv6 network) it was never used from.' },
-  { value: 'revoked', label: 'A token is revoked by someone else', hint: 'By an administrator, after a leak report, or retired unused.' },
-];
-
 async function noticesForm() {
   const { data: settings } = await api('GET', '/api/v1/me/notices');
   const email = field({ label: 'Email', name: 'email', type: 'email', value: settings.email || '', autocomplete: 'email', spellcheck: false,
     hint: 'Leave empty for no email. A new address gets a confirmation link first: nothing else is sent to it until you open that link.' });
   const kinds = checkboxes({ legend: 'Email me when', name: 'emailNotices', prose: true,
-    items: KINDS.map(k => ({ ...k, checked: settings.emailNotices.includes(k.value) })) });
+    items: vocabulary.emailNotices.map(k => ({ ...k, checked: settings.emailNotices.includes(k.value) })) });
   const fields = { email, emailNotices: kinds };
   const submit = h('button', { type: 'submit', class: 'button' }, 'Save notice settings');
   const done = h('p', { class: 'success', role: 'status', hidden: true, tabindex: '-1' });

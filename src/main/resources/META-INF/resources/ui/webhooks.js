@@ -5,16 +5,7 @@ import { h, clear, toast } from './dom.js';
 import { field, checkboxes, showProblem, busy } from './forms.js';
 import { openDialog, confirmAction } from './dialog.js';
 import { time, plural } from './format.js';
-
-/** The events a webhook can subscribe to, in the API's order, with what each is for. */
-const EVENTS = [
-  { value: 'token.expiring', hint: 'Before a token expires (30, 7 and 1 days by default), and 7 days before an unused one is retired.' },
-  { value: 'token.expired', hint: 'When a token has expired.' },
-  { value: 'token.revoked', hint: 'When a token is revoked, with the reason and by whom.' },
-  { value: 'token.used-from-new-address', hint: 'The first use of a token from an address (an IPv6 /64) it was never used from.' },
-  { value: 'token.leak-reported', hint: 'Someone reported the token\'s value as leaked (it is revoked).' },
-  { value: 'token.retired-unused', hint: 'A token nobody used for too long was revoked.' },
-];
+import { vocabulary } from './vocabulary.js';
 
 /** A random secret the admin copies into the receiver: 32 bytes, hex. */
 function randomSecret() {
@@ -79,7 +70,7 @@ export async function webhooksView({ main, isCurrent, app }) {
         hint: 'http or https. Addresses on this network (loopback, private, link-local) are refused unless the server allows them.' }),
       secret,
       events: checkboxes({ legend: 'Events', name: 'events', hint: 'What is sent to this webhook.',
-        items: EVENTS.map(e => ({ value: e.value, label: e.value, hint: e.hint, checked: creating || hook.events.includes(e.value) })) }),
+        items: vocabulary.noticeEvents.map(e => ({ value: e.value, label: e.value, hint: e.description, checked: creating || hook.events.includes(e.value) })) }),
     };
     const activeBox = h('input', { type: 'checkbox', id: 'hook-active', name: 'active', checked: creating || hook.active });
     const active = h('div', { class: 'field prose' }, h('div', { class: 'checkbox' }, activeBox, h('label', { for: 'hook-active' }, 'Active'),

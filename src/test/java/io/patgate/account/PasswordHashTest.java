@@ -16,7 +16,8 @@ class PasswordHashTest {
     private static final String SALT = "c2FsdHNhbHRzYWx0c2FsdA";
     private static final String HASH = "aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g";
     /** The test profile's cost (patgate.password.* in %test): cheap, and still real Argon2id. */
-    private final PasswordHasher hasher = new PasswordHasher(8192, 1, 1);
+    private final PasswordHasher hasher = new PasswordHasher(8192, 1, 1,
+            new HashingPermits(Integer.MAX_VALUE, java.time.Duration.ZERO, io.patgate.runtime.HeapRelease.never()));
 
     @Test
     void aHashAskingForAbsurdWorkNeverRuns() {

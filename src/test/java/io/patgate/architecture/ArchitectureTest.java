@@ -6,6 +6,7 @@ import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import com.tngtech.archunit.lang.ArchRule;
+import com.tngtech.archunit.library.Architectures;
 import jakarta.ws.rs.Path;
 import org.junit.jupiter.api.Test;
 
@@ -16,24 +17,27 @@ import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 /**
- * The package map of docs/architecture.md, enforced. Plain JUnit, no Quarkus: it reads the
- * compiled classes of {@code src/main} and runs in a fraction of a second.
+ * The package map of the architecture notes ({@code docs/architecture.md}), enforced. Plain JUnit, no Quarkus: it
+ * reads the compiled classes of {@code src/main} and runs in a fraction of a second.
  *
  * <pre>
  * startup, dev                      boot: start-up order, readiness, the embedded database of dev mode
- * integration                       for other services: forward-auth, OAuth, JWKS, keys
- * scim                              SCIM 2.0 provisioning: an identity provider's client creates, changes and ends accounts
+ * web                               every entry point: JAX-RS resources and the hot Vert.x routes (by area in
+ *                                   web.account, web.token, ..., SCIM 2.0 in web.scim), and the HTTP machinery: auth mechanism, problems,
+ *                                   paging, client address, request ids, guards
+ * integration                       for other services: key rotation, the revocation reports' limit
  * exchange                          RFC 8693: subject tokens of outside issuers, their keys (read through notice's guard)
- * notice                            notices leave: webhooks, fan-out, delivery, email, the time-based scan
- * token                             personal access tokens: resources, policy, service, queries
- * account                           users, logins, sessions, passwords
+ * notice                            notices leave: webhooks, dispatch, delivery, email, the time-based scan
+ * token                             personal access tokens: policy, service, revocation, queries
+ * account                           users, service accounts, logins (passwords and single sign-on), sessions
+ * revocation                        the one way a token is revoked: lock, revoke, audit, notice, publish
  * audit                             the audit trail, and the notices raised beside it (the outbox)
- * http                              the HTTP edge: auth mechanism, problems, paging, client address
- * store                             PostgreSQL: entities, repositories, SQL, the change feed
+ * replica                           the state feed: loads the in-memory state and keeps it in step with the database
+ * store                             PostgreSQL: entities, repositories, SQL
  * identity                          the per-request check: signatures and the in-memory state
- * domain, config                    pure rules and names; settings
+ * runtime, domain, config           the process (heap release); pure rules, names and vocabularies; settings
  * </pre>
- * Each layer may use only the layers below it.
+ * Each layer may use only the layers below it; nothing below {@code web} knows HTTP.
  */
 class ArchitectureTest {
 
@@ -45,39 +49,69 @@ class ArchitectureTest {
     private static final String[] DATABASE = {"io.vertx.sqlclient..", "io.vertx.mutiny.sqlclient..", "io.vertx.pgclient..",
             "io.vertx.mutiny.pgclient..", "org.hibernate..", "io.quarkus.hibernate..", "io.quarkus.panache..", "jakarta.persistence.."};
 
+    /** HTTP: JAX-RS, RESTEasy Reactive, Vert.x Web's routing, and the web package itself. */
+    private static final String[] HTTP = {"jakarta.ws.rs..", "org.jboss.resteasy..", "io.vertx.ext.web..", "io.vertx.mutiny.ext.web..",
+            "io.patgate.web.."};
+
     private static void check(ArchRule rule) {
         rule.check(MAIN);
     }
 
+    /** The floors, top to bottom; each may be used by the floors above it only. */
+    private static final String[][] FLOORS = {
+            {"boot", "io.patgate.startup..", "io.patgate.dev.."},
+            {"web", "io.patgate.web.."},
+            {"integration", "io.patgate.integration.."},
+            {"scim", "io.patgate.web.scim.."},
+            {"exchange", "io.patgate.exchange.."},
+            {"notice", "io.patgate.notice.."},
+            {"token", "io.patgate.token.."},
+            {"account", "io.patgate.account.."},
+            {"revocation", "io.patgate.revocation.."},
+            {"audit", "io.patgate.audit.."},
+            {"replica", "io.patgate.replica.."},
+            {"store", "io.patgate.store.."},
+            {"identity", "io.patgate.identity.."},
+            {"runtime", "io.patgate.runtime.."},
+            {"domain", "io.patgate.domain.."},
+            {"config", "io.patgate.config.."},
+    };
+
     @Test
     void eachLayerUsesOnlyTheLayersBelowIt() {
-        check(layeredArchitecture().consideringOnlyDependenciesInAnyPackage("io.patgate..")
-                .layer("boot").definedBy("io.patgate.startup..", "io.patgate.dev..", "io.patgate")
-                .layer("integration").definedBy("io.patgate.integration..")
-                .layer("scim").definedBy("io.patgate.scim..")
-                .layer("exchange").definedBy("io.patgate.exchange..")
-                .layer("notice").definedBy("io.patgate.notice..")
-                .layer("token").definedBy("io.patgate.token..")
-                .layer("account").definedBy("io.patgate.account..")
-                .layer("audit").definedBy("io.patgate.audit..")
-                .layer("http").definedBy("io.patgate.http..")
-                .layer("store").definedBy("io.patgate.store..")
-                .layer("identity").definedBy("io.patgate.identity..")
-                .layer("domain").definedBy("io.patgate.domain..")
-                .layer("config").definedBy("io.patgate.config..")
-                .whereLayer("boot").mayNotBeAccessedByAnyLayer()
-                .whereLayer("integration").mayOnlyBeAccessedByLayers("boot")
-                .whereLayer("scim").mayOnlyBeAccessedByLayers("boot")
-                .whereLayer("exchange").mayOnlyBeAccessedByLayers("boot", "integration")
+        Architectures.LayeredArchitecture layers = layeredArchitecture().consideringOnlyDependenciesInAnyPackage("io.patgate..");
+        for (String[] floor : FLOORS) {
+            layers = layers.layer(floor[0]).definedBy(java.util.Arrays.copyOfRange(floor, 1, floor.length));
+        }
+        layers = layers.whereLayer("boot").mayNotBeAccessedByAnyLayer();
+        for (int i = 1; i < FLOORS.length; i++) {
+            String[] above = java.util.Arrays.stream(FLOORS, 0, i).map(f -> f[0]).toArray(String[]::new);
+            switch (FLOORS[i][0]) {
                 // the exchange reads issuers through the webhooks' request-forgery guard (notice.TargetGuard), and only that
-                .whereLayer("notice").mayOnlyBeAccessedByLayers("boot", "exchange")
-                .whereLayer("token").mayOnlyBeAccessedByLayers("boot", "integration", "scim", "exchange", "notice")
-                .whereLayer("account").mayOnlyBeAccessedByLayers("boot", "integration", "scim", "exchange", "notice", "token")
-                .whereLayer("audit").mayOnlyBeAccessedByLayers("boot", "integration", "scim", "exchange", "notice", "token", "account")
-                .whereLayer("http").mayOnlyBeAccessedByLayers("boot", "integration", "scim", "exchange", "notice", "token", "account", "audit")
-                .whereLayer("store").mayOnlyBeAccessedByLayers("boot", "integration", "scim", "exchange", "notice", "token", "account", "audit", "http")
-                .whereLayer("identity").mayOnlyBeAccessedByLayers("boot", "integration", "scim", "exchange", "notice", "token", "account", "audit", "http", "store")
-                .whereLayer("domain").mayOnlyBeAccessedByLayers("boot", "integration", "scim", "exchange", "notice", "token", "account", "audit", "http", "store", "identity"));
+                case "notice" -> layers = layers.whereLayer("notice").mayOnlyBeAccessedByLayers("boot", "web", "exchange");
+                // services publish their changes to identity's state themselves; only start-up and the web's 503 guard read the feed
+                case "replica" -> layers = layers.whereLayer("replica").mayOnlyBeAccessedByLayers("boot", "web");
+                default -> layers = layers.whereLayer(FLOORS[i][0]).mayOnlyBeAccessedByLayers(above);
+            }
+        }
+        check(layers);
+    }
+
+    @Test
+    void onlyTheWebKnowsHttp() {
+        check(noClasses().that().resideOutsideOfPackage("io.patgate.web..")
+                .should().dependOnClassesThat(resideInAnyPackage(HTTP))
+                .because("the web is the entry: services take plain values (an address string, a Caller, a command) and answer with "
+                        + "domain values and Refusals; only the web turns them into requests, responses and status codes"));
+    }
+
+    @Test
+    void everyEntryPointIsInTheWeb() {
+        check(com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes().that().areAnnotatedWith(Path.class)
+                .or().areAnnotatedWith(jakarta.ws.rs.ext.Provider.class)
+                .should().resideInAPackage("io.patgate.web..")
+                .because("every JAX-RS resource is an entry point, and entry points live in the web (Vert.x routes are held there by "
+                        + "onlyTheWebKnowsHttp: a route needs Vert.x Web's Router)"));
     }
 
     @Test
@@ -102,9 +136,10 @@ class ArchitectureTest {
 
     @Test
     void sqlAndPanacheOnlyInTheStore() {
-        check(noClasses().that().resideOutsideOfPackage("io.patgate.store..")
+        check(noClasses().that().resideOutsideOfPackages("io.patgate.store..", "io.patgate.replica..")
                 .should().dependOnClassesThat(resideInAnyPackage(DATABASE))
-                .because("one place knows how patgate talks to PostgreSQL (see store/package-info.java)"));
+                .because("the store knows how patgate talks to PostgreSQL (see store/package-info.java); the replica's feed listens "
+                        + "and loads on the same client"));
     }
 
     @Test
@@ -119,13 +154,6 @@ class ArchitectureTest {
     }
 
     @Test
-    void servicesKnowNothingOfHttpStatusCodes() {
-        check(noClasses().that().resideInAnyPackage("io.patgate.domain..", "io.patgate.identity..", "io.patgate.store..")
-                .should().dependOnClassesThat(resideInAnyPackage("jakarta.ws.rs..", "org.jboss.resteasy.."))
-                .because("rules refuse with domain Refusals; only the HTTP edge turns them into status codes"));
-    }
-
-    @Test
     void everyAccountWriteTakesASessionOnly() {
         DescribedPredicate<com.tngtech.archunit.core.domain.properties.CanBeAnnotated> write =
                 com.tngtech.archunit.core.domain.properties.CanBeAnnotated.Predicates.annotatedWith(jakarta.ws.rs.POST.class)
@@ -133,14 +161,14 @@ class ArchitectureTest {
                         .or(com.tngtech.archunit.core.domain.properties.CanBeAnnotated.Predicates.annotatedWith(jakarta.ws.rs.PATCH.class))
                         .or(com.tngtech.archunit.core.domain.properties.CanBeAnnotated.Predicates.annotatedWith(jakarta.ws.rs.DELETE.class))
                         .as("a write (POST, PUT, PATCH, DELETE)");
-        check(com.tngtech.archunit.lang.syntax.ArchRuleDefinition.methods().that().areDeclaredInClassesThat().resideInAPackage("io.patgate.account..")
+        check(com.tngtech.archunit.lang.syntax.ArchRuleDefinition.methods().that().areDeclaredInClassesThat().resideInAPackage("io.patgate.web.account..")
                 .and().areDeclaredInClassesThat().areAnnotatedWith(Path.class)
                 // signing in and out are the session's own business, and already take no token
                 .and().areDeclaredInClassesThat().doNotHaveSimpleName("AuthResource")
                 // following a confirmation link mailed to an address takes no credential at all: the link's secret is the proof
                 .and().areDeclaredInClassesThat().doNotHaveSimpleName("EmailConfirmationResource")
                 .and(write)
-                .should().beAnnotatedWith(io.patgate.http.SessionRequired.class)
+                .should().beAnnotatedWith(io.patgate.web.SessionRequired.class)
                 .because("a personal access token, even an admin-scoped one, must not change an account (review issue 25)"));
     }
 

@@ -41,7 +41,7 @@ class WorkingSetTest {
     Pool pool;
 
     @Inject
-    io.patgate.store.IdentityStateLoader loader;
+    io.patgate.replica.IdentityStateLoader loader;
 
     private void cold(String tokenId) {
         state.removeToken(UUID.fromString(tokenId));

@@ -43,7 +43,7 @@ class NoticeFloodTest {
     }
 
     @Inject
-    FanOut fanOut;
+    NoticeDispatcher fanOut;
 
     @Inject
     Deliverer deliverer;

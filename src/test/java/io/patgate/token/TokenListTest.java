@@ -85,4 +85,19 @@ class TokenListTest {
         }
         isProblem(io.restassured.RestAssured.given().get("/api/v1/policy").then(), 401);
     }
+
+    @Test
+    void thePolicyServesTheVocabulariesTheApiSpeaks() {
+        Api.TestUser user = Api.aUser();
+        as(user.session()).get("/api/v1/policy").then().statusCode(200)
+                .body("vocabularies.revokeReasons.value", org.hamcrest.Matchers.contains("owner", "admin", "leak-report", "user-disabled",
+                        "user-deleted", "unused"))
+                .body("vocabularies.revokeReasons.find { it.value == 'user-disabled' }.description", equalTo("owner disabled"))
+                .body("vocabularies.noticeEvents.value", org.hamcrest.Matchers.contains("token.expiring", "token.expired", "token.revoked",
+                        "token.used-from-new-address", "token.leak-reported", "token.retired-unused"))
+                .body("vocabularies.emailNotices.value", org.hamcrest.Matchers.contains("expiring", "new-address", "revoked"))
+                // the admin's filter once listed a hand-kept copy that lacked the service accounts' and the limiter's actions
+                .body("vocabularies.auditActions", org.hamcrest.Matchers.hasItems("token.revoked", "service-account.created",
+                        "service-account.trust-added", "notice.limited", "token.exchanged", "user.email-confirmed"));
+    }
 }

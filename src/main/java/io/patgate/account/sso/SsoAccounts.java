@@ -1,5 +1,6 @@
 package io.patgate.account.sso;
 
+import io.patgate.domain.AuditAction;
 import io.patgate.audit.AuditService;
 import io.patgate.store.User;
 import io.patgate.store.UserRepository;
@@ -103,11 +104,11 @@ public class SsoAccounts {
         boolean changed = !before.equals(roles);
         Uni<Void> recorded = Uni.createFrom().voidItem();
         if (linked != null) {
-            recorded = recorded.chain(() -> audit.record(ACTOR, "user.linked", user.id, user.username, null, linked));
+            recorded = recorded.chain(() -> audit.record(ACTOR, AuditAction.USER_LINKED, user.id, user.username, null, linked));
         }
         if (changed) {
             user.roles = roles.toArray(String[]::new);
-            recorded = recorded.chain(() -> audit.record(ACTOR, "user.roles-changed", user.id, user.username, null,
+            recorded = recorded.chain(() -> audit.record(ACTOR, AuditAction.USER_ROLES_CHANGED, user.id, user.username, null,
                     before + " -> " + roles + " (from the provider's groups)"));
         }
         if (changed || linked != null) {
@@ -129,7 +130,7 @@ public class SsoAccounts {
         user.idpIssuer = issuer;
         user.idpSubject = subject;
         return users.persist(user)
-                .call(created -> audit.record(ACTOR, "user.created", created.id, created.username, null,
+                .call(created -> audit.record(ACTOR, AuditAction.USER_CREATED, created.id, created.username, null,
                         "by single sign-on (" + issuer + " " + subject + "), roles " + roles))
                 .map(created -> new Outcome(created, true, null, null));
     }

@@ -1,5 +1,6 @@
 package io.patgate.account.sso;
 
+import io.patgate.domain.AuditAction;
 import com.nimbusds.oauth2.sdk.id.State;
 import com.nimbusds.oauth2.sdk.pkce.CodeVerifier;
 import com.nimbusds.openid.connect.sdk.Nonce;
@@ -164,7 +165,7 @@ public class SsoService {
                     row.returnTo = returnTo;
                     row.expiresAt = Instant.now().plus(HANDOFF_LIFETIME);
                     return rows.handOff(row, Instant.now())
-                            .call(() -> audit.record(outcome.user().username, "login.succeeded", outcome.user().id, outcome.user().username, null,
+                            .call(() -> audit.record(outcome.user().username, AuditAction.LOGIN_SUCCEEDED, outcome.user().id, outcome.user().username, null,
                                     "method sso, from " + clientAddress))
                             .replaceWith(outcome);
                 }))
@@ -180,7 +181,7 @@ public class SsoService {
 
     private Uni<String> refuse(SsoException e, String clientAddress) {
         LOG.infof("Single sign-on refused (%s) from %s: %s", e.error().code(), clientAddress, e.getMessage());
-        return transactions.write(() -> audit.record(SsoAccounts.ACTOR, "login.failed", null, null, null,
+        return transactions.write(() -> audit.record(SsoAccounts.ACTOR, AuditAction.LOGIN_FAILED, null, null, null,
                         "method sso, " + e.error().code() + ": " + sanitize(e.getMessage())))
                 .map(ignored -> failed(e))
                 .onFailure().recoverWithItem(failed(e));

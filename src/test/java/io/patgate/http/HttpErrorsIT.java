@@ -1,8 +1,0 @@
-package io.patgate.http;
-
-import io.quarkus.test.junit.QuarkusIntegrationTest;
-
-/** {@link HttpErrorsTest} against the packaged application (every error a problem document), in `./mvnw verify`. */
-@QuarkusIntegrationTest
-class HttpErrorsIT extends HttpErrorsTest {
-}
