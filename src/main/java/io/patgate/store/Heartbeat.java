@@ -21,7 +21,9 @@ import java.time.Duration;
 public class Heartbeat {
 
     private static final Logger LOG = Logger.getLogger(Heartbeat.class);
-    private static final String BEAT = "update patgate_heartbeat set beat_at = now() where id = 1 and beat_at <= now() - $1 * interval '1 millisecond'";
+    /** Skips a row another replica is writing right now, rather than wait on it while holding a connection. */
+    private static final String BEAT = "update patgate_heartbeat set beat_at = now() where id = (select id from patgate_heartbeat"
+            + " where id = 1 and beat_at <= now() - $1 * interval '1 millisecond' for update skip locked)";
 
     private final Pool primary;
     private final Tuple due;
