@@ -272,8 +272,8 @@ public interface PatgateConfig {
 
     interface State {
         /**
-         * How often each replica reconciles its in-memory state with the database, in case a change
-         * notification was lost. The worst-case staleness of a replica that missed a notification.
+         * How often each replica reconciles its in-memory state with the database unprompted, in case a ring of
+         * the change feed was lost (its slot's connection away): the worst case while the feed is down.
          */
         @WithDefault("5S")
         java.time.Duration resyncInterval();

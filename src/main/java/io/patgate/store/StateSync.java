@@ -190,7 +190,7 @@ public class StateSync {
             return;
         }
         again.set(false);
-        Double covers = pendingSince.getAndSet(null); // the notifications this round answers
+        Double covers = pendingSince.getAndSet(null); // the rings this round answers
         Round round = new Round();
         Duration timeout = config.state().databaseTimeout();
         Uni<Void> work = fullReloadNeeded || watermark == null

@@ -8,10 +8,12 @@
  *       ({@code write} for a change and its audit event, {@code read} for queries) and takes row locks through the
  *       repositories' {@code ...ForUpdate} methods.</li>
  *   <li><b>The reactive {@code Pool}, plain SQL,</b> for what Panache cannot say well: one-snapshot loads of the whole
- *       state and the change feed ({@link io.patgate.store.IdentityStateLoader}), {@code LISTEN} ({@link io.patgate.store.StateSync}),
+ *       state and the change feed ({@link io.patgate.store.IdentityStateLoader}), the heartbeat ({@link io.patgate.store.Heartbeat}),
  *       batched upserts ({@link io.patgate.store.TokenUsageWriter}, {@code AuditEventRepository.appendAll}), advisory locks
  *       ({@link io.patgate.store.FirstAccount}, {@link io.patgate.store.SigningKeyStore}) and the audit log's pruning.
  *       Such a method owns its transaction; an audit event that belongs to it is written on its connection.</li>
+ *   <li><b>pgjdbc's replication API</b> for the change feed's doorbell, a logical replication slot per replica
+ *       ({@link io.patgate.store.LogicalFeed}), on a thread of its own.</li>
  *   <li>Either way, a change is published to the in-memory state only after its commit, by the service that made it;
  *       the other replicas learn it from the change feed.</li>
  * </ul>
