@@ -59,8 +59,9 @@ public final class Standby implements AutoCloseable {
             command.addAll(List.of("unshare", "-U"));
         }
         command.addAll(List.of(System.getProperty(EmbeddedPostgresResource.PG_CTL), "-D", data.toString(), "-o",
-                "-p " + port + " -F -c max_connections=100 -c wal_level=logical -c max_wal_senders=8 -c max_replication_slots=8",
-                "-l", data.getParent().resolve("standby-" + name + ".log").toString(), "-w", "-t", "60", "start"));
+                // a hot standby needs at least the primary's max_connections and max_wal_senders (EmbeddedPostgresResource's)
+                "-p " + port + " -F -c max_connections=200 -c wal_level=logical -c max_wal_senders=32 -c max_replication_slots=32",
+                "-l", Path.of("target", "standby-" + name + ".log").toAbsolutePath().toString(), "-w", "-t", "60", "start"));
         run(command);
         Standby standby = new Standby(port, data, slot);
         Eventually.eventually(java.time.Duration.ofSeconds(30), () -> standby.query("select 1"));
@@ -117,8 +118,12 @@ public final class Standby implements AutoCloseable {
             for (Path file : (Iterable<Path>) files::iterator) {
                 Path relative = from.relativize(file);
                 Path target = to.resolve(relative.toString());
+                boolean underEmptied = relative.getNameCount() > 1 && emptied.contains(relative.getName(0).toString());
                 if (Files.isDirectory(file)) {
-                    Files.createDirectories(target);
+                    // pg_wal keeps its subdirectories; a slot's directory without its state would stop the standby
+                    if (!underEmptied || relative.getName(0).toString().equals("pg_wal")) {
+                        Files.createDirectories(target);
+                    }
                     continue;
                 }
                 if (relative.getNameCount() > 0 && (skipped.contains(relative.toString())
