@@ -14,7 +14,7 @@ BIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
 DIR=$(mktemp -d /tmp/patgate-doorbell.XXXX)
 chown postgres "$DIR"
 trap 'su postgres -c "$BIN/pg_ctl -D $DIR/data -m immediate stop" >/dev/null 2>&1 || true; rm -rf "$DIR"' EXIT
-su postgres -c "$BIN/initdb -q -A trust -D $DIR/data" >/dev/null
+su postgres -c "$BIN/initdb -A trust -D $DIR/data" >/dev/null
 su postgres -c "$BIN/pg_ctl -D $DIR/data -l $DIR/log -w -o '-p $PORT -k $DIR -c wal_level=logical -c fsync=on -c synchronous_commit=on' start" >/dev/null
 sql() { su postgres -c "psql -h $DIR -p $PORT -X -q -t -A -c \"$1\""; }
 sql "create table t (id int primary key, v int not null default 0, change_xid xid8)"
