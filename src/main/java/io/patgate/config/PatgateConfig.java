@@ -43,6 +43,18 @@ public interface PatgateConfig {
 
     Oidc oidc();
 
+    Datasource datasource();
+
+    /** Where the change-feed rounds and cold token reads go, beside the primary ({@code quarkus.datasource.*}). */
+    interface Datasource {
+        /**
+         * A reactive URL ({@code postgresql://host:port/db}) of one hot standby, near this replica, for the rounds
+         * and cold reads; the primary's credentials are used unless the URL carries its own. Unset: the primary. A
+         * token the standby does not know yet is looked up on the primary before it is refused.
+         */
+        Optional<String> readUrl();
+    }
+
     /**
      * OpenID providers, in two roles. (1) Outside issuers whose tokens service accounts trust for the RFC 8693 exchange:
      * their discovery documents and key sets are read through the webhooks' request-forgery guard, with the limits below.
@@ -320,20 +332,30 @@ public interface PatgateConfig {
 
     interface State {
         /**
-         * How often each replica reconciles its in-memory state with the database, in case a change
-         * notification was lost. The worst-case staleness of a replica that missed a notification.
+         * How often each replica reconciles its in-memory state with the database unprompted, in case a ring of
+         * the change feed was lost (its slot's connection away): the worst case while the feed is down.
          */
         @WithDefault("5S")
         java.time.Duration resyncInterval();
 
         /**
-         * The longest this replica answers checks from state it could not bring up to date: past it (its
-         * database unreachable while the others' may not be, so it could miss a revocation made elsewhere)
-         * it fails closed, /auth/verify answers 503, other checks 401, and readiness goes down, until a
-         * sync succeeds again. A whole-cluster database outage shorter than this keeps working as usual.
+         * The bound on staleness: a revocation committed at t is never accepted after t + this (plus the clock
+         * difference between this replica and the primary). Staleness is now minus the newest heartbeat (the
+         * primary's clock, written every {@code heartbeat-interval}) that this replica's state includes; past the
+         * bound it fails closed, /auth/verify answers 503, other checks 401, and readiness goes down, until a
+         * round brings a newer beat. 10 s: one beat (1 s), a standby's usual replay lag (under 1 s), and two
+         * rounds that each timed out (2 x 2 x database-timeout) before a healthy replica goes unready. A whole-
+         * cluster database outage shorter than this keeps working as usual; a longer one fails closed.
          */
-        @WithDefault("5M")
+        @WithDefault("10S")
         java.time.Duration maxStaleness();
+
+        /**
+         * How often the primary's clock is written to the heartbeat row (by whichever replica comes first): the
+         * resolution of every replica's staleness, which is now minus the newest beat its state includes.
+         */
+        @WithDefault("1S")
+        java.time.Duration heartbeatInterval();
 
         /**
          * Tokens held in memory at most: the working set, the least used evicted first (about 500 bytes each). A

@@ -22,13 +22,13 @@ public interface DatasourceUrls {
     Jdbc jdbc();
 
     interface Reactive {
-        /** The reactive pool's URL (requests, notifications). */
+        /** The reactive pool's URL (requests, writes, the heartbeat). */
         Optional<@NotNull(message = "is not set: set QUARKUS_DATASOURCE_REACTIVE_URL (postgresql://host:5432/db), "
                 + "with QUARKUS_DATASOURCE_USERNAME and QUARKUS_DATASOURCE_PASSWORD") String> url();
     }
 
     interface Jdbc {
-        /** The JDBC URL Flyway migrates the schema over at start. */
+        /** The JDBC URL Flyway migrates the schema over at start, and the change feed's replication connection uses. */
         Optional<@NotNull(message = "is not set: set QUARKUS_DATASOURCE_JDBC_URL (jdbc:postgresql://host:5432/db)") String> url();
     }
 }

@@ -52,6 +52,10 @@ final class EmbeddedPostgresServer {
                     .setCleanDataDirectory(false)
                     .setPGStartupWait(Duration.ofSeconds(60))
                     .setServerConfig("max_connections", "200")
+                    // the change feed: a logical replication slot and a WAL sender per replica (docs/scale-out.md)
+                    .setServerConfig("wal_level", "logical")
+                    .setServerConfig("max_replication_slots", "32")
+                    .setServerConfig("max_wal_senders", "32")
                     .start();
             System.out.println("patgate: embedded PostgreSQL listening on localhost:" + postgres.getPort()
                     + " (data in " + DEV_DIR.resolve("postgres") + ")");

@@ -250,7 +250,10 @@ public class IdentityState {
         return loaded;
     }
 
-    /** Records a successful sync that began at {@code asOf}. */
+    /**
+     * Records that the state now includes everything committed on the primary before {@code asOf}: the newest database
+     * heartbeat a successful round (or load) read, on the primary's clock. Only moves forward.
+     */
     public void synced(Instant asOf) {
         Instant last = syncedAt;
         if (last == null || asOf.isAfter(last)) {
@@ -258,7 +261,7 @@ public class IdentityState {
         }
     }
 
-    /** When the last successful sync began; null before the first. */
+    /** The newest heartbeat the state includes (the primary's clock); null before the first load. */
     public Instant syncedAt() {
         return syncedAt;
     }

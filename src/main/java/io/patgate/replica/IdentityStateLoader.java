@@ -34,22 +34,29 @@ public class IdentityStateLoader implements TokenLookup {
     private static final Logger LOG = Logger.getLogger(IdentityStateLoader.class);
     private static final String LIVE_USERS = "select id, username, roles, disabled, sessions_not_before, kept_session, row_version from app_user where deleted_at is null";
 
+    /** The rounds' and cold reads' source: a standby when {@code patgate.datasource.read-url} names one. */
     private final Pool pool;
+    private final ReadPool pools;
     private final IdentityState state;
     private final TrustState trusts;
     private final UsageTracker usage;
     private final long maxTokens;
 
-    public IdentityStateLoader(Pool pool, IdentityState state, TrustState trusts, UsageTracker usage, io.patgate.config.PatgateConfig config) {
+    public IdentityStateLoader(ReadPool pools, IdentityState state, TrustState trusts, UsageTracker usage, io.patgate.config.PatgateConfig config) {
         this.maxTokens = config.state().maxTokens();
-        this.pool = pool;
+        this.pools = pools;
+        this.pool = pools.reads();
         this.state = state;
         this.trusts = trusts;
         this.usage = usage;
     }
 
-    /** The oldest transaction still running at the snapshot: everything older is visible in it. */
-    private static final String WATERMARK = "select pg_snapshot_xmin(pg_current_snapshot())::text";
+    /**
+     * The oldest transaction still running at the snapshot (everything older is visible in it), and the newest
+     * heartbeat in it: every change committed on the primary before that beat was written is in this snapshot.
+     */
+    private static final String WATERMARK = "select pg_snapshot_xmin(pg_current_snapshot())::text,"
+            + " (select beat_at from patgate_heartbeat where id = 1)";
 
     /** A repeatable-read, read-only transaction: every query of a load sees one snapshot. */
     private static final String SNAPSHOT = "set transaction isolation level repeatable read, read only";
@@ -71,7 +78,14 @@ public class IdentityStateLoader implements TokenLookup {
     private static final String TRUSTS_SINCE = "select " + TrustRows.COLUMNS + " from service_account_trust where change_xid >= $1::xid8";
 
     /** What one snapshot held. */
-    private record Snapshot(String watermark, RowSet<Row> users, RowSet<Row> sessions, RowSet<Row> tokens, RowSet<Row> trusts, boolean keys) {
+    private record Snapshot(Mark mark, RowSet<Row> users, RowSet<Row> sessions, RowSet<Row> tokens, RowSet<Row> trusts, boolean keys) {
+    }
+
+    /**
+     * Where a load or a round got to: the watermark to pass to {@link #applyChangesSince} next, and the newest
+     * heartbeat its snapshot held (the primary's clock; null only on a schema without the heartbeat row).
+     */
+    public record Mark(String watermark, Instant beat) {
     }
 
     /** How much a full load brought in. */
@@ -84,9 +98,9 @@ public class IdentityStateLoader implements TokenLookup {
      *
      * @param stillCurrent checked before anything is applied: false when the caller gave this load up
      * @param withTokens whether to read the working set too; at start it is read after readiness, by {@link #warm}
-     * @return the watermark to pass to {@link #applyChangesSince} next
+     * @return the watermark to pass to {@link #applyChangesSince} next, and the heartbeat the load included
      */
-    public Uni<String> loadAll(BooleanSupplier stillCurrent, boolean withTokens) {
+    public Uni<Mark> loadAll(BooleanSupplier stillCurrent, boolean withTokens) {
         long started = System.nanoTime();
         // the client queues the queries on the one connection, in order, inside one snapshot: users, sessions
         // and tokens agree with each other and with the watermark
@@ -94,7 +108,7 @@ public class IdentityStateLoader implements TokenLookup {
                         .chain(() -> Uni.combine().all().unis(conn.query(WATERMARK).execute(), conn.query(LIVE_USERS).execute(),
                                         conn.query(ALL_SESSION_REVOCATIONS).execute(), conn.preparedQuery(HOT_TOKENS).execute(Tuple.of(withTokens ? maxTokens : 0)),
                                         conn.query(LIVE_TRUSTS).execute())
-                                .with((mark, users, sessions, tokens, trusts) -> new Snapshot(text(mark), users, sessions, tokens, trusts, false))))
+                                .with((mark, users, sessions, tokens, trusts) -> new Snapshot(mark(mark), users, sessions, tokens, trusts, false))))
                 .map(snapshot -> {
                     if (!stillCurrent.getAsBoolean()) {
                         throw new IllegalStateException("superseded state load");
@@ -102,7 +116,7 @@ public class IdentityStateLoader implements TokenLookup {
                     Loaded loaded = replaceAll(snapshot);
                     LOG.infof("Identity state loaded: %d users, %d tokens, %d trust entries in %d ms", loaded.users(), loaded.tokens(),
                             loaded.trusts(), (System.nanoTime() - started) / 1_000_000);
-                    return snapshot.watermark();
+                    return snapshot.mark();
                 });
     }
 
@@ -135,7 +149,7 @@ public class IdentityStateLoader implements TokenLookup {
     }
 
     /** What changed since the last look, and whether the signing keys did. */
-    public record Changes(String watermark, int users, int tokens, int sessions, int trusts, boolean keys) {
+    public record Changes(Mark mark, int users, int tokens, int sessions, int trusts, boolean keys) {
         public boolean any() {
             return users + tokens + sessions + trusts > 0 || keys;
         }
@@ -151,20 +165,22 @@ public class IdentityStateLoader implements TokenLookup {
                         .chain(() -> Uni.combine().all().unis(conn.query(WATERMARK).execute(), conn.preparedQuery(USERS_SINCE).execute(since),
                                         conn.preparedQuery(SESSIONS_SINCE).execute(since), conn.preparedQuery(TOKENS_SINCE).execute(since),
                                         conn.preparedQuery(TRUSTS_SINCE).execute(since), conn.preparedQuery(KEYS_SINCE).execute(since))
-                                .with((mark, users, sessions, tokens, trusts, keys) -> new Snapshot(text(mark), users, sessions, tokens, trusts,
+                                .with((mark, users, sessions, tokens, trusts, keys) -> new Snapshot(mark(mark), users, sessions, tokens, trusts,
                                         keys.iterator().next().getLong(0) > 0))))
                 .map(changes -> {
                     if (!stillCurrent.getAsBoolean()) {
                         throw new IllegalStateException("superseded resync round");
                     }
                     apply(changes);
-                    return new Changes(changes.watermark(), changes.users().size(), changes.tokens().size(), changes.sessions().size(),
+                    return new Changes(changes.mark(), changes.users().size(), changes.tokens().size(), changes.sessions().size(),
                             changes.trusts().size(), changes.keys());
                 });
     }
 
-    private static String text(RowSet<Row> single) {
-        return single.iterator().next().getString(0);
+    private static Mark mark(RowSet<Row> single) {
+        Row row = single.iterator().next();
+        java.time.OffsetDateTime beat = row.getOffsetDateTime(1);
+        return new Mark(row.getString(0), beat == null ? null : beat.toInstant());
     }
 
     private void apply(Snapshot changes) {
@@ -213,9 +229,18 @@ public class IdentityStateLoader implements TokenLookup {
         return new Loaded(allUsers.size(), allTokens.size(), allTrusts.size());
     }
 
+    /**
+     * One token and its owner, from the rounds' source; when that is a standby that does not hold the token (yet),
+     * from the primary: a token created a moment ago, on any replica, is never refused for a standby's lag.
+     */
     @Override
     public Uni<Found> find(UUID tokenId) {
-        return pool.preparedQuery("select " + StateRows.COLUMNS + ", " + StateRows.OWNER_COLUMNS + ", " + StateRows.USAGE_COLUMNS
+        Uni<Found> near = find(pool, tokenId);
+        return pools.separate() ? near.chain(found -> found != null ? Uni.createFrom().item(found) : find(pools.primary(), tokenId)) : near;
+    }
+
+    private Uni<Found> find(Pool source, UUID tokenId) {
+        return source.preparedQuery("select " + StateRows.COLUMNS + ", " + StateRows.OWNER_COLUMNS + ", " + StateRows.USAGE_COLUMNS
                         + " from access_token t join app_user u on u.id = t.user_id" + StateRows.USAGE_JOIN + " where t.id = $1 and u.deleted_at is null")
                 .execute(Tuple.of(tokenId))
                 .map(rows -> {
@@ -235,7 +260,7 @@ public class IdentityStateLoader implements TokenLookup {
 
     /** Forgets logged-out sessions whose JWT has expired anyway. */
     public Uni<Integer> pruneExpiredSessions() {
-        return pool.query("delete from session_revocation where expires_at < now() - interval '1 minute'").execute()
+        return pools.primary().query("delete from session_revocation where expires_at < now() - interval '1 minute'").execute()
                 .map(rows -> rows.rowCount())
                 .invoke(() -> state.pruneSessions(Instant.now()));
     }

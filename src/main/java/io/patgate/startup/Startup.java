@@ -2,6 +2,7 @@ package io.patgate.startup;
 
 import io.patgate.account.AdminBootstrap;
 import io.patgate.replica.IdentityStateLoader;
+import io.patgate.replica.Heartbeat;
 import io.patgate.store.SigningKeyStore;
 import io.patgate.replica.StateSync;
 import io.quarkus.runtime.Quarkus;
@@ -29,8 +30,10 @@ public class Startup {
     private final AdminBootstrap admin;
     private final IdentityStateLoader state;
     private final StateSync sync;
+    private final Heartbeat heartbeat;
 
-    public Startup(SigningKeyStore keys, AdminBootstrap admin, IdentityStateLoader state, StateSync sync) {
+    public Startup(SigningKeyStore keys, AdminBootstrap admin, IdentityStateLoader state, StateSync sync, Heartbeat heartbeat) {
+        this.heartbeat = heartbeat;
         this.keys = keys;
         this.admin = admin;
         this.state = state;
@@ -44,6 +47,8 @@ public class Startup {
         try {
             keys.bootstrapAndLoad()
                     .chain(admin::ensureAdmin)
+                    // a fresh beat first, so that a restart after a while is not judged by the last beat before it
+                    .chain(heartbeat::beat)
                     .chain(sync::initialLoad)
                     .chain(sync::listen)
                     .await().atMost(Duration.ofSeconds(120));

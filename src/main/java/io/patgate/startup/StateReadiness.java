@@ -12,7 +12,7 @@ import org.eclipse.microprofile.health.Readiness;
  * Ready once the signing keys and the identity state are in memory: from then on every check can be
  * answered, with or without the database. A database that is away is reported as a degraded dependency
  * in the data, not as "down": taking every replica out of the Service would stop the checks that still work.
- * Past {@code patgate.state.max-staleness} without a successful sync, though, the replica is not ready:
+ * Past {@code patgate.state.max-staleness} since the newest heartbeat its state includes, though, the replica is not ready:
  * it fails closed and must not receive traffic.
  */
 @Readiness

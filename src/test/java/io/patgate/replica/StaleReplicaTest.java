@@ -30,6 +30,9 @@ class StaleReplicaTest {
     }
 
 
+    @org.eclipse.microprofile.config.inject.ConfigProperty(name = "quarkus.datasource.jdbc.url")
+    String jdbcUrl;
+
     @Test
     void pastTheBoundChecksFailClosedAndReadinessGoesDownThenAllRecovers() throws Exception {
         Api.TestUser user = Api.aUser("deploy");
@@ -59,6 +62,34 @@ class StaleReplicaTest {
             Postgres.thaw();
         }
         eventually(Duration.ofSeconds(20), () -> Api.quick(token.value()).get("/auth/verify").then().statusCode(200));
+        io.patgate.support.Api.management().get("/q/health/ready").then().statusCode(200);
+    }
+
+    /**
+     * The bound is the heartbeat's, not this replica's: with the heartbeat row held (beats skip it), every round still
+     * succeeds and the database is up, yet the state includes no newer beat, exactly what a standby that stopped
+     * replaying looks like to the replicas reading it. Past the bound the replica fails closed all the same.
+     */
+    @Test
+    void roundsThatSucceedButBringNoNewerHeartbeatFailClosedAtTheBound() throws Exception {
+        Api.TestUser user = Api.aUser("deploy");
+        Api.Issued token = Api.aToken(user.session(), Map.of());
+        Api.quick(token.value()).get("/auth/verify").then().statusCode(200);
+        try (java.sql.Connection held = java.sql.DriverManager.getConnection(jdbcUrl, "postgres", "postgres")) {
+            held.setAutoCommit(false);
+            held.createStatement().execute("select * from patgate_heartbeat for update");
+            long heldAt = System.nanoTime();
+            Api.quick(token.value()).get("/auth/verify").then().statusCode(200);
+            eventually(Duration.ofSeconds(15), () -> Api.quick(token.value()).get("/auth/verify").then().statusCode(503)
+                    .contentType("application/problem+json").body("type", equalTo("urn:patgate:problem:state-stale")));
+            long staleAfter = Duration.ofNanos(System.nanoTime() - heldAt).toMillis();
+            // the last beat was about one interval (1 s) old at most when the row was taken: stale no sooner than the bound (3 s) minus that
+            org.junit.jupiter.api.Assertions.assertTrue(staleAfter >= 1500, "stale after " + staleAfter + " ms, before the bound");
+            org.junit.jupiter.api.Assertions.assertEquals(1, Api.metric("patgate_database_up"), "the rounds kept succeeding");
+            io.patgate.support.Api.management().get("/q/health/ready").then().statusCode(503);
+            held.rollback();
+        }
+        eventually(Duration.ofSeconds(10), () -> Api.quick(token.value()).get("/auth/verify").then().statusCode(200));
         io.patgate.support.Api.management().get("/q/health/ready").then().statusCode(200);
     }
 }

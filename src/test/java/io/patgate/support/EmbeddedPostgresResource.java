@@ -79,6 +79,10 @@ public class EmbeddedPostgresResource implements QuarkusTestResourceLifecycleMan
                     .setServerConfig("fsync", "off")
                     .setServerConfig("synchronous_commit", "off")
                     .setServerConfig("max_connections", "200")
+                    // the change feed: a logical replication slot and a WAL sender per replica (docs/scale-out.md)
+                    .setServerConfig("wal_level", "logical")
+                    .setServerConfig("max_replication_slots", "32")
+                    .setServerConfig("max_wal_senders", "32")
                     .start();
             // zonky's own hook would run its code from a class loader Quarkus may have closed by then: this
             // one uses only the JDK

@@ -44,7 +44,7 @@ public final class Postgres {
         if ("root".equals(System.getProperty("user.name"))) {
             command.addAll(List.of("unshare", "-U"));
         }
-        command.addAll(List.of(pgCtl, "-D", dataDir, "-o", "-p " + port + " -F -c fsync=off -c synchronous_commit=off -c max_connections=200",
+        command.addAll(List.of(pgCtl, "-D", dataDir, "-o", "-p " + port + " -F -c fsync=off -c synchronous_commit=off -c max_connections=200 -c wal_level=logical -c max_replication_slots=32 -c max_wal_senders=32",
                 "-l", Path.of(dataDir).getParent().resolve("restart-" + port + ".log").toString(), "-w", "-t", "60", "start"));
         try {
             run(command.toArray(String[]::new));
