@@ -83,7 +83,7 @@ public class PasswordChange {
                             user.passwordHash = hash;
                             // every session open until now ends (from the next whole second, as JWT iat has
                             // whole seconds), except the one making this change
-                            user.sessionsNotBefore = Instant.now().truncatedTo(ChronoUnit.SECONDS).plusSeconds(1);
+                            user.sessionsNotBefore = SessionCutoff.after(user.sessionsNotBefore, Instant.now());
                             user.keptSession = caller.credentialId();
                             user.updatedAt = UserService.now();
                             return audit.record(AuditService.actor(caller), AuditAction.USER_PASSWORD_CHANGED, user.id, user.username, null,

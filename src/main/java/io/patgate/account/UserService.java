@@ -206,7 +206,7 @@ public class UserService {
                             if (hash != null || disabling) {
                                 // every session open until now ends, and stays ended if the account is enabled again
                                 // (JWT iat has whole seconds: from the next second on, so no session of this one survives)
-                                user.sessionsNotBefore = Instant.now().truncatedTo(ChronoUnit.SECONDS).plusSeconds(1);
+                                user.sessionsNotBefore = SessionCutoff.after(user.sessionsNotBefore, Instant.now());
                                 user.keptSession = null;
                             }
                             user.updatedAt = now();
