@@ -1,8 +1,9 @@
 package io.patgate.account;
 
+import io.patgate.config.LoginConfig;
+import io.patgate.config.PatgateConfig;
 import io.patgate.domain.Refusal;
 import io.patgate.domain.Throttle;
-import io.patgate.config.PatgateConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Clock;
@@ -24,7 +25,7 @@ public class LoginThrottle {
     private final Throttle byAddress;
 
     public LoginThrottle(PatgateConfig config) {
-        PatgateConfig.Login login = config.login();
+        LoginConfig login = config.login();
         this.byUser = new Throttle(login.allowedFailures(), login.window(), login.maxUserLock(), Clock.systemUTC(), login.maxTracked());
         this.byAddress = new Throttle(login.allowedFailures(), login.window(), login.maxAddressLock(), Clock.systemUTC(), login.maxTracked());
     }

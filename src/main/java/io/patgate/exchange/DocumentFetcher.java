@@ -1,5 +1,6 @@
 package io.patgate.exchange;
 
+import io.patgate.config.OidcConfig;
 import io.patgate.config.PatgateConfig;
 import io.patgate.domain.Refusal;
 import io.patgate.notice.TargetGuard;
@@ -42,7 +43,7 @@ public class DocumentFetcher {
 
     public DocumentFetcher(Vertx vertx, TargetGuard guard, PatgateConfig config) {
         this.guard = guard;
-        PatgateConfig.Oidc oidc = config.oidc();
+        OidcConfig oidc = config.oidc();
         boolean insecure = oidc.allowInsecure();
         this.policy = new TargetGuard.Policy("issuer", insecure, insecure, "patgate.oidc.allow-insecure");
         this.timeout = oidc.fetchTimeout();

@@ -1,6 +1,7 @@
 package io.patgate.exchange;
 
 import com.nimbusds.jose.util.JSONObjectUtils;
+import io.patgate.config.OidcConfig;
 import io.patgate.config.PatgateConfig;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -59,7 +60,7 @@ public class IssuerKeys {
     public IssuerKeys(DocumentFetcher fetcher, PatgateConfig config, Clock clock) {
         this.fetcher = fetcher;
         this.clock = clock;
-        PatgateConfig.Oidc oidc = config.oidc();
+        OidcConfig oidc = config.oidc();
         this.floor = oidc.keysRefreshFloor();
         this.refreshInterval = oidc.keysRefreshInterval();
         this.maxAge = oidc.keysMaxAge();

@@ -1,5 +1,6 @@
 package io.patgate.exchange;
 
+import io.patgate.config.OauthConfig;
 import io.patgate.config.PatgateConfig;
 import io.patgate.domain.Refusal;
 import io.patgate.domain.Throttle;
@@ -71,7 +72,7 @@ public class TokenExchange {
         this.trusts = trusts;
         this.issuer = issuer;
         this.metrics = metrics;
-        PatgateConfig.Oauth oauth = config.oauth();
+        OauthConfig oauth = config.oauth();
         this.throttle = new Throttle(oauth.exchangeFailuresAllowed(), oauth.exchangeWindow(), oauth.maxExchangeLock(), clock,
                 config.login().maxTracked());
     }

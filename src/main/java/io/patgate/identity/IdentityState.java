@@ -45,25 +45,16 @@ public class IdentityState {
      * whose read ran before the delete committed must not bring the account back.
      */
     private final Set<UUID> deletedUsers = ConcurrentHashMap.newKeySet();
-    /** The working set of tokens, bounded; eviction also forgets the token's digests. */
-    private final Map<UUID, TokenState> tokens;
-    /**
-     * Tokens being read from the database right now, each with the newest row version this replica applied to it
-     * meanwhile: the change feed updates them even though they are not held yet, and the mark, which eviction does
-     * not touch, keeps an older read from landing over a change that was held for a moment and then evicted.
-     */
-    private final Map<UUID, ReadMark> reading = new ConcurrentHashMap<>();
+    /** The working set of tokens, bounded, and its digest index. */
+    private final TokenWorkingSet tokens;
+    /** Tokens being read from the database right now (see there). */
+    private final ReadMarks reading = new ReadMarks();
     /** Raised by every full load: a read that began before one must not land after it. */
     private final java.util.concurrent.atomic.AtomicLong generation = new java.util.concurrent.atomic.AtomicLong();
-    /** Digest of a token value (current or, in its grace period, previous) to the token's id. */
-    private final Map<ByteBuffer, UUID> tokensByDigest = new ConcurrentHashMap<>();
     /** Logged-out session ids, with the instant after which the JWT is dead anyway and can be forgotten. */
     private final Map<UUID, Instant> revokedSessions = new ConcurrentHashMap<>();
-    /**
-     * Tokens in a state no later use can change (revoked), or whose value has expired, remembered outside the
-     * working set so that values cycled through on purpose do not cost a database read each; bounded.
-     */
-    private final Map<UUID, TokenState> finals;
+    /** Revoked or expired tokens remembered outside the working set; bounded. */
+    private final FinalTokens finals;
     private volatile boolean loaded;
     /** While the working set is being warmed after start: the tokens the change feed touched meanwhile. */
     private volatile Set<UUID> changedWhileWarming;
@@ -89,18 +80,8 @@ public class IdentityState {
      * @param maxFinals how many revoked or expired tokens outside the working set are remembered
      */
     public IdentityState(long maxTokens, long maxFinals) {
-        this.finals = com.github.benmanes.caffeine.cache.Caffeine.newBuilder().maximumSize(maxFinals)
-                .executor(Runnable::run).<UUID, TokenState>build().asMap();
-        this.tokens = com.github.benmanes.caffeine.cache.Caffeine.newBuilder()
-                .maximumSize(maxTokens)
-                .executor(Runnable::run) // evict on the writer's thread: the bound holds without a lag
-                .<UUID, TokenState>evictionListener((id, token, cause) -> {
-                    if (token != null) {
-                        forgetDigest(token.digest(), null);
-                        forgetDigest(token.previousDigest(), null);
-                    }
-                })
-                .build().asMap();
+        this.finals = new FinalTokens(maxFinals);
+        this.tokens = new TokenWorkingSet(maxTokens);
     }
 
     /**
@@ -117,7 +98,7 @@ public class IdentityState {
         allUsers.forEach(this::putUser);
         revokedSessions.putAll(revoked);
         Set<UUID> ids = hotTokens.stream().map(TokenState::id).collect(Collectors.toSet());
-        tokens.keySet().stream().filter(id -> !ids.contains(id)).toList().forEach(this::removeToken);
+        tokens.ids().stream().filter(id -> !ids.contains(id)).toList().forEach(this::removeToken);
         finals.clear(); // a token changed while the feed was down is read again on its next use
         hotTokens.forEach(this::putToken);
         loaded = true;
@@ -129,10 +110,10 @@ public class IdentityState {
         if (changed != null) {
             changed.add(token.id());
         }
-        if (tokens.containsKey(token.id()) || reading.containsKey(token.id())) {
+        if (tokens.holds(token.id()) || reading.isMarked(token.id())) {
             putToken(token);
         } else {
-            rememberFinal(token);
+            finals.remember(token);
         }
     }
 
@@ -142,12 +123,12 @@ public class IdentityState {
      * @return the generation to hand back to {@link #putRead}
      */
     public long reading(UUID id) {
-        reading.compute(id, (key, mark) -> (mark == null ? new ReadMark() : mark).join());
+        reading.join(id);
         return generation.get();
     }
 
     public void doneReading(UUID id) {
-        reading.computeIfPresent(id, (key, mark) -> mark.leave());
+        reading.leave(id);
     }
 
     /**
@@ -161,38 +142,16 @@ public class IdentityState {
         boolean[] taken = {false};
         Runnable put = () -> {
             if (generation.get() == readGeneration) {
-                store(token);
-                rememberFinal(token);
+                tokens.store(token);
+                finals.remember(token);
                 taken[0] = true;
             }
         };
-        // the check against the mark and the put are one step under the mark's lock, so a change that raises the
-        // mark either comes first (and the read is dropped) or after the put (and replaces it, being newer)
-        ReadMark held = reading.computeIfPresent(token.id(), (key, mark) -> {
-            if (token.version() >= mark.newest) {
-                put.run();
-            }
-            return mark;
-        });
-        if (held == null) {
+        // the check against the mark and the put are one step under the mark's lock (see ReadMarks#putIfNewest)
+        if (!reading.putIfNewest(token.id(), token.version(), put)) {
             put.run(); // not marked: a read made without reading(), as tools and tests do
         }
         return taken[0];
-    }
-
-    /** One read in flight (or several, sharing the id) and the newest version applied to its token meanwhile. */
-    private static final class ReadMark {
-        private int readers;
-        private long newest = Long.MIN_VALUE;
-
-        ReadMark join() {
-            readers++;
-            return this;
-        }
-
-        ReadMark leave() {
-            return --readers == 0 ? null : this;
-        }
     }
 
     /**
@@ -222,15 +181,9 @@ public class IdentityState {
             }
             Set<UUID> added = new java.util.HashSet<>();
             for (TokenState token : hotTokens) {
-                if (!changed.contains(token.id())) {
-                    tokens.compute(token.id(), (id, held) -> {
-                        if (held != null) {
-                            return held; // read on a first use meanwhile: as new as the warming copy, or newer
-                        }
-                        index(token);
-                        added.add(id);
-                        return token;
-                    });
+                // not over a copy read on a first use meanwhile: as new as the warming copy, or newer
+                if (!changed.contains(token.id()) && tokens.putIfAbsent(token)) {
+                    added.add(token.id());
                 }
             }
             // A change the feed passed over between the check above and the put (the token was not held
@@ -313,8 +266,7 @@ public class IdentityState {
 
     /** The token whose current or previous value has this digest, or null. */
     public TokenState tokenByDigest(ByteBuffer digest) {
-        UUID id = tokensByDigest.get(digest);
-        return id == null ? null : tokens.get(id);
+        return tokens.byDigest(digest);
     }
 
     /**
@@ -326,18 +278,11 @@ public class IdentityState {
         users.compute(user.id(), (id, old) -> old != null || deletedUsers.contains(id) || generation.get() != readGeneration ? old : user);
     }
 
-    /**
-     * Replaces a token's state and its digest index in one step per token (inside the map's compute), so
-     * two updates of the same token racing each other (the change feed and a local write) cannot leave an
-     * index entry of the loser behind.
-     */
+    /** Holds a token's state, unless a newer copy is held (see {@link TokenWorkingSet#store}); marks and side cache follow. */
     public void putToken(TokenState token) {
-        reading.computeIfPresent(token.id(), (id, mark) -> {
-            mark.newest = Math.max(mark.newest, token.version());
-            return mark;
-        });
-        store(token);
-        rememberFinal(token);
+        reading.raise(token.id(), token.version());
+        tokens.store(token);
+        finals.remember(token);
     }
 
     /**
@@ -348,53 +293,7 @@ public class IdentityState {
         return finals.get(id);
     }
 
-    /**
-     * Keeps a revoked token, or one past its expiry, in the side cache; any newer copy replaces the remembered one, and
-     * one that is final no longer (a regeneration of an expired token) removes it.
-     */
-    private void rememberFinal(TokenState token) {
-        boolean isFinal = token.isRevoked() || token.isExpiredAt(Instant.now());
-        finals.compute(token.id(), (id, old) -> {
-            if (old != null && token.version() < old.version()) {
-                return old;
-            }
-            return isFinal ? token : null;
-        });
-    }
-
-    private void store(TokenState token) {
-        tokens.compute(token.id(), (id, old) -> {
-            if (old != null && token.version() < old.version()) {
-                return old; // an older copy (a feed round that read the row before this replica's own write)
-            }
-            index(token);
-            if (old != null) {
-                forgetDigest(old.digest(), token);
-                forgetDigest(old.previousDigest(), token);
-            }
-            return token;
-        });
-    }
-
-    /** Indexes the token's current value and, in its grace period, its previous one. */
-    private void index(TokenState token) {
-        tokensByDigest.put(token.digest(), token.id());
-        if (token.previousDigest() != null) {
-            tokensByDigest.put(token.previousDigest(), token.id());
-        }
-    }
-
     public void removeToken(UUID id) {
-        tokens.computeIfPresent(id, (key, old) -> {
-            forgetDigest(old.digest(), null);
-            forgetDigest(old.previousDigest(), null);
-            return null;
-        });
-    }
-
-    private void forgetDigest(ByteBuffer digest, TokenState current) {
-        if (digest != null && (current == null || !digest.equals(current.digest()) && !digest.equals(current.previousDigest()))) {
-            tokensByDigest.remove(digest);
-        }
+        tokens.remove(id);
     }
 }

@@ -1,5 +1,6 @@
 package io.patgate.integration;
 
+import io.patgate.config.OauthConfig;
 import io.patgate.config.PatgateConfig;
 import io.patgate.domain.Refusal;
 import io.patgate.domain.Throttle;
@@ -17,7 +18,7 @@ public class RevocationReports {
     private final Throttle throttle;
 
     public RevocationReports(PatgateConfig config) {
-        PatgateConfig.Oauth oauth = config.oauth();
+        OauthConfig oauth = config.oauth();
         this.throttle = new Throttle(oauth.reportsAllowed(), oauth.reportWindow(), oauth.maxReportLock(), Clock.systemUTC());
     }
 

@@ -1,6 +1,7 @@
 package io.patgate.notice;
 
 import io.patgate.config.PatgateConfig;
+import io.patgate.config.WebhooksConfig;
 import io.patgate.store.NoticeStore;
 import io.patgate.store.WebhookSecrets;
 import io.quarkus.scheduler.Scheduled;
@@ -61,7 +62,7 @@ public class Deliverer {
     private final WebhookSecrets secrets;
     private final NoticeMail mail;
     private final HttpClient http;
-    private final PatgateConfig.Webhooks config;
+    private final WebhooksConfig config;
     private final Vertx vertx;
     private final int mailsPerDay;
     /** The lanes this replica is sending on now: webhook ids, and {@link #MAIL_LANE}. */

@@ -2,6 +2,7 @@ package io.patgate.notice;
 
 import io.patgate.revocation.TokenRevocation;
 import io.patgate.config.PatgateConfig;
+import io.patgate.store.NoticeScanStore;
 import io.patgate.store.NoticeStore;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
@@ -24,14 +25,16 @@ public class NoticeScanner {
     private static final Logger LOG = Logger.getLogger(NoticeScanner.class);
 
     private final NoticeStore store;
+    private final NoticeScanStore scans;
     private final TokenRevocation revocation;
-    private final NoticeStore.Scan scan;
+    private final NoticeScanStore.Scan scan;
     private final Duration retention;
 
-    public NoticeScanner(NoticeStore store, TokenRevocation revocation, PatgateConfig config) {
+    public NoticeScanner(NoticeStore store, NoticeScanStore scans, TokenRevocation revocation, PatgateConfig config) {
         this.store = store;
+        this.scans = scans;
         this.revocation = revocation;
-        this.scan = new NoticeStore.Scan(config.notices().expiringDays(), config.tokens().retireUnusedAfter());
+        this.scan = new NoticeScanStore.Scan(config.notices().expiringDays(), config.tokens().retireUnusedAfter());
         // a notice is also what keeps its fact from being told twice: keep it past the longest threshold
         int longest = config.notices().expiringDays().isEmpty() ? 0 : Collections.max(config.notices().expiringDays());
         Duration floor = Duration.ofDays(Math.max(longest, 7) + 1);
@@ -47,8 +50,8 @@ public class NoticeScanner {
     }
 
     /** Raises what is due as of {@code now} (unless another replica is scanning); what was done. */
-    public Uni<NoticeStore.Scanned> scan(Instant now) {
-        return store.scan(scan, now, retired -> revocation.retirementEvent(retired.tokenId(), retired.userId(), retired.username(), retired.unusedSince()))
+    public Uni<NoticeScanStore.Scanned> scan(Instant now) {
+        return scans.scan(scan, now, retired -> revocation.retirementEvent(retired.tokenId(), retired.userId(), retired.username(), retired.unusedSince()))
                 .invoke(done -> {
                     if (!done.retired().isEmpty()) {
                         LOG.infof("Retired %d tokens unused for %s", done.retired().size(), scan.retireUnusedAfter().orElseThrow());

@@ -28,7 +28,7 @@ import java.util.UUID;
  * and its notice, all in one transaction; and only after the commit, published to this replica's in-memory state (the
  * other replicas follow through the change feed). Revoking an owner's token, an admin's revocation, a leak report,
  * disabling or deleting an account all come here; the time-based retirement of unused tokens is one set-based statement
- * inside the notice scan's lock ({@code NoticeStore}), which writes the same reason, notice and event
+ * inside the notice scan's lock ({@code NoticeScanStore}), which writes the same reason, notice and event
  * ({@link #retirementEvent}).
  */
 @ApplicationScoped

@@ -64,10 +64,10 @@ public class TokenUsageWriter {
 
     private final Pool pool;
     private final UsageTracker usage;
-    private final NoticeStore notices;
+    private final NetworkSightings notices;
     private final Duration step;
 
-    public TokenUsageWriter(Pool pool, UsageTracker usage, NoticeStore notices, io.patgate.config.PatgateConfig config) {
+    public TokenUsageWriter(Pool pool, UsageTracker usage, NetworkSightings notices, io.patgate.config.PatgateConfig config) {
         this.pool = pool;
         this.usage = usage;
         this.notices = notices;
@@ -86,12 +86,12 @@ public class TokenUsageWriter {
         if (changed.isEmpty()) {
             return Uni.createFrom().item(0);
         }
-        List<NoticeStore.Seen> seen = new ArrayList<>();
+        List<NetworkSightings.Seen> seen = new ArrayList<>();
         changed.forEach((id, u) -> {
             for (UsageTracker.Seen s : u.recent()) {
                 // only what PostgreSQL's inet takes (no brackets, no zone): one bad cast would fail the whole flush
                 if (Cidr.parseAddress(s.ip()).isPresent() && s.ip().indexOf('[') < 0) {
-                    seen.add(new NoticeStore.Seen(id, s.ip(), s.at()));
+                    seen.add(new NetworkSightings.Seen(id, s.ip(), s.at()));
                 }
             }
         });

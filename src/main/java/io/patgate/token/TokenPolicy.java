@@ -1,6 +1,6 @@
 package io.patgate.token;
 
-import io.patgate.config.PatgateConfig;
+import io.patgate.config.TokensConfig;
 import io.patgate.domain.Cidr;
 import io.patgate.domain.Permissions;
 import io.patgate.domain.Refusal;
@@ -29,7 +29,7 @@ public final class TokenPolicy {
     /** The configured limits ({@code patgate.tokens.*}). */
     public record Limits(Duration maxLifetime, Duration defaultLifetime, boolean allowNonExpiring, int maxPerUser) {
 
-        public static Limits of(PatgateConfig.Tokens config) {
+        public static Limits of(TokensConfig config) {
             return new Limits(config.maxLifetime(), config.defaultLifetime(), config.allowNonExpiring(), config.maxPerUser());
         }
     }

@@ -1,6 +1,6 @@
 package io.patgate.token;
 
-import io.patgate.account.ServiceAccountService;
+import io.patgate.account.ServiceAccountAccess;
 import io.patgate.domain.Permissions;
 import io.patgate.domain.Refusal;
 import io.patgate.domain.Paged;
@@ -39,10 +39,10 @@ public class TokenQueries {
     private final Transactions transactions;
     private final TokenViews views;
     private final ServiceAccountManagerRepository managers;
-    private final ServiceAccountService serviceAccounts;
+    private final ServiceAccountAccess serviceAccounts;
 
     public TokenQueries(AccessTokenRepository tokens, UserRepository users, Transactions transactions, TokenViews views,
-                        ServiceAccountManagerRepository managers, ServiceAccountService serviceAccounts) {
+                        ServiceAccountManagerRepository managers, ServiceAccountAccess serviceAccounts) {
         this.tokens = tokens;
         this.users = users;
         this.transactions = transactions;
@@ -53,7 +53,7 @@ public class TokenQueries {
 
     /** A service account's tokens, for an admin or one of its managers, with a session. */
     public Uni<Paged<TokenRequests.View>> listFor(Caller caller, UUID accountId, ListQuery query, int page, int size) {
-        ServiceAccountService.requireSession(caller, "Listing a service account's tokens");
+        ServiceAccountAccess.requireSession(caller, "Listing a service account's tokens");
         Filter f = Filter.of(query);
         Instant now = now();
         return transactions.read(() -> serviceAccounts.requireManageable(caller, accountId, false)

@@ -2,7 +2,7 @@ package io.patgate.token;
 
 import io.patgate.domain.AuditAction;
 import io.patgate.audit.AuditService;
-import io.patgate.account.ServiceAccountService;
+import io.patgate.account.ServiceAccountAccess;
 import io.patgate.config.PatgateConfig;
 import io.patgate.domain.Refusal;
 import io.patgate.domain.RevokeReason;
@@ -51,12 +51,12 @@ public class TokenService {
     private final TokenPolicy policy;
     private final TokenRevocation revocation;
     private final IdentityState state;
-    private final ServiceAccountService serviceAccounts;
+    private final ServiceAccountAccess serviceAccounts;
     private final ServiceAccountManagerRepository managers;
 
     public TokenService(AccessTokenRepository tokens, UserRepository users, Transactions transactions, AuditService audit, TokenIssuer issuer,
                         TokenViews views, IdentityState state, TokenGapFiller gaps, PatgateConfig config, TokenRevocation revocation,
-                        ServiceAccountService serviceAccounts, ServiceAccountManagerRepository managers) {
+                        ServiceAccountAccess serviceAccounts, ServiceAccountManagerRepository managers) {
         this.revocation = revocation;
         this.state = state;
         this.serviceAccounts = serviceAccounts;
@@ -92,7 +92,7 @@ public class TokenService {
      * scopes among the account's roles (the maker's own roles do not matter), counted against the account's quota.
      */
     public Uni<TokenRequests.View> createFor(Caller caller, UUID accountId, TokenRequests.Create request) {
-        ServiceAccountService.requireSession(caller, "Creating a service account's token");
+        ServiceAccountAccess.requireSession(caller, "Creating a service account's token");
         return mint(caller, request, () -> serviceAccounts.requireManageable(caller, accountId, true).map(account -> {
             if (account.disabled) {
                 throw Refusal.conflict("The service account is disabled; enable it first");

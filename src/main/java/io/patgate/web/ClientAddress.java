@@ -1,7 +1,8 @@
 package io.patgate.web;
 
-import io.patgate.domain.Cidr;
+import io.patgate.config.HttpConfig;
 import io.patgate.config.PatgateConfig;
+import io.patgate.domain.Cidr;
 import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.net.SocketAddress;
 import jakarta.inject.Inject;
@@ -27,7 +28,7 @@ public class ClientAddress {
     @Inject
     public ClientAddress(PatgateConfig config) {
         this(config.http().trustedProxies().orElse(List.of()),
-                config.http().forwardedHeader() == PatgateConfig.Http.ForwardedHeader.FORWARDED);
+                config.http().forwardedHeader() == HttpConfig.ForwardedHeader.FORWARDED);
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.patgate.web;
 
 import io.patgate.config.PatgateConfig;
+import io.patgate.config.TokensConfig;
 import io.patgate.domain.AuditAction;
 import io.patgate.domain.EmailNotice;
 import io.patgate.domain.NoticeEvent;
@@ -40,7 +41,7 @@ public class PolicyResource {
     private final Policy policy;
 
     public PolicyResource(PatgateConfig config) {
-        PatgateConfig.Tokens tokens = config.tokens();
+        TokensConfig tokens = config.tokens();
         this.policy = new Policy(
                 new TokenPolicy(1, tokens.defaultLifetime().toDays(), tokens.maxLifetime().toDays(), tokens.allowNonExpiring(), tokens.maxPerUser()),
                 new PasswordPolicy(config.password().minLength()),

@@ -44,7 +44,7 @@ class UsageWritesTest {
     Pool pool;
 
     @Inject
-    NoticeStore notices;
+    NetworkSightings notices;
 
     @Inject
     PatgateConfig config;

@@ -1,5 +1,6 @@
 package io.patgate.account.sso;
 
+import io.patgate.config.OidcConfig;
 import io.patgate.config.PatgateConfig;
 
 import java.net.URI;
@@ -17,7 +18,7 @@ public record SsoSettings(boolean enabled, String issuer, String clientId, Optio
     public static final String CALLBACK_PATH = "/auth/oidc/callback";
 
     public static SsoSettings of(PatgateConfig config) {
-        PatgateConfig.Oidc oidc = config.oidc();
+        OidcConfig oidc = config.oidc();
         boolean insecure = oidc.signInAllowInsecure().orElse(oidc.allowInsecure());
         Optional<String> issuer = oidc.issuer().map(String::trim).filter(s -> !s.isEmpty());
         if (issuer.isEmpty()) {

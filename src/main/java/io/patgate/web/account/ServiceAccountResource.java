@@ -2,6 +2,7 @@ package io.patgate.web.account;
 
 import io.patgate.account.ServiceAccountRequests;
 import io.patgate.account.ServiceAccountService;
+import io.patgate.account.ServiceAccountTrust;
 import io.patgate.web.PageParams;
 import io.patgate.identity.Callers;
 import io.quarkus.security.Authenticated;
@@ -51,10 +52,12 @@ public class ServiceAccountResource {
             + "\"kid\":\"3Jd…\",\"alg\":\"RS256\",\"use\":\"sig\",\"n\":\"0vx7agoebGcQSuu…\",\"e\":\"AQAB\"}]}}";
 
     private final ServiceAccountService accounts;
+    private final ServiceAccountTrust trust;
     private final SecurityIdentity identity;
 
-    public ServiceAccountResource(ServiceAccountService accounts, SecurityIdentity identity) {
+    public ServiceAccountResource(ServiceAccountService accounts, ServiceAccountTrust trust, SecurityIdentity identity) {
         this.accounts = accounts;
+        this.trust = trust;
         this.identity = identity;
     }
 
@@ -155,7 +158,7 @@ public class ServiceAccountResource {
     @APIResponse(responseCode = "404", description = "No such service account, or not one you manage")
     @APIResponse(responseCode = "422", description = "The account holds 100 trust entries already")
     public Uni<Response> addTrust(@PathParam("id") UUID id, @Valid @NotNull ServiceAccountRequests.CreateTrust body) {
-        return accounts.addTrust(Callers.of(identity), id, body)
+        return trust.addTrust(Callers.of(identity), id, body)
                 .map(view -> Response.created(URI.create("/api/v1/service-accounts/" + id + "/trust/" + view.id())).entity(view).build());
     }
 
@@ -167,7 +170,7 @@ public class ServiceAccountResource {
     @APIResponse(responseCode = "403", description = "A personal access token instead of a session")
     @APIResponse(responseCode = "404", description = "No such service account, or not one you manage")
     public Uni<List<ServiceAccountRequests.TrustView>> trust(@PathParam("id") UUID id) {
-        return accounts.trust(Callers.of(identity), id);
+        return trust.trust(Callers.of(identity), id);
     }
 
     @io.patgate.web.SessionRequired
@@ -179,6 +182,6 @@ public class ServiceAccountResource {
     @APIResponse(responseCode = "403", description = "A personal access token instead of a session")
     @APIResponse(responseCode = "404", description = "No such service account or entry (or one removed already), or not one you manage")
     public Uni<Void> removeTrust(@PathParam("id") UUID id, @PathParam("trustId") UUID trustId) {
-        return accounts.removeTrust(Callers.of(identity), id, trustId);
+        return trust.removeTrust(Callers.of(identity), id, trustId);
     }
 }
