@@ -1,8 +1,3 @@
-import org.postgresql.PGConnection;
-import org.postgresql.PGNotification;
-import org.postgresql.PGProperty;
-import org.postgresql.replication.PGReplicationStream;
-
 import java.nio.ByteBuffer;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -10,6 +5,10 @@ import java.sql.Statement;
 import java.util.Arrays;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
+import org.postgresql.PGProperty;
+import org.postgresql.replication.PGReplicationStream;
 
 /**
  * The two doorbells side by side, rung by the same commits: NOTIFY heard by a LISTEN-ing connection (the feed before V18)
@@ -24,7 +23,8 @@ public class Doorbell {
         int n = Integer.parseInt(args[2]);
         Properties plain = new Properties();
         plain.setProperty("user", args[1]);
-        try (Connection writer = DriverManager.getConnection(url, plain); Connection listener = DriverManager.getConnection(url, plain)) {
+        try (Connection writer = DriverManager.getConnection(url, plain);
+                Connection listener = DriverManager.getConnection(url, plain)) {
             try (Statement s = listener.createStatement()) {
                 s.execute("listen patgate_changes");
             }
@@ -35,11 +35,21 @@ public class Doorbell {
             PGProperty.PREFER_QUERY_MODE.set(replication, "simple");
             try (Connection slotConnection = DriverManager.getConnection(url, replication)) {
                 PGConnection pg = slotConnection.unwrap(PGConnection.class);
-                pg.getReplicationAPI().createReplicationSlot().logical().withSlotName("doorbell_bench").withOutputPlugin("pgoutput")
-                        .withTemporaryOption().make();
-                PGReplicationStream stream = pg.getReplicationAPI().replicationStream().logical().withSlotName("doorbell_bench")
-                        .withSlotOption("proto_version", 1).withSlotOption("publication_names", "patgate_feed")
-                        .withStatusInterval(1, TimeUnit.SECONDS).start();
+                pg.getReplicationAPI()
+                        .createReplicationSlot()
+                        .logical()
+                        .withSlotName("doorbell_bench")
+                        .withOutputPlugin("pgoutput")
+                        .withTemporaryOption()
+                        .make();
+                PGReplicationStream stream = pg.getReplicationAPI()
+                        .replicationStream()
+                        .logical()
+                        .withSlotName("doorbell_bench")
+                        .withSlotOption("proto_version", 1)
+                        .withSlotOption("publication_names", "patgate_feed")
+                        .withStatusInterval(1, TimeUnit.SECONDS)
+                        .start();
                 long[] notify = new long[n];
                 long[] logical = new long[n];
                 PGConnection listening = listener.unwrap(PGConnection.class);
@@ -84,7 +94,12 @@ public class Doorbell {
     private static void report(String what, long[] nanos) {
         long[] sorted = nanos.clone();
         Arrays.sort(sorted);
-        System.out.printf("%s: p50 %.2f ms, p99 %.2f ms, max %.2f ms over %d commits%n", what,
-                sorted[sorted.length / 2] / 1e6, sorted[(int) Math.ceil(sorted.length * 0.99) - 1] / 1e6, sorted[sorted.length - 1] / 1e6, sorted.length);
+        System.out.printf(
+                "%s: p50 %.2f ms, p99 %.2f ms, max %.2f ms over %d commits%n",
+                what,
+                sorted[sorted.length / 2] / 1e6,
+                sorted[(int) Math.ceil(sorted.length * 0.99) - 1] / 1e6,
+                sorted[sorted.length - 1] / 1e6,
+                sorted.length);
     }
 }

@@ -15,7 +15,8 @@ import java.util.regex.Pattern;
  */
 public class Replicas {
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     public static void main(String[] args) throws Exception {
         String a = args[0];
@@ -23,9 +24,19 @@ public class Replicas {
         String adminPassword = args[2];
         int n = Integer.parseInt(args[3]);
 
-        String admin = field(post(a + "/api/v1/auth/login", null, "{\"username\":\"admin\",\"password\":\"" + adminPassword + "\"}"), "token");
-        post(a + "/api/v1/users", admin, "{\"username\":\"replicas\",\"password\":\"replicas-bench-password\",\"roles\":[\"deploy\"]}");
-        String user = field(post(a + "/api/v1/auth/login", null, "{\"username\":\"replicas\",\"password\":\"replicas-bench-password\"}"), "token");
+        String admin = field(
+                post(a + "/api/v1/auth/login", null, "{\"username\":\"admin\",\"password\":\"" + adminPassword + "\"}"),
+                "token");
+        post(
+                a + "/api/v1/users",
+                admin,
+                "{\"username\":\"replicas\",\"password\":\"replicas-bench-password\",\"roles\":[\"deploy\"]}");
+        String user = field(
+                post(
+                        a + "/api/v1/auth/login",
+                        null,
+                        "{\"username\":\"replicas\",\"password\":\"replicas-bench-password\"}"),
+                "token");
 
         List<Double> millis = new ArrayList<>();
         for (int i = 0; i < n; i++) {
@@ -36,7 +47,11 @@ public class Replicas {
             while (verify(b, token) != 200) {
                 Thread.sleep(1);
             }
-            send(HttpRequest.newBuilder(URI.create(a + "/api/v1/tokens/" + id)).DELETE().header("Authorization", "Bearer " + user), 204);
+            send(
+                    HttpRequest.newBuilder(URI.create(a + "/api/v1/tokens/" + id))
+                            .DELETE()
+                            .header("Authorization", "Bearer " + user),
+                    204);
             long confirmed = System.nanoTime(); // A has committed and answered
             while (verify(b, token) != 401) {
                 Thread.onSpinWait();
@@ -45,7 +60,8 @@ public class Replicas {
         }
         Collections.sort(millis);
         System.out.printf("revocations: %d%n", millis.size());
-        System.out.printf("propagation A -> B (ms): p50 %.1f  p99 %.1f  max %.1f%n",
+        System.out.printf(
+                "propagation A -> B (ms): p50 %.1f  p99 %.1f  max %.1f%n",
                 at(millis, 0.50), at(millis, 0.99), millis.get(millis.size() - 1));
     }
 
@@ -54,12 +70,17 @@ public class Replicas {
     }
 
     private static int verify(String base, String token) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(base + "/auth/verify")).header("Authorization", "Bearer " + token).build(),
-                HttpResponse.BodyHandlers.discarding()).statusCode();
+        return HTTP.send(
+                        HttpRequest.newBuilder(URI.create(base + "/auth/verify"))
+                                .header("Authorization", "Bearer " + token)
+                                .build(),
+                        HttpResponse.BodyHandlers.discarding())
+                .statusCode();
     }
 
     private static String post(String url, String bearer, String json) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
+                .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(json));
         if (bearer != null) {
             request.header("Authorization", "Bearer " + bearer);

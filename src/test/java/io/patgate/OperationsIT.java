@@ -4,5 +4,4 @@ import io.quarkus.test.junit.QuarkusIntegrationTest;
 
 /** {@link OperationsTest} against the packaged application (health, JWKS, OpenAPI, metrics), in `./mvnw verify`. */
 @QuarkusIntegrationTest
-class OperationsIT extends OperationsTest {
-}
+class OperationsIT extends OperationsTest {}

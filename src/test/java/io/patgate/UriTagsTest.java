@@ -1,23 +1,22 @@
 package io.patgate;
 
+import static io.patgate.support.Api.as;
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.MatcherAssert.assertThat;
+import static org.hamcrest.Matchers.*;
+
 import io.patgate.support.Api;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
-import org.junit.jupiter.api.Test;
-
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static io.patgate.support.Api.as;
-import static io.restassured.RestAssured.given;
-import static org.hamcrest.MatcherAssert.assertThat;
-import static org.hamcrest.Matchers.*;
+import org.junit.jupiter.api.Test;
 
 /**
  * Security review, issue 25, finding 7: the HTTP metrics keep at most 100 values of their {@code uri} tag and measure
@@ -37,13 +36,19 @@ class UriTagsTest {
         }
     }
 
-    private static final Pattern SERIES = Pattern.compile("^http_server_requests_seconds_count\\{(.*)} \\S+$", Pattern.MULTILINE);
+    private static final Pattern SERIES =
+            Pattern.compile("^http_server_requests_seconds_count\\{(.*)} \\S+$", Pattern.MULTILINE);
     private static final Pattern URI = Pattern.compile("\\buri=\"([^\"]*)\"");
     private static final Pattern STATUS = Pattern.compile("\\bstatus=\"([^\"]*)\"");
 
     /** Each series of the HTTP server metrics on the management port, as "uri status". */
     private static Set<String> series() {
-        String text = Api.management().get("/q/metrics").then().statusCode(200).extract().asString();
+        String text = Api.management()
+                .get("/q/metrics")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString();
         Set<String> series = new TreeSet<>();
         Matcher m = SERIES.matcher(text);
         while (m.find()) {
@@ -84,22 +89,45 @@ class UriTagsTest {
             given().get("/oauth/" + marker + "/" + i).then().statusCode(404);
             as(token).get("/api/v1/tokens/" + marker + "-" + i).then().statusCode(404);
             // refused before any route: a declared body over the limit, a Content-Length that is no number
-            given().contentType(ContentType.JSON).body("x".repeat(70 * 1024)).post("/" + marker + "/upload/" + i).then().statusCode(413);
-            assertThat(raw("GET /" + marker + "/%zz/" + i + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"),
+            given().contentType(ContentType.JSON)
+                    .body("x".repeat(70 * 1024))
+                    .post("/" + marker + "/upload/" + i)
+                    .then()
+                    .statusCode(413);
+            assertThat(
+                    raw("GET /" + marker + "/%zz/" + i + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"),
                     startsWith("HTTP/1.1 400"));
             // not even read by the HTTP codec: no route ever sees it
-            assertThat(raw("POST /" + marker + "/length/" + i + " HTTP/1.1\r\nHost: localhost\r\nContent-Length: many\r\n"
-                    + "Connection: close\r\n\r\n"), startsWith("HTTP/1.1 400"));
+            assertThat(
+                    raw("POST /" + marker + "/length/" + i + " HTTP/1.1\r\nHost: localhost\r\nContent-Length: many\r\n"
+                            + "Connection: close\r\n\r\n"),
+                    startsWith("HTTP/1.1 400"));
         }
-        // a route no request has met yet in this application is still measured, and an endpoint's own 400 keeps its name
+        // a route no request has met yet in this application is still measured, and an endpoint's own 400 keeps its
+        // name
         as(token).get("/api/v1/policy").then().statusCode(200);
-        as(token).contentType(ContentType.JSON).body("{").post("/api/v1/tokens").then().statusCode(400);
+        as(token)
+                .contentType(ContentType.JSON)
+                .body("{")
+                .post("/api/v1/tokens")
+                .then()
+                .statusCode(400);
 
         Set<String> series = series();
-        assertThat(series, hasItems("/auth/verify 401", "/auth/verify 200", "/api/v1/policy 200", "/api/v1/tokens/{id} 404",
-                "/api/v1/tokens 400", "NOT_FOUND 404", "/{unrouted} 400", "/{unrouted} 413"));
+        assertThat(
+                series,
+                hasItems(
+                        "/auth/verify 401",
+                        "/auth/verify 200",
+                        "/api/v1/policy 200",
+                        "/api/v1/tokens/{id} 404",
+                        "/api/v1/tokens 400",
+                        "NOT_FOUND 404",
+                        "/{unrouted} 400",
+                        "/{unrouted} 413"));
         assertThat(series.stream().filter(s -> s.contains(marker)).toList(), empty());
-        Set<String> uris = new TreeSet<>(series.stream().map(s -> s.substring(0, s.lastIndexOf(' '))).toList());
+        Set<String> uris = new TreeSet<>(
+                series.stream().map(s -> s.substring(0, s.lastIndexOf(' '))).toList());
         assertThat("uri tags: " + uris, uris.size(), lessThan(30));
     }
 }

@@ -1,16 +1,15 @@
 package io.patgate.account;
 
-import io.patgate.domain.AuditAction;
 import io.patgate.audit.AuditService;
 import io.patgate.config.PatgateConfig;
-import io.smallrye.mutiny.Uni;
+import io.patgate.domain.AuditAction;
 import io.patgate.domain.Permissions;
 import io.patgate.store.AdminBootstrapStore;
+import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.jboss.logging.Logger;
-
 import java.security.SecureRandom;
 import java.util.UUID;
+import org.jboss.logging.Logger;
 
 /**
  * Creates the {@code admin} account on the first start with an empty database. Replicas starting together
@@ -28,7 +27,8 @@ public class AdminBootstrap {
     private final PatgateConfig config;
     private final AuditService audit;
 
-    public AdminBootstrap(AdminBootstrapStore accounts, PasswordHasher hasher, PatgateConfig config, AuditService audit) {
+    public AdminBootstrap(
+            AdminBootstrapStore accounts, PasswordHasher hasher, PatgateConfig config, AuditService audit) {
         this.accounts = accounts;
         this.audit = audit;
         this.hasher = hasher;
@@ -38,14 +38,27 @@ public class AdminBootstrap {
     /** Runs at start, off the event loop (the hash is slow on purpose). */
     public Uni<Void> ensureAdmin() {
         boolean generated = config.admin().password().filter(p -> !p.isBlank()).isEmpty();
-        String password = generated ? generatePassword() : config.admin().password().get();
+        String password =
+                generated ? generatePassword() : config.admin().password().get();
         return accounts.createAdminIfNone(() -> {
                     if (!generated && password.length() < config.password().minLength()) {
-                        LOG.warnf("PATGATE_ADMIN_PASSWORD is shorter than %d characters; change it soon", config.password().minLength());
+                        LOG.warnf(
+                                "PATGATE_ADMIN_PASSWORD is shorter than %d characters; change it soon",
+                                config.password().minLength());
                     }
                     UUID id = UUID.randomUUID();
-                    return new AdminBootstrapStore.Admin(id, ADMIN, hasher.hash(password), audit.entry(AuditService.SYSTEM, AuditAction.USER_CREATED, id, ADMIN,
-                            null, "first start: roles [admin], password " + (generated ? "generated" : "from PATGATE_ADMIN_PASSWORD")));
+                    return new AdminBootstrapStore.Admin(
+                            id,
+                            ADMIN,
+                            hasher.hash(password),
+                            audit.entry(
+                                    AuditService.SYSTEM,
+                                    AuditAction.USER_CREATED,
+                                    id,
+                                    ADMIN,
+                                    null,
+                                    "first start: roles [admin], password "
+                                            + (generated ? "generated" : "from PATGATE_ADMIN_PASSWORD")));
                 })
                 .invoke(created -> {
                     if (!created) {
@@ -53,8 +66,10 @@ public class AdminBootstrap {
                     }
                     if (generated) {
                         // the contract: printed once, on the start that created the account
-                        LOG.warnf("Created user 'admin' with the generated password: %s"
-                                + "  (shown only this once; change it with PATCH /api/v1/users/{id})", password);
+                        LOG.warnf(
+                                "Created user 'admin' with the generated password: %s"
+                                        + "  (shown only this once; change it with PATCH /api/v1/users/{id})",
+                                password);
                     } else {
                         LOG.info("Created user 'admin' with the password from PATGATE_ADMIN_PASSWORD");
                     }

@@ -1,8 +1,8 @@
 package io.patgate.account;
 
-import io.patgate.domain.AuditAction;
 import io.patgate.audit.AuditService;
 import io.patgate.config.PatgateConfig;
+import io.patgate.domain.AuditAction;
 import io.patgate.domain.Refusal;
 import io.patgate.identity.Caller;
 import io.patgate.identity.IdentityState;
@@ -14,12 +14,11 @@ import io.patgate.store.User;
 import io.patgate.store.UserRepository;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.jboss.logging.Logger;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.UUID;
+import org.jboss.logging.Logger;
 
 /**
  * Sessions: login, logout, a reported session, and ending every session at once. A wrong password, an
@@ -44,9 +43,17 @@ public class AuthService {
     private final java.util.Set<String> breakGlass;
     private final String ssoName;
 
-    public AuthService(UserRepository users, SessionRevocationRepository revocations, AuditService audit, LoginThrottle throttle,
-                       Passwords passwords, Transactions transactions, TokenSigner signer, IdentityState state, PatgateConfig config,
-                       LoginMetrics metrics) {
+    public AuthService(
+            UserRepository users,
+            SessionRevocationRepository revocations,
+            AuditService audit,
+            LoginThrottle throttle,
+            Passwords passwords,
+            Transactions transactions,
+            TokenSigner signer,
+            IdentityState state,
+            PatgateConfig config,
+            LoginMetrics metrics) {
         this.metrics = metrics;
         this.throttle = throttle;
         this.users = users;
@@ -58,7 +65,8 @@ public class AuthService {
         this.state = state;
         this.lifetime = config.session().lifetime();
         this.passwordsOn = config.login().passwords();
-        this.breakGlass = config.login().breakGlassUsers().stream().map(u -> u.trim().toLowerCase(java.util.Locale.ROOT))
+        this.breakGlass = config.login().breakGlassUsers().stream()
+                .map(u -> u.trim().toLowerCase(java.util.Locale.ROOT))
                 .collect(java.util.stream.Collectors.toUnmodifiableSet());
         this.ssoName = config.oidc().issuer().isPresent() ? config.oidc().displayName() : null;
     }
@@ -84,23 +92,36 @@ public class AuthService {
             throw throttled;
         }
         throttle.attempt(request.username(), clientAddress);
-        return transactions.read(() -> users.findByUsername(request.username()))
-                // the hash runs even for an unknown user or a service account (against a decoy), so timing tells nothing;
+        return transactions
+                .read(() -> users.findByUsername(request.username()))
+                // the hash runs even for an unknown user or a service account (against a decoy), so timing tells
+                // nothing;
                 // nobody signs in as a service account, and the answer says no more than a wrong password's
-                .chain(user -> passwords.verify(request.password(), user == null || user.isService() ? null : user.passwordHash)
+                .chain(user -> passwords
+                        .verify(request.password(), user == null || user.isService() ? null : user.passwordHash)
                         .chain(matches -> {
                             boolean ok = matches && user != null && !user.isService() && !user.disabled;
                             String actor = sanitize(request.username());
-                            Uni<Void> recorded = transactions.write(() -> audit.record(actor, ok ? AuditAction.LOGIN_SUCCEEDED : AuditAction.LOGIN_FAILED,
-                                    user == null ? null : user.id, user == null ? null : user.username, null,
-                                    ok ? "" : user == null ? "unknown user" : user.isService() ? "a service account (nobody signs in as one)"
-                                            : user.disabled ? "account disabled" : "wrong password"));
+                            Uni<Void> recorded = transactions.write(() -> audit.record(
+                                    actor,
+                                    ok ? AuditAction.LOGIN_SUCCEEDED : AuditAction.LOGIN_FAILED,
+                                    user == null ? null : user.id,
+                                    user == null ? null : user.username,
+                                    null,
+                                    ok
+                                            ? ""
+                                            : user == null
+                                                    ? "unknown user"
+                                                    : user.isService()
+                                                            ? "a service account (nobody signs in as one)"
+                                                            : user.disabled ? "account disabled" : "wrong password"));
                             if (!ok) {
                                 metrics.failed();
                                 LOG.infof("Failed login for '%s' from %s", actor, clientAddress);
                                 return recorded.invoke(() -> {
-                                    throw Refusal.unauthenticated("Wrong username or password");
-                                }).replaceWith((UserRequests.Session) null);
+                                            throw Refusal.unauthenticated("Wrong username or password");
+                                        })
+                                        .replaceWith((UserRequests.Session) null);
                             }
                             throttle.succeeded(request.username(), clientAddress);
                             metrics.succeeded();
@@ -137,9 +158,20 @@ public class AuthService {
         revocation.userId = caller.userId();
         revocation.expiresAt = caller.expiresAt();
         revocation.revokedAt = Instant.now();
-        return transactions.write(() -> revocations.findById(revocation.jti)
-                        .chain(existing -> existing != null ? Uni.createFrom().voidItem() : revocations.persist(revocation)
-                                .chain(() -> audit.record(caller.username(), AuditAction.LOGOUT, caller.userId(), caller.username(), null, "session " + revocation.jti))))
+        return transactions
+                .write(() -> revocations
+                        .findById(revocation.jti)
+                        .chain(existing -> existing != null
+                                ? Uni.createFrom().voidItem()
+                                : revocations
+                                        .persist(revocation)
+                                        .chain(() -> audit.record(
+                                                caller.username(),
+                                                AuditAction.LOGOUT,
+                                                caller.userId(),
+                                                caller.username(),
+                                                null,
+                                                "session " + revocation.jti))))
                 .invoke(() -> {
                     state.revokeSession(revocation.jti, revocation.expiresAt);
                     LOG.infof("Session %s of user %s logged out", revocation.jti, revocation.userId);
@@ -153,9 +185,20 @@ public class AuthService {
         revocation.userId = userId;
         revocation.expiresAt = expiresAt;
         revocation.revokedAt = Instant.now();
-        return transactions.write(() -> revocations.findById(jti)
-                        .chain(existing -> existing != null ? Uni.createFrom().voidItem() : revocations.persist(revocation)
-                                .chain(() -> audit.record(AuditService.ANONYMOUS, AuditAction.SESSION_LEAK_REPORTED, userId, username, null, "session " + jti))))
+        return transactions
+                .write(() -> revocations
+                        .findById(jti)
+                        .chain(existing -> existing != null
+                                ? Uni.createFrom().voidItem()
+                                : revocations
+                                        .persist(revocation)
+                                        .chain(() -> audit.record(
+                                                AuditService.ANONYMOUS,
+                                                AuditAction.SESSION_LEAK_REPORTED,
+                                                userId,
+                                                username,
+                                                null,
+                                                "session " + jti))))
                 .invoke(() -> state.revokeSession(jti, expiresAt));
     }
 
@@ -164,15 +207,23 @@ public class AuthService {
      * the caller's own included, on every replica. Personal access tokens are bound to their digests, so a
      * stolen key cannot mint them, and they keep working.
      */
-    private record Ended(int accounts, java.util.List<User> live) {
-    }
+    private record Ended(int accounts, java.util.List<User> live) {}
 
     public Uni<UserRequests.SessionsEnded> endAllSessions(Caller caller) {
         Instant cut = Instant.now().truncatedTo(ChronoUnit.SECONDS).plusSeconds(1);
-        return transactions.write(() -> users.update("sessionsNotBefore = ?1, keptSession = null, updatedAt = ?2, rowVersion = rowVersion + 1 where deletedAt is null",
-                                cut, UserService.now())
-                        .chain(count -> audit.record(AuditService.actor(caller), AuditAction.SESSIONS_REVOKED_ALL, null, null, null,
-                                "every session issued before " + cut + " ended (" + count + " accounts)").replaceWith(count))
+        return transactions
+                .write(() -> users.update(
+                                "sessionsNotBefore = ?1, keptSession = null, updatedAt = ?2, rowVersion = rowVersion + 1 where deletedAt is null",
+                                cut,
+                                UserService.now())
+                        .chain(count -> audit.record(
+                                        AuditService.actor(caller),
+                                        AuditAction.SESSIONS_REVOKED_ALL,
+                                        null,
+                                        null,
+                                        null,
+                                        "every session issued before " + cut + " ended (" + count + " accounts)")
+                                .replaceWith(count))
                         .chain(count -> users.list("deletedAt is null").map(live -> new Ended(count, live))))
                 .invoke(result -> {
                     result.live().forEach(u -> state.putUser(UserService.toState(u)));

@@ -5,7 +5,6 @@ import io.patgate.domain.Refusal;
 import io.patgate.runtime.HeapRelease;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
-
 import java.time.Duration;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -29,8 +28,10 @@ public class HashingPermits {
 
     @Inject
     public HashingPermits(PatgateConfig config, HeapRelease memoryReturn) {
-        this(config.password().maxConcurrent().orElse(Runtime.getRuntime().availableProcessors()),
-                config.http().requestTimeout().dividedBy(2), memoryReturn);
+        this(
+                config.password().maxConcurrent().orElse(Runtime.getRuntime().availableProcessors()),
+                config.http().requestTimeout().dividedBy(2),
+                memoryReturn);
     }
 
     HashingPermits(int maxConcurrent, Duration wait, HeapRelease memoryReturn) {

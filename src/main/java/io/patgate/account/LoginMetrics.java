@@ -24,7 +24,10 @@ public class LoginMetrics {
     }
 
     private static Counter logins(MeterRegistry registry, String outcome) {
-        return Counter.builder("patgate.logins").description("Password logins, by outcome").tag("outcome", outcome).register(registry);
+        return Counter.builder("patgate.logins")
+                .description("Password logins, by outcome")
+                .tag("outcome", outcome)
+                .register(registry);
     }
 
     public void succeeded() {

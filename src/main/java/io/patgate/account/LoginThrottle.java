@@ -5,7 +5,6 @@ import io.patgate.config.PatgateConfig;
 import io.patgate.domain.Refusal;
 import io.patgate.domain.Throttle;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.time.Clock;
 import java.util.Locale;
 
@@ -26,8 +25,10 @@ public class LoginThrottle {
 
     public LoginThrottle(PatgateConfig config) {
         LoginConfig login = config.login();
-        this.byUser = new Throttle(login.allowedFailures(), login.window(), login.maxUserLock(), Clock.systemUTC(), login.maxTracked());
-        this.byAddress = new Throttle(login.allowedFailures(), login.window(), login.maxAddressLock(), Clock.systemUTC(), login.maxTracked());
+        this.byUser = new Throttle(
+                login.allowedFailures(), login.window(), login.maxUserLock(), Clock.systemUTC(), login.maxTracked());
+        this.byAddress = new Throttle(
+                login.allowedFailures(), login.window(), login.maxAddressLock(), Clock.systemUTC(), login.maxTracked());
     }
 
     public void check(String username, String address) {

@@ -11,7 +11,6 @@ import io.patgate.store.User;
 import io.patgate.store.UserRepository;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
@@ -30,8 +29,12 @@ public class NoticeSettingsService {
     private final IdentityState state;
     private final EmailConfirmations confirmations;
 
-    public NoticeSettingsService(UserRepository users, Transactions transactions, AuditService audit, IdentityState state,
-                                 EmailConfirmations confirmations) {
+    public NoticeSettingsService(
+            UserRepository users,
+            Transactions transactions,
+            AuditService audit,
+            IdentityState state,
+            EmailConfirmations confirmations) {
         this.users = users;
         this.transactions = transactions;
         this.audit = audit;
@@ -40,8 +43,7 @@ public class NoticeSettingsService {
     }
 
     /** An account after a change, and the confirmation link to mail once it commits (null for none). */
-    private record Changed(User user, EmailConfirmations.Link link) {
-    }
+    private record Changed(User user, EmailConfirmations.Link link) {}
 
     /** The notice settings of the caller's own account. */
     public Uni<UserRequests.NoticeSettings> noticeSettings(Caller caller) {
@@ -59,7 +61,8 @@ public class NoticeSettingsService {
     public Uni<UserRequests.NoticeSettings> changeNoticeSettings(Caller caller, UserRequests.NoticeSettings request) {
         String email = UserService.email(request.email());
         List<String> kinds = request.emailNotices() == null ? null : noticeKinds(request.emailNotices());
-        return transactions.write(() -> users.findLiveForUpdate(caller.userId()).chain(found -> {
+        return transactions
+                .write(() -> users.findLiveForUpdate(caller.userId()).chain(found -> {
                     User user = UserService.require(found);
                     boolean emailChanged = request.email() != null && !java.util.Objects.equals(email, user.email);
                     if (emailChanged) {
@@ -69,10 +72,20 @@ public class NoticeSettingsService {
                         user.emailNotices = kinds.toArray(String[]::new);
                     }
                     user.updatedAt = UserService.now();
-                    Uni<EmailConfirmations.Link> link = emailChanged ? confirmations.addressChanged(user) : Uni.createFrom().nullItem();
-                    return link.call(() -> audit.record(AuditService.actor(caller), AuditAction.USER_NOTICE_SETTINGS_CHANGED, user.id, user.username, null,
-                            "email " + (user.email == null ? "none" : emailChanged ? "set, unconfirmed" : "unchanged") + ", notices "
-                                    + Arrays.asList(user.emailNotices)))
+                    Uni<EmailConfirmations.Link> link = emailChanged
+                            ? confirmations.addressChanged(user)
+                            : Uni.createFrom().nullItem();
+                    return link.call(() -> audit.record(
+                                    AuditService.actor(caller),
+                                    AuditAction.USER_NOTICE_SETTINGS_CHANGED,
+                                    user.id,
+                                    user.username,
+                                    null,
+                                    "email "
+                                            + (user.email == null
+                                                    ? "none"
+                                                    : emailChanged ? "set, unconfirmed" : "unchanged")
+                                            + ", notices " + Arrays.asList(user.emailNotices)))
                             .map(l -> new Changed(user, l));
                 }))
                 .invoke(changed -> state.putUser(UserService.toState(changed.user())))
@@ -82,20 +95,31 @@ public class NoticeSettingsService {
 
     /** Sends the caller's unconfirmed address a new link; its endpoint takes a session only ({@code @SessionRequired}). */
     public Uni<UserRequests.NoticeSettings> resendConfirmation(Caller caller) {
-        return transactions.write(() -> users.findLiveForUpdate(caller.userId()).chain(found -> confirmations.renew(UserService.require(found))))
+        return transactions
+                .write(() -> users.findLiveForUpdate(caller.userId())
+                        .chain(found -> confirmations.renew(UserService.require(found))))
                 .call(confirmations::send)
                 .chain(link -> noticeSettings(caller));
     }
 
     /** Follows a confirmation link (whoever holds it: it was mailed to the address). */
     public Uni<UserRequests.EmailConfirmed> confirmEmail(String secret) {
-        return confirmations.confirm(secret).map(c -> new UserRequests.EmailConfirmed(c.username(), c.email(), c.confirmedAt()));
+        return confirmations
+                .confirm(secret)
+                .map(c -> new UserRequests.EmailConfirmed(c.username(), c.email(), c.confirmedAt()));
     }
 
     private UserRequests.NoticeSettings settings(User user, io.patgate.store.EmailConfirmation state) {
         boolean confirmed = state != null && state.confirms(user.email);
-        Instant sentAt = state != null && user.email != null && user.email.equals(state.email) && !confirmed ? state.linkSentAt : null;
-        return new UserRequests.NoticeSettings(user.email, List.of(user.emailNotices), confirmations.enabled(), user.email == null ? null : confirmed, sentAt);
+        Instant sentAt = state != null && user.email != null && user.email.equals(state.email) && !confirmed
+                ? state.linkSentAt
+                : null;
+        return new UserRequests.NoticeSettings(
+                user.email,
+                List.of(user.emailNotices),
+                confirmations.enabled(),
+                user.email == null ? null : confirmed,
+                sentAt);
     }
 
     private static List<String> noticeKinds(List<String> requested) {

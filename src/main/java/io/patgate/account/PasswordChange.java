@@ -1,7 +1,7 @@
 package io.patgate.account;
 
-import io.patgate.domain.AuditAction;
 import io.patgate.audit.AuditService;
+import io.patgate.domain.AuditAction;
 import io.patgate.domain.Refusal;
 import io.patgate.identity.Caller;
 import io.patgate.identity.IdentityState;
@@ -10,10 +10,8 @@ import io.patgate.store.User;
 import io.patgate.store.UserRepository;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.jboss.logging.Logger;
-
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
+import org.jboss.logging.Logger;
 
 /**
  * A person changes their own password. Only with a session (its endpoint is {@code @SessionRequired}): a personal
@@ -33,8 +31,13 @@ public class PasswordChange {
     private final LoginThrottle throttle;
     private final IdentityState state;
 
-    public PasswordChange(UserRepository users, Transactions transactions, AuditService audit, Passwords passwords, LoginThrottle throttle,
-                          IdentityState state) {
+    public PasswordChange(
+            UserRepository users,
+            Transactions transactions,
+            AuditService audit,
+            Passwords passwords,
+            LoginThrottle throttle,
+            IdentityState state) {
         this.users = users;
         this.transactions = transactions;
         this.audit = audit;
@@ -50,21 +53,28 @@ public class PasswordChange {
             throw Refusal.invalid("newPassword", "must differ from the current password");
         }
         throttle.attempt(caller.username(), clientAddress);
-        return transactions.read(() -> users.findLive(caller.userId()))
-                .chain(user -> {
-                    if (user == null || user.disabled) {
-                        throw Refusal.unauthenticated("The account is disabled or no longer exists");
-                    }
-                    return passwords.verify(request.currentPassword(), user.passwordHash).chain(matches -> matches
+        return transactions.read(() -> users.findLive(caller.userId())).chain(user -> {
+            if (user == null || user.disabled) {
+                throw Refusal.unauthenticated("The account is disabled or no longer exists");
+            }
+            return passwords
+                    .verify(request.currentPassword(), user.passwordHash)
+                    .chain(matches -> matches
                             ? replace(caller, user.passwordHash, request.newPassword(), clientAddress)
                             : wrongCurrent(caller));
-                });
+        });
     }
 
     private Uni<Void> wrongCurrent(Caller caller) {
         LOG.infof("Wrong current password in a password change of user %s", caller.userId());
-        return transactions.write(() -> audit.record(AuditService.actor(caller), AuditAction.USER_PASSWORD_CHANGE_FAILED, caller.userId(),
-                        caller.username(), null, "wrong current password"))
+        return transactions
+                .write(() -> audit.record(
+                        AuditService.actor(caller),
+                        AuditAction.USER_PASSWORD_CHANGE_FAILED,
+                        caller.userId(),
+                        caller.username(),
+                        null,
+                        "wrong current password"))
                 .invoke(() -> {
                     throw Refusal.forbidden("The current password is wrong");
                 });
@@ -73,7 +83,9 @@ public class PasswordChange {
     /** @param verifiedHash the hash the current password was checked against: if it changed meanwhile, the change loses */
     private Uni<Void> replace(Caller caller, String verifiedHash, String newPassword, String clientAddress) {
         throttle.succeeded(caller.username(), clientAddress);
-        return passwords.hash(newPassword).chain(hash -> transactions.write(() -> users.findLiveForUpdate(caller.userId())
+        return passwords
+                .hash(newPassword)
+                .chain(hash -> transactions.write(() -> users.findLiveForUpdate(caller.userId())
                         .chain(found -> {
                             User user = UserService.require(found);
                             if (user.disabled || !user.passwordHash.equals(verifiedHash)) {
@@ -86,8 +98,14 @@ public class PasswordChange {
                             user.sessionsNotBefore = SessionCutoff.after(user.sessionsNotBefore, Instant.now());
                             user.keptSession = caller.credentialId();
                             user.updatedAt = UserService.now();
-                            return audit.record(AuditService.actor(caller), AuditAction.USER_PASSWORD_CHANGED, user.id, user.username, null,
-                                    "by the user; other sessions ended").replaceWith(user);
+                            return audit.record(
+                                            AuditService.actor(caller),
+                                            AuditAction.USER_PASSWORD_CHANGED,
+                                            user.id,
+                                            user.username,
+                                            null,
+                                            "by the user; other sessions ended")
+                                    .replaceWith(user);
                         })))
                 .invoke(user -> {
                     state.putUser(UserService.toState(user));

@@ -3,14 +3,13 @@ package io.patgate.account;
 import io.patgate.config.PatgateConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
-import org.bouncycastle.crypto.params.Argon2Parameters;
-
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Optional;
+import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
+import org.bouncycastle.crypto.params.Argon2Parameters;
 
 /**
  * Argon2id password hashing (RFC 9106), stored as PHC strings
@@ -31,11 +30,16 @@ public class PasswordHasher {
     private final int parallelism;
     /** Verified against when the username is unknown, so both failures take the same time. */
     private final String decoy;
+
     private final HashingPermits memory;
 
     @Inject
     public PasswordHasher(PatgateConfig config, HashingPermits memory) {
-        this(config.password().memoryKib(), config.password().iterations(), config.password().parallelism(), memory);
+        this(
+                config.password().memoryKib(),
+                config.password().iterations(),
+                config.password().parallelism(),
+                memory);
     }
 
     PasswordHasher(int memoryKib, int iterations, int parallelism, HashingPermits memory) {
@@ -44,7 +48,8 @@ public class PasswordHasher {
         this.iterations = iterations;
         this.parallelism = parallelism;
         if (memoryKib < 8 * parallelism || iterations < 1 || parallelism < 1) {
-            throw new IllegalArgumentException("patgate.password.*: Argon2id needs iterations >= 1, parallelism >= 1, memory-kib >= 8 x parallelism");
+            throw new IllegalArgumentException(
+                    "patgate.password.*: Argon2id needs iterations >= 1, parallelism >= 1, memory-kib >= 8 x parallelism");
         }
         byte[] noise = new byte[24];
         random.nextBytes(noise);

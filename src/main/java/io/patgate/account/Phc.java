@@ -16,6 +16,7 @@ record Phc(int memoryKib, int iterations, int parallelism, byte[] salt, byte[] h
 
     /** The most a stored hash may ask of one check: 1 GiB, 64 passes, 64 lanes, a 64-byte hash, a 64-byte salt. */
     static final int MAX_MEMORY_KIB = 1 << 20;
+
     static final int MAX_ITERATIONS = 64;
     static final int MAX_PARALLELISM = 64;
     static final int MAX_BYTES = 64;
@@ -23,8 +24,8 @@ record Phc(int memoryKib, int iterations, int parallelism, byte[] salt, byte[] h
     private static final Base64.Decoder B64D = Base64.getDecoder();
 
     String format() {
-        return "$argon2id$v=19$m=" + memoryKib + ",t=" + iterations + ",p=" + parallelism + "$" + B64.encodeToString(salt) + "$"
-                + B64.encodeToString(hash);
+        return "$argon2id$v=19$m=" + memoryKib + ",t=" + iterations + ",p=" + parallelism + "$"
+                + B64.encodeToString(salt) + "$" + B64.encodeToString(hash);
     }
 
     /** The hash {@code stored} describes, or empty when it is malformed or asks for more than the maxima above. */
@@ -39,7 +40,10 @@ record Phc(int memoryKib, int iterations, int parallelism, byte[] salt, byte[] h
         int p = 0;
         for (String kv : parts[3].split(",")) {
             String[] pair = kv.split("=", 2);
-            if (pair.length != 2 || pair[1].isEmpty() || pair[1].length() > 9 || !pair[1].chars().allMatch(c -> c >= '0' && c <= '9')) {
+            if (pair.length != 2
+                    || pair[1].isEmpty()
+                    || pair[1].length() > 9
+                    || !pair[1].chars().allMatch(c -> c >= '0' && c <= '9')) {
                 return Optional.empty();
             }
             int value = Integer.parseInt(pair[1]);
@@ -52,8 +56,15 @@ record Phc(int memoryKib, int iterations, int parallelism, byte[] salt, byte[] h
                 }
             }
         }
-        if (m < 8 || m > MAX_MEMORY_KIB || t < 1 || t > MAX_ITERATIONS || p < 1 || p > MAX_PARALLELISM || m < 8 * p
-                || parts[4].length() > MAX_BYTES * 2 || parts[5].length() > MAX_BYTES * 2) {
+        if (m < 8
+                || m > MAX_MEMORY_KIB
+                || t < 1
+                || t > MAX_ITERATIONS
+                || p < 1
+                || p > MAX_PARALLELISM
+                || m < 8 * p
+                || parts[4].length() > MAX_BYTES * 2
+                || parts[5].length() > MAX_BYTES * 2) {
             return Optional.empty();
         }
         byte[] salt;

@@ -1,7 +1,7 @@
 package io.patgate.account;
 
-import io.patgate.domain.AuditAction;
 import io.patgate.audit.AuditService;
+import io.patgate.domain.AuditAction;
 import io.patgate.domain.Permissions;
 import io.patgate.domain.Refusal;
 import io.patgate.identity.Caller;
@@ -13,14 +13,13 @@ import io.patgate.store.User;
 import io.patgate.store.UserRepository;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.jboss.logging.Logger;
-
 import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Pattern;
+import org.jboss.logging.Logger;
 
 /**
  * Accounts as the identity provider's SCIM client provisions them: created with origin {@code scim} and no usable
@@ -40,28 +39,35 @@ public class Provisioning {
 
     /** SCIM userNames are often email addresses: the username rule of the admin API plus '@' and '+'. */
     private static final Pattern USERNAME = Pattern.compile("^[A-Za-z0-9][A-Za-z0-9._@+-]{0,63}$");
+
     private static final Pattern ROLE = Pattern.compile(UserRequests.ROLE);
     private static final Pattern EMAIL = Pattern.compile(UserRequests.EMAIL);
     private static final int MAX_ROLES = 50;
     private static final int MAX_EXTERNAL_ID = 255;
 
-    private static final UserService.Change.Source SCIM = new UserService.Change.Source(ProvisionedUserRepository::reaches, false, true, " (via SCIM)");
+    private static final UserService.Change.Source SCIM =
+            new UserService.Change.Source(ProvisionedUserRepository::reaches, false, true, " (via SCIM)");
 
     /** A provisioned account, as SCIM shows it. {@code version} is the row version (the resource's ETag). */
-    public record Account(UUID id, String username, String externalId, String email, List<String> roles, boolean active,
-                          Instant createdAt, Instant updatedAt, long version, String origin) {
-    }
+    public record Account(
+            UUID id,
+            String username,
+            String externalId,
+            String email,
+            List<String> roles,
+            boolean active,
+            Instant createdAt,
+            Instant updatedAt,
+            long version,
+            String origin) {}
 
     /** What a SCIM create asks for. */
-    public record NewAccount(String username, String externalId, String email, List<String> roles, boolean active) {
-    }
+    public record NewAccount(String username, String externalId, String email, List<String> roles, boolean active) {}
 
     /** What a SCIM replace or patch asks for; null fields stay as they are, "" removes an externalId or an email. */
-    public record Update(String externalId, String email, List<String> roles, Boolean active) {
-    }
+    public record Update(String externalId, String email, List<String> roles, Boolean active) {}
 
-    public record Page(List<Account> accounts, long total) {
-    }
+    public record Page(List<Account> accounts, long total) {}
 
     private final UserRepository users;
     private final ProvisionedUserRepository provisioned;
@@ -70,8 +76,13 @@ public class Provisioning {
     private final AuditService audit;
     private final IdentityState state;
 
-    public Provisioning(UserRepository users, ProvisionedUserRepository provisioned, UserService userService, Transactions transactions,
-                        AuditService audit, IdentityState state) {
+    public Provisioning(
+            UserRepository users,
+            ProvisionedUserRepository provisioned,
+            UserService userService,
+            Transactions transactions,
+            AuditService audit,
+            IdentityState state) {
         this.users = users;
         this.provisioned = provisioned;
         this.userService = userService;
@@ -86,12 +97,14 @@ public class Provisioning {
         Set<String> roles = roles(request.roles());
         for (String role : roles) {
             if (Permissions.HONOURED.contains(role)) {
-                throw Refusal.forbidden("The role '" + role + "' is granted only by an admin in patgate, not by provisioning");
+                throw Refusal.forbidden(
+                        "The role '" + role + "' is granted only by an admin in patgate, not by provisioning");
             }
         }
         String email = email(request.email());
         String externalId = externalId(request.externalId());
-        return transactions.write(() -> users.findByUsername(username).chain(existing -> {
+        return transactions
+                .write(() -> users.findByUsername(username).chain(existing -> {
                     if (existing != null) {
                         throw taken(username);
                     }
@@ -107,10 +120,17 @@ public class Provisioning {
                     user.email = email == null || email.isEmpty() ? null : email;
                     user.createdAt = UserService.now();
                     user.updatedAt = user.createdAt;
-                    return users.persist(user).call(created -> audit.record(AuditService.actor(caller), AuditAction.USER_CREATED, created.id,
-                            created.username, null, "roles " + roles + (created.disabled ? ", disabled" : "") + SCIM.via()));
+                    return users.persist(user)
+                            .call(created -> audit.record(
+                                    AuditService.actor(caller),
+                                    AuditAction.USER_CREATED,
+                                    created.id,
+                                    created.username,
+                                    null,
+                                    "roles " + roles + (created.disabled ? ", disabled" : "") + SCIM.via()));
                 }))
-                .onFailure(Constraints::isUniqueViolation).transform(e -> taken(username))
+                .onFailure(Constraints::isUniqueViolation)
+                .transform(e -> taken(username))
                 .invoke(user -> {
                     state.putUser(UserService.toState(user));
                     LOG.infof("Provisioned user %s (%s) via SCIM", user.id, user.username);
@@ -124,8 +144,14 @@ public class Provisioning {
 
     /** Oldest first, {@code count} accounts from the 0-based {@code offset}, with the total that matches. */
     public Uni<Page> list(ProvisionedUserRepository.Filter filter, int offset, int count) {
-        return transactions.read(() -> provisioned.count(filter).chain(total -> count == 0 ? Uni.createFrom().item(new Page(List.of(), total))
-                : provisioned.page(filter, offset, count).map(list -> new Page(list.stream().map(Provisioning::account).toList(), total))));
+        return transactions.read(() -> provisioned
+                .count(filter)
+                .chain(total -> count == 0
+                        ? Uni.createFrom().item(new Page(List.of(), total))
+                        : provisioned
+                                .page(filter, offset, count)
+                                .map(list -> new Page(
+                                        list.stream().map(Provisioning::account).toList(), total))));
     }
 
     /** Changes the account; {@code active:false} disables it, revoking every token and ending every session. */
@@ -134,7 +160,8 @@ public class Provisioning {
         String email = email(request.email());
         String externalId = externalId(request.externalId());
         Boolean disabled = request.active() == null ? null : !request.active();
-        return userService.change(caller, id, new UserService.Change(roles, disabled, null, email, externalId, SCIM))
+        return userService
+                .change(caller, id, new UserService.Change(roles, disabled, null, email, externalId, SCIM))
                 .map(changed -> account(changed.user()));
     }
 
@@ -153,7 +180,8 @@ public class Provisioning {
         }
         String username = requested.trim();
         if (!USERNAME.matcher(username).matches()) {
-            throw Refusal.invalid("userName", "1-64 letters, digits, '.', '_', '-', '@' or '+', starting with a letter or digit");
+            throw Refusal.invalid(
+                    "userName", "1-64 letters, digits, '.', '_', '-', '@' or '+', starting with a letter or digit");
         }
         if (UserService.RESERVED_NAMES.contains(username.toLowerCase(Locale.ROOT))) {
             throw Refusal.invalid("userName", "'" + username + "' is reserved");
@@ -196,7 +224,16 @@ public class Provisioning {
     }
 
     private static Account account(User user) {
-        return new Account(user.id, user.username, user.scimExternalId, user.email, List.of(user.roles), !user.disabled, user.createdAt,
-                user.updatedAt, user.rowVersion, user.origin);
+        return new Account(
+                user.id,
+                user.username,
+                user.scimExternalId,
+                user.email,
+                List.of(user.roles),
+                !user.disabled,
+                user.createdAt,
+                user.updatedAt,
+                user.rowVersion,
+                user.origin);
     }
 }

@@ -9,7 +9,6 @@ import io.patgate.store.User;
 import io.patgate.store.UserRepository;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.util.UUID;
 
 /**
@@ -41,7 +40,8 @@ public class ServiceAccountAccess {
     /** Reading them: a session, an admin's token, or a token that may manage tokens (scope {@code tokens}). */
     static void requireReader(Caller caller) {
         if (!caller.isSession() && !isAdmin(caller) && !caller.scopes().contains(Permissions.TOKENS)) {
-            throw Refusal.forbidden("Reading service accounts needs a session or a token with scope '" + Permissions.TOKENS + "'");
+            throw Refusal.forbidden(
+                    "Reading service accounts needs a session or a token with scope '" + Permissions.TOKENS + "'");
         }
     }
 

@@ -10,7 +10,6 @@ import io.patgate.store.User;
 import io.patgate.store.UserRepository;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -29,7 +28,8 @@ public class ServiceAccountManagers {
     private final ServiceAccountManagerRepository managers;
     private final Transactions transactions;
 
-    public ServiceAccountManagers(UserRepository users, ServiceAccountManagerRepository managers, Transactions transactions) {
+    public ServiceAccountManagers(
+            UserRepository users, ServiceAccountManagerRepository managers, Transactions transactions) {
         this.users = users;
         this.managers = managers;
         this.transactions = transactions;
@@ -42,22 +42,29 @@ public class ServiceAccountManagers {
 
     /** Sets the managers to the people named, recording who was added and who removed. */
     Uni<Void> replace(User account, List<String> requested, Instant now, List<UserService.Event> events) {
-        return people(requested).chain(people -> managers.of(account.id).chain(current -> {
-            Set<UUID> wanted = new HashSet<>(people.stream().map(p -> p.id).toList());
-            Set<UUID> held = new HashSet<>(current.stream().map(m -> m.managerId).toList());
-            List<UUID> gone = held.stream().filter(m -> !wanted.contains(m)).toList();
-            List<ServiceAccountManager> added = people.stream().filter(p -> !held.contains(p.id))
-                    .map(p -> ServiceAccountManager.of(account.id, p.id, now)).toList();
-            if (gone.isEmpty() && added.isEmpty()) {
-                return Uni.createFrom().voidItem();
-            }
-            return users.usernames(held).chain(before -> {
-                events.add(new UserService.Event(AuditAction.SERVICE_ACCOUNT_MANAGERS_CHANGED,
-                        new TreeSet<>(before.values()) + " -> " + names(people)));
-                return managers.remove(account.id, gone)
-                        .chain(() -> added.isEmpty() ? Uni.createFrom().voidItem() : managers.persist(added));
-            });
-        }));
+        return people(requested)
+                .chain(people -> managers.of(account.id).chain(current -> {
+                    Set<UUID> wanted =
+                            new HashSet<>(people.stream().map(p -> p.id).toList());
+                    Set<UUID> held =
+                            new HashSet<>(current.stream().map(m -> m.managerId).toList());
+                    List<UUID> gone =
+                            held.stream().filter(m -> !wanted.contains(m)).toList();
+                    List<ServiceAccountManager> added = people.stream()
+                            .filter(p -> !held.contains(p.id))
+                            .map(p -> ServiceAccountManager.of(account.id, p.id, now))
+                            .toList();
+                    if (gone.isEmpty() && added.isEmpty()) {
+                        return Uni.createFrom().voidItem();
+                    }
+                    return users.usernames(held).chain(before -> {
+                        events.add(new UserService.Event(
+                                AuditAction.SERVICE_ACCOUNT_MANAGERS_CHANGED,
+                                new TreeSet<>(before.values()) + " -> " + names(people)));
+                        return managers.remove(account.id, gone)
+                                .chain(() -> added.isEmpty() ? Uni.createFrom().voidItem() : managers.persist(added));
+                    });
+                }));
     }
 
     /** The live people named, each once; an unknown name (or a service account's) is refused by its position. */
@@ -72,7 +79,8 @@ public class ServiceAccountManagers {
             for (int i = 0; i < usernames.size(); i++) {
                 User person = byName.get(usernames.get(i).toLowerCase(Locale.ROOT));
                 if (person == null) {
-                    throw Refusal.invalid("managers[" + i + "]", "'" + usernames.get(i) + "' is not the username of a person");
+                    throw Refusal.invalid(
+                            "managers[" + i + "]", "'" + usernames.get(i) + "' is not the username of a person");
                 }
                 people.put(person.id, person);
             }

@@ -1,15 +1,20 @@
 package io.patgate.account;
 
-import io.patgate.domain.AuditAction;
+import static io.patgate.account.ServiceAccountAccess.isAdmin;
+import static io.patgate.account.ServiceAccountAccess.requireAdmin;
+import static io.patgate.account.ServiceAccountAccess.requireReader;
+import static io.patgate.account.ServiceAccountAccess.requireSession;
+
 import io.patgate.audit.AuditService;
+import io.patgate.domain.AuditAction;
+import io.patgate.domain.Paged;
 import io.patgate.domain.Permissions;
 import io.patgate.domain.Refusal;
 import io.patgate.domain.RevokeReason;
-import io.patgate.revocation.TokenRevocation;
-import io.patgate.domain.Paged;
 import io.patgate.identity.Caller;
 import io.patgate.identity.IdentityState;
 import io.patgate.identity.TrustState;
+import io.patgate.revocation.TokenRevocation;
 import io.patgate.store.AccessToken;
 import io.patgate.store.Constraints;
 import io.patgate.store.ServiceAccountManager;
@@ -22,8 +27,6 @@ import io.patgate.store.User;
 import io.patgate.store.UserRepository;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.jboss.logging.Logger;
-
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -33,11 +36,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
-
-import static io.patgate.account.ServiceAccountAccess.isAdmin;
-import static io.patgate.account.ServiceAccountAccess.requireAdmin;
-import static io.patgate.account.ServiceAccountAccess.requireReader;
-import static io.patgate.account.ServiceAccountAccess.requireSession;
+import org.jboss.logging.Logger;
 
 /**
  * Service accounts: accounts no person signs in as, whose tokens belong to them, so a pipeline survives whoever made
@@ -63,9 +62,17 @@ public class ServiceAccountService {
     private final ServiceAccountAccess access;
     private final ServiceAccountManagers accountManagers;
 
-    public ServiceAccountService(UserRepository users, ServiceAccountManagerRepository managers, TrustEntryRepository trusts,
-                                 Transactions transactions, AuditService audit, IdentityState state, TrustState trustState,
-                                 TokenRevocation revocation, ServiceAccountAccess access, ServiceAccountManagers accountManagers) {
+    public ServiceAccountService(
+            UserRepository users,
+            ServiceAccountManagerRepository managers,
+            TrustEntryRepository trusts,
+            Transactions transactions,
+            AuditService audit,
+            IdentityState state,
+            TrustState trustState,
+            TokenRevocation revocation,
+            ServiceAccountAccess access,
+            ServiceAccountManagers accountManagers) {
         this.users = users;
         this.managers = managers;
         this.trusts = trusts;
@@ -79,8 +86,7 @@ public class ServiceAccountService {
     }
 
     /** An account after a change: the tokens the change revoked and the trust entries it removed, to publish. */
-    private record Changed(User account, List<AccessToken> revoked, List<TrustEntry> untrusted) {
-    }
+    private record Changed(User account, List<AccessToken> revoked, List<TrustEntry> untrusted) {}
 
     // ---- the accounts ----
 
@@ -94,7 +100,8 @@ public class ServiceAccountService {
         Set<String> roles = roles(request.roles());
         String description = description(request.description());
         Instant now = UserService.now();
-        return transactions.write(() -> users.findByUsername(name)
+        return transactions
+                .write(() -> users.findByUsername(name)
                         .chain(existing -> {
                             if (existing != null) {
                                 throw existing.isService() ? duplicate(name) : personDuplicate(name);
@@ -113,14 +120,23 @@ public class ServiceAccountService {
                             account.emailNotices = new String[0];
                             account.createdAt = now;
                             account.updatedAt = now;
-                            List<ServiceAccountManager> rows = people.stream().map(p -> ServiceAccountManager.of(account.id, p.id, now)).toList();
+                            List<ServiceAccountManager> rows = people.stream()
+                                    .map(p -> ServiceAccountManager.of(account.id, p.id, now))
+                                    .toList();
                             return users.persist(account)
-                                    .call(() -> rows.isEmpty() ? Uni.createFrom().voidItem() : managers.persist(rows))
-                                    .call(() -> audit.record(AuditService.actor(caller), AuditAction.SERVICE_ACCOUNT_CREATED, account.id, account.username, null,
+                                    .call(() ->
+                                            rows.isEmpty() ? Uni.createFrom().voidItem() : managers.persist(rows))
+                                    .call(() -> audit.record(
+                                            AuditService.actor(caller),
+                                            AuditAction.SERVICE_ACCOUNT_CREATED,
+                                            account.id,
+                                            account.username,
+                                            null,
                                             "roles " + roles + ", managers " + ServiceAccountManagers.names(people)))
                                     .map(ignored -> account);
                         }))
-                .onFailure(Constraints::isUniqueViolation).transform(e -> duplicate(name))
+                .onFailure(Constraints::isUniqueViolation)
+                .transform(e -> duplicate(name))
                 .invoke(account -> {
                     state.putUser(UserService.toState(account));
                     LOG.infof("Created service account %s (%s)", account.id, account.username);
@@ -133,13 +149,19 @@ public class ServiceAccountService {
         UUID managedBy = isAdmin(caller) ? null : caller.userId();
         return transactions.read(() -> users.countServiceAccounts(managedBy)
                 .chain(total -> users.serviceAccountPage(managedBy, page, size)
-                        .chain(accounts -> managers.usernamesOf(accounts.stream().map(a -> a.id).toList())
-                                .map(names -> new Paged<>(accounts.stream().map(a -> view(a, names.getOrDefault(a.id, List.of()))).toList(), total)))));
+                        .chain(accounts -> managers.usernamesOf(
+                                        accounts.stream().map(a -> a.id).toList())
+                                .map(names -> new Paged<>(
+                                        accounts.stream()
+                                                .map(a -> view(a, names.getOrDefault(a.id, List.of())))
+                                                .toList(),
+                                        total)))));
     }
 
     public Uni<ServiceAccountRequests.View> get(Caller caller, UUID id) {
         requireReader(caller);
-        return transactions.read(() -> access.requireManageable(caller, id, false).chain(this::view));
+        return transactions.read(
+                () -> access.requireManageable(caller, id, false).chain(this::view));
     }
 
     public Uni<ServiceAccountRequests.View> update(Caller caller, UUID id, ServiceAccountRequests.Update request) {
@@ -149,11 +171,13 @@ public class ServiceAccountService {
         }
         Set<String> roles = request.roles() == null ? null : roles(request.roles());
         Instant now = UserService.now();
-        return transactions.write(() -> access.requireManageable(caller, id, true).chain(account -> {
+        return transactions
+                .write(() -> access.requireManageable(caller, id, true).chain(account -> {
                     List<UserService.Event> events = new ArrayList<>();
                     Set<String> before = new TreeSet<>(Arrays.asList(account.roles));
                     if (roles != null && !roles.equals(before)) {
-                        events.add(new UserService.Event(AuditAction.SERVICE_ACCOUNT_ROLES_CHANGED, before + " -> " + roles));
+                        events.add(new UserService.Event(
+                                AuditAction.SERVICE_ACCOUNT_ROLES_CHANGED, before + " -> " + roles));
                         account.roles = roles.toArray(String[]::new);
                     }
                     if (request.description() != null) {
@@ -165,14 +189,24 @@ public class ServiceAccountService {
                     }
                     boolean disabling = Boolean.TRUE.equals(request.disabled()) && !account.disabled;
                     if (request.disabled() != null && request.disabled() != account.disabled) {
-                        events.add(new UserService.Event(request.disabled() ? AuditAction.SERVICE_ACCOUNT_DISABLED : AuditAction.SERVICE_ACCOUNT_ENABLED, ""));
+                        events.add(new UserService.Event(
+                                request.disabled()
+                                        ? AuditAction.SERVICE_ACCOUNT_DISABLED
+                                        : AuditAction.SERVICE_ACCOUNT_ENABLED,
+                                ""));
                         account.disabled = request.disabled();
                     }
                     account.updatedAt = now;
-                    Uni<Void> managed = request.managers() == null ? Uni.createFrom().voidItem() : accountManagers.replace(account, request.managers(), now, events);
+                    Uni<Void> managed = request.managers() == null
+                            ? Uni.createFrom().voidItem()
+                            : accountManagers.replace(account, request.managers(), now, events);
                     return managed
-                            // disabling revokes every token of the account, as for a person (enabling does not bring them back)
-                            .chain(() -> disabling ? revocation.revokeAllOf(account, RevokeReason.USER_DISABLED, TokenRevocation.By.of(caller)) : Uni.createFrom().item(List.<AccessToken>of()))
+                            // disabling revokes every token of the account, as for a person (enabling does not bring
+                            // them back)
+                            .chain(() -> disabling
+                                    ? revocation.revokeAllOf(
+                                            account, RevokeReason.USER_DISABLED, TokenRevocation.By.of(caller))
+                                    : Uni.createFrom().item(List.<AccessToken>of()))
                             .call(revoked -> recordAll(caller, account, events))
                             .map(revoked -> new Changed(account, revoked, List.of()));
                 }))
@@ -184,20 +218,32 @@ public class ServiceAccountService {
         requireSession(caller, "Deleting a service account");
         requireAdmin(caller, "Deleting a service account");
         Instant now = UserService.now();
-        return transactions.write(() -> access.requireManageable(caller, id, true).chain(account -> {
+        return transactions
+                .write(() -> access.requireManageable(caller, id, true).chain(account -> {
                     // kept, marked deleted, so its tokens stay listed as revoked with reason user-deleted
                     account.deletedAt = now;
                     account.updatedAt = now;
-                    return revocation.revokeAllOf(account, RevokeReason.USER_DELETED, TokenRevocation.By.of(caller))
-                            .chain(revoked -> trusts.removeAllOf(account.id, now).map(untrusted -> new Changed(account, revoked, untrusted)))
-                            .call(changed -> audit.record(AuditService.actor(caller), AuditAction.SERVICE_ACCOUNT_DELETED, account.id, account.username, null,
-                                    changed.revoked().size() + " tokens revoked, " + changed.untrusted().size() + " trust entries removed"));
+                    return revocation
+                            .revokeAllOf(account, RevokeReason.USER_DELETED, TokenRevocation.By.of(caller))
+                            .chain(revoked -> trusts.removeAllOf(account.id, now)
+                                    .map(untrusted -> new Changed(account, revoked, untrusted)))
+                            .call(changed -> audit.record(
+                                    AuditService.actor(caller),
+                                    AuditAction.SERVICE_ACCOUNT_DELETED,
+                                    account.id,
+                                    account.username,
+                                    null,
+                                    changed.revoked().size() + " tokens revoked, "
+                                            + changed.untrusted().size() + " trust entries removed"));
                 }))
                 .invoke(changed -> {
                     revocation.publish(changed.revoked());
                     changed.untrusted().forEach(t -> trustState.apply(TrustRows.state(t)));
                     state.removeUser(changed.account().id);
-                    LOG.infof("Deleted service account %s (%s), revoked %d tokens", changed.account().id, changed.account().username,
+                    LOG.infof(
+                            "Deleted service account %s (%s), revoked %d tokens",
+                            changed.account().id,
+                            changed.account().username,
                             changed.revoked().size());
                 })
                 .replaceWithVoid();
@@ -206,14 +252,20 @@ public class ServiceAccountService {
     private void publish(Changed changed) {
         state.putUser(UserService.toState(changed.account()));
         revocation.publish(changed.revoked());
-        LOG.infof("Updated service account %s (%s)%s", changed.account().id, changed.account().username,
-                changed.revoked().isEmpty() ? "" : ", revoked " + changed.revoked().size() + " tokens");
+        LOG.infof(
+                "Updated service account %s (%s)%s",
+                changed.account().id,
+                changed.account().username,
+                changed.revoked().isEmpty()
+                        ? ""
+                        : ", revoked " + changed.revoked().size() + " tokens");
     }
 
     private Uni<Void> recordAll(Caller caller, User account, List<UserService.Event> events) {
         Uni<Void> chain = Uni.createFrom().voidItem();
         for (UserService.Event e : events) {
-            chain = chain.chain(() -> audit.record(AuditService.actor(caller), e.action(), account.id, account.username, null, e.detail()));
+            chain = chain.chain(() -> audit.record(
+                    AuditService.actor(caller), e.action(), account.id, account.username, null, e.detail()));
         }
         return chain;
     }
@@ -221,12 +273,20 @@ public class ServiceAccountService {
     // ---- shapes ----
 
     private Uni<ServiceAccountRequests.View> view(User account) {
-        return transactions.read(() -> managers.usernamesOf(List.of(account.id))).map(names -> view(account, names.getOrDefault(account.id, List.of())));
+        return transactions
+                .read(() -> managers.usernamesOf(List.of(account.id)))
+                .map(names -> view(account, names.getOrDefault(account.id, List.of())));
     }
 
     private static ServiceAccountRequests.View view(User account, List<String> managerNames) {
-        return new ServiceAccountRequests.View(account.id, account.username, account.description,
-                Arrays.stream(account.roles).sorted().toList(), managerNames, account.disabled, account.createdAt);
+        return new ServiceAccountRequests.View(
+                account.id,
+                account.username,
+                account.description,
+                Arrays.stream(account.roles).sorted().toList(),
+                managerNames,
+                account.disabled,
+                account.createdAt);
     }
 
     /**
@@ -236,8 +296,10 @@ public class ServiceAccountService {
     private static Set<String> roles(List<String> requested) {
         Set<String> roles = UserService.roles(requested);
         if (roles.contains(Permissions.ADMIN)) {
-            throw Refusal.invalid("roles", "'" + Permissions.ADMIN + "' is not a service account's role: its managers, who mint its tokens, "
-                    + "would all be admins");
+            throw Refusal.invalid(
+                    "roles",
+                    "'" + Permissions.ADMIN + "' is not a service account's role: its managers, who mint its tokens, "
+                            + "would all be admins");
         }
         return roles;
     }
@@ -251,6 +313,7 @@ public class ServiceAccountService {
     }
 
     private static Refusal personDuplicate(String name) {
-        return Refusal.conflict("'" + name + "' is taken: a user has that name (service accounts and users share one namespace of names)");
+        return Refusal.conflict("'" + name
+                + "' is taken: a user has that name (service accounts and users share one namespace of names)");
     }
 }

@@ -11,12 +11,13 @@ import java.time.temporal.ChronoUnit;
  */
 public final class SessionCutoff {
 
-    private SessionCutoff() {
-    }
+    private SessionCutoff() {}
 
     /** The cut-off that ends every session issued until {@code now}, given the account's current one (null for none). */
     public static Instant after(Instant current, Instant now) {
         Instant next = now.truncatedTo(ChronoUnit.SECONDS).plusSeconds(1);
-        return current != null && !current.isBefore(next) ? current.truncatedTo(ChronoUnit.SECONDS).plusSeconds(1) : next;
+        return current != null && !current.isBefore(next)
+                ? current.truncatedTo(ChronoUnit.SECONDS).plusSeconds(1)
+                : next;
     }
 }

@@ -5,11 +5,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.patgate.domain.Glob;
 import io.patgate.domain.Refusal;
-import org.jose4j.jwk.JsonWebKey;
-import org.jose4j.jwk.PublicJsonWebKey;
-import org.jose4j.jwk.RsaJsonWebKey;
-import org.jose4j.lang.JoseException;
-
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Iterator;
@@ -19,6 +14,10 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import org.jose4j.jwk.JsonWebKey;
+import org.jose4j.jwk.PublicJsonWebKey;
+import org.jose4j.jwk.RsaJsonWebKey;
+import org.jose4j.lang.JoseException;
 
 /**
  * What a trust entry may be, with no database: an issuer URL, an audience, subject and claim patterns that bind the
@@ -31,6 +30,7 @@ final class TrustRules {
     static final int DEFAULT_TTL = 900;
     /** Live trust entries one service account may hold: every replica holds them all in memory. */
     static final int MAX_PER_ACCOUNT = 100;
+
     static final int MAX_KEYS = 20;
     static final int MAX_CLAIM_NAME = 128;
     static final int MAX_PATTERN = 512;
@@ -41,11 +41,11 @@ final class TrustRules {
     private static final Set<String> NOT_BINDABLE = Set.of("iss", "aud", "sub", "exp", "nbf", "iat", "jti");
     /** JWK members that carry private (or symmetric) key material (RFC 7518 §6.2.2, §6.3.2, §6.4; RFC 8037 §2). */
     private static final List<String> PRIVATE_MEMBERS = List.of("d", "p", "q", "dp", "dq", "qi", "oth", "k");
+
     private static final Set<String> KEY_TYPES = Set.of("RSA", "EC", "OKP");
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private TrustRules() {
-    }
+    private TrustRules() {}
 
     /**
      * An issuer identifier as OpenID Connect Discovery §3 has it: an absolute https URL with a host and no query or
@@ -59,8 +59,12 @@ final class TrustRules {
             throw Refusal.invalid("issuer", "is not a URL");
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-        if (!uri.isAbsolute() || uri.getHost() == null || uri.getHost().isEmpty() || !scheme.equals("https") && !scheme.equals("http")) {
-            throw Refusal.invalid("issuer", "must be an absolute https URL, such as https://token.actions.githubusercontent.com");
+        if (!uri.isAbsolute()
+                || uri.getHost() == null
+                || uri.getHost().isEmpty()
+                || !scheme.equals("https") && !scheme.equals("http")) {
+            throw Refusal.invalid(
+                    "issuer", "must be an absolute https URL, such as https://token.actions.githubusercontent.com");
         }
         if (scheme.equals("http") && !allowInsecure) {
             throw Refusal.invalid("issuer", "must use https (http only where patgate.oidc.allow-insecure=true)");
@@ -94,16 +98,22 @@ final class TrustRules {
         for (Map.Entry<String, String> claim : requested.entrySet()) {
             String name = claim.getKey();
             String field = "claims." + name;
-            if (name.isEmpty() || name.length() > MAX_CLAIM_NAME || name.codePoints().anyMatch(Character::isISOControl)) {
-                throw Refusal.invalid("claims", "claim names are 1-" + MAX_CLAIM_NAME + " characters without control characters");
+            if (name.isEmpty()
+                    || name.length() > MAX_CLAIM_NAME
+                    || name.codePoints().anyMatch(Character::isISOControl)) {
+                throw Refusal.invalid(
+                        "claims", "claim names are 1-" + MAX_CLAIM_NAME + " characters without control characters");
             }
             if (NOT_BINDABLE.contains(name)) {
-                throw Refusal.invalid(field, "cannot be bound here" + switch (name) {
-                    case "iss" -> ": that is the issuer";
-                    case "aud" -> ": that is the audience";
-                    case "sub" -> ": that is the subject";
-                    default -> ": it says when, not who";
-                });
+                throw Refusal.invalid(
+                        field,
+                        "cannot be bound here"
+                                + switch (name) {
+                                    case "iss" -> ": that is the issuer";
+                                    case "aud" -> ": that is the audience";
+                                    case "sub" -> ": that is the subject";
+                                    default -> ": it says when, not who";
+                                });
             }
             if (claim.getValue() == null) {
                 throw Refusal.invalid(field, "needs a pattern");
@@ -120,8 +130,10 @@ final class TrustRules {
      */
     static void requireBinding(String subject, Map<String, String> claims) {
         if (!Glob.binds(subject) && claims.values().stream().noneMatch(Glob::binds)) {
-            throw Refusal.invalid("subject", "bind the subject or at least one claim to something other than '*': otherwise every identity "
-                    + "the issuer signs for this audience could act as the service account");
+            throw Refusal.invalid(
+                    "subject",
+                    "bind the subject or at least one claim to something other than '*': otherwise every identity "
+                            + "the issuer signs for this audience could act as the service account");
         }
     }
 
@@ -166,7 +178,9 @@ final class TrustRules {
         }
         String kty = key.path("kty").asText("");
         if ("oct".equals(kty)) {
-            throw Refusal.invalid(field, "is a symmetric key (kty oct): a key that verifies could also sign; give the issuer's public key");
+            throw Refusal.invalid(
+                    field,
+                    "is a symmetric key (kty oct): a key that verifies could also sign; give the issuer's public key");
         }
         if (!KEY_TYPES.contains(kty)) {
             throw Refusal.invalid(field, "must have kty RSA, EC or OKP");
@@ -193,7 +207,8 @@ final class TrustRules {
         if (!(parsed instanceof PublicJsonWebKey)) {
             throw Refusal.invalid(field, "is not a public key");
         }
-        if (parsed instanceof RsaJsonWebKey rsa && rsa.getRsaPublicKey().getModulus().bitLength() < MIN_RSA_BITS) {
+        if (parsed instanceof RsaJsonWebKey rsa
+                && rsa.getRsaPublicKey().getModulus().bitLength() < MIN_RSA_BITS) {
             throw Refusal.invalid(field, "is an RSA key shorter than " + MIN_RSA_BITS + " bits");
         }
     }

@@ -1,11 +1,11 @@
 package io.patgate.account;
 
-import io.patgate.domain.AuditAction;
-import io.patgate.domain.Permissions;
 import io.patgate.audit.AuditService;
-import io.patgate.identity.Caller;
+import io.patgate.domain.AuditAction;
 import io.patgate.domain.Paged;
+import io.patgate.domain.Permissions;
 import io.patgate.domain.Refusal;
+import io.patgate.identity.Caller;
 import io.patgate.identity.IdentityState;
 import io.patgate.store.AccessToken;
 import io.patgate.store.Constraints;
@@ -14,8 +14,6 @@ import io.patgate.store.User;
 import io.patgate.store.UserRepository;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.jboss.logging.Logger;
-
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
@@ -23,6 +21,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
+import org.jboss.logging.Logger;
 
 /**
  * Accounts: the rules and the transactions. Every change is committed first and only then published to
@@ -44,8 +43,14 @@ public class UserService {
     private final EmailConfirmations confirmations;
     private final UserChanges changes;
 
-    public UserService(UserRepository users, Transactions transactions, AuditService audit, Passwords passwords,
-                       IdentityState state, EmailConfirmations confirmations, UserChanges changes) {
+    public UserService(
+            UserRepository users,
+            Transactions transactions,
+            AuditService audit,
+            Passwords passwords,
+            IdentityState state,
+            EmailConfirmations confirmations,
+            UserChanges changes) {
         this.confirmations = confirmations;
         this.changes = changes;
         this.users = users;
@@ -66,8 +71,7 @@ public class UserService {
     }
 
     /** An audit event to record once the change is decided. */
-    record Event(AuditAction action, String detail) {
-    }
+    record Event(AuditAction action, String detail) {}
 
     /** Names notices and the audit log give to actors that are not accounts: retirement, and anonymous leak reports. */
     static final Set<String> RESERVED_NAMES = Set.of("system", "anonymous");
@@ -79,11 +83,14 @@ public class UserService {
             throw Refusal.invalid("username", "'" + request.username() + "' is reserved");
         }
         passwords.requireLength("password", request.password());
-        return passwords.hash(request.password())
+        return passwords
+                .hash(request.password())
                 .chain(hash -> transactions.write(() -> users.findByUsername(request.username())
                         .chain(existing -> {
                             if (existing != null) {
-                                throw existing.isService() ? ServiceAccountService.duplicate(request.username()) : duplicate(request.username());
+                                throw existing.isService()
+                                        ? ServiceAccountService.duplicate(request.username())
+                                        : duplicate(request.username());
                             }
                             User user = new User();
                             user.id = UUID.randomUUID();
@@ -93,10 +100,17 @@ public class UserService {
                             user.disabled = false;
                             user.createdAt = now();
                             user.updatedAt = user.createdAt;
-                            return users.persist(user).call(created -> audit.record(AuditService.actor(caller), AuditAction.USER_CREATED,
-                                    created.id, created.username, null, "roles " + roles));
+                            return users.persist(user)
+                                    .call(created -> audit.record(
+                                            AuditService.actor(caller),
+                                            AuditAction.USER_CREATED,
+                                            created.id,
+                                            created.username,
+                                            null,
+                                            "roles " + roles));
                         })))
-                .onFailure(Constraints::isUniqueViolation).transform(e -> duplicate(request.username()))
+                .onFailure(Constraints::isUniqueViolation)
+                .transform(e -> duplicate(request.username()))
                 .invoke(user -> {
                     state.putUser(toState(user));
                     LOG.infof("Created user %s (%s)", user.id, user.username);
@@ -112,8 +126,17 @@ public class UserService {
         }
         return transactions.read(() -> users.countLive(q)
                 .chain(total -> users.page(q, page, size)
-                        .chain(list -> confirmations.of(list.stream().map(u -> u.id).toList()).map(states -> new Paged<>(list.stream()
-                                .map(u -> view(u, states.containsKey(u.id) && states.get(u.id).confirms(u.email))).toList(), total)))));
+                        .chain(list -> confirmations
+                                .of(list.stream().map(u -> u.id).toList())
+                                .map(states -> new Paged<>(
+                                        list.stream()
+                                                .map(u -> view(
+                                                        u,
+                                                        states.containsKey(u.id)
+                                                                && states.get(u.id)
+                                                                        .confirms(u.email)))
+                                                .toList(),
+                                        total)))));
     }
 
     public Uni<UserRequests.UserView> get(UUID id) {
@@ -128,8 +151,12 @@ public class UserService {
         if (request.password() != null) {
             passwords.requireLength("password", request.password());
         }
-        Uni<String> newHash = request.password() == null ? Uni.createFrom().nullItem() : passwords.hash(request.password());
-        return newHash.chain(hash -> change(caller, id, new Change(roles, request.disabled(), hash, request.email(), null, Change.BY_ADMIN)))
+        Uni<String> newHash =
+                request.password() == null ? Uni.createFrom().nullItem() : passwords.hash(request.password());
+        return newHash.chain(hash -> change(
+                        caller,
+                        id,
+                        new Change(roles, request.disabled(), hash, request.email(), null, Change.BY_ADMIN)))
                 .map(changed -> view(changed.user(), changed.emailConfirmed()));
     }
 
@@ -141,7 +168,8 @@ public class UserService {
      * @param externalId SCIM's externalId ("" for none)
      * @param source     who may see the account and how the change is told apart in the audit log
      */
-    record Change(Set<String> roles, Boolean disabled, String passwordHash, String email, String externalId, Source source) {
+    record Change(
+            Set<String> roles, Boolean disabled, String passwordHash, String email, String externalId, Source source) {
 
         static final Source BY_ADMIN = new Source(user -> true, true, false, "");
 
@@ -152,8 +180,11 @@ public class UserService {
          *                           taken away, never newly granted
          * @param via                appended to each audit event's detail (" (via SCIM)")
          */
-        record Source(java.util.function.Predicate<User> reaches, boolean mailsConfirmation, boolean grantsOnlyOrdinary, String via) {
-        }
+        record Source(
+                java.util.function.Predicate<User> reaches,
+                boolean mailsConfirmation,
+                boolean grantsOnlyOrdinary,
+                String via) {}
     }
 
     /** {@link Change}, committed and then published to the in-memory state of every replica ({@link UserChanges#change}). */
@@ -199,12 +230,25 @@ public class UserService {
     }
 
     public static IdentityState.UserState toState(User user) {
-        return new IdentityState.UserState(user.id, user.username, Set.copyOf(Arrays.asList(user.roles)), user.disabled,
-                user.sessionsNotBefore, user.keptSession, user.rowVersion);
+        return new IdentityState.UserState(
+                user.id,
+                user.username,
+                Set.copyOf(Arrays.asList(user.roles)),
+                user.disabled,
+                user.sessionsNotBefore,
+                user.keptSession,
+                user.rowVersion);
     }
 
     static UserRequests.UserView view(User user, boolean emailConfirmed) {
-        return new UserRequests.UserView(user.id, user.username, List.of(user.roles), user.disabled, user.createdAt, user.email,
-                user.email != null && emailConfirmed, user.origin);
+        return new UserRequests.UserView(
+                user.id,
+                user.username,
+                List.of(user.roles),
+                user.disabled,
+                user.createdAt,
+                user.email,
+                user.email != null && emailConfirmed,
+                user.origin);
     }
 }

@@ -5,9 +5,8 @@ import io.patgate.store.AuditEventRepository;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.jboss.logging.Logger;
-
 import java.time.Instant;
+import org.jboss.logging.Logger;
 
 /** Deletes audit events older than {@code patgate.audit.retention}, once an hour. */
 @ApplicationScoped
@@ -25,14 +24,20 @@ public class AuditRetention {
 
     @Scheduled(every = "1h", delayed = "5m", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> scheduled() {
-        return prune().onFailure().invoke(e -> LOG.debugf("Audit pruning failed: %s", e.toString())).onFailure().recoverWithNull().replaceWithVoid();
+        return prune().onFailure()
+                .invoke(e -> LOG.debugf("Audit pruning failed: %s", e.toString()))
+                .onFailure()
+                .recoverWithNull()
+                .replaceWithVoid();
     }
 
     public Uni<Integer> prune() {
         return events.pruneBefore(Instant.now().minus(config.audit().retention()))
                 .invoke(n -> {
                     if (n > 0) {
-                        LOG.infof("Pruned %d audit events older than %s", n, config.audit().retention());
+                        LOG.infof(
+                                "Pruned %d audit events older than %s",
+                                n, config.audit().retention());
                     }
                 });
     }

@@ -8,7 +8,6 @@ import io.patgate.store.AuditEventRepository;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,7 +32,9 @@ public class ExpiredUseWriter {
         this.events = events;
     }
 
-    @Scheduled(every = "${patgate.tokens.usage-flush-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(
+            every = "${patgate.tokens.usage-flush-interval}",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> flush() {
         List<ExpiredUses.Attempt> attempts = uses.drain();
         if (attempts.isEmpty()) {
@@ -42,12 +43,23 @@ public class ExpiredUseWriter {
         List<AuditEntry> entries = new ArrayList<>();
         for (ExpiredUses.Attempt a : attempts) {
             IdentityState.UserState owner = state.user(a.userId());
-            entries.add(new AuditEntry(a.at(), AuditService.ANONYMOUS, AuditAction.TOKEN_EXPIRED_USE.wire(), a.userId(), owner == null ? null : owner.username(),
-                    a.tokenId(), a.ip(), "an expired token was presented"));
+            entries.add(new AuditEntry(
+                    a.at(),
+                    AuditService.ANONYMOUS,
+                    AuditAction.TOKEN_EXPIRED_USE.wire(),
+                    a.userId(),
+                    owner == null ? null : owner.username(),
+                    a.tokenId(),
+                    a.ip(),
+                    "an expired token was presented"));
         }
         return events.appendAll(entries)
-                .ifNoItem().after(WRITE_TIMEOUT).fail()
-                .onFailure().invoke(() -> uses.putBack(attempts))
-                .onFailure().recoverWithNull();
+                .ifNoItem()
+                .after(WRITE_TIMEOUT)
+                .fail()
+                .onFailure()
+                .invoke(() -> uses.putBack(attempts))
+                .onFailure()
+                .recoverWithNull();
     }
 }

@@ -1,9 +1,9 @@
 package io.patgate.audit;
 
-import io.patgate.domain.AuditAction;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.patgate.config.PatgateConfig;
+import io.patgate.domain.AuditAction;
 import io.patgate.domain.EmailNotice;
 import io.patgate.domain.NoticeEvent;
 import io.patgate.domain.RevokeReason;
@@ -11,13 +11,12 @@ import io.patgate.store.Notice;
 import io.patgate.store.NoticeRepository;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.jboss.logging.Logger;
-
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
+import org.jboss.logging.Logger;
 
 /**
  * Raises notices (what webhooks and owners are told) in the transaction of the change that causes them, beside
@@ -41,10 +40,12 @@ public class NoticeOutbox {
     public static final String RETIRED_UNUSED = NoticeEvent.Names.RETIRED_UNUSED;
 
     /** Every event a webhook can take, in the order the docs list them. */
-    public static final java.util.List<String> EVENTS = java.util.Arrays.stream(NoticeEvent.values()).map(NoticeEvent::wire).toList();
+    public static final java.util.List<String> EVENTS =
+            java.util.Arrays.stream(NoticeEvent.values()).map(NoticeEvent::wire).toList();
 
     /** The kinds of notice an owner can choose to be emailed, as stored on the account. */
-    public static final java.util.List<String> EMAIL_KINDS = java.util.Arrays.stream(EmailNotice.values()).map(EmailNotice::wire).toList();
+    public static final java.util.List<String> EMAIL_KINDS =
+            java.util.Arrays.stream(EmailNotice.values()).map(EmailNotice::wire).toList();
 
     /** The window of the routine-notice limit. */
     public static final java.time.Duration ROUTINE_WINDOW = java.time.Duration.ofHours(1);
@@ -68,7 +69,11 @@ public class NoticeOutbox {
      * is routine (and limited); any other is a security notice.
      */
     public Uni<Void> revoked(UUID tokenId, UUID userId, RevokeReason reason, String by) {
-        Notice notice = notice(REVOKED, tokenId, userId, Map.of("reason", reason.wire(), "by", by),
+        Notice notice = notice(
+                REVOKED,
+                tokenId,
+                userId,
+                Map.of("reason", reason.wire(), "by", by),
                 reason.security() ? Notice.SECURITY : Notice.ROUTINE);
         return reason == RevokeReason.OWNER ? routine(notice, by) : notices.raise(notice);
     }
@@ -85,11 +90,18 @@ public class NoticeOutbox {
                 return notices.raise(notice);
             }
             if (count.used() == routineLimit + 1) {
-                LOG.warnf("Account %s raised more than %d %s notices within an hour; further ones are dropped for %d s",
+                LOG.warnf(
+                        "Account %s raised more than %d %s notices within an hour; further ones are dropped for %d s",
                         notice.userId, routineLimit, notice.event, count.resetsIn());
-                return audit.record(AuditService.SYSTEM, AuditAction.NOTICE_LIMITED, notice.userId, username, notice.tokenId,
-                        "more than " + routineLimit + " " + notice.event + " notices within an hour: further ones are not raised for "
-                                + count.resetsIn() + " s");
+                return audit.record(
+                        AuditService.SYSTEM,
+                        AuditAction.NOTICE_LIMITED,
+                        notice.userId,
+                        username,
+                        notice.tokenId,
+                        "more than " + routineLimit + " " + notice.event
+                                + " notices within an hour: further ones are not raised for " + count.resetsIn()
+                                + " s");
             }
             return Uni.createFrom().voidItem();
         });

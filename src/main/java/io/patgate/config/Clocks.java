@@ -2,7 +2,6 @@ package io.patgate.config;
 
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
-
 import java.time.Clock;
 
 /**

@@ -1,7 +1,6 @@
 package io.patgate.config;
 
 import io.smallrye.config.WithDefault;
-
 import java.util.List;
 import java.util.Optional;
 
@@ -22,7 +21,8 @@ public interface HttpConfig {
     ForwardedHeader forwardedHeader();
 
     enum ForwardedHeader {
-        X_FORWARDED_FOR, FORWARDED
+        X_FORWARDED_FOR,
+        FORWARDED
     }
 
     /**

@@ -3,7 +3,6 @@ package io.patgate.config;
 import io.smallrye.config.WithDefault;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
-
 import java.util.Optional;
 
 /** The {@code patgate.keys.*} settings, a group of {@link PatgateConfig}. */
@@ -13,9 +12,16 @@ public interface KeysConfig {
      * Required in production (a Kubernetes Secret); dev mode and tests generate or fix their own.
      * At least 32 characters: a database dump alone must not be enough to sign tokens.
      */
-    Optional<@NotNull(message = "is not set: set PATGATE_KEYS_ENCRYPTION_SECRET to 32 or more random characters (e.g. `openssl rand -base64 32`)")
-            @Size(min = 32, message = "is too short: set PATGATE_KEYS_ENCRYPTION_SECRET to 32 or more random characters (e.g. `openssl rand -base64 32`)")
-            String> encryptionSecret();
+    Optional<
+                    @NotNull(
+                            message =
+                                    "is not set: set PATGATE_KEYS_ENCRYPTION_SECRET to 32 or more random characters (e.g. `openssl rand -base64 32`)")
+                    @Size(
+                            min = 32,
+                            message =
+                                    "is too short: set PATGATE_KEYS_ENCRYPTION_SECRET to 32 or more random characters (e.g. `openssl rand -base64 32`)")
+                    String>
+            encryptionSecret();
 
     /** The JWT issuer ({@code iss}) of every token this service signs. */
     @WithDefault("patgate")

@@ -1,7 +1,6 @@
 package io.patgate.config;
 
 import io.smallrye.config.WithDefault;
-
 import java.util.List;
 
 /** The {@code patgate.login.*} settings, a group of {@link PatgateConfig}. */

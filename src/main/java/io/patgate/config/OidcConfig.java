@@ -1,7 +1,6 @@
 package io.patgate.config;
 
 import io.smallrye.config.WithDefault;
-
 import java.time.Duration;
 import java.util.Optional;
 

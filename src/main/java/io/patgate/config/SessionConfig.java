@@ -1,7 +1,6 @@
 package io.patgate.config;
 
 import io.smallrye.config.WithDefault;
-
 import java.time.Duration;
 
 /** The {@code patgate.session.*} settings, a group of {@link PatgateConfig}. */

@@ -1,7 +1,6 @@
 package io.patgate.config;
 
 import io.smallrye.config.WithDefault;
-
 import java.util.Optional;
 
 /** The {@code patgate.tokens.*} settings, a group of {@link PatgateConfig}. */

@@ -2,7 +2,6 @@ package io.patgate.dev;
 
 import io.smallrye.config.ConfigMapping;
 import jakarta.validation.constraints.NotNull;
-
 import java.util.Optional;
 
 /**
@@ -23,12 +22,22 @@ public interface DatasourceUrls {
 
     interface Reactive {
         /** The reactive pool's URL (requests, writes, the heartbeat). */
-        Optional<@NotNull(message = "is not set: set QUARKUS_DATASOURCE_REACTIVE_URL (postgresql://host:5432/db), "
-                + "with QUARKUS_DATASOURCE_USERNAME and QUARKUS_DATASOURCE_PASSWORD") String> url();
+        Optional<
+                        @NotNull(
+                                message =
+                                        "is not set: set QUARKUS_DATASOURCE_REACTIVE_URL (postgresql://host:5432/db), "
+                                                + "with QUARKUS_DATASOURCE_USERNAME and QUARKUS_DATASOURCE_PASSWORD")
+                        String>
+                url();
     }
 
     interface Jdbc {
         /** The JDBC URL Flyway migrates the schema over at start, and the change feed's replication connection uses. */
-        Optional<@NotNull(message = "is not set: set QUARKUS_DATASOURCE_JDBC_URL (jdbc:postgresql://host:5432/db)") String> url();
+        Optional<
+                        @NotNull(
+                                message =
+                                        "is not set: set QUARKUS_DATASOURCE_JDBC_URL (jdbc:postgresql://host:5432/db)")
+                        String>
+                url();
     }
 }

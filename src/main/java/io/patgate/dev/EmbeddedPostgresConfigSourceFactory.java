@@ -4,13 +4,12 @@ import io.smallrye.config.ConfigSourceContext;
 import io.smallrye.config.ConfigSourceFactory;
 import io.smallrye.config.ConfigValue;
 import io.smallrye.config.PropertiesConfigSource;
-import org.eclipse.microprofile.config.spi.ConfigSource;
-import org.graalvm.nativeimage.ImageInfo;
-
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
+import org.eclipse.microprofile.config.spi.ConfigSource;
+import org.graalvm.nativeimage.ImageInfo;
 
 /**
  * Dev mode only ({@code ./mvnw quarkus:dev}): when no datasource URL is configured, starts a real embedded
@@ -49,6 +48,7 @@ public class EmbeddedPostgresConfigSourceFactory implements ConfigSourceFactory 
 
     /** Above application.properties (250), below environment variables (300) and system properties (400). */
     private static final int ORDINAL = 275;
+
     private static final String REACTIVE_URL = "quarkus.datasource.reactive.url";
     private static final String SECRET = "patgate.keys.encryption-secret";
 
@@ -69,8 +69,11 @@ public class EmbeddedPostgresConfigSourceFactory implements ConfigSourceFactory 
                 properties.put(SECRET, EmbeddedPostgresServer.devSecret());
             }
         } catch (NoClassDefFoundError e) {
-            throw new IllegalStateException("The embedded PostgreSQL is only in ./mvnw quarkus:dev; outside it set "
-                    + "QUARKUS_DATASOURCE_REACTIVE_URL and QUARKUS_DATASOURCE_JDBC_URL (" + e.getMessage() + " is missing)", e);
+            throw new IllegalStateException(
+                    "The embedded PostgreSQL is only in ./mvnw quarkus:dev; outside it set "
+                            + "QUARKUS_DATASOURCE_REACTIVE_URL and QUARKUS_DATASOURCE_JDBC_URL (" + e.getMessage()
+                            + " is missing)",
+                    e);
         }
         return List.of(new PropertiesConfigSource(properties, "patgate-dev-embedded-postgres", ORDINAL));
     }

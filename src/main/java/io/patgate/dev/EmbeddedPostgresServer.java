@@ -1,7 +1,6 @@
 package io.patgate.dev;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -24,10 +23,10 @@ final class EmbeddedPostgresServer {
 
     /** Shared by every class loader of the dev JVM; outside {@code patgate.*}, which PatgateConfig maps strictly. */
     private static final String PORT = "embedded-postgres.patgate.dev-port";
+
     private static final Path DEV_DIR = Path.of(".devdata");
 
-    private EmbeddedPostgresServer() {
-    }
+    private EmbeddedPostgresServer() {}
 
     static synchronized Map<String, String> start() {
         String port = System.getProperty(PORT);
@@ -36,10 +35,14 @@ final class EmbeddedPostgresServer {
             System.setProperty(PORT, port);
         }
         return Map.of(
-                "quarkus.datasource.reactive.url", "postgresql://localhost:" + port + "/postgres",
-                "quarkus.datasource.jdbc.url", "jdbc:postgresql://localhost:" + port + "/postgres",
-                "quarkus.datasource.username", "postgres",
-                "quarkus.datasource.password", "postgres");
+                "quarkus.datasource.reactive.url",
+                "postgresql://localhost:" + port + "/postgres",
+                "quarkus.datasource.jdbc.url",
+                "jdbc:postgresql://localhost:" + port + "/postgres",
+                "quarkus.datasource.username",
+                "postgres",
+                "quarkus.datasource.password",
+                "postgres");
     }
 
     private static int launch() {
@@ -75,7 +78,11 @@ final class EmbeddedPostgresServer {
         if (!lines.isEmpty()) {
             try {
                 long pid = Long.parseLong(lines.get(0).trim());
-                ProcessHandle.of(pid).filter(p -> p.info().command().map(c -> c.contains("postgres")).orElse(false))
+                ProcessHandle.of(pid)
+                        .filter(p -> p.info()
+                                .command()
+                                .map(c -> c.contains("postgres"))
+                                .orElse(false))
                         .ifPresent(p -> {
                             p.destroy(); // SIGTERM: PostgreSQL's "smart" shutdown
                             try {

@@ -2,7 +2,6 @@ package io.patgate.domain;
 
 /** What an audit event records, as the audit log names it ({@code action}), in the order the admin's filter lists them. */
 public enum AuditAction {
-
     LOGIN_SUCCEEDED("login.succeeded"),
     LOGIN_FAILED("login.failed"),
     LOGOUT("logout"),

@@ -64,7 +64,9 @@ public record Cidr(byte[] network, int prefix, String text) {
         String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
         // a literal starts with a hex digit or ':' (".:1" does not): only then does the JDK parse it as an
         // address; anything else it would hand to the resolver
-        if (h.indexOf(':') < 0 || !IPV6.matcher(h).matches() || Character.digit(h.charAt(0), 16) < 0 && h.charAt(0) != ':') {
+        if (h.indexOf(':') < 0
+                || !IPV6.matcher(h).matches()
+                || Character.digit(h.charAt(0), 16) < 0 && h.charAt(0) != ':') {
             return Optional.empty();
         }
         try {

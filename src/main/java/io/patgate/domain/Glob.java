@@ -9,8 +9,7 @@ public final class Glob {
 
     public static final char ANY = '*';
 
-    private Glob() {
-    }
+    private Glob() {}
 
     /** Whether {@code value} matches {@code pattern}. Linear in practice: the greedy walk backtracks to the last star only. */
     public static boolean matches(String pattern, String value) {

@@ -2,8 +2,9 @@ package io.patgate.domain;
 
 /** What a notice tells (and a webhook subscribes to), in the order the docs list them. */
 public enum NoticeEvent {
-
-    EXPIRING(Names.EXPIRING, "Before a token expires (30, 7 and 1 days by default), and 7 days before an unused one is retired."),
+    EXPIRING(
+            Names.EXPIRING,
+            "Before a token expires (30, 7 and 1 days by default), and 7 days before an unused one is retired."),
     EXPIRED(Names.EXPIRED, "When a token has expired."),
     REVOKED(Names.REVOKED, "When a token is revoked, with the reason and by whom."),
     NEW_ADDRESS(Names.NEW_ADDRESS, "The first use of a token from an address (an IPv6 /64) it was never used from."),
@@ -19,8 +20,7 @@ public enum NoticeEvent {
         public static final String LEAK_REPORTED = "token.leak-reported";
         public static final String RETIRED_UNUSED = "token.retired-unused";
 
-        private Names() {
-        }
+        private Names() {}
     }
 
     private final String wire;

@@ -31,6 +31,5 @@ public final class Permissions {
      */
     public static final java.util.Set<String> HONOURED = java.util.Set.of(ADMIN, INTROSPECT, SCIM);
 
-    private Permissions() {
-    }
+    private Permissions() {}
 }

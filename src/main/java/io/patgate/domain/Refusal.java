@@ -37,8 +37,7 @@ public final class Refusal extends RuntimeException {
     }
 
     /** One invalid field of the input, by its JSON path. */
-    public record FieldError(String field, String message) {
-    }
+    public record FieldError(String field, String message) {}
 
     private final Kind kind;
     private final transient List<FieldError> errors;
@@ -111,8 +110,12 @@ public final class Refusal extends RuntimeException {
 
     /** A token outside this replica's memory while the database cannot be read: not judged either way (fail closed). */
     public static Refusal cannotCheck(long retryAfterSeconds) {
-        return new Refusal(Kind.UNAVAILABLE, "This token is not in this replica's memory and the database cannot be reached to check it;"
-                + " it is neither accepted nor declared invalid: try again shortly", null, retryAfterSeconds);
+        return new Refusal(
+                Kind.UNAVAILABLE,
+                "This token is not in this replica's memory and the database cannot be reached to check it;"
+                        + " it is neither accepted nor declared invalid: try again shortly",
+                null,
+                retryAfterSeconds);
     }
 
     public static Refusal busy(long retryAfterSeconds, String detail) {
@@ -120,7 +123,10 @@ public final class Refusal extends RuntimeException {
     }
 
     public static Refusal stale() {
-        return new Refusal(Kind.STATE_STALE,
-                "This replica has not been able to refresh its state from the database; try again shortly", null, 0);
+        return new Refusal(
+                Kind.STATE_STALE,
+                "This replica has not been able to refresh its state from the database; try again shortly",
+                null,
+                0);
     }
 }

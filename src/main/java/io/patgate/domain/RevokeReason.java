@@ -7,7 +7,6 @@ import java.util.Arrays;
  * where someone other than the owner ended the token: its notice is a security notice, sent first.
  */
 public enum RevokeReason {
-
     OWNER("owner", "by its owner", false),
     ADMIN("admin", "by an admin", true),
     LEAK_REPORT("leak-report", "after a leak report", true),
@@ -42,7 +41,9 @@ public enum RevokeReason {
 
     /** The reason a stored {@code revoked_reason} names. */
     public static RevokeReason of(String wire) {
-        return Arrays.stream(values()).filter(r -> r.wire.equals(wire)).findFirst()
+        return Arrays.stream(values())
+                .filter(r -> r.wire.equals(wire))
+                .findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("no revocation reason '" + wire + "'"));
     }
 }

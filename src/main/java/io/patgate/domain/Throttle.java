@@ -3,7 +3,6 @@ package io.patgate.domain;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Scheduler;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,8 +15,7 @@ import java.time.Instant;
  */
 public final class Throttle {
 
-    private record Entry(int count, Instant windowStart, Instant lockedUntil) {
-    }
+    private record Entry(int count, Instant windowStart, Instant lockedUntil) {}
 
     private final int allowance;
     private final Duration window;
@@ -38,8 +36,11 @@ public final class Throttle {
         this.window = window;
         this.maxLock = maxLock;
         this.clock = clock;
-        this.entries = Caffeine.newBuilder().maximumSize(maxKeys).expireAfterWrite(window.plus(maxLock))
-                .scheduler(Scheduler.systemScheduler()).build();
+        this.entries = Caffeine.newBuilder()
+                .maximumSize(maxKeys)
+                .expireAfterWrite(window.plus(maxLock))
+                .scheduler(Scheduler.systemScheduler())
+                .build();
     }
 
     /**
@@ -87,8 +88,15 @@ public final class Throttle {
 
     /** Takes back one event counted for {@code key} (it turned out to be legitimate). */
     public void uncount(String key) {
-        entries.asMap().computeIfPresent(key, (k, e) -> e.count() <= 1 ? null
-                : new Entry(e.count() - 1, e.windowStart(), e.count() - 1 >= allowance ? e.lockedUntil() : null));
+        entries.asMap()
+                .computeIfPresent(
+                        key,
+                        (k, e) -> e.count() <= 1
+                                ? null
+                                : new Entry(
+                                        e.count() - 1,
+                                        e.windowStart(),
+                                        e.count() - 1 >= allowance ? e.lockedUntil() : null));
     }
 
     public void reset(String key) {

@@ -16,7 +16,6 @@ import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.mutiny.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -49,10 +48,14 @@ public class DocumentFetcher {
         this.timeout = oidc.fetchTimeout();
         this.maxBytes = oidc.maxDocumentBytes();
         // one connection per read (no pool to a pinned address outliving its check), nothing followed, nothing inflated
-        this.http = vertx.getDelegate().createHttpClient(new HttpClientOptions()
-                .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, timeout.toMillis()))
-                .setKeepAlive(false).setMaxRedirects(0).setTryUseCompression(false)
-                .setMaxInitialLineLength(4096).setMaxHeaderSize(16 * 1024));
+        this.http = vertx.getDelegate()
+                .createHttpClient(new HttpClientOptions()
+                        .setConnectTimeout((int) Math.min(Integer.MAX_VALUE, timeout.toMillis()))
+                        .setKeepAlive(false)
+                        .setMaxRedirects(0)
+                        .setTryUseCompression(false)
+                        .setMaxInitialLineLength(4096)
+                        .setMaxHeaderSize(16 * 1024));
     }
 
     /** The policy issuer URLs are held to, for the trust API to check an issuer when it is saved. */
@@ -63,10 +66,14 @@ public class DocumentFetcher {
     /** The body of {@code GET url} (status 200, at most the size limit), as text; an {@link IssuerUnavailable} otherwise. */
     public Uni<String> get(String url) {
         // one deadline for all of it, DNS included: when it passes, the read is cancelled and its connection closed
-        return Uni.createFrom().deferred(() -> guard.check(url, policy))
-                .onFailure(Refusal.class).transform(e -> new IssuerUnavailable(safe(url) + " is refused: " + ((Refusal) e).detail()))
+        return Uni.createFrom()
+                .deferred(() -> guard.check(url, policy))
+                .onFailure(Refusal.class)
+                .transform(e -> new IssuerUnavailable(safe(url) + " is refused: " + ((Refusal) e).detail()))
                 .chain(target -> Uni.createFrom().<String>emitter(emitter -> send(target, emitter)))
-                .ifNoItem().after(timeout).failWith(() -> new IssuerUnavailable(safe(url) + ": no answer within " + timeout.toMillis() + " ms"));
+                .ifNoItem()
+                .after(timeout)
+                .failWith(() -> new IssuerUnavailable(safe(url) + ": no answer within " + timeout.toMillis() + " ms"));
     }
 
     private void send(TargetGuard.Target target, UniEmitter<? super String> emitter) {
@@ -93,7 +100,8 @@ public class DocumentFetcher {
         RequestOptions options = new RequestOptions()
                 .setMethod(HttpMethod.GET)
                 // connect to the address just checked; the URL's host is still the Host header and the TLS name
-                .setServer(SocketAddress.inetSocketAddress(target.port(), target.address().getHostAddress()))
+                .setServer(SocketAddress.inetSocketAddress(
+                        target.port(), target.address().getHostAddress()))
                 .setHost(target.url().getHost())
                 .setPort(target.port())
                 .setSsl(target.tls())
@@ -123,8 +131,11 @@ public class DocumentFetcher {
         });
     }
 
-    private void read(HttpClientResponse response, UniEmitter<? super String> emitter, AtomicBoolean over,
-                      java.util.function.Consumer<String> fail) {
+    private void read(
+            HttpClientResponse response,
+            UniEmitter<? super String> emitter,
+            AtomicBoolean over,
+            java.util.function.Consumer<String> fail) {
         // set first: a connection closed on a refused answer is then an expected end, not an error Vert.x logs
         response.exceptionHandler(e -> fail.accept("answer broken off (" + describe(e) + ")"));
         int status = response.statusCode();

@@ -1,7 +1,6 @@
 package io.patgate.exchange;
 
 import io.smallrye.mutiny.Uni;
-
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -24,8 +23,7 @@ public interface ExchangeIssuer {
     Uni<Issuance> issue(Verdict.Accepted accepted, Optional<Set<String>> scope, Instant notAfter);
 
     /** What came of it. */
-    sealed interface Issuance {
-    }
+    sealed interface Issuance {}
 
     /** The token (its value, for the answer only: never logged or stored in clear), its id, expiry and scopes. */
     record Issued(String accessToken, String tokenId, Instant expiresAt, List<String> scopes) implements Issuance {
@@ -36,6 +34,5 @@ public interface ExchangeIssuer {
     }
 
     /** Not issued: {@link ExchangeOutcome#INVALID_SCOPE} or {@link ExchangeOutcome#ACCOUNT_DISABLED}; the detail is for the log. */
-    record Declined(ExchangeOutcome outcome, String detail) implements Issuance {
-    }
+    record Declined(ExchangeOutcome outcome, String detail) implements Issuance {}
 }

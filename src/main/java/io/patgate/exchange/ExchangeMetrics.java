@@ -3,7 +3,6 @@ package io.patgate.exchange;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.inject.Singleton;
-
 import java.util.EnumMap;
 import java.util.Map;
 
@@ -20,9 +19,12 @@ public class ExchangeMetrics {
 
     public ExchangeMetrics(MeterRegistry registry) {
         for (ExchangeOutcome outcome : ExchangeOutcome.values()) {
-            counters.put(outcome, Counter.builder("patgate.exchanges")
-                    .description("RFC 8693 token exchanges at /oauth/token, by outcome")
-                    .tag("outcome", outcome.label()).register(registry));
+            counters.put(
+                    outcome,
+                    Counter.builder("patgate.exchanges")
+                            .description("RFC 8693 token exchanges at /oauth/token, by outcome")
+                            .tag("outcome", outcome.label())
+                            .register(registry));
         }
     }
 

@@ -11,14 +11,18 @@ public enum ExchangeOutcome {
     ISSUED("issued", null, null),
     /** The request itself: a parameter missing, repeated, or not one of the accepted values. */
     INVALID_REQUEST("invalid_request", "invalid_request", null),
-    UNSUPPORTED_GRANT_TYPE("unsupported_grant_type", "unsupported_grant_type",
+    UNSUPPORTED_GRANT_TYPE(
+            "unsupported_grant_type",
+            "unsupported_grant_type",
             "grant_type must be urn:ietf:params:oauth:grant-type:token-exchange"),
     INVALID_SCOPE("invalid_scope", "invalid_scope", "the scope asked for is beyond the service account's roles"),
     THROTTLED("throttled", null, null),
     /** Not a signed JWT at all: not three parts, not base64url, not JSON, or encrypted. */
     MALFORMED("malformed", "invalid_grant", "the subject token is not a signed JWT"),
     /** {@code none}, any HMAC algorithm, or an asymmetric one not accepted. */
-    ALGORITHM_REFUSED("algorithm_refused", "invalid_grant",
+    ALGORITHM_REFUSED(
+            "algorithm_refused",
+            "invalid_grant",
             "the subject token's signing algorithm is not accepted (RS256, PS256, ES256, EdDSA and their longer forms are)"),
     UNTRUSTED_ISSUER("untrusted_issuer", "invalid_grant", Descriptions.NOT_TRUSTED),
     /** No key of the token's {@code kid} (after a read of the issuer's keys, when the floor allowed one), or none that fits its algorithm. */
@@ -33,7 +37,9 @@ public enum ExchangeOutcome {
     /** The account of the matching trust is disabled or gone by the time the token would be issued. */
     ACCOUNT_DISABLED("account_disabled", "invalid_grant", Descriptions.NOT_TRUSTED),
     /** A trusted issuer whose keys cannot be had: down, slow, too large, or no keys young enough held. */
-    ISSUER_UNAVAILABLE("issuer_unavailable", "invalid_grant",
+    ISSUER_UNAVAILABLE(
+            "issuer_unavailable",
+            "invalid_grant",
             "the subject token's issuer could not be reached to read its keys; try again later");
 
     private static final class Descriptions {

@@ -6,14 +6,13 @@ import io.patgate.config.PatgateConfig;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import org.jboss.logging.Logger;
-
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jboss.logging.Logger;
 
 /**
  * The signing keys of the outside issuers that trusts name, per issuer: read from the issuer's OpenID discovery
@@ -78,11 +77,13 @@ public class IssuerKeys {
             synchronized (entry) {
                 boolean young = entry.keys != null && entry.readAt.plus(maxAge).isAfter(now);
                 boolean kidHeld = young && (kid == null || entry.keys.has(kid));
-                boolean mayRead = entry.reading != null || entry.lastAttempt == null || !entry.lastAttempt.plus(floor).isAfter(now);
+                boolean mayRead = entry.reading != null
+                        || entry.lastAttempt == null
+                        || !entry.lastAttempt.plus(floor).isAfter(now);
                 if (kidHeld) {
                     if (mayRead && !entry.readAt.plus(refreshInterval).isAfter(now)) {
                         // old but good: serve them now, read anew behind this exchange's back
-                        read(issuer, entry, now).subscribe().with(k -> { }, e -> { });
+                        read(issuer, entry, now).subscribe().with(k -> {}, e -> {});
                     }
                     return Uni.createFrom().item(entry.keys);
                 }
@@ -90,12 +91,17 @@ public class IssuerKeys {
                     if (young) {
                         return Uni.createFrom().item(entry.keys);
                     }
-                    return Uni.createFrom().failure(new IssuerUnavailable(DocumentFetcher.safe(issuer)
-                            + ": no keys held, and the last read, at " + entry.lastAttempt + ", is less than " + floor.toSeconds() + " s ago"));
+                    return Uni.createFrom()
+                            .failure(new IssuerUnavailable(
+                                    DocumentFetcher.safe(issuer) + ": no keys held, and the last read, at "
+                                            + entry.lastAttempt + ", is less than " + floor.toSeconds() + " s ago"));
                 }
                 VerificationKeys fallback = young ? entry.keys : null;
-                return read(issuer, entry, now).onFailure(IssuerUnavailable.class)
-                        .recoverWithUni(e -> fallback == null ? Uni.createFrom().failure(e) : Uni.createFrom().item(fallback));
+                return read(issuer, entry, now)
+                        .onFailure(IssuerUnavailable.class)
+                        .recoverWithUni(e -> fallback == null
+                                ? Uni.createFrom().failure(e)
+                                : Uni.createFrom().item(fallback));
             }
         });
     }
@@ -107,7 +113,8 @@ public class IssuerKeys {
         }
         entry.lastAttempt = now;
         Uni<VerificationKeys> reading = discover(issuer)
-                .onItemOrFailure().invoke((keys, failure) -> {
+                .onItemOrFailure()
+                .invoke((keys, failure) -> {
                     synchronized (entry) {
                         entry.reading = null;
                         if (failure == null) {
@@ -115,30 +122,37 @@ public class IssuerKeys {
                             entry.readAt = clock.instant();
                             LOG.infof("Read the keys of issuer %s: %s", DocumentFetcher.safe(issuer), keys.kids());
                         } else {
-                            LOG.warnf("Could not read the keys of issuer %s: %s", DocumentFetcher.safe(issuer), failure.getMessage());
+                            LOG.warnf(
+                                    "Could not read the keys of issuer %s: %s",
+                                    DocumentFetcher.safe(issuer), failure.getMessage());
                         }
                     }
                 })
-                .memoize().indefinitely();
+                .memoize()
+                .indefinitely();
         entry.reading = reading;
         return reading;
     }
 
     /** Discovery, then the key set it points to. */
     private Uni<VerificationKeys> discover(String issuer) {
-        String wellKnown = (issuer.endsWith("/") ? issuer.substring(0, issuer.length() - 1) : issuer) + "/.well-known/openid-configuration";
+        String wellKnown = (issuer.endsWith("/") ? issuer.substring(0, issuer.length() - 1) : issuer)
+                + "/.well-known/openid-configuration";
         return fetcher.get(wellKnown).chain(document -> {
             String jwksUri;
             try {
                 Map<String, Object> metadata = JSONObjectUtils.parse(document);
                 String named = JSONObjectUtils.getString(metadata, "issuer");
                 if (!issuer.equals(named)) {
-                    // section 4.3: a document for another issuer must not be used (it would let that issuer's keys sign for this one)
-                    throw new IssuerUnavailable(DocumentFetcher.safe(wellKnown) + " names issuer " + DocumentFetcher.safe(named) + ", not this one");
+                    // section 4.3: a document for another issuer must not be used (it would let that issuer's keys sign
+                    // for this one)
+                    throw new IssuerUnavailable(DocumentFetcher.safe(wellKnown) + " names issuer "
+                            + DocumentFetcher.safe(named) + ", not this one");
                 }
                 jwksUri = JSONObjectUtils.getString(metadata, "jwks_uri");
             } catch (ParseException e) {
-                throw new IssuerUnavailable(DocumentFetcher.safe(wellKnown) + " is not a discovery document: " + DocumentFetcher.safe(e.getMessage()));
+                throw new IssuerUnavailable(DocumentFetcher.safe(wellKnown) + " is not a discovery document: "
+                        + DocumentFetcher.safe(e.getMessage()));
             }
             if (jwksUri == null) {
                 throw new IssuerUnavailable(DocumentFetcher.safe(wellKnown) + " has no jwks_uri");
@@ -147,11 +161,13 @@ public class IssuerKeys {
                 try {
                     VerificationKeys keys = VerificationKeys.published(jwks);
                     if (keys.size() == 0) {
-                        throw new IssuerUnavailable(DocumentFetcher.safe(jwksUri) + " holds no key patgate can verify with");
+                        throw new IssuerUnavailable(
+                                DocumentFetcher.safe(jwksUri) + " holds no key patgate can verify with");
                     }
                     return keys;
                 } catch (ParseException e) {
-                    throw new IssuerUnavailable(DocumentFetcher.safe(jwksUri) + " is not a JWK set: " + DocumentFetcher.safe(e.getMessage()));
+                    throw new IssuerUnavailable(DocumentFetcher.safe(jwksUri) + " is not a JWK set: "
+                            + DocumentFetcher.safe(e.getMessage()));
                 }
             });
         });

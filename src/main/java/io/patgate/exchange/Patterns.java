@@ -22,8 +22,7 @@ import java.util.Map;
  */
 public final class Patterns {
 
-    private Patterns() {
-    }
+    private Patterns() {}
 
     /** Whether {@code value} matches {@code pattern} (exact, or with {@code *} for any run of characters). */
     public static boolean glob(String pattern, String value) {
@@ -77,7 +76,9 @@ public final class Patterns {
             String key = token.replace("~1", "/").replace("~0", "~");
             if (at instanceof Map<?, ?> map) {
                 at = map.get(key);
-            } else if (at instanceof List<?> list && key.matches("0|[1-9][0-9]{0,8}") && Integer.parseInt(key) < list.size()) {
+            } else if (at instanceof List<?> list
+                    && key.matches("0|[1-9][0-9]{0,8}")
+                    && Integer.parseInt(key) < list.size()) {
                 at = list.get(Integer.parseInt(key));
             } else {
                 return null;

@@ -15,7 +15,6 @@ import io.patgate.config.PatgateConfig;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
@@ -50,7 +49,8 @@ public class SubjectTokenVerifier {
     private final Clock clock;
     private final Duration skew;
     /** Inline key sets, parsed once per distinct text (the trust API saves them checked already). */
-    private final Cache<String, Object> inline = Caffeine.newBuilder().maximumSize(1_000).build();
+    private final Cache<String, Object> inline =
+            Caffeine.newBuilder().maximumSize(1_000).build();
 
     @Inject
     public SubjectTokenVerifier(IssuerKeys issuerKeys, PatgateConfig config) {
@@ -81,7 +81,9 @@ public class SubjectTokenVerifier {
             return refused(ExchangeOutcome.MALFORMED, "empty subject token");
         }
         if (token.length() > MAX_TOKEN_CHARS) {
-            return refused(ExchangeOutcome.MALFORMED, "subject token of " + token.length() + " characters; at most " + MAX_TOKEN_CHARS);
+            return refused(
+                    ExchangeOutcome.MALFORMED,
+                    "subject token of " + token.length() + " characters; at most " + MAX_TOKEN_CHARS);
         }
         JWT jwt;
         try {
@@ -105,31 +107,38 @@ public class SubjectTokenVerifier {
         try {
             claims = jws.getJWTClaimsSet();
         } catch (ParseException e) {
-            return refused(ExchangeOutcome.MALFORMED, "claims are not a JSON object of the registered types: " + DocumentFetcher.safe(e.getMessage()));
+            return refused(
+                    ExchangeOutcome.MALFORMED,
+                    "claims are not a JSON object of the registered types: " + DocumentFetcher.safe(e.getMessage()));
         }
         String issuer = claims.getIssuer();
         if (issuer == null || issuer.isBlank()) {
             return refused(ExchangeOutcome.UNTRUSTED_ISSUER, "no iss");
         }
         return source.trustsFor(issuer).chain(found -> {
-            List<Trust> trusts = found.stream().filter(t -> issuer.equals(t.issuer())).toList();
+            List<Trust> trusts =
+                    found.stream().filter(t -> issuer.equals(t.issuer())).toList();
             if (trusts.isEmpty()) {
-                return refused(ExchangeOutcome.UNTRUSTED_ISSUER, "no trust names issuer " + DocumentFetcher.safe(issuer));
+                return refused(
+                        ExchangeOutcome.UNTRUSTED_ISSUER, "no trust names issuer " + DocumentFetcher.safe(issuer));
             }
             Uni<Discovered> discovered = trusts.stream().allMatch(t -> t.jwks() != null)
                     ? Uni.createFrom().item(new Discovered(null, "not needed"))
-                    : issuerKeys.keys(issuer, header.getKeyID()).map(keys -> new Discovered(keys, null))
-                    .onFailure(IssuerUnavailable.class).recoverWithItem(e -> new Discovered(null, e.getMessage()));
+                    : issuerKeys
+                            .keys(issuer, header.getKeyID())
+                            .map(keys -> new Discovered(keys, null))
+                            .onFailure(IssuerUnavailable.class)
+                            .recoverWithItem(e -> new Discovered(null, e.getMessage()));
             return discovered.map(keys -> judge(jws, claims, issuer, trusts, keys));
         });
     }
 
     /** The issuer's keys from discovery, or why there are none. */
-    private record Discovered(VerificationKeys keys, String problem) {
-    }
+    private record Discovered(VerificationKeys keys, String problem) {}
 
     /** The verdict once the trusts and the keys are at hand: synchronous. */
-    private Verdict judge(SignedJWT jws, JWTClaimsSet claims, String issuer, List<Trust> trusts, Discovered discovered) {
+    private Verdict judge(
+            SignedJWT jws, JWTClaimsSet claims, String issuer, List<Trust> trusts, Discovered discovered) {
         JWSHeader header = jws.getHeader();
         String kid = header.getKeyID();
         Map<VerificationKeys, Boolean> checked = new IdentityHashMap<>();
@@ -148,18 +157,28 @@ public class SubjectTokenVerifier {
             }
             if (keys == null) {
                 refusal = trust.jwks() != null
-                        ? new Verdict.Refused(ExchangeOutcome.UNKNOWN_KEY, "the inline jwks of trust " + trust.id() + " " + keysProblem)
-                        : new Verdict.Refused(ExchangeOutcome.ISSUER_UNAVAILABLE, "no keys of issuer " + DocumentFetcher.safe(issuer)
-                        + " could be read, nor are any young enough held: " + keysProblem);
+                        ? new Verdict.Refused(
+                                ExchangeOutcome.UNKNOWN_KEY,
+                                "the inline jwks of trust " + trust.id() + " " + keysProblem)
+                        : new Verdict.Refused(
+                                ExchangeOutcome.ISSUER_UNAVAILABLE,
+                                "no keys of issuer " + DocumentFetcher.safe(issuer)
+                                        + " could be read, nor are any young enough held: " + keysProblem);
             } else {
                 Boolean verified = checked.get(keys);
                 if (verified == null) {
                     VerificationKeys.Selection selection = keys.select(kid, header.getAlgorithm());
                     if (!selection.kidKnown() || selection.keys().isEmpty()) {
-                        refusal = new Verdict.Refused(ExchangeOutcome.UNKNOWN_KEY, (selection.kidKnown()
-                                ? "no key" + (kid == null ? "" : " of kid " + DocumentFetcher.safe(kid)) + " fits alg " + header.getAlgorithm()
-                                : "kid " + DocumentFetcher.safe(kid) + " is not among the keys " + keys.kids())
-                                + (trust.jwks() != null ? " of trust " + trust.id() : " of issuer " + DocumentFetcher.safe(issuer)));
+                        refusal = new Verdict.Refused(
+                                ExchangeOutcome.UNKNOWN_KEY,
+                                (selection.kidKnown()
+                                                ? "no key" + (kid == null ? "" : " of kid " + DocumentFetcher.safe(kid))
+                                                        + " fits alg " + header.getAlgorithm()
+                                                : "kid " + DocumentFetcher.safe(kid) + " is not among the keys "
+                                                        + keys.kids())
+                                        + (trust.jwks() != null
+                                                ? " of trust " + trust.id()
+                                                : " of issuer " + DocumentFetcher.safe(issuer)));
                         best = better(best, refusal);
                         continue;
                     }
@@ -167,9 +186,13 @@ public class SubjectTokenVerifier {
                     checked.put(keys, verified);
                 }
                 if (!verified) {
-                    refusal = new Verdict.Refused(ExchangeOutcome.BAD_SIGNATURE, "the signature does not verify with key "
-                            + (kid == null ? "(no kid)" : DocumentFetcher.safe(kid)) + (trust.jwks() != null ? " of trust " + trust.id()
-                            : " of issuer " + DocumentFetcher.safe(issuer)));
+                    refusal = new Verdict.Refused(
+                            ExchangeOutcome.BAD_SIGNATURE,
+                            "the signature does not verify with key "
+                                    + (kid == null ? "(no kid)" : DocumentFetcher.safe(kid))
+                                    + (trust.jwks() != null
+                                            ? " of trust " + trust.id()
+                                            : " of issuer " + DocumentFetcher.safe(issuer)));
                 } else {
                     Verdict.Refused time = timeRefusal(claims);
                     if (time != null) {
@@ -177,7 +200,12 @@ public class SubjectTokenVerifier {
                     }
                     refusal = claimsRefusal(claims, trust);
                     if (refusal == null) {
-                        return new Verdict.Accepted(issuer, claims.getSubject(), trust, claims.getExpirationTime().toInstant(), claims.getJWTID());
+                        return new Verdict.Accepted(
+                                issuer,
+                                claims.getSubject(),
+                                trust,
+                                claims.getExpirationTime().toInstant(),
+                                claims.getJWTID());
                     }
                 }
             }
@@ -207,13 +235,20 @@ public class SubjectTokenVerifier {
         }
         Instant exp = claims.getExpirationTime().toInstant();
         if (now.isAfter(exp.plus(skew))) {
-            return new Verdict.Refused(ExchangeOutcome.EXPIRED, "exp " + exp + " is past (now " + now + ", skew " + skew.toSeconds() + " s)");
+            return new Verdict.Refused(
+                    ExchangeOutcome.EXPIRED,
+                    "exp " + exp + " is past (now " + now + ", skew " + skew.toSeconds() + " s)");
         }
-        if (claims.getNotBeforeTime() != null && claims.getNotBeforeTime().toInstant().isAfter(now.plus(skew))) {
-            return new Verdict.Refused(ExchangeOutcome.NOT_YET_VALID, "nbf " + claims.getNotBeforeTime().toInstant() + " is ahead (now " + now + ")");
+        if (claims.getNotBeforeTime() != null
+                && claims.getNotBeforeTime().toInstant().isAfter(now.plus(skew))) {
+            return new Verdict.Refused(
+                    ExchangeOutcome.NOT_YET_VALID,
+                    "nbf " + claims.getNotBeforeTime().toInstant() + " is ahead (now " + now + ")");
         }
         if (claims.getIssueTime() != null && claims.getIssueTime().toInstant().isAfter(now.plus(skew))) {
-            return new Verdict.Refused(ExchangeOutcome.NOT_YET_VALID, "iat " + claims.getIssueTime().toInstant() + " is ahead (now " + now + ")");
+            return new Verdict.Refused(
+                    ExchangeOutcome.NOT_YET_VALID,
+                    "iat " + claims.getIssueTime().toInstant() + " is ahead (now " + now + ")");
         }
         return null;
     }
@@ -222,25 +257,31 @@ public class SubjectTokenVerifier {
     private static Verdict.Refused claimsRefusal(JWTClaimsSet claims, Trust trust) {
         List<String> audience = claims.getAudience();
         if (audience == null || !audience.contains(trust.audience())) {
-            return new Verdict.Refused(ExchangeOutcome.WRONG_AUDIENCE, "aud " + safe(audience) + " does not contain " + trust.audience()
-                    + " (trust " + trust.id() + ")");
+            return new Verdict.Refused(
+                    ExchangeOutcome.WRONG_AUDIENCE,
+                    "aud " + safe(audience) + " does not contain " + trust.audience() + " (trust " + trust.id() + ")");
         }
         String subject = claims.getSubject();
         if (trust.subject() != null && (subject == null || !Patterns.glob(trust.subject(), subject))) {
-            return new Verdict.Refused(ExchangeOutcome.NO_MATCHING_TRUST, "sub " + DocumentFetcher.safe(subject) + " does not match "
-                    + trust.subject() + " (trust " + trust.id() + ")");
+            return new Verdict.Refused(
+                    ExchangeOutcome.NO_MATCHING_TRUST,
+                    "sub " + DocumentFetcher.safe(subject) + " does not match " + trust.subject() + " (trust "
+                            + trust.id() + ")");
         }
         Map<String, Object> all = claims.getClaims();
         List<String> mismatched = new ArrayList<>();
         for (Map.Entry<String, String> bound : trust.claims().entrySet()) {
             if (!Patterns.claimMatches(all, bound.getKey(), bound.getValue())) {
-                mismatched.add(bound.getKey() + " " + DocumentFetcher.safe(String.valueOf(Patterns.claim(all, bound.getKey())))
-                        + " does not match " + bound.getValue());
+                mismatched.add(
+                        bound.getKey() + " " + DocumentFetcher.safe(String.valueOf(Patterns.claim(all, bound.getKey())))
+                                + " does not match " + bound.getValue());
             }
         }
         if (!mismatched.isEmpty()) {
-            return new Verdict.Refused(ExchangeOutcome.NO_MATCHING_TRUST, "sub " + DocumentFetcher.safe(subject) + ": " + String.join("; ", mismatched)
-                    + " (trust " + trust.id() + ")");
+            return new Verdict.Refused(
+                    ExchangeOutcome.NO_MATCHING_TRUST,
+                    "sub " + DocumentFetcher.safe(subject) + ": " + String.join("; ", mismatched) + " (trust "
+                            + trust.id() + ")");
         }
         return null;
     }

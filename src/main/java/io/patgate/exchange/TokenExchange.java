@@ -7,8 +7,6 @@ import io.patgate.domain.Throttle;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
-import org.jboss.logging.Logger;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.jboss.logging.Logger;
 
 /**
  * RFC 8693 token exchange at {@code POST /oauth/token}: the request's parameters (RFC 6749 section 3.2 and RFC 8693
@@ -41,11 +40,11 @@ public class TokenExchange {
     private static final Logger SECURITY = Logger.getLogger("patgate.security");
     /** The default lifetime of a trust that names none, and the longest any may name (the trust API enforces both). */
     static final int DEFAULT_TTL = 900;
+
     static final int MAX_TTL = 3600;
 
     /** What the exchange answers. */
-    public sealed interface Result {
-    }
+    public sealed interface Result {}
 
     /** 200: RFC 8693 section 2.2.1. */
     public record Issued(String accessToken, long expiresIn, String scope) implements Result {
@@ -56,8 +55,7 @@ public class TokenExchange {
     }
 
     /** 400: RFC 6749 section 5.2 ({@code outcome.error()}, and {@code description}); {@code detail} is for the log only. */
-    public record Refused(ExchangeOutcome outcome, String description, String detail) implements Result {
-    }
+    public record Refused(ExchangeOutcome outcome, String description, String detail) implements Result {}
 
     private final SubjectTokenVerifier verifier;
     private final Instance<TrustSource> trusts;
@@ -66,14 +64,22 @@ public class TokenExchange {
     private final Throttle throttle;
     private final Clock clock = Clock.systemUTC();
 
-    public TokenExchange(SubjectTokenVerifier verifier, Instance<TrustSource> trusts, Instance<ExchangeIssuer> issuer,
-                         ExchangeMetrics metrics, PatgateConfig config) {
+    public TokenExchange(
+            SubjectTokenVerifier verifier,
+            Instance<TrustSource> trusts,
+            Instance<ExchangeIssuer> issuer,
+            ExchangeMetrics metrics,
+            PatgateConfig config) {
         this.verifier = verifier;
         this.trusts = trusts;
         this.issuer = issuer;
         this.metrics = metrics;
         OauthConfig oauth = config.oauth();
-        this.throttle = new Throttle(oauth.exchangeFailuresAllowed(), oauth.exchangeWindow(), oauth.maxExchangeLock(), clock,
+        this.throttle = new Throttle(
+                oauth.exchangeFailuresAllowed(),
+                oauth.exchangeWindow(),
+                oauth.maxExchangeLock(),
+                clock,
                 config.login().maxTracked());
     }
 
@@ -86,14 +92,18 @@ public class TokenExchange {
         long wait = throttle.retryAfter(key);
         if (wait > 0) {
             metrics.count(ExchangeOutcome.THROTTLED);
-            throw Refusal.throttled(wait, "Too many refused token exchanges from this address; try again in " + wait + " s");
+            throw Refusal.throttled(
+                    wait, "Too many refused token exchanges from this address; try again in " + wait + " s");
         }
         return answer(form).invoke(result -> {
             if (result instanceof Refused refused) {
                 throttle.count(key);
                 metrics.count(refused.outcome());
                 // one searchable line per refusal, with the request id; what did not hold, never the token
-                SECURITY.infof("exchange-refused outcome=%s address=%s detail=\"%s\"", refused.outcome().label(), address,
+                SECURITY.infof(
+                        "exchange-refused outcome=%s address=%s detail=\"%s\"",
+                        refused.outcome().label(),
+                        address,
                         DocumentFetcher.safe(refused.detail()).replace('"', '\''));
             } else {
                 metrics.count(ExchangeOutcome.ISSUED);
@@ -113,8 +123,12 @@ public class TokenExchange {
             return refused(ExchangeOutcome.INVALID_REQUEST, "grant_type is missing", null);
         }
         if (!GRANT_TYPE.equals(grantType) || trusts.isUnsatisfied() || issuer.isUnsatisfied()) {
-            return refused(ExchangeOutcome.UNSUPPORTED_GRANT_TYPE, GRANT_TYPE.equals(grantType)
-                    ? "token exchange is not set up on this server" : ExchangeOutcome.UNSUPPORTED_GRANT_TYPE.description(), null);
+            return refused(
+                    ExchangeOutcome.UNSUPPORTED_GRANT_TYPE,
+                    GRANT_TYPE.equals(grantType)
+                            ? "token exchange is not set up on this server"
+                            : ExchangeOutcome.UNSUPPORTED_GRANT_TYPE.description(),
+                    null);
         }
         String subjectToken = single(form, "subject_token");
         if (subjectToken == null) {
@@ -125,7 +139,8 @@ public class TokenExchange {
             return refused(ExchangeOutcome.INVALID_REQUEST, "subject_token_type is missing", null);
         }
         if (!JWT.equals(tokenType) && !ID_TOKEN.equals(tokenType)) {
-            return refused(ExchangeOutcome.INVALID_REQUEST, "subject_token_type must be " + JWT + " or " + ID_TOKEN, null);
+            return refused(
+                    ExchangeOutcome.INVALID_REQUEST, "subject_token_type must be " + JWT + " or " + ID_TOKEN, null);
         }
         if (single(form, "actor_token") != null || single(form, "actor_token_type") != null) {
             return refused(ExchangeOutcome.INVALID_REQUEST, "delegation (actor_token) is not supported", null);
@@ -146,23 +161,33 @@ public class TokenExchange {
             }
             Verdict.Accepted accepted = (Verdict.Accepted) verdict;
             Instant now = clock.instant();
-            int ttl = accepted.trust().maxTtlSeconds() <= 0 ? DEFAULT_TTL : Math.min(accepted.trust().maxTtlSeconds(), MAX_TTL);
+            int ttl = accepted.trust().maxTtlSeconds() <= 0
+                    ? DEFAULT_TTL
+                    : Math.min(accepted.trust().maxTtlSeconds(), MAX_TTL);
             Instant notAfter = now.plusSeconds(ttl);
             if (accepted.expiresAt().isBefore(notAfter)) {
                 notAfter = accepted.expiresAt(); // never past the subject token's own exp
             }
             if (Duration.between(now, notAfter).toSeconds() < 1) {
                 // past its exp but within the clock skew: good, but nothing left to issue
-                return refused(ExchangeOutcome.EXPIRED, ExchangeOutcome.EXPIRED.description(), "exp " + accepted.expiresAt() + " leaves no lifetime");
+                return refused(
+                        ExchangeOutcome.EXPIRED,
+                        ExchangeOutcome.EXPIRED.description(),
+                        "exp " + accepted.expiresAt() + " leaves no lifetime");
             }
             return issuer.get().issue(accepted, scope, notAfter).map(issuance -> {
                 if (issuance instanceof ExchangeIssuer.Declined declined) {
-                    return new Refused(declined.outcome(), declined.outcome().description(), declined.detail() + " (issuer "
-                            + DocumentFetcher.safe(accepted.issuer()) + ", sub " + DocumentFetcher.safe(accepted.subject()) + ", trust "
-                            + accepted.trust().id() + ")");
+                    return new Refused(
+                            declined.outcome(),
+                            declined.outcome().description(),
+                            declined.detail() + " (issuer "
+                                    + DocumentFetcher.safe(accepted.issuer()) + ", sub "
+                                    + DocumentFetcher.safe(accepted.subject()) + ", trust "
+                                    + accepted.trust().id() + ")");
                 }
                 ExchangeIssuer.Issued issued = (ExchangeIssuer.Issued) issuance;
-                long expiresIn = Math.max(1, Duration.between(clock.instant(), issued.expiresAt()).toSeconds());
+                long expiresIn = Math.max(
+                        1, Duration.between(clock.instant(), issued.expiresAt()).toSeconds());
                 return new Issued(issued.accessToken(), expiresIn, String.join(" ", issued.scopes()));
             });
         });
@@ -171,7 +196,10 @@ public class TokenExchange {
     /** The value of a parameter given once; null when absent or empty (RFC 6749 section 3.1: empty is omitted). */
     private static String single(Map<String, List<String>> form, String name) {
         List<String> values = form.get(name);
-        if (values == null || values.isEmpty() || values.get(0) == null || values.get(0).isBlank()) {
+        if (values == null
+                || values.isEmpty()
+                || values.get(0) == null
+                || values.get(0).isBlank()) {
             return null;
         }
         return values.get(0).trim();

@@ -11,8 +11,15 @@ import java.util.UUID;
  * {@link Patterns}), may be exchanged for a token of {@code accountId} living at most {@code maxTtlSeconds}. The
  * issuer's keys come from its discovery document, or from {@code jwks} (a JWK set, JSON) when the trust carries them.
  */
-public record Trust(UUID id, UUID accountId, String issuer, String audience, String subject, Map<String, String> claims,
-                    int maxTtlSeconds, String jwks) {
+public record Trust(
+        UUID id,
+        UUID accountId,
+        String issuer,
+        String audience,
+        String subject,
+        Map<String, String> claims,
+        int maxTtlSeconds,
+        String jwks) {
 
     public Trust {
         Objects.requireNonNull(id, "id");

@@ -1,7 +1,6 @@
 package io.patgate.exchange;
 
 import io.smallrye.mutiny.Uni;
-
 import java.util.List;
 
 /**

@@ -14,7 +14,6 @@ import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.OctetKeyPair;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.util.JSONObjectUtils;
-
 import java.text.ParseException;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,18 +36,23 @@ public final class VerificationKeys {
 
     /** The algorithms a subject token may be signed with: RSA (PKCS#1 v1.5 and PSS), ECDSA, EdDSA over Ed25519. */
     public static final Set<JWSAlgorithm> ACCEPTED = Set.of(
-            JWSAlgorithm.RS256, JWSAlgorithm.RS384, JWSAlgorithm.RS512,
-            JWSAlgorithm.PS256, JWSAlgorithm.PS384, JWSAlgorithm.PS512,
-            JWSAlgorithm.ES256, JWSAlgorithm.ES384, JWSAlgorithm.ES512,
-            JWSAlgorithm.EdDSA, JWSAlgorithm.Ed25519);
+            JWSAlgorithm.RS256,
+            JWSAlgorithm.RS384,
+            JWSAlgorithm.RS512,
+            JWSAlgorithm.PS256,
+            JWSAlgorithm.PS384,
+            JWSAlgorithm.PS512,
+            JWSAlgorithm.ES256,
+            JWSAlgorithm.ES384,
+            JWSAlgorithm.ES512,
+            JWSAlgorithm.EdDSA,
+            JWSAlgorithm.Ed25519);
 
     /** One usable key and its verifier. */
-    record Key(JWK jwk, JWSVerifier verifier) {
-    }
+    record Key(JWK jwk, JWSVerifier verifier) {}
 
     /** The keys that may check one token: those of its {@code kid} (or all, without one) that fit its algorithm. */
-    record Selection(boolean kidKnown, List<Key> keys) {
-    }
+    record Selection(boolean kidKnown, List<Key> keys) {}
 
     private final List<Key> keys;
 
@@ -126,7 +130,8 @@ public final class VerificationKeys {
                 String unusable = unusable(jwk);
                 if (unusable != null) {
                     if (strict) {
-                        throw new IllegalArgumentException("key " + Objects.toString(jwk.getKeyID(), "without kid") + " " + unusable);
+                        throw new IllegalArgumentException(
+                                "key " + Objects.toString(jwk.getKeyID(), "without kid") + " " + unusable);
                     }
                     continue;
                 }
@@ -160,7 +165,8 @@ public final class VerificationKeys {
         }
         if (jwk instanceof ECKey ec) {
             Curve curve = ec.getCurve();
-            return Curve.P_256.equals(curve) || Curve.P_384.equals(curve) || Curve.P_521.equals(curve) ? null
+            return Curve.P_256.equals(curve) || Curve.P_384.equals(curve) || Curve.P_521.equals(curve)
+                    ? null
                     : "is on a curve not accepted (" + curve + "); P-256, P-384 or P-521";
         }
         if (jwk instanceof OctetKeyPair okp) {

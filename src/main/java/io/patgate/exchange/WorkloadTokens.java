@@ -1,7 +1,7 @@
 package io.patgate.exchange;
 
-import io.patgate.domain.AuditAction;
 import io.patgate.audit.AuditService;
+import io.patgate.domain.AuditAction;
 import io.patgate.identity.IdentityState;
 import io.patgate.identity.TokenSigner;
 import io.patgate.identity.TrustState;
@@ -9,8 +9,6 @@ import io.patgate.identity.WorkloadTrust;
 import io.patgate.store.Transactions;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.jboss.logging.Logger;
-
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -18,6 +16,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
+import org.jboss.logging.Logger;
 
 /**
  * The service accounts' side of the token exchange: their trust entries, as every replica holds them in memory
@@ -43,7 +42,12 @@ public class WorkloadTokens implements TrustSource, ExchangeIssuer {
     private final Transactions transactions;
     private final Clock clock = Clock.systemUTC();
 
-    public WorkloadTokens(TrustState trusts, IdentityState accounts, TokenSigner signer, AuditService audit, Transactions transactions) {
+    public WorkloadTokens(
+            TrustState trusts,
+            IdentityState accounts,
+            TokenSigner signer,
+            AuditService audit,
+            Transactions transactions) {
         this.trusts = trusts;
         this.accounts = accounts;
         this.signer = signer;
@@ -53,11 +57,15 @@ public class WorkloadTokens implements TrustSource, ExchangeIssuer {
 
     @Override
     public Uni<List<Trust>> trustsFor(String issuer) {
-        return Uni.createFrom().item(trusts.forIssuer(issuer).stream().map(WorkloadTokens::trust).toList());
+        return Uni.createFrom()
+                .item(trusts.forIssuer(issuer).stream()
+                        .map(WorkloadTokens::trust)
+                        .toList());
     }
 
     private static Trust trust(WorkloadTrust t) {
-        return new Trust(t.id(), t.accountId(), t.issuer(), t.audience(), t.subject(), t.claims(), t.maxTtlSeconds(), t.jwks());
+        return new Trust(
+                t.id(), t.accountId(), t.issuer(), t.audience(), t.subject(), t.claims(), t.maxTtlSeconds(), t.jwks());
     }
 
     @Override
@@ -66,24 +74,31 @@ public class WorkloadTokens implements TrustSource, ExchangeIssuer {
         WorkloadTrust trust = trusts.trust(trustId);
         IdentityState.UserState account = trust == null ? null : accounts.user(trust.accountId());
         if (trust == null || account == null || account.disabled()) {
-            return Uni.createFrom().item(new Declined(ExchangeOutcome.ACCOUNT_DISABLED, "the trust or its account is gone or disabled"));
+            return Uni.createFrom()
+                    .item(new Declined(
+                            ExchangeOutcome.ACCOUNT_DISABLED, "the trust or its account is gone or disabled"));
         }
         Set<String> scopes = new TreeSet<>(scope.orElse(account.roles()));
         if (!account.roles().containsAll(scopes)) {
             Set<String> beyond = new TreeSet<>(scopes);
             beyond.removeAll(account.roles());
-            return Uni.createFrom().item(new Declined(ExchangeOutcome.INVALID_SCOPE, "scopes beyond the account's roles: " + beyond));
+            return Uni.createFrom()
+                    .item(new Declined(ExchangeOutcome.INVALID_SCOPE, "scopes beyond the account's roles: " + beyond));
         }
         Instant now = clock.instant();
         UUID jti = UUID.randomUUID();
         String value = signer.signExchange(jti, account.id(), account.username(), now, notAfter, scopes, trustId);
-        String detail = "issuer " + DocumentFetcher.safe(accepted.issuer()) + ", subject " + DocumentFetcher.safe(accepted.subject())
+        String detail = "issuer " + DocumentFetcher.safe(accepted.issuer()) + ", subject "
+                + DocumentFetcher.safe(accepted.subject())
                 + ", trust " + trustId + ", scopes " + String.join(" ", scopes) + ", expires " + notAfter
                 + (accepted.jwtId() == null ? "" : ", subject token jti " + DocumentFetcher.safe(accepted.jwtId()));
         String actor = "exchange: " + DocumentFetcher.safe(accepted.subject());
-        return transactions.write(() -> audit.record(actor, AuditAction.TOKEN_EXCHANGED, account.id(), account.username(), jti, detail))
-                .invoke(() -> LOG.debugf("Exchanged a token of %s for token %s of account %s", DocumentFetcher.safe(accepted.issuer()), jti,
-                        account.id()))
+        return transactions
+                .write(() ->
+                        audit.record(actor, AuditAction.TOKEN_EXCHANGED, account.id(), account.username(), jti, detail))
+                .invoke(() -> LOG.debugf(
+                        "Exchanged a token of %s for token %s of account %s",
+                        DocumentFetcher.safe(accepted.issuer()), jti, account.id()))
                 .replaceWith(new Issued(value, jti.toString(), notAfter, List.copyOf(scopes)));
     }
 }

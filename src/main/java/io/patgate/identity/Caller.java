@@ -17,13 +17,29 @@ import java.util.UUID;
  * @param valueDigest  for a token, the SHA-256 of the value presented: its current one, or the one it replaced during
  *                     that one's grace period (a self-rotation tells them apart by it); null for a session
  */
-public record Caller(UUID userId, String username, Set<String> roles, AuthMethod method, UUID credentialId,
-                     Set<String> scopes, Instant issuedAt, Instant expiresAt, java.util.List<io.patgate.domain.Cidr> networks,
-                     java.nio.ByteBuffer valueDigest) {
+public record Caller(
+        UUID userId,
+        String username,
+        Set<String> roles,
+        AuthMethod method,
+        UUID credentialId,
+        Set<String> scopes,
+        Instant issuedAt,
+        Instant expiresAt,
+        java.util.List<io.patgate.domain.Cidr> networks,
+        java.nio.ByteBuffer valueDigest) {
 
     /** A caller whose presented value does not matter (a session; a token in tests). */
-    public Caller(UUID userId, String username, Set<String> roles, AuthMethod method, UUID credentialId,
-                  Set<String> scopes, Instant issuedAt, Instant expiresAt, java.util.List<io.patgate.domain.Cidr> networks) {
+    public Caller(
+            UUID userId,
+            String username,
+            Set<String> roles,
+            AuthMethod method,
+            UUID credentialId,
+            Set<String> scopes,
+            Instant issuedAt,
+            Instant expiresAt,
+            java.util.List<io.patgate.domain.Cidr> networks) {
         this(userId, username, roles, method, credentialId, scopes, issuedAt, expiresAt, networks, null);
     }
 
@@ -31,7 +47,8 @@ public record Caller(UUID userId, String username, Set<String> roles, AuthMethod
     public static final String ATTRIBUTE = "patgate.caller";
 
     public enum AuthMethod {
-        SESSION("session"), PAT("pat"),
+        SESSION("session"),
+        PAT("pat"),
         /** A token the RFC 8693 exchange issued to a service account: minutes long, no row (see {@code TokenSigner#EXCHANGE_TYPE}). */
         EXCHANGE("exchange");
 

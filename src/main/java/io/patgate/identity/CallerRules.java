@@ -2,7 +2,6 @@ package io.patgate.identity;
 
 import io.patgate.identity.CheckMetrics.Kind;
 import io.patgate.identity.CheckMetrics.Outcome;
-
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,7 +21,13 @@ final class CallerRules {
     private final ExpiredUses expiredUses;
     private final Duration sessionLifetime;
 
-    CallerRules(IdentityState state, TrustState trusts, KeyRing keys, UsageTracker usage, ExpiredUses expiredUses, Duration sessionLifetime) {
+    CallerRules(
+            IdentityState state,
+            TrustState trusts,
+            KeyRing keys,
+            UsageTracker usage,
+            ExpiredUses expiredUses,
+            Duration sessionLifetime) {
         this.state = state;
         this.trusts = trusts;
         this.keys = keys;
@@ -65,8 +70,17 @@ final class CallerRules {
         if (presented) {
             usage.record(token.id(), clientAddress, now);
         }
-        return new Verdict.Accepted(new Caller(owner.id(), owner.username(), owner.roles(), Caller.AuthMethod.PAT, token.id(),
-                token.scopes(), token.issuedAt(), token.expiresAt(), token.allowedCidrs(), digest));
+        return new Verdict.Accepted(new Caller(
+                owner.id(),
+                owner.username(),
+                owner.roles(),
+                Caller.AuthMethod.PAT,
+                token.id(),
+                token.scopes(),
+                token.issuedAt(),
+                token.expiresAt(),
+                token.allowedCidrs(),
+                digest));
     }
 
     /** A session: not logged out, plausible for its key and lifetime ({@link SessionRules}), its account enabled and not cut. */
@@ -81,8 +95,16 @@ final class CallerRules {
         if (user == null || user.disabled() || !user.admitsSession(v.jti(), v.issuedAt())) {
             return refused(Kind.SESSION, Outcome.OWNER_DISABLED);
         }
-        return new Verdict.Accepted(new Caller(user.id(), user.username(), user.roles(), Caller.AuthMethod.SESSION, v.jti(), null,
-                v.issuedAt(), v.expiresAt(), List.of()));
+        return new Verdict.Accepted(new Caller(
+                user.id(),
+                user.username(),
+                user.roles(),
+                Caller.AuthMethod.SESSION,
+                v.jti(),
+                null,
+                v.issuedAt(),
+                v.expiresAt(),
+                List.of()));
     }
 
     /**
@@ -100,7 +122,15 @@ final class CallerRules {
         if (account == null || account.disabled() || !account.admitsSession(v.jti(), v.issuedAt())) {
             return refused(Kind.EXCHANGE, Outcome.OWNER_DISABLED);
         }
-        return new Verdict.Accepted(new Caller(account.id(), account.username(), account.roles(), Caller.AuthMethod.EXCHANGE, v.jti(),
-                v.scopes(), v.issuedAt(), v.expiresAt(), List.of()));
+        return new Verdict.Accepted(new Caller(
+                account.id(),
+                account.username(),
+                account.roles(),
+                Caller.AuthMethod.EXCHANGE,
+                v.jti(),
+                v.scopes(),
+                v.issuedAt(),
+                v.expiresAt(),
+                List.of()));
     }
 }

@@ -6,8 +6,7 @@ import io.quarkus.security.identity.SecurityIdentity;
 /** The {@link Caller} that the per-request check attached to the identity. */
 public final class Callers {
 
-    private Callers() {
-    }
+    private Callers() {}
 
     public static Caller of(SecurityIdentity identity) {
         Caller caller = identity == null ? null : identity.getAttribute(Caller.ATTRIBUTE);

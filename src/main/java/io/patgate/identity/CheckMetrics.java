@@ -5,7 +5,6 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.inject.Singleton;
-
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
@@ -23,7 +22,8 @@ public class CheckMetrics {
 
     /** The kind of credential presented, as far as the check got to tell. */
     public enum Kind {
-        PAT("pat"), SESSION("session"),
+        PAT("pat"),
+        SESSION("session"),
         /** A token the RFC 8693 exchange issued to a service account. */
         EXCHANGE("exchange"),
         /** Not one of ours: unparseable, or a signature that does not verify. */
@@ -77,29 +77,45 @@ public class CheckMetrics {
 
     public CheckMetrics(MeterRegistry registry, IdentityState state, UsageTracker usage) {
         Gauge.builder("patgate.usage.backlog", usage, UsageTracker::pending)
-                .description("Tokens whose last use is not yet written to the database (written every few seconds; grows while it is away)")
+                .description(
+                        "Tokens whose last use is not yet written to the database (written every few seconds; grows while it is away)")
                 .register(registry);
         for (Kind kind : Kind.values()) {
             Map<Outcome, Counter> byOutcome = new EnumMap<>(Outcome.class);
             for (Outcome outcome : Outcome.values()) {
-                byOutcome.put(outcome, Counter.builder("patgate.checks")
-                        .description("Credential checks, by kind of credential and outcome")
-                        .tag("kind", kind.label).tag("outcome", outcome.label).register(registry));
+                byOutcome.put(
+                        outcome,
+                        Counter.builder("patgate.checks")
+                                .description("Credential checks, by kind of credential and outcome")
+                                .tag("kind", kind.label)
+                                .tag("outcome", outcome.label)
+                                .register(registry));
             }
             checks.put(kind, byOutcome);
         }
         this.duration = Timer.builder("patgate.check.duration")
                 .description("Time the in-memory check of a credential took (a cold token's database read included)")
-                .serviceLevelObjectives(Duration.ofNanos(20_000), Duration.ofNanos(50_000), Duration.ofNanos(100_000),
-                        Duration.ofNanos(250_000), Duration.ofMillis(1), Duration.ofMillis(5), Duration.ofMillis(25),
-                        Duration.ofMillis(100), Duration.ofMillis(500), Duration.ofSeconds(2))
+                .serviceLevelObjectives(
+                        Duration.ofNanos(20_000),
+                        Duration.ofNanos(50_000),
+                        Duration.ofNanos(100_000),
+                        Duration.ofNanos(250_000),
+                        Duration.ofMillis(1),
+                        Duration.ofMillis(5),
+                        Duration.ofMillis(25),
+                        Duration.ofMillis(100),
+                        Duration.ofMillis(500),
+                        Duration.ofSeconds(2))
                 .register(registry);
         Gauge.builder("patgate.state.tokens", state, IdentityState::tokenCount)
-                .description("Tokens in this replica's memory (the working set)").register(registry);
+                .description("Tokens in this replica's memory (the working set)")
+                .register(registry);
         Gauge.builder("patgate.state.users", state, IdentityState::userCount)
-                .description("Accounts in this replica's memory").register(registry);
+                .description("Accounts in this replica's memory")
+                .register(registry);
         Gauge.builder("patgate.state.revoked.sessions", state, IdentityState::revokedSessionCount)
-                .description("Logged-out sessions remembered until their JWT expires").register(registry);
+                .description("Logged-out sessions remembered until their JWT expires")
+                .register(registry);
     }
 
     /** Counts a verdict an entry point adds after an accepted check ({@link Outcome#MISSING_SCOPE}), without a duration. */

@@ -7,7 +7,6 @@ import io.patgate.identity.CheckMetrics.Kind;
 import io.patgate.identity.CheckMetrics.Outcome;
 import io.smallrye.mutiny.Uni;
 import jakarta.inject.Singleton;
-
 import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Instant;
@@ -47,9 +46,18 @@ public class CredentialVerifier {
     /** Verified values that the digests do not know (sessions, exchanged tokens) by digest; bounded, the least used forgotten first (it costs one re-verification). */
     private final Cache<ByteBuffer, JwsVerifier.Verified> remembered;
 
-    public CredentialVerifier(JwsVerifier jws, KeyRing keys, IdentityState state, UsageTracker usage, TokenGapFiller gaps,
-                              ExpiredUses expiredUses, Freshness freshness, PatgateConfig config, CheckMetrics metrics, TrustState trusts,
-                              Clock clock) {
+    public CredentialVerifier(
+            JwsVerifier jws,
+            KeyRing keys,
+            IdentityState state,
+            UsageTracker usage,
+            TokenGapFiller gaps,
+            ExpiredUses expiredUses,
+            Freshness freshness,
+            PatgateConfig config,
+            CheckMetrics metrics,
+            TrustState trusts,
+            Clock clock) {
         this.jws = jws;
         this.keys = keys;
         this.state = state;
@@ -57,8 +65,11 @@ public class CredentialVerifier {
         this.freshness = freshness;
         this.clock = clock;
         this.metrics = metrics;
-        this.rules = new CallerRules(state, trusts, keys, usage, expiredUses, config.session().lifetime());
-        this.remembered = Caffeine.newBuilder().maximumSize(config.state().maxRememberedSessions()).build();
+        this.rules = new CallerRules(
+                state, trusts, keys, usage, expiredUses, config.session().lifetime());
+        this.remembered = Caffeine.newBuilder()
+                .maximumSize(config.state().maxRememberedSessions())
+                .build();
     }
 
     /** Whether this replica's state is too old to judge credentials (see {@link Freshness}). */
@@ -91,7 +102,9 @@ public class CredentialVerifier {
     /** {@link #check}, with the database read it may need: for callers that take a {@code Uni} anyway. */
     public Uni<Verdict> checkAndRead(CredentialRequest request) {
         Verdict verdict = check(request);
-        return verdict instanceof Verdict.NeedsRead needs ? read(needs) : Uni.createFrom().item(verdict);
+        return verdict instanceof Verdict.NeedsRead needs
+                ? read(needs)
+                : Uni.createFrom().item(verdict);
     }
 
     /**
@@ -102,11 +115,19 @@ public class CredentialVerifier {
     public Uni<Verdict> read(Verdict.NeedsRead needs) {
         CredentialRequest request = needs.request();
         return filled(needs.verified(), needs.digest(), needs.presented() ? request.clientAddress() : null)
-                .onFailure().invoke(e -> finish(new Verdict.Refused(Kind.PAT, Outcome.UNAVAILABLE), request, needs.startedNanos()))
-                .map(filled -> finish(filled == null
+                .onFailure()
+                .invoke(e -> finish(new Verdict.Refused(Kind.PAT, Outcome.UNAVAILABLE), request, needs.startedNanos()))
+                .map(filled -> finish(
+                        filled == null
                                 ? new Verdict.Refused(Kind.PAT, Outcome.UNKNOWN)
-                                : rules.personalToken(filled, needs.digest(), request.clientAddress(), needs.presented(), clock.instant()),
-                        request, needs.startedNanos()));
+                                : rules.personalToken(
+                                        filled,
+                                        needs.digest(),
+                                        request.clientAddress(),
+                                        needs.presented(),
+                                        clock.instant()),
+                        request,
+                        needs.startedNanos()));
     }
 
     private Verdict judge(CredentialRequest request, boolean presented, long started) {
@@ -143,8 +164,14 @@ public class CredentialVerifier {
             return rules.exchanged(verified);
         }
         TokenState last = state.finalToken(verified.jti());
-        if (last != null && (last.isRevoked() || digest.equals(last.digest()) || digest.equals(last.previousDigest()))) {
-            return rules.personalToken(last, digest, request.clientAddress(), presented, now); // revoked, or this value expired: no read needed to refuse it
+        if (last != null
+                && (last.isRevoked() || digest.equals(last.digest()) || digest.equals(last.previousDigest()))) {
+            return rules.personalToken(
+                    last,
+                    digest,
+                    request.clientAddress(),
+                    presented,
+                    now); // revoked, or this value expired: no read needed to refuse it
         }
         return new Verdict.NeedsRead(request, presented, verified, digest, started);
     }
@@ -158,8 +185,10 @@ public class CredentialVerifier {
         if (verdict instanceof Verdict.NeedsRead) {
             return verdict;
         }
-        if (request.basicUsername() != null && verdict instanceof Verdict.Accepted accepted
-                && (accepted.caller().method() != Caller.AuthMethod.PAT || !accepted.caller().username().equalsIgnoreCase(request.basicUsername()))) {
+        if (request.basicUsername() != null
+                && verdict instanceof Verdict.Accepted accepted
+                && (accepted.caller().method() != Caller.AuthMethod.PAT
+                        || !accepted.caller().username().equalsIgnoreCase(request.basicUsername()))) {
             verdict = new Verdict.Refused(CheckMetrics.Kind.of(accepted.caller()), Outcome.FORGED);
         }
         if (verdict instanceof Verdict.Accepted accepted) {
@@ -171,8 +200,7 @@ public class CredentialVerifier {
     }
 
     /** What a presented value is, whatever its state: a token we issued, or a session we signed. */
-    public record Identified(TokenState token, UUID sessionId, UUID userId, Instant expiresAt) {
-    }
+    public record Identified(TokenState token, UUID sessionId, UUID userId, Instant expiresAt) {}
 
     /**
      * Identifies a value without judging it (revoked, expired or from elsewhere, it is still identified):
@@ -193,13 +221,15 @@ public class CredentialVerifier {
             return Uni.createFrom().item(Optional.empty());
         }
         if (verified.isSession()) {
-            return Uni.createFrom().item(Optional.of(new Identified(null, verified.jti(), verified.subject(), verified.expiresAt())));
+            return Uni.createFrom()
+                    .item(Optional.of(new Identified(null, verified.jti(), verified.subject(), verified.expiresAt())));
         }
         if (verified.isExchange()) {
             // no row to revoke: it ends with its trust entry or its account (and within the hour anyway)
             return Uni.createFrom().item(Optional.empty());
         }
-        return filled(verified, digest, null).map(filled -> filled == null ? Optional.empty() : identified(filled, digest));
+        return filled(verified, digest, null)
+                .map(filled -> filled == null ? Optional.empty() : identified(filled, digest));
     }
 
     private static boolean plausibleLength(String token) {
@@ -225,7 +255,8 @@ public class CredentialVerifier {
             if (held != null) {
                 return held;
             }
-            TokenState last = state.finalToken(verified.jti()); // read, but the small working set had no room left for it
+            TokenState last =
+                    state.finalToken(verified.jti()); // read, but the small working set had no room left for it
             return last != null && (digest.equals(last.digest()) || digest.equals(last.previousDigest())) ? last : null;
         });
     }
@@ -242,6 +273,8 @@ public class CredentialVerifier {
      */
     static boolean isLiveValue(TokenState token, ByteBuffer digest, Instant now) {
         return digest.equals(token.digest())
-                || digest.equals(token.previousDigest()) && token.previousValidUntil() != null && now.isBefore(token.previousValidUntil());
+                || digest.equals(token.previousDigest())
+                        && token.previousValidUntil() != null
+                        && now.isBefore(token.previousValidUntil());
     }
 }

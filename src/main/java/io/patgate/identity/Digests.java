@@ -7,8 +7,7 @@ import java.security.NoSuchAlgorithmException;
 /** SHA-256 of token values: what the database stores, and what the per-request check compares. */
 public final class Digests {
 
-    private Digests() {
-    }
+    private Digests() {}
 
     /** One digest per thread: looking the algorithm up costs more than hashing a token. */
     private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {

@@ -3,7 +3,6 @@ package io.patgate.identity;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,14 +18,16 @@ import java.util.concurrent.ConcurrentHashMap;
 @ApplicationScoped
 public class ExpiredUses {
 
-    public record Attempt(UUID tokenId, UUID userId, String ip, Instant at) {
-    }
+    public record Attempt(UUID tokenId, UUID userId, String ip, Instant at) {}
 
     private static final int MAX_PENDING = 10_000;
 
     private final Map<UUID, Attempt> pending = new ConcurrentHashMap<>();
     /** Tokens noted in the last minute (at most one note a minute each): bounded, each forgotten after the minute. */
-    private final Cache<UUID, Boolean> notedLately = Caffeine.newBuilder().maximumSize(100_000).expireAfterWrite(java.time.Duration.ofSeconds(60)).build();
+    private final Cache<UUID, Boolean> notedLately = Caffeine.newBuilder()
+            .maximumSize(100_000)
+            .expireAfterWrite(java.time.Duration.ofSeconds(60))
+            .build();
 
     void note(UUID tokenId, UUID userId, String ip, Instant now) {
         if (notedLately.getIfPresent(tokenId) != null || pending.size() >= MAX_PENDING) {

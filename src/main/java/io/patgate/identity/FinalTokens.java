@@ -14,8 +14,11 @@ final class FinalTokens {
 
     /** @param maxFinals how many revoked or expired tokens outside the working set are remembered */
     FinalTokens(long maxFinals) {
-        this.finals = com.github.benmanes.caffeine.cache.Caffeine.newBuilder().maximumSize(maxFinals)
-                .executor(Runnable::run).<UUID, TokenState>build().asMap();
+        this.finals = com.github.benmanes.caffeine.cache.Caffeine.newBuilder()
+                .maximumSize(maxFinals)
+                .executor(Runnable::run)
+                .<UUID, TokenState>build()
+                .asMap();
     }
 
     TokenState get(UUID id) {

@@ -2,7 +2,6 @@ package io.patgate.identity;
 
 import io.patgate.config.PatgateConfig;
 import jakarta.inject.Singleton;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

@@ -1,7 +1,6 @@
 package io.patgate.identity;
 
 import jakarta.inject.Singleton;
-
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.Collection;
@@ -30,8 +29,14 @@ public class IdentityState {
      * @param sessionsNotBefore sessions issued before this instant are refused; null for none
      * @param keptSession       the one session spared by that cut: the one that changed its own password; null for none
      */
-    public record UserState(UUID id, String username, Set<String> roles, boolean disabled, Instant sessionsNotBefore, UUID keptSession,
-                            long version) {
+    public record UserState(
+            UUID id,
+            String username,
+            Set<String> roles,
+            boolean disabled,
+            Instant sessionsNotBefore,
+            UUID keptSession,
+            long version) {
 
         /** Whether a session with this id, issued at {@code issuedAt}, survives the account's session cut. */
         public boolean admitsSession(UUID jti, Instant issuedAt) {
@@ -55,6 +60,7 @@ public class IdentityState {
     private final Map<UUID, Instant> revokedSessions = new ConcurrentHashMap<>();
     /** Revoked or expired tokens remembered outside the working set; bounded. */
     private final FinalTokens finals;
+
     private volatile boolean loaded;
     /** While the working set is being warmed after start: the tokens the change feed touched meanwhile. */
     private volatile Set<UUID> changedWhileWarming;
@@ -275,7 +281,10 @@ public class IdentityState {
      * account just before a delete the load took in).
      */
     public void putUserIfAbsent(UserState user, long readGeneration) {
-        users.compute(user.id(), (id, old) -> old != null || deletedUsers.contains(id) || generation.get() != readGeneration ? old : user);
+        users.compute(
+                user.id(),
+                (id, old) ->
+                        old != null || deletedUsers.contains(id) || generation.get() != readGeneration ? old : user);
     }
 
     /** Holds a token's state, unless a newer copy is held (see {@link TokenWorkingSet#store}); marks and side cache follow. */

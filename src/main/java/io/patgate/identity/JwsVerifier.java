@@ -5,12 +5,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.smallrye.jwt.auth.principal.JWTParser;
 import io.smallrye.jwt.auth.principal.ParseException;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.eclipse.microprofile.jwt.JsonWebToken;
-import org.jboss.logging.Logger;
-
 import java.time.Instant;
 import java.util.Base64;
 import java.util.UUID;
+import org.eclipse.microprofile.jwt.JsonWebToken;
+import org.jboss.logging.Logger;
 
 /**
  * Full verification of a value the in-memory digests do not know: its shape, then its header ({@code alg}
@@ -30,8 +29,15 @@ public class JwsVerifier {
      * @param scopes an exchanged token's scopes; null for the others
      * @param trust  the trust entry an exchanged token was issued under; null for the others
      */
-    public record Verified(String type, UUID jti, UUID subject, Instant issuedAt, Instant expiresAt, String kid, java.util.Set<String> scopes,
-                           UUID trust) {
+    public record Verified(
+            String type,
+            UUID jti,
+            UUID subject,
+            Instant issuedAt,
+            Instant expiresAt,
+            String kid,
+            java.util.Set<String> scopes,
+            UUID trust) {
 
         public Verified(String type, UUID jti, UUID subject, Instant issuedAt, Instant expiresAt, String kid) {
             this(type, jti, subject, issuedAt, expiresAt, kid, null, null);
@@ -73,7 +79,9 @@ public class JwsVerifier {
             return null;
         }
         String type = text(header, "typ");
-        if (!TokenSigner.SESSION_TYPE.equals(type) && !TokenSigner.PAT_TYPE.equals(type) && !TokenSigner.EXCHANGE_TYPE.equals(type)) {
+        if (!TokenSigner.SESSION_TYPE.equals(type)
+                && !TokenSigner.PAT_TYPE.equals(type)
+                && !TokenSigner.EXCHANGE_TYPE.equals(type)) {
             return null;
         }
         KeyRing.VerificationKey key = keys.verificationKey(text(header, "kid"));
@@ -99,7 +107,8 @@ public class JwsVerifier {
                         set.add(s);
                     }
                 }
-                return new Verified(type, jti, subject, iat, exp, key.kid(), java.util.Set.copyOf(set), UUID.fromString(trust));
+                return new Verified(
+                        type, jti, subject, iat, exp, key.kid(), java.util.Set.copyOf(set), UUID.fromString(trust));
             }
             return new Verified(type, jti, subject, iat, exp, key.kid());
         } catch (ParseException | IllegalArgumentException e) {

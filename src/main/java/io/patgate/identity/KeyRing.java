@@ -3,7 +3,6 @@ package io.patgate.identity;
 import io.smallrye.jwt.algorithm.SignatureAlgorithm;
 import io.smallrye.jwt.auth.principal.JWTAuthContextInfo;
 import jakarta.inject.Singleton;
-
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.util.List;
@@ -26,8 +25,8 @@ public class KeyRing {
      *
      * @param retiredAt when it stopped signing; null for the key that signs now
      */
-    public record VerificationKey(String kid, PublicKey key, String publicJwk, JWTAuthContextInfo verifier, java.time.Instant retiredAt) {
-    }
+    public record VerificationKey(
+            String kid, PublicKey key, String publicJwk, JWTAuthContextInfo verifier, java.time.Instant retiredAt) {}
 
     /** A key that signs from {@code signsFrom} until {@code retiredAt} (null: no end yet). */
     public record Signer(String kid, PrivateKey key, java.time.Instant signsFrom, java.time.Instant retiredAt) {
@@ -38,8 +37,7 @@ public class KeyRing {
     }
 
     /** @param signers newest first */
-    private record Keys(List<Signer> signers, Map<String, VerificationKey> byKid, String jwks) {
-    }
+    private record Keys(List<Signer> signers, Map<String, VerificationKey> byKid, String jwks) {}
 
     private volatile Keys keys;
     private final java.time.Clock clock = java.time.Clock.systemUTC();
@@ -49,11 +47,14 @@ public class KeyRing {
      *                private key
      */
     public void replace(List<Signer> signers, List<VerificationKey> verificationKeys) {
-        Map<String, VerificationKey> byKid = verificationKeys.stream()
-                .collect(Collectors.toUnmodifiableMap(VerificationKey::kid, k -> k));
-        String jwks = verificationKeys.stream().map(VerificationKey::publicJwk)
+        Map<String, VerificationKey> byKid =
+                verificationKeys.stream().collect(Collectors.toUnmodifiableMap(VerificationKey::kid, k -> k));
+        String jwks = verificationKeys.stream()
+                .map(VerificationKey::publicJwk)
                 .collect(Collectors.joining(",", "{\"keys\":[", "]}"));
-        List<Signer> newestFirst = signers.stream().sorted(java.util.Comparator.comparing(Signer::signsFrom).reversed()).toList();
+        List<Signer> newestFirst = signers.stream()
+                .sorted(java.util.Comparator.comparing(Signer::signsFrom).reversed())
+                .toList();
         this.keys = new Keys(newestFirst, byKid, jwks);
     }
 

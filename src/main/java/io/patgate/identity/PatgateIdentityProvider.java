@@ -8,7 +8,6 @@ import io.quarkus.security.runtime.QuarkusPrincipal;
 import io.quarkus.security.runtime.QuarkusSecurityIdentity;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.util.HashSet;
 import java.util.Set;
 
@@ -34,7 +33,8 @@ public class PatgateIdentityProvider implements IdentityProvider<CredentialReque
     public Uni<SecurityIdentity> authenticate(CredentialRequest request, AuthenticationRequestContext context) {
         return verifier.checkAndRead(request).map(verdict -> {
             if (verdict instanceof Verdict.Refused refused && refused.unavailable()) {
-                throw io.patgate.domain.Refusal.stale(); // fail closed, and say why (503): the state went stale since the header was read
+                throw io.patgate.domain.Refusal
+                        .stale(); // fail closed, and say why (503): the state went stale since the header was read
             }
             if (!(verdict instanceof Verdict.Accepted accepted)) {
                 throw new AuthenticationFailedException();

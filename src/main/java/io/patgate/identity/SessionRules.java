@@ -14,14 +14,14 @@ public final class SessionRules {
     /** Clocks disagree a little: an iat this far in the future is still believed (as SmallRye JWT's own skew). */
     public static final Duration SKEW = Duration.ofSeconds(30);
 
-    private SessionRules() {
-    }
+    private SessionRules() {}
 
     /**
      * @param key             the key that signed it, null when that key is gone
      * @param sessionLifetime {@code patgate.session.lifetime}
      */
-    public static boolean plausible(JwsVerifier.Verified session, KeyRing.VerificationKey key, Duration sessionLifetime, Instant now) {
+    public static boolean plausible(
+            JwsVerifier.Verified session, KeyRing.VerificationKey key, Duration sessionLifetime, Instant now) {
         if (session.issuedAt().isAfter(now.plus(SKEW))) {
             return false;
         }
@@ -31,7 +31,9 @@ public final class SessionRules {
         // a key signs only before its retirement (every replica switches by the same instant, so no skew
         // here): a session "issued" later was minted with a copy of the key, and would slip past the cut
         // that ending every session sets right after an incident rotation
-        return key != null && (key.retiredAt() == null || now.isBefore(key.retiredAt().plus(sessionLifetime).plus(SKEW))
-                && session.issuedAt().isBefore(key.retiredAt()));
+        return key != null
+                && (key.retiredAt() == null
+                        || now.isBefore(key.retiredAt().plus(sessionLifetime).plus(SKEW))
+                                && session.issuedAt().isBefore(key.retiredAt()));
     }
 }

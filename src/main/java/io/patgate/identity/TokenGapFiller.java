@@ -9,13 +9,12 @@ import io.patgate.domain.Throttle;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
-import org.jboss.logging.Logger;
-
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jboss.logging.Logger;
 
 /**
  * Judges tokens that are not in memory (created on another replica a moment ago, or outside the working set
@@ -34,6 +33,7 @@ public class TokenGapFiller {
     private static final Logger LOG = Logger.getLogger(TokenGapFiller.class);
     /** What a client is told to wait when a token cannot be read: about the time a database failover takes to be noticed. */
     private static final long RETRY_AFTER_SECONDS = 5;
+
     private final Instance<TokenLookup> lookup;
     private final IdentityState state;
     /**
@@ -41,6 +41,7 @@ public class TokenGapFiller {
      * be checked ({@link Refusal#cannotCheck}, 503 with Retry-After): neither accepted nor called invalid.
      */
     private final Duration timeout;
+
     private final Map<UUID, Uni<Void>> inFlight = new ConcurrentHashMap<>();
     /** Tokens looked up lately and not found: bounded, each forgotten after {@code patgate.state.lookup-cool-down}. */
     private final Cache<UUID, Boolean> notFound;
@@ -53,21 +54,34 @@ public class TokenGapFiller {
      * read it counts (counting does not write it again), bounded like the not-found cache.
      */
     private final Cache<String, AtomicInteger> coldReads;
+
     private final int coldReadsPerAddress;
     private final Counter throttled;
 
-    public TokenGapFiller(Instance<TokenLookup> lookup, IdentityState state, io.patgate.config.PatgateConfig config, MeterRegistry metrics) {
+    public TokenGapFiller(
+            Instance<TokenLookup> lookup,
+            IdentityState state,
+            io.patgate.config.PatgateConfig config,
+            MeterRegistry metrics) {
         this.reads = Counter.builder("patgate.token.reads")
-                .description("Database reads made to judge tokens outside this replica's working set").register(metrics);
+                .description("Database reads made to judge tokens outside this replica's working set")
+                .register(metrics);
         this.throttled = Counter.builder("patgate.token.reads.throttled")
-                .description("Checks refused because their client address made too many reads of tokens outside the working set").register(metrics);
+                .description(
+                        "Checks refused because their client address made too many reads of tokens outside the working set")
+                .register(metrics);
         this.coldReadsPerAddress = config.state().coldReadsPerAddress();
-        this.coldReads = Caffeine.newBuilder().maximumSize(config.state().maxRememberedLookups()).expireAfterWrite(COLD_READ_WINDOW).build();
+        this.coldReads = Caffeine.newBuilder()
+                .maximumSize(config.state().maxRememberedLookups())
+                .expireAfterWrite(COLD_READ_WINDOW)
+                .build();
         this.lookup = lookup;
         this.state = state;
         this.timeout = config.state().databaseTimeout();
-        this.notFound = Caffeine.newBuilder().maximumSize(config.state().maxRememberedLookups())
-                .expireAfterWrite(config.state().lookupCoolDown()).build();
+        this.notFound = Caffeine.newBuilder()
+                .maximumSize(config.state().maxRememberedLookups())
+                .expireAfterWrite(config.state().lookupCoolDown())
+                .build();
     }
 
     /**
@@ -87,32 +101,51 @@ public class TokenGapFiller {
             AtomicInteger made = coldReads.get(client, key -> new AtomicInteger());
             if (made.incrementAndGet() > coldReadsPerAddress) {
                 throttled.increment();
-                long age = coldReads.policy().expireAfterWrite().flatMap(p -> p.ageOf(client)).map(Duration::toSeconds).orElse(0L);
-                return Uni.createFrom().failure(Refusal.throttled(Math.max(1, COLD_READ_WINDOW.toSeconds() - age),
-                        "Too many tokens unknown to this replica presented from this address; try again later"));
+                long age = coldReads
+                        .policy()
+                        .expireAfterWrite()
+                        .flatMap(p -> p.ageOf(client))
+                        .map(Duration::toSeconds)
+                        .orElse(0L);
+                return Uni.createFrom()
+                        .failure(
+                                Refusal.throttled(
+                                        Math.max(1, COLD_READ_WINDOW.toSeconds() - age),
+                                        "Too many tokens unknown to this replica presented from this address; try again later"));
             }
         }
-        return inFlight.computeIfAbsent(tokenId, id -> Uni.createFrom().deferred(() -> {
-                    long generation = state.reading(id);
-                    reads.increment();
-                    return lookup.get().find(id)
-                            .ifNoItem().after(timeout).fail()
-                            .invoke(found -> {
-                                if (found == null) {
-                                    notFound.put(id, Boolean.TRUE);
-                                    return;
-                                }
-                                state.putUserIfAbsent(found.owner(), generation);
-                                state.putRead(found.token(), generation);
-                                LOG.debugf("Token %s read into memory", id);
-                            })
-                            .onTermination().invoke(() -> state.doneReading(id));
-                })
-                .onFailure().invoke(e -> LOG.warnf("Could not read token %s: %s", id, e.toString()))
-                .onFailure().transform(e -> Refusal.cannotCheck(RETRY_AFTER_SECONDS))
-                .onTermination().invoke(() -> inFlight.remove(id))
-                .replaceWithVoid()
-                .memoize().indefinitely());
+        return inFlight.computeIfAbsent(
+                tokenId,
+                id -> Uni.createFrom()
+                        .deferred(() -> {
+                            long generation = state.reading(id);
+                            reads.increment();
+                            return lookup.get()
+                                    .find(id)
+                                    .ifNoItem()
+                                    .after(timeout)
+                                    .fail()
+                                    .invoke(found -> {
+                                        if (found == null) {
+                                            notFound.put(id, Boolean.TRUE);
+                                            return;
+                                        }
+                                        state.putUserIfAbsent(found.owner(), generation);
+                                        state.putRead(found.token(), generation);
+                                        LOG.debugf("Token %s read into memory", id);
+                                    })
+                                    .onTermination()
+                                    .invoke(() -> state.doneReading(id));
+                        })
+                        .onFailure()
+                        .invoke(e -> LOG.warnf("Could not read token %s: %s", id, e.toString()))
+                        .onFailure()
+                        .transform(e -> Refusal.cannotCheck(RETRY_AFTER_SECONDS))
+                        .onTermination()
+                        .invoke(() -> inFlight.remove(id))
+                        .replaceWithVoid()
+                        .memoize()
+                        .indefinitely());
     }
 
     /** Forgets that a token was not found: this replica has just created it. */

@@ -1,7 +1,6 @@
 package io.patgate.identity;
 
 import io.smallrye.mutiny.Uni;
-
 import java.util.UUID;
 
 /**
@@ -13,6 +12,5 @@ public interface TokenLookup {
     /** The token and its owner, or null when there is no such token. */
     Uni<Found> find(UUID tokenId);
 
-    record Found(TokenState token, IdentityState.UserState owner) {
-    }
+    record Found(TokenState token, IdentityState.UserState owner) {}
 }

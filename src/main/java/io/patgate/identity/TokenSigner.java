@@ -4,14 +4,13 @@ import io.patgate.config.PatgateConfig;
 import io.smallrye.jwt.algorithm.SignatureAlgorithm;
 import io.smallrye.jwt.build.Jwt;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Instant;
+import java.util.UUID;
 import org.jose4j.jws.AlgorithmIdentifiers;
 import org.jose4j.jws.JsonWebSignature;
 import org.jose4j.jwt.JwtClaims;
 import org.jose4j.jwt.NumericDate;
 import org.jose4j.lang.JoseException;
-
-import java.time.Instant;
-import java.util.UUID;
 
 /**
  * Builds and signs every JWT this service issues, in one place: ES256 under the active key's {@code kid},
@@ -50,7 +49,8 @@ public class TokenSigner {
      * @param nonce random text that makes every value unique, even two values of one token (id) signed in
      *              the same second; null for none
      */
-    public String sign(String type, UUID jti, UUID subject, String username, Instant issuedAt, Instant expiresAt, String nonce) {
+    public String sign(
+            String type, UUID jti, UUID subject, String username, Instant issuedAt, Instant expiresAt, String nonce) {
         KeyRing.Signer signer = keys.signer();
         if (PAT_TYPE.equals(type)) {
             return signPat(signer, jti, subject, username, issuedAt, expiresAt, nonce);
@@ -59,8 +59,7 @@ public class TokenSigner {
         if (nonce != null) {
             claims.claim("nonce", nonce);
         }
-        return claims
-                .issuer(issuer)
+        return claims.issuer(issuer)
                 .subject(subject.toString())
                 .upn(username)
                 .claim("jti", jti.toString())
@@ -77,8 +76,14 @@ public class TokenSigner {
      * A token the exchange issues to service account {@code subject} under trust entry {@code trust}, with {@code scopes}
      * (space-separated in {@code scope}, as RFC 8693 has it).
      */
-    public String signExchange(UUID jti, UUID subject, String username, Instant issuedAt, Instant expiresAt, java.util.Collection<String> scopes,
-                               UUID trust) {
+    public String signExchange(
+            UUID jti,
+            UUID subject,
+            String username,
+            Instant issuedAt,
+            Instant expiresAt,
+            java.util.Collection<String> scopes,
+            UUID trust) {
         KeyRing.Signer signer = keys.signer();
         return Jwt.claims()
                 .issuer(issuer)
@@ -102,7 +107,14 @@ public class TokenSigner {
      * change and every PAT begins with the same 48 characters, {@value #PAT_PREFIX}, which secret scanners match on
      * (docs/secret-scanning.md, docs/gitleaks.toml). The claims, and their order, are as they always were.
      */
-    private String signPat(KeyRing.Signer signer, UUID jti, UUID subject, String username, Instant issuedAt, Instant expiresAt, String nonce) {
+    private String signPat(
+            KeyRing.Signer signer,
+            UUID jti,
+            UUID subject,
+            String username,
+            Instant issuedAt,
+            Instant expiresAt,
+            String nonce) {
         JwtClaims claims = new JwtClaims();
         if (nonce != null) {
             claims.setClaim("nonce", nonce);

@@ -1,7 +1,6 @@
 package io.patgate.identity;
 
 import io.patgate.domain.Cidr;
-
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.List;
@@ -17,9 +16,18 @@ import java.util.UUID;
  * @param previousValidUntil until when that previous value is still accepted (the grace period)
  * @param version            the row's version: a copy with a lower one is older and never replaces this one
  */
-public record TokenState(UUID id, UUID userId, Set<String> scopes, List<Cidr> allowedCidrs, Instant issuedAt, Instant expiresAt,
-                         Instant revokedAt, ByteBuffer digest, ByteBuffer previousDigest, Instant previousValidUntil,
-                         long version) {
+public record TokenState(
+        UUID id,
+        UUID userId,
+        Set<String> scopes,
+        List<Cidr> allowedCidrs,
+        Instant issuedAt,
+        Instant expiresAt,
+        Instant revokedAt,
+        ByteBuffer digest,
+        ByteBuffer previousDigest,
+        Instant previousValidUntil,
+        long version) {
 
     public boolean isRevoked() {
         return revokedAt != null;

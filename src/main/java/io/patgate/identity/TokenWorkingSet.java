@@ -27,7 +27,8 @@ final class TokenWorkingSet {
                         forgetDigest(token.previousDigest(), null);
                     }
                 })
-                .build().asMap();
+                .build()
+                .asMap();
     }
 
     TokenState get(UUID id) {
@@ -101,7 +102,8 @@ final class TokenWorkingSet {
     }
 
     private void forgetDigest(ByteBuffer digest, TokenState current) {
-        if (digest != null && (current == null || !digest.equals(current.digest()) && !digest.equals(current.previousDigest()))) {
+        if (digest != null
+                && (current == null || !digest.equals(current.digest()) && !digest.equals(current.previousDigest()))) {
             tokensByDigest.remove(digest);
         }
     }

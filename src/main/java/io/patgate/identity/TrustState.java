@@ -1,7 +1,6 @@
 package io.patgate.identity;
 
 import jakarta.inject.Singleton;
-
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -64,8 +63,10 @@ public class TrustState {
 
     private void reindex() {
         Map<String, List<WorkloadTrust>> index = new HashMap<>();
-        trusts.values().stream().sorted(Comparator.comparing(WorkloadTrust::createdAt).thenComparing(WorkloadTrust::id))
-                .forEach(t -> index.computeIfAbsent(t.issuer(), i -> new ArrayList<>()).add(t));
+        trusts.values().stream()
+                .sorted(Comparator.comparing(WorkloadTrust::createdAt).thenComparing(WorkloadTrust::id))
+                .forEach(t -> index.computeIfAbsent(t.issuer(), i -> new ArrayList<>())
+                        .add(t));
         index.replaceAll((issuer, list) -> List.copyOf(list));
         byIssuer = Map.copyOf(index);
     }

@@ -1,7 +1,6 @@
 package io.patgate.identity;
 
 import jakarta.inject.Singleton;
-
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,12 +23,10 @@ public class UsageTracker {
 
     public static final int RECENT_ADDRESSES = 5;
 
-    public record Seen(String ip, Instant at) {
-    }
+    public record Seen(String ip, Instant at) {}
 
     /** @param recent distinct addresses, newest first, at most {@link #RECENT_ADDRESSES} */
-    public record Usage(Instant lastUsedAt, String lastUsedIp, List<Seen> recent) {
-    }
+    public record Usage(Instant lastUsedAt, String lastUsedIp, List<Seen> recent) {}
 
     private final Map<UUID, Usage> usage = new ConcurrentHashMap<>();
     private final Set<UUID> dirty = ConcurrentHashMap.newKeySet();
@@ -38,7 +35,9 @@ public class UsageTracker {
 
     public void record(UUID tokenId, String ip, Instant now) {
         Usage current = usage.get(tokenId);
-        if (current != null && ip.equals(current.lastUsedIp()) && now.getEpochSecond() == current.lastUsedAt().getEpochSecond()) {
+        if (current != null
+                && ip.equals(current.lastUsedIp())
+                && now.getEpochSecond() == current.lastUsedAt().getEpochSecond()) {
             return; // same address within the same second: nothing new to say
         }
         usage.compute(tokenId, (id, old) -> merge(old, ip, now));
@@ -85,8 +84,14 @@ public class UsageTracker {
     /** Seeds what the database knows, unless this replica saw something newer. */
     public void seed(UUID tokenId, Usage fromDatabase) {
         stored(tokenId, fromDatabase.lastUsedAt());
-        usage.merge(tokenId, fromDatabase, (mine, stored) ->
-                stored.lastUsedAt() != null && (mine.lastUsedAt() == null || stored.lastUsedAt().isAfter(mine.lastUsedAt())) ? stored : mine);
+        usage.merge(
+                tokenId,
+                fromDatabase,
+                (mine, stored) -> stored.lastUsedAt() != null
+                                && (mine.lastUsedAt() == null
+                                        || stored.lastUsedAt().isAfter(mine.lastUsedAt()))
+                        ? stored
+                        : mine);
     }
 
     /** Takes the usage changed since the last call; give back what could not be written with {@link #putBack}. */

@@ -17,8 +17,7 @@ import java.nio.ByteBuffer;
  */
 public sealed interface Verdict {
 
-    record Accepted(Caller caller) implements Verdict {
-    }
+    record Accepted(Caller caller) implements Verdict {}
 
     record Refused(CheckMetrics.Kind kind, CheckMetrics.Outcome outcome) implements Verdict {
 
@@ -36,7 +35,11 @@ public sealed interface Verdict {
      * @param presented whether its client presented it for its own request (fence applied, use recorded)
      * @param startedNanos when the check began (its duration includes the read)
      */
-    record NeedsRead(CredentialRequest request, boolean presented, JwsVerifier.Verified verified, ByteBuffer digest,
-                     long startedNanos) implements Verdict {
-    }
+    record NeedsRead(
+            CredentialRequest request,
+            boolean presented,
+            JwsVerifier.Verified verified,
+            ByteBuffer digest,
+            long startedNanos)
+            implements Verdict {}
 }

@@ -1,7 +1,6 @@
 package io.patgate.identity;
 
 import io.patgate.domain.Glob;
-
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
@@ -21,8 +20,18 @@ import java.util.UUID;
  * @param removed       removed (or its account deleted): a change that takes the entry out of every replica
  * @param version       the row's version: a copy with a lower one is older and never replaces this one
  */
-public record WorkloadTrust(UUID id, UUID accountId, String issuer, String audience, String subject, Map<String, String> claims,
-                            int maxTtlSeconds, String jwks, Instant createdAt, boolean removed, long version) {
+public record WorkloadTrust(
+        UUID id,
+        UUID accountId,
+        String issuer,
+        String audience,
+        String subject,
+        Map<String, String> claims,
+        int maxTtlSeconds,
+        String jwks,
+        Instant createdAt,
+        boolean removed,
+        long version) {
 
     public WorkloadTrust {
         claims = Map.copyOf(claims);

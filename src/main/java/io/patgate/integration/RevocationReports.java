@@ -5,7 +5,6 @@ import io.patgate.config.PatgateConfig;
 import io.patgate.domain.Refusal;
 import io.patgate.domain.Throttle;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.time.Clock;
 
 /**
@@ -19,7 +18,8 @@ public class RevocationReports {
 
     public RevocationReports(PatgateConfig config) {
         OauthConfig oauth = config.oauth();
-        this.throttle = new Throttle(oauth.reportsAllowed(), oauth.reportWindow(), oauth.maxReportLock(), Clock.systemUTC());
+        this.throttle =
+                new Throttle(oauth.reportsAllowed(), oauth.reportWindow(), oauth.maxReportLock(), Clock.systemUTC());
     }
 
     /** Counts a report from {@code address}, or refuses it (429) while the address is over its allowance. */
@@ -27,7 +27,8 @@ public class RevocationReports {
         String key = Throttle.addressKey(address);
         long wait = throttle.retryAfter(key);
         if (wait > 0) {
-            throw Refusal.throttled(wait, "Too many revocation requests from this address; try again in " + wait + " s");
+            throw Refusal.throttled(
+                    wait, "Too many revocation requests from this address; try again in " + wait + " s");
         }
         throttle.count(key);
     }

@@ -15,10 +15,6 @@ import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.core.buffer.Buffer;
 import io.vertx.mutiny.core.http.HttpClient;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.jboss.logging.Logger;
-
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
@@ -31,6 +27,9 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.jboss.logging.Logger;
 
 /**
  * Sends what is due, on every replica, off the request path. Each webhook is a lane of its own, and all email one
@@ -53,6 +52,7 @@ public class Deliverer {
     static final int PER_HOOK = 20;
     /** Emails taken per round. */
     static final int MAILS = 20;
+
     private static final int MAX_ERROR = 300;
     /** The lane of email (no webhook has this id). */
     private static final UUID MAIL_LANE = new UUID(0, 0);
@@ -68,7 +68,13 @@ public class Deliverer {
     /** The lanes this replica is sending on now: webhook ids, and {@link #MAIL_LANE}. */
     private final Set<UUID> busy = ConcurrentHashMap.newKeySet();
 
-    public Deliverer(NoticeStore store, TargetGuard guard, WebhookSecrets secrets, NoticeMail mail, Vertx vertx, PatgateConfig config) {
+    public Deliverer(
+            NoticeStore store,
+            TargetGuard guard,
+            WebhookSecrets secrets,
+            NoticeMail mail,
+            Vertx vertx,
+            PatgateConfig config) {
         this.store = store;
         this.guard = guard;
         this.secrets = secrets;
@@ -78,21 +84,40 @@ public class Deliverer {
         this.mailsPerDay = config.notices().mailsPerRecipientPerDay();
         int timeout = (int) this.config.timeout().toMillis();
         // one connection per delivery (no pool to a pinned address outliving its check), nothing followed
-        this.http = vertx.createHttpClient(new HttpClientOptions().setConnectTimeout(timeout).setKeepAlive(false)
-                .setMaxRedirects(0).setTryUseCompression(false).setMaxInitialLineLength(4096).setMaxHeaderSize(16 * 1024));
+        this.http = vertx.createHttpClient(new HttpClientOptions()
+                .setConnectTimeout(timeout)
+                .setKeepAlive(false)
+                .setMaxRedirects(0)
+                .setTryUseCompression(false)
+                .setMaxInitialLineLength(4096)
+                .setMaxHeaderSize(16 * 1024));
     }
 
-    @Scheduled(every = "${patgate.webhooks.poll-interval}", delayed = "2s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(
+            every = "${patgate.webhooks.poll-interval}",
+            delayed = "2s",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> scheduled() {
         // the lanes run on by themselves: the round ends once they are started
-        return startLanes().onFailure().invoke(e -> LOG.warnf("Could not take due deliveries: %s", e.toString()))
-                .onFailure().recoverWithNull().replaceWithVoid();
+        return startLanes()
+                .onFailure()
+                .invoke(e -> LOG.warnf("Could not take due deliveries: %s", e.toString()))
+                .onFailure()
+                .recoverWithNull()
+                .replaceWithVoid();
     }
 
     /** One round, waiting for the lanes it started: the number of deliveries attempted (for tests and tools). */
     public Uni<Integer> deliverDue() {
-        return startLanes().chain(lanes -> lanes.isEmpty() ? Uni.createFrom().item(0)
-                : Uni.join().all(lanes).andCollectFailures().map(sizes -> sizes.stream().mapToInt(Integer::intValue).sum()));
+        return startLanes()
+                .chain(lanes -> lanes.isEmpty()
+                        ? Uni.createFrom().item(0)
+                        : Uni.join()
+                                .all(lanes)
+                                .andCollectFailures()
+                                .map(sizes -> sizes.stream()
+                                        .mapToInt(Integer::intValue)
+                                        .sum()));
     }
 
     /**
@@ -100,25 +125,36 @@ public class Deliverer {
      * until all its outcomes are recorded. The lanes' completions (each its number of deliveries).
      */
     private Uni<List<Uni<Integer>>> startLanes() {
-        // held past the longest a send can take (see deliver), so no replica takes it again while this one is still sending
+        // held past the longest a send can take (see deliver), so no replica takes it again while this one is still
+        // sending
         Duration hold = config.timeout().multipliedBy(2).plusSeconds(30);
         Set<UUID> skip = Set.copyOf(busy);
-        return store.take(Instant.now(), hold, PER_HOOK, MAILS, skip, !skip.contains(MAIL_LANE)).map(due -> {
-            Map<UUID, List<NoticeStore.Due>> lanes = new LinkedHashMap<>();
-            for (NoticeStore.Due d : due) {
-                lanes.computeIfAbsent(d.webhookId() == null ? MAIL_LANE : d.webhookId(), k -> new java.util.ArrayList<>()).add(d);
-            }
-            List<Uni<Integer>> started = new java.util.ArrayList<>();
-            lanes.forEach((lane, share) -> {
-                busy.add(lane);
-                var done = Multi.createFrom().iterable(share).onItem().transformToUniAndMerge(d -> deliver(d).replaceWith(1))
-                        .collect().asList().map(List::size)
-                        .onTermination().invoke(() -> busy.remove(lane))
-                        .subscribeAsCompletionStage();
-                started.add(Uni.createFrom().completionStage(done));
-            });
-            return started;
-        });
+        return store.take(Instant.now(), hold, PER_HOOK, MAILS, skip, !skip.contains(MAIL_LANE))
+                .map(due -> {
+                    Map<UUID, List<NoticeStore.Due>> lanes = new LinkedHashMap<>();
+                    for (NoticeStore.Due d : due) {
+                        lanes.computeIfAbsent(
+                                        d.webhookId() == null ? MAIL_LANE : d.webhookId(),
+                                        k -> new java.util.ArrayList<>())
+                                .add(d);
+                    }
+                    List<Uni<Integer>> started = new java.util.ArrayList<>();
+                    lanes.forEach((lane, share) -> {
+                        busy.add(lane);
+                        var done = Multi.createFrom()
+                                .iterable(share)
+                                .onItem()
+                                .transformToUniAndMerge(d -> deliver(d).replaceWith(1))
+                                .collect()
+                                .asList()
+                                .map(List::size)
+                                .onTermination()
+                                .invoke(() -> busy.remove(lane))
+                                .subscribeAsCompletionStage();
+                        started.add(Uni.createFrom().completionStage(done));
+                    });
+                    return started;
+                });
     }
 
     private Uni<Void> deliver(NoticeStore.Due due) {
@@ -126,11 +162,23 @@ public class Deliverer {
         Uni<Outcome> attempt;
         if (due.webhookId() == null) {
             if (!due.recipientConfirmed()) {
-                return record(due, started, new Outcome(false, null, "the address is no longer its owner's confirmed one"), null, false);
+                return record(
+                        due,
+                        started,
+                        new Outcome(false, null, "the address is no longer its owner's confirmed one"),
+                        null,
+                        false);
             }
-            attempt = store.countMail(due.recipient()).chain(count -> count.within(mailsPerDay)
-                    ? mail.send(due.recipient(), due.event(), due.body()).map(x -> Outcome.ok(null))
-                    : Uni.createFrom().item(new Outcome(false, null, "the recipient's daily mail limit (" + mailsPerDay + ") is reached", true)));
+            attempt = store.countMail(due.recipient())
+                    .chain(count -> count.within(mailsPerDay)
+                            ? mail.send(due.recipient(), due.event(), due.body())
+                                    .map(x -> Outcome.ok(null))
+                            : Uni.createFrom()
+                                    .item(new Outcome(
+                                            false,
+                                            null,
+                                            "the recipient's daily mail limit (" + mailsPerDay + ") is reached",
+                                            true)));
         } else if (!due.hookActive()) {
             return record(due, started, new Outcome(false, null, "the webhook is inactive"), null, false);
         } else {
@@ -138,8 +186,12 @@ public class Deliverer {
         }
         // everything an attempt does (DNS, opening the secret, the exchange, SMTP) ends well inside the hold
         Duration limit = config.timeout().multipliedBy(2).plusSeconds(15);
-        return attempt.ifNoItem().after(limit).failWith(() -> new java.util.concurrent.TimeoutException("no outcome within " + limit.toSeconds() + " s"))
-                .onFailure().recoverWithItem(Outcome::failed)
+        return attempt.ifNoItem()
+                .after(limit)
+                .failWith(() ->
+                        new java.util.concurrent.TimeoutException("no outcome within " + limit.toSeconds() + " s"))
+                .onFailure()
+                .recoverWithItem(Outcome::failed)
                 .chain(outcome -> {
                     Instant retryAt = outcome.ok() || outcome.giveUp() ? null : retryAt(due, Instant.now());
                     return record(due, started, outcome, retryAt, due.webhookId() != null);
@@ -150,24 +202,42 @@ public class Deliverer {
     private Uni<Void> record(NoticeStore.Due due, long started, Outcome outcome, Instant retryAt, boolean breaker) {
         int millis = (int) Math.min(Integer.MAX_VALUE, (System.nanoTime() - started) / 1_000_000);
         if (!outcome.ok()) {
-            LOG.infof("Delivery %s of notice %s (attempt %d) failed: %s%s", due.id(), due.noticeId(), due.attempt(), outcome.error(),
+            LOG.infof(
+                    "Delivery %s of notice %s (attempt %d) failed: %s%s",
+                    due.id(),
+                    due.noticeId(),
+                    due.attempt(),
+                    outcome.error(),
                     retryAt == null ? "; given up" : "; retrying at " + retryAt);
         }
-        return store.attempted(due.id(), due.attempt(), outcome.ok(), outcome.status(), millis, outcome.error(), Instant.now(), retryAt, breaker)
+        return store.attempted(
+                        due.id(),
+                        due.attempt(),
+                        outcome.ok(),
+                        outcome.status(),
+                        millis,
+                        outcome.error(),
+                        Instant.now(),
+                        retryAt,
+                        breaker)
                 .invoke(failures -> {
                     if (failures == store.breakerFailures()) {
-                        LOG.warnf("Webhook %s failed %d times in a row: its breaker is open, its deliveries wait %s before one is tried again",
+                        LOG.warnf(
+                                "Webhook %s failed %d times in a row: its breaker is open, its deliveries wait %s before one is tried again",
                                 due.webhookId(), failures, config.breakerCoolDown());
                     }
                 })
                 .replaceWithVoid()
-                .onFailure().invoke(e -> LOG.warnf("Could not record the outcome of delivery %s: %s", due.id(), e.toString()))
-                .onFailure().recoverWithNull();
+                .onFailure()
+                .invoke(e -> LOG.warnf("Could not record the outcome of delivery %s: %s", due.id(), e.toString()))
+                .onFailure()
+                .recoverWithNull();
     }
 
     /** When to try again after attempt {@code due.attempt()}; null once the retry window is over. */
     Instant retryAt(NoticeStore.Due due, Instant now) {
-        return retryAt(due.attempt(), due.createdAt(), now, config.retryDelay(), config.maxRetryDelay(), config.retryFor());
+        return retryAt(
+                due.attempt(), due.createdAt(), now, config.retryDelay(), config.maxRetryDelay(), config.retryFor());
     }
 
     /**
@@ -175,7 +245,13 @@ public class Deliverer {
      * {@code now}: {@code retryDelay}, doubled after each attempt, at most {@code maxRetryDelay}; null when that falls
      * past {@code retryFor} after the delivery was made (it is given up).
      */
-    static Instant retryAt(int attempt, Instant createdAt, Instant now, Duration retryDelay, Duration maxRetryDelay, Duration retryFor) {
+    static Instant retryAt(
+            int attempt,
+            Instant createdAt,
+            Instant now,
+            Duration retryDelay,
+            Duration maxRetryDelay,
+            Duration retryFor) {
         long factor = 1L << Math.min(Math.max(attempt, 1) - 1, 20);
         Duration delay = retryDelay.multipliedBy(factor);
         if (delay.compareTo(maxRetryDelay) > 0) {
@@ -196,7 +272,8 @@ public class Deliverer {
         }
 
         static Outcome failed(Throwable e) {
-            String message = e instanceof TimeoutException || e instanceof io.smallrye.mutiny.TimeoutException ? "timed out"
+            String message = e instanceof TimeoutException || e instanceof io.smallrye.mutiny.TimeoutException
+                    ? "timed out"
                     : e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
             return new Outcome(false, null, message.length() > MAX_ERROR ? message.substring(0, MAX_ERROR) : message);
         }
@@ -211,8 +288,10 @@ public class Deliverer {
                     long timestamp = Instant.now().getEpochSecond();
                     RequestOptions options = new RequestOptions()
                             .setMethod(HttpMethod.POST)
-                            // connect to the address just checked; the URL's host is still the Host header and the TLS name
-                            .setServer(SocketAddress.inetSocketAddress(target.port(), target.address().getHostAddress()))
+                            // connect to the address just checked; the URL's host is still the Host header and the TLS
+                            // name
+                            .setServer(SocketAddress.inetSocketAddress(
+                                    target.port(), target.address().getHostAddress()))
                             .setHost(target.url().getHost())
                             .setPort(target.port())
                             .setSsl(target.tls())
@@ -232,18 +311,30 @@ public class Deliverer {
                                 response.request().connection().closeAndForget();
                                 return response.statusCode();
                             })
-                            .ifNoItem().after(timeout).failWith(() -> new TimeoutException("timed out after " + timeout.toMillis() + " ms"));
+                            .ifNoItem()
+                            .after(timeout)
+                            .failWith(() -> new TimeoutException("timed out after " + timeout.toMillis() + " ms"));
                 }))
-                .map(status -> status >= 200 && status < 300 ? Outcome.ok(status)
-                        : new Outcome(false, status, status >= 300 && status < 400 ? "answered " + status + " (redirects are not followed)"
-                        : "answered " + status));
+                .map(status -> status >= 200 && status < 300
+                        ? Outcome.ok(status)
+                        : new Outcome(
+                                false,
+                                status,
+                                status >= 300 && status < 400
+                                        ? "answered " + status + " (redirects are not followed)"
+                                        : "answered " + status));
     }
 
     /** The hook's secrets that sign now: the current one, then the one it replaced while their overlap lasts. */
     private Uni<List<String>> secretsOf(NoticeStore.Due due) {
-        return vertx.executeBlocking(Uni.createFrom().item(() -> due.previousSecretEnc() == null
-                ? List.of(secrets.open(due.webhookId(), due.secretEnc()))
-                : List.of(secrets.open(due.webhookId(), due.secretEnc()), secrets.open(due.webhookId(), due.previousSecretEnc()))), false);
+        return vertx.executeBlocking(
+                Uni.createFrom()
+                        .item(() -> due.previousSecretEnc() == null
+                                ? List.of(secrets.open(due.webhookId(), due.secretEnc()))
+                                : List.of(
+                                        secrets.open(due.webhookId(), due.secretEnc()),
+                                        secrets.open(due.webhookId(), due.previousSecretEnc()))),
+                false);
     }
 
     /**

@@ -25,8 +25,6 @@ import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.jboss.logging.Logger;
-
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -37,6 +35,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import org.jboss.logging.Logger;
 
 /**
  * Turns new notices into deliveries, once: under a transaction-scoped advisory lock (one replica at a time), each
@@ -53,12 +52,19 @@ public class NoticeDispatcher {
 
     /** What a receiver gets: the notice, the token as the API shows it (never its value) and its owner. */
     @RegisterForReflection(targets = {TokenRequests.View.class, TokenRequests.RecentIp.class, Owner.class})
-    public record Body(UUID id, String event, Instant at, TokenRequests.View token, Owner user, @JsonRawValue String detail) {
-    }
+    public record Body(
+            UUID id,
+            String event,
+            Instant at,
+            TokenRequests.View token,
+            Owner user,
+            @JsonRawValue String detail) {}
 
     /** The token's owner; {@code serviceAccount} is there (true) only for a service account's token. */
-    public record Owner(UUID id, String username, @JsonInclude(JsonInclude.Include.NON_NULL) Boolean serviceAccount) {
-    }
+    public record Owner(
+            UUID id,
+            String username,
+            @JsonInclude(JsonInclude.Include.NON_NULL) Boolean serviceAccount) {}
 
     private final Transactions transactions;
     private final NoticeRepository notices;
@@ -72,9 +78,18 @@ public class NoticeDispatcher {
     private final EmailConfirmationRepository confirmations;
     private final ServiceAccountManagerRepository managers;
 
-    public NoticeDispatcher(Transactions transactions, NoticeRepository notices, WebhookRepository webhooks, DeliveryRepository deliveries,
-                  AccessTokenRepository tokens, UserRepository users, TokenViews views, NoticeMail mail, ObjectMapper json,
-                  EmailConfirmationRepository confirmations, ServiceAccountManagerRepository managers) {
+    public NoticeDispatcher(
+            Transactions transactions,
+            NoticeRepository notices,
+            WebhookRepository webhooks,
+            DeliveryRepository deliveries,
+            AccessTokenRepository tokens,
+            UserRepository users,
+            TokenViews views,
+            NoticeMail mail,
+            ObjectMapper json,
+            EmailConfirmationRepository confirmations,
+            ServiceAccountManagerRepository managers) {
         this.confirmations = confirmations;
         this.managers = managers;
         this.transactions = transactions;
@@ -88,68 +103,131 @@ public class NoticeDispatcher {
         this.json = json;
     }
 
-    @Scheduled(every = "${patgate.webhooks.poll-interval}", delayed = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(
+            every = "${patgate.webhooks.poll-interval}",
+            delayed = "1s",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> scheduled() {
-        return dispatch().onFailure().invoke(e -> LOG.warnf("Could not fan out notices: %s", e.toString()))
-                .onFailure().recoverWithNull().replaceWithVoid();
+        return dispatch()
+                .onFailure()
+                .invoke(e -> LOG.warnf("Could not fan out notices: %s", e.toString()))
+                .onFailure()
+                .recoverWithNull()
+                .replaceWithVoid();
     }
 
     /** One round; the number of notices fanned out (0 also when another replica holds the fan-out). */
     public Uni<Integer> dispatch() {
-        return transactions.write(() -> notices.takeFanOut().chain(taken -> !taken ? Uni.createFrom().item(0)
-                : notices.undispatched(BATCH).chain(batch -> batch.isEmpty() ? Uni.createFrom().item(0) : fanOut(batch))));
+        return transactions.write(() -> notices.takeFanOut()
+                .chain(taken -> !taken
+                        ? Uni.createFrom().item(0)
+                        : notices.undispatched(BATCH)
+                                .chain(batch ->
+                                        batch.isEmpty() ? Uni.createFrom().item(0) : fanOut(batch))));
     }
 
     private Uni<Integer> fanOut(List<Notice> batch) {
         List<UUID> tokenIds = batch.stream().map(n -> n.tokenId).distinct().toList();
         List<UUID> userIds = batch.stream().map(n -> n.userId).distinct().toList();
-        return webhooks.active().chain(hooks -> tokens.byIds(tokenIds).chain(ts -> users.byIds(userIds).chain(us -> managers.peopleManaging(
-                us.stream().filter(User::isService).map(u -> u.id).toList()).chain(managed -> {
-            List<UUID> recipients = new ArrayList<>(userIds);
-            managed.values().forEach(people -> people.forEach(person -> recipients.add(person.id)));
-            return confirmations.byUsers(recipients.stream().distinct().toList()).map(cs -> {
-            Map<UUID, AccessToken> tokenById = ts.stream().collect(Collectors.toMap(t -> t.id, Function.identity()));
-            Map<UUID, User> userById = us.stream().collect(Collectors.toMap(u -> u.id, Function.identity()));
-            Map<UUID, EmailConfirmation> confirmationOf = cs.stream().collect(Collectors.toMap(c -> c.userId, Function.identity()));
-            Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
-            List<Delivery> created = new ArrayList<>();
-            for (Notice notice : batch) {
-                notice.dispatchedAt = now;
-                AccessToken token = tokenById.get(notice.tokenId);
-                User owner = userById.get(notice.userId);
-                if (token == null || owner == null) {
-                    continue; // nothing left to tell about
-                }
-                notice.body = body(notice, token, owner, now);
-                for (Webhook hook : hooks) {
-                    if (Arrays.asList(hook.events).contains(notice.event)) {
-                        created.add(Delivery.due(notice.id, notice.priority, hook.id, null, now));
-                    }
-                }
-                if (!mail.enabled() || owner.deletedAt != null) {
-                    continue;
-                }
-                // a person is told about their own tokens; a service account's managers about its tokens, each by their own
-                // choices, and only at an address its owner proved to read: never at one someone else merely typed in
-                for (User recipient : owner.isService() ? managed.getOrDefault(owner.id, List.of()) : List.of(owner)) {
-                    EmailConfirmation confirmation = confirmationOf.get(recipient.id);
-                    if (recipient.email != null && confirmation != null && confirmation.confirms(recipient.email)
-                            && mail.wanted(notice.event, detail(notice), recipient.username, Set.of(recipient.emailNotices))) {
-                        created.add(Delivery.due(notice.id, notice.priority, null, recipient.email, now));
-                    }
-                }
-            }
-            LOG.debugf("Fanned out %d notices into %d deliveries", batch.size(), created.size());
-            return created;
-            });
-        })).chain(created -> (created.isEmpty() ? Uni.createFrom().voidItem() : deliveries.persist(created)).replaceWith(batch.size()))));
+        return webhooks.active()
+                .chain(hooks -> tokens.byIds(tokenIds)
+                        .chain(ts -> users.byIds(userIds)
+                                .chain(us -> managers.peopleManaging(us.stream()
+                                                .filter(User::isService)
+                                                .map(u -> u.id)
+                                                .toList())
+                                        .chain(managed -> {
+                                            List<UUID> recipients = new ArrayList<>(userIds);
+                                            managed.values()
+                                                    .forEach(people ->
+                                                            people.forEach(person -> recipients.add(person.id)));
+                                            return confirmations
+                                                    .byUsers(recipients.stream()
+                                                            .distinct()
+                                                            .toList())
+                                                    .map(cs -> {
+                                                        Map<UUID, AccessToken> tokenById = ts.stream()
+                                                                .collect(Collectors.toMap(
+                                                                        t -> t.id, Function.identity()));
+                                                        Map<UUID, User> userById = us.stream()
+                                                                .collect(Collectors.toMap(
+                                                                        u -> u.id, Function.identity()));
+                                                        Map<UUID, EmailConfirmation> confirmationOf = cs.stream()
+                                                                .collect(Collectors.toMap(
+                                                                        c -> c.userId, Function.identity()));
+                                                        Instant now =
+                                                                Instant.now().truncatedTo(ChronoUnit.MICROS);
+                                                        List<Delivery> created = new ArrayList<>();
+                                                        for (Notice notice : batch) {
+                                                            notice.dispatchedAt = now;
+                                                            AccessToken token = tokenById.get(notice.tokenId);
+                                                            User owner = userById.get(notice.userId);
+                                                            if (token == null || owner == null) {
+                                                                continue; // nothing left to tell about
+                                                            }
+                                                            notice.body = body(notice, token, owner, now);
+                                                            for (Webhook hook : hooks) {
+                                                                if (Arrays.asList(hook.events)
+                                                                        .contains(notice.event)) {
+                                                                    created.add(Delivery.due(
+                                                                            notice.id,
+                                                                            notice.priority,
+                                                                            hook.id,
+                                                                            null,
+                                                                            now));
+                                                                }
+                                                            }
+                                                            if (!mail.enabled() || owner.deletedAt != null) {
+                                                                continue;
+                                                            }
+                                                            // a person is told about their own tokens; a service
+                                                            // account's managers about its tokens, each by their own
+                                                            // choices, and only at an address its owner proved to read:
+                                                            // never at one someone else merely typed in
+                                                            for (User recipient : owner.isService()
+                                                                    ? managed.getOrDefault(owner.id, List.of())
+                                                                    : List.of(owner)) {
+                                                                EmailConfirmation confirmation =
+                                                                        confirmationOf.get(recipient.id);
+                                                                if (recipient.email != null
+                                                                        && confirmation != null
+                                                                        && confirmation.confirms(recipient.email)
+                                                                        && mail.wanted(
+                                                                                notice.event,
+                                                                                detail(notice),
+                                                                                recipient.username,
+                                                                                Set.of(recipient.emailNotices))) {
+                                                                    created.add(Delivery.due(
+                                                                            notice.id,
+                                                                            notice.priority,
+                                                                            null,
+                                                                            recipient.email,
+                                                                            now));
+                                                                }
+                                                            }
+                                                        }
+                                                        LOG.debugf(
+                                                                "Fanned out %d notices into %d deliveries",
+                                                                batch.size(), created.size());
+                                                        return created;
+                                                    });
+                                        }))
+                                .chain(created -> (created.isEmpty()
+                                                ? Uni.createFrom().voidItem()
+                                                : deliveries.persist(created))
+                                        .replaceWith(batch.size()))));
     }
 
     private String body(Notice notice, AccessToken token, User owner, Instant now) {
         TokenRequests.View view = views.of(token, owner.username, now);
         try {
-            return json.writeValueAsString(new Body(notice.id, notice.event, notice.at, view,
-                    new Owner(owner.id, owner.username, owner.isService() ? Boolean.TRUE : null), notice.detail));
+            return json.writeValueAsString(new Body(
+                    notice.id,
+                    notice.event,
+                    notice.at,
+                    view,
+                    new Owner(owner.id, owner.username, owner.isService() ? Boolean.TRUE : null),
+                    notice.detail));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("Could not write notice " + notice.id, e);
         }

@@ -8,7 +8,6 @@ import io.quarkus.mailer.Mail;
 import io.quarkus.mailer.reactive.ReactiveMailer;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.util.Optional;
 import java.util.Set;
 
@@ -41,18 +40,23 @@ public class NoticeMail {
      */
     public boolean wanted(String event, JsonNode detail, String ownerName, Set<String> ownerChoices) {
         return switch (event) {
-            case NoticeOutbox.EXPIRING -> ownerChoices.contains("expiring")
-                    && ("unused".equals(detail.path("reason").asText()) || expiringDays.contains(detail.path("days").asInt()));
+            case NoticeOutbox.EXPIRING ->
+                ownerChoices.contains("expiring")
+                        && ("unused".equals(detail.path("reason").asText())
+                                || expiringDays.contains(detail.path("days").asInt()));
             case NoticeOutbox.NEW_ADDRESS -> ownerChoices.contains("new-address");
-            case NoticeOutbox.REVOKED -> ownerChoices.contains("revoked") && !ownerName.equals(detail.path("by").asText())
-                    && !"user-deleted".equals(detail.path("reason").asText());
+            case NoticeOutbox.REVOKED ->
+                ownerChoices.contains("revoked")
+                        && !ownerName.equals(detail.path("by").asText())
+                        && !"user-deleted".equals(detail.path("reason").asText());
             default -> false;
         };
     }
 
     public Uni<Void> send(String to, String event, String body) {
         if (from.isEmpty()) {
-            return Uni.createFrom().failure(new IllegalStateException("email is not configured (patgate.notices.email-from)"));
+            return Uni.createFrom()
+                    .failure(new IllegalStateException("email is not configured (patgate.notices.email-from)"));
         }
         JsonNode notice;
         try {
@@ -61,12 +65,13 @@ public class NoticeMail {
             return Uni.createFrom().failure(e);
         }
         Words words = words(event, notice);
-        return mailer.send(Mail.withText(to, words.subject(), words.text()).setFrom(from.get())
-                .addHeader("X-Patgate-Event", event).addHeader("X-Patgate-Delivery", notice.path("id").asText()));
+        return mailer.send(Mail.withText(to, words.subject(), words.text())
+                .setFrom(from.get())
+                .addHeader("X-Patgate-Event", event)
+                .addHeader("X-Patgate-Delivery", notice.path("id").asText()));
     }
 
-    record Words(String subject, String text) {
-    }
+    record Words(String subject, String text) {}
 
     /**
      * How long a token had left when the notice was raised, in days (hours under half a day): the threshold itself
@@ -75,7 +80,10 @@ public class NoticeMail {
     static String left(String at, String expiresAt, int threshold) {
         long hours;
         try {
-            hours = (java.time.Duration.between(java.time.Instant.parse(at), java.time.Instant.parse(expiresAt)).toMinutes() + 59) / 60;
+            hours = (java.time.Duration.between(java.time.Instant.parse(at), java.time.Instant.parse(expiresAt))
+                                    .toMinutes()
+                            + 59)
+                    / 60;
         } catch (java.time.format.DateTimeParseException e) {
             hours = threshold * 24L;
         }
@@ -95,30 +103,48 @@ public class NoticeMail {
         JsonNode token = notice.path("token");
         JsonNode detail = notice.path("detail");
         String name = "\"" + plain(token.path("name").asText()) + "\"";
-        String about = "Your token " + name + " (id " + token.path("id").asText() + ", scopes " + token.path("scopes") + ")";
-        // a service account's managers are told about its tokens; the subject stays fixed (no name anyone chose goes there)
+        String about =
+                "Your token " + name + " (id " + token.path("id").asText() + ", scopes " + token.path("scopes") + ")";
+        // a service account's managers are told about its tokens; the subject stays fixed (no name anyone chose goes
+        // there)
         JsonNode owner = notice.path("user");
         boolean service = owner.path("serviceAccount").asBoolean(false);
         if (service) {
-            about = "The token " + name + " (id " + token.path("id").asText() + ", scopes " + token.path("scopes") + ") of service account \""
-                    + plain(owner.path("username").asText()) + "\", which you manage,";
+            about = "The token " + name + " (id " + token.path("id").asText() + ", scopes " + token.path("scopes")
+                    + ") of service account \"" + plain(owner.path("username").asText()) + "\", which you manage,";
         }
         return switch (event) {
-            case NoticeOutbox.EXPIRING -> "unused".equals(detail.path("reason").asText())
-                    ? new Words(subject(SUBJECT_RETIRING, service),
-                    about + " has not been used since " + detail.path("unusedSince").asText() + ".\nIt will be revoked on "
-                            + detail.path("retiresAt").asText() + " unless it is used before then.\n")
-                    : new Words(subject(SUBJECT_EXPIRING, service),
-                    about + " expires in " + left(notice.path("at").asText(), token.path("expiresAt").asText(), detail.path("days").asInt())
-                            + ", at " + token.path("expiresAt").asText() + ".\nRegenerate it (Regenerate, in the token list) and "
-                            + "give the new value to whatever uses it before then, or it will stop working.\n");
-            case NoticeOutbox.NEW_ADDRESS -> new Words(subject(SUBJECT_NEW_ADDRESS, service),
-                    about + " was used from " + detail.path("address").asText() + " (network " + detail.path("network").asText()
-                            + "), where it had not been used before.\nIf that was not you or your automation, revoke the token now.\n");
-            case NoticeOutbox.REVOKED -> new Words(subject(SUBJECT_REVOKED, service),
-                    about + " was revoked by " + plain(detail.path("by").asText()) + ", reason " + detail.path("reason").asText()
-                            + ".\nWhatever used it now gets 401; create a new token if it is still needed.\n");
-            default -> new Words(subject("patgate: a notice about one of your tokens", service), about + ": " + event + ".\n");
+            case NoticeOutbox.EXPIRING ->
+                "unused".equals(detail.path("reason").asText())
+                        ? new Words(
+                                subject(SUBJECT_RETIRING, service),
+                                about + " has not been used since "
+                                        + detail.path("unusedSince").asText() + ".\nIt will be revoked on "
+                                        + detail.path("retiresAt").asText() + " unless it is used before then.\n")
+                        : new Words(
+                                subject(SUBJECT_EXPIRING, service),
+                                about + " expires in "
+                                        + left(
+                                                notice.path("at").asText(),
+                                                token.path("expiresAt").asText(),
+                                                detail.path("days").asInt())
+                                        + ", at " + token.path("expiresAt").asText()
+                                        + ".\nRegenerate it (Regenerate, in the token list) and "
+                                        + "give the new value to whatever uses it before then, or it will stop working.\n");
+            case NoticeOutbox.NEW_ADDRESS ->
+                new Words(
+                        subject(SUBJECT_NEW_ADDRESS, service),
+                        about + " was used from " + detail.path("address").asText() + " (network "
+                                + detail.path("network").asText()
+                                + "), where it had not been used before.\nIf that was not you or your automation, revoke the token now.\n");
+            case NoticeOutbox.REVOKED ->
+                new Words(
+                        subject(SUBJECT_REVOKED, service),
+                        about + " was revoked by " + plain(detail.path("by").asText()) + ", reason "
+                                + detail.path("reason").asText()
+                                + ".\nWhatever used it now gets 401; create a new token if it is still needed.\n");
+            default ->
+                new Words(subject("patgate: a notice about one of your tokens", service), about + ": " + event + ".\n");
         };
     }
 
@@ -134,7 +160,9 @@ public class NoticeMail {
 
     /** Text as plain text on one line: control characters (line breaks among them) become spaces. */
     static String plain(String text) {
-        return text.codePoints().map(c -> Character.isISOControl(c) ? ' ' : c)
-                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
+        return text.codePoints()
+                .map(c -> Character.isISOControl(c) ? ' ' : c)
+                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append)
+                .toString();
     }
 }

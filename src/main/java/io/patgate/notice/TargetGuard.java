@@ -8,7 +8,6 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.URI;
@@ -44,25 +43,50 @@ public class TargetGuard {
      * internet), plus the addresses cloud platforms serve their own endpoints on, inside otherwise public space.
      */
     private static final List<Cidr> LOCAL = Stream.of(
-            "0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16", "172.16.0.0/12", "192.0.0.0/24",
-            "192.0.2.0/24", "192.88.99.0/24", "192.168.0.0/16", "198.18.0.0/15", "198.51.100.0/24", "203.0.113.0/24",
-            "224.0.0.0/4", "240.0.0.0/4",
-            "::/96", "::1/128", "::ffff:0:0:0/96", "64:ff9b::/96", "64:ff9b:1::/48", "100::/64", "2001::/32", "2001:db8::/32", "2002::/16",
-            "3fff::/20", // documentation, RFC 9637 (beside 2001:db8::/32)
-            "5f00::/16", // SRv6 segment identifiers, RFC 9602: a node's own functions, never an internet host
-            "fc00::/7", "fe80::/10", "fec0::/10", "ff00::/8",
-            // cloud platforms' service addresses in public space: Azure's wire server (DHCP, DNS, the VM agent's
-            // goal state and extension config). The metadata services of AWS, Azure, GCP, Oracle and Alibaba
-            // (169.254.169.254, 169.254.170.2, 192.0.0.192, 100.100.100.200, fd00:ec2::254) are in ranges above.
-            "168.63.129.16/32")
-            .map(c -> Cidr.parse(c).orElseThrow()).toList();
+                    "0.0.0.0/8",
+                    "10.0.0.0/8",
+                    "100.64.0.0/10",
+                    "127.0.0.0/8",
+                    "169.254.0.0/16",
+                    "172.16.0.0/12",
+                    "192.0.0.0/24",
+                    "192.0.2.0/24",
+                    "192.88.99.0/24",
+                    "192.168.0.0/16",
+                    "198.18.0.0/15",
+                    "198.51.100.0/24",
+                    "203.0.113.0/24",
+                    "224.0.0.0/4",
+                    "240.0.0.0/4",
+                    "::/96",
+                    "::1/128",
+                    "::ffff:0:0:0/96",
+                    "64:ff9b::/96",
+                    "64:ff9b:1::/48",
+                    "100::/64",
+                    "2001::/32",
+                    "2001:db8::/32",
+                    "2002::/16",
+                    "3fff::/20", // documentation, RFC 9637 (beside 2001:db8::/32)
+                    "5f00::/16", // SRv6 segment identifiers, RFC 9602: a node's own functions, never an internet host
+                    "fc00::/7",
+                    "fe80::/10",
+                    "fec0::/10",
+                    "ff00::/8",
+                    // cloud platforms' service addresses in public space: Azure's wire server (DHCP, DNS, the VM
+                    // agent's
+                    // goal state and extension config). The metadata services of AWS, Azure, GCP, Oracle and Alibaba
+                    // (169.254.169.254, 169.254.170.2, 192.0.0.192, 100.100.100.200, fd00:ec2::254) are in ranges
+                    // above.
+                    "168.63.129.16/32")
+            .map(c -> Cidr.parse(c).orElseThrow())
+            .toList();
 
     /**
      * What one kind of target may be: the field named in refusals, whether plain {@code http} is allowed besides
      * {@code https}, whether local addresses are, and the setting that allows what is refused (named in the refusal).
      */
-    public record Policy(String field, boolean httpAllowed, boolean localAllowed, String setting) {
-    }
+    public record Policy(String field, boolean httpAllowed, boolean localAllowed, String setting) {}
 
     /** A target that passed: the URL, and the address to connect to. */
     public record Target(URI url, InetAddress address) {
@@ -87,7 +111,10 @@ public class TargetGuard {
 
     @Inject
     public TargetGuard(Vertx vertx, PatgateConfig config) {
-        this(vertx, config.webhooks().allowLocalNetwork(), config.webhooks().denyNetworks().orElse(List.of()));
+        this(
+                vertx,
+                config.webhooks().allowLocalNetwork(),
+                config.webhooks().denyNetworks().orElse(List.of()));
     }
 
     /** @param denyNetworks CIDRs refused on top of the built-in list, even with {@code allowLocal}; an invalid one fails here */
@@ -95,14 +122,23 @@ public class TargetGuard {
         this.vertx = vertx;
         this.webhooks = new Policy("url", true, allowLocal, "patgate.webhooks.allow-local-network");
         this.denied = denyNetworks.stream()
-                .map(c -> Cidr.parse(c).orElseThrow(() -> new IllegalArgumentException("patgate.webhooks.deny-networks: '" + c
-                        + "' is not a CIDR (an address, or an address/prefix such as 10.20.0.0/16 or fd12:3456::/48)")))
+                .map(
+                        c -> Cidr.parse(c)
+                                .orElseThrow(
+                                        () -> new IllegalArgumentException(
+                                                "patgate.webhooks.deny-networks: '" + c
+                                                        + "' is not a CIDR (an address, or an address/prefix such as 10.20.0.0/16 or fd12:3456::/48)")))
                 .toList();
     }
 
     /** The URL, if it is one a hook may have (before DNS); a 400 naming field {@code url} otherwise. */
     public static URI parse(String url) {
-        return parse(url, "url", true, "patgate.webhooks.allow-local-network", "; use the secret to authenticate deliveries");
+        return parse(
+                url,
+                "url",
+                true,
+                "patgate.webhooks.allow-local-network",
+                "; use the secret to authenticate deliveries");
     }
 
     /** The URL, if the policy allows its form (before DNS); a 400 naming the policy's field otherwise. */
@@ -154,21 +190,25 @@ public class TargetGuard {
     public Uni<Target> check(String url, Policy policy) {
         URI uri = policy == webhooks ? parse(url) : parse(url, policy);
         String field = policy.field();
-        String host = uri.getHost().startsWith("[") ? uri.getHost().substring(1, uri.getHost().length() - 1) : uri.getHost();
-        return vertx.executeBlocking(Uni.createFrom().item(() -> {
-            InetAddress[] addresses;
-            try {
-                addresses = InetAddress.getAllByName(host);
-            } catch (UnknownHostException e) {
-                throw Refusal.invalid(field, "host " + host + " does not resolve");
-            }
-            for (InetAddress address : addresses) {
-                refusal(address, policy).ifPresent(reason -> {
-                    throw Refusal.invalid(field, "resolves to " + address.getHostAddress() + ", " + reason);
-                });
-            }
-            return new Target(uri, addresses[0]);
-        }), false); // unordered: one slow name does not hold up the others of a round
+        String host = uri.getHost().startsWith("[")
+                ? uri.getHost().substring(1, uri.getHost().length() - 1)
+                : uri.getHost();
+        return vertx.executeBlocking(
+                Uni.createFrom().item(() -> {
+                    InetAddress[] addresses;
+                    try {
+                        addresses = InetAddress.getAllByName(host);
+                    } catch (UnknownHostException e) {
+                        throw Refusal.invalid(field, "host " + host + " does not resolve");
+                    }
+                    for (InetAddress address : addresses) {
+                        refusal(address, policy).ifPresent(reason -> {
+                            throw Refusal.invalid(field, "resolves to " + address.getHostAddress() + ", " + reason);
+                        });
+                    }
+                    return new Target(uri, addresses[0]);
+                }),
+                false); // unordered: one slow name does not hold up the others of a round
     }
 
     /** Why a hook may not reach this address (the end of the 400's sentence), or empty when it may. */
@@ -193,7 +233,10 @@ public class TargetGuard {
 
     /** Whether an address is one a hook may not reach by default. */
     static boolean isLocal(InetAddress address) {
-        if (address.isAnyLocalAddress() || address.isLoopbackAddress() || address.isLinkLocalAddress() || address.isSiteLocalAddress()
+        if (address.isAnyLocalAddress()
+                || address.isLoopbackAddress()
+                || address.isLinkLocalAddress()
+                || address.isSiteLocalAddress()
                 || address.isMulticastAddress()) {
             return true;
         }

@@ -1,11 +1,11 @@
 package io.patgate.notice;
 
-import io.patgate.domain.AuditAction;
 import io.patgate.audit.AuditService;
 import io.patgate.audit.NoticeOutbox;
 import io.patgate.config.PatgateConfig;
-import io.patgate.domain.Refusal;
+import io.patgate.domain.AuditAction;
 import io.patgate.domain.Paged;
+import io.patgate.domain.Refusal;
 import io.patgate.identity.Caller;
 import io.patgate.store.Delivery;
 import io.patgate.store.DeliveryRepository;
@@ -17,14 +17,13 @@ import io.patgate.store.WebhookSecrets;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.jboss.logging.Logger;
-
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.UUID;
+import org.jboss.logging.Logger;
 
 /**
  * Webhooks, as admins manage them: the target checked by the {@link TargetGuard} (after DNS) before it is saved, the
@@ -49,8 +48,16 @@ public class WebhookService {
     private final int breakerFailures;
     private final Duration secretOverlap;
 
-    public WebhookService(WebhookRepository hooks, DeliveryRepository deliveries, NoticeRepository notices, Transactions transactions,
-                          TargetGuard guard, WebhookSecrets secrets, AuditService audit, Vertx vertx, PatgateConfig config) {
+    public WebhookService(
+            WebhookRepository hooks,
+            DeliveryRepository deliveries,
+            NoticeRepository notices,
+            Transactions transactions,
+            TargetGuard guard,
+            WebhookSecrets secrets,
+            AuditService audit,
+            Vertx vertx,
+            PatgateConfig config) {
         this.breakerFailures = Math.max(1, config.webhooks().breakerFailures());
         this.hooks = hooks;
         this.deliveries = deliveries;
@@ -67,28 +74,38 @@ public class WebhookService {
         List<String> events = events(request.events());
         UUID id = UUID.randomUUID();
         return guard.check(request.url())
-                .chain(target -> seal(id, request.secret()).chain(sealed -> transactions.write(() -> hooks.count().chain(count -> {
-                    if (count >= MAX_HOOKS) {
-                        throw Refusal.limitReached("At most " + MAX_HOOKS + " webhooks; delete one first");
-                    }
-                    Webhook hook = new Webhook();
-                    hook.id = id;
-                    hook.url = target.url().toString();
-                    hook.secretEnc = sealed;
-                    hook.events = events.toArray(String[]::new);
-                    hook.active = request.active() == null || request.active();
-                    hook.createdAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
-                    hook.updatedAt = hook.createdAt;
-                    return hooks.persist(hook).call(h -> audit.record(AuditService.actor(caller), AuditAction.WEBHOOK_CREATED, null, null, null,
-                            describe(h)));
-                }))))
+                .chain(target -> seal(id, request.secret())
+                        .chain(sealedSecret ->
+                                transactions.write(() -> hooks.count().chain(count -> {
+                                    if (count >= MAX_HOOKS) {
+                                        throw Refusal.limitReached(
+                                                "At most " + MAX_HOOKS + " webhooks; delete one first");
+                                    }
+                                    Webhook hook = new Webhook();
+                                    hook.id = id;
+                                    hook.url = target.url().toString();
+                                    hook.secretEnc = sealedSecret;
+                                    hook.events = events.toArray(String[]::new);
+                                    hook.active = request.active() == null || request.active();
+                                    hook.createdAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
+                                    hook.updatedAt = hook.createdAt;
+                                    return hooks.persist(hook)
+                                            .call(h -> audit.record(
+                                                    AuditService.actor(caller),
+                                                    AuditAction.WEBHOOK_CREATED,
+                                                    null,
+                                                    null,
+                                                    null,
+                                                    describe(h)));
+                                }))))
                 .invoke(h -> LOG.infof("Webhook %s created by %s for %s", h.id, caller.username(), origin(h.url)))
                 .map(this::view);
     }
 
     public Uni<Paged<WebhookRequests.View>> list(int page, int size) {
-        return transactions.read(() -> hooks.count().chain(total -> hooks.page(page, size)
-                .map(list -> new Paged<>(list.stream().map(this::view).toList(), total))));
+        return transactions.read(() -> hooks.count()
+                .chain(total -> hooks.page(page, size)
+                        .map(list -> new Paged<>(list.stream().map(this::view).toList(), total))));
     }
 
     public Uni<WebhookRequests.View> get(UUID id) {
@@ -97,45 +114,62 @@ public class WebhookService {
 
     public Uni<WebhookRequests.View> update(Caller caller, UUID id, WebhookRequests.Update request) {
         List<String> events = request.events() == null ? null : events(request.events());
-        Uni<TargetGuard.Target> target = request.url() == null ? Uni.createFrom().nullItem() : guard.check(request.url());
-        Uni<byte[]> sealed = request.secret() == null ? Uni.createFrom().nullItem() : seal(id, request.secret());
-        return target.chain(t -> sealed.chain(s -> transactions.write(() -> hooks.findForUpdate(id).chain(found -> {
-                    Webhook hook = require(found);
-                    if (t != null) {
-                        hook.url = t.url().toString();
-                    }
-                    Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
-                    boolean drop = Boolean.TRUE.equals(request.dropPreviousSecret());
-                    if (s != null) {
-                        // the replaced secret keeps signing for the overlap (its sealed bytes as they were: same hook, same
-                        // associated data), so the receiver can change over without refusing a delivery
-                        boolean overlap = !drop && !secretOverlap.isNegative() && !secretOverlap.isZero();
-                        hook.previousSecretEnc = overlap ? hook.secretEnc : null;
-                        hook.previousSecretUntil = overlap ? now.plus(secretOverlap) : null;
-                        hook.secretEnc = s;
-                    } else if (drop) {
-                        hook.previousSecretEnc = null;
-                        hook.previousSecretUntil = null;
-                    }
-                    if (events != null) {
-                        hook.events = events.toArray(String[]::new);
-                    }
-                    if (request.active() != null) {
-                        hook.active = request.active();
-                    }
-                    hook.updatedAt = now;
-                    // whatever the admin fixed, the next delivery is tried at once
-                    return hooks.closeBreaker(hook).chain(() -> audit.record(AuditService.actor(caller), AuditAction.WEBHOOK_CHANGED, null, null, null,
-                            describe(hook) + secretChange(s != null, drop, hook.previousSecretUntil))).replaceWith(hook);
-                }))))
+        Uni<TargetGuard.Target> target =
+                request.url() == null ? Uni.createFrom().nullItem() : guard.check(request.url());
+        Uni<byte[]> sealedSecret = request.secret() == null ? Uni.createFrom().nullItem() : seal(id, request.secret());
+        return target.chain(t -> sealedSecret.chain(s ->
+                        transactions.write(() -> hooks.findForUpdate(id).chain(found -> {
+                            Webhook hook = require(found);
+                            if (t != null) {
+                                hook.url = t.url().toString();
+                            }
+                            Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+                            boolean drop = Boolean.TRUE.equals(request.dropPreviousSecret());
+                            if (s != null) {
+                                // the replaced secret keeps signing for the overlap (its sealed bytes as they were:
+                                // same hook, same
+                                // associated data), so the receiver can change over without refusing a delivery
+                                boolean overlap = !drop && !secretOverlap.isNegative() && !secretOverlap.isZero();
+                                hook.previousSecretEnc = overlap ? hook.secretEnc : null;
+                                hook.previousSecretUntil = overlap ? now.plus(secretOverlap) : null;
+                                hook.secretEnc = s;
+                            } else if (drop) {
+                                hook.previousSecretEnc = null;
+                                hook.previousSecretUntil = null;
+                            }
+                            if (events != null) {
+                                hook.events = events.toArray(String[]::new);
+                            }
+                            if (request.active() != null) {
+                                hook.active = request.active();
+                            }
+                            hook.updatedAt = now;
+                            // whatever the admin fixed, the next delivery is tried at once
+                            return hooks.closeBreaker(hook)
+                                    .chain(() -> audit.record(
+                                            AuditService.actor(caller),
+                                            AuditAction.WEBHOOK_CHANGED,
+                                            null,
+                                            null,
+                                            null,
+                                            describe(hook) + secretChange(s != null, drop, hook.previousSecretUntil)))
+                                    .replaceWith(hook);
+                        }))))
                 .map(this::view);
     }
 
     public Uni<Void> delete(Caller caller, UUID id) {
-        return transactions.write(() -> hooks.findForUpdate(id).chain(found -> {
+        return transactions
+                .write(() -> hooks.findForUpdate(id).chain(found -> {
                     Webhook hook = require(found);
-                    return hooks.delete(hook).chain(() -> audit.record(AuditService.actor(caller), AuditAction.WEBHOOK_DELETED, null, null, null,
-                            describe(hook)));
+                    return hooks.delete(hook)
+                            .chain(() -> audit.record(
+                                    AuditService.actor(caller),
+                                    AuditAction.WEBHOOK_DELETED,
+                                    null,
+                                    null,
+                                    null,
+                                    describe(hook)));
                 }))
                 .invoke(() -> secrets.forget(id));
     }
@@ -145,9 +179,19 @@ public class WebhookService {
         return transactions.read(() -> hooks.findById(id).chain(found -> {
             require(found);
             Instant now = Instant.now();
-            Instant heldUntil = found.breakerOpenUntil != null && found.breakerOpenUntil.isAfter(now) ? found.breakerOpenUntil : null;
-            return deliveries.countOfHook(id).chain(total -> deliveries.pageOfHook(id, page, size).chain(list -> eventsOf(list)
-                    .map(events -> new Paged<>(list.stream().map(d -> view(d, events.get(d.noticeId), heldUntil)).toList(), total))));
+            Instant heldUntil = found.breakerOpenUntil != null && found.breakerOpenUntil.isAfter(now)
+                    ? found.breakerOpenUntil
+                    : null;
+            return deliveries
+                    .countOfHook(id)
+                    .chain(total -> deliveries
+                            .pageOfHook(id, page, size)
+                            .chain(list -> eventsOf(list)
+                                    .map(events -> new Paged<>(
+                                            list.stream()
+                                                    .map(d -> view(d, events.get(d.noticeId), heldUntil))
+                                                    .toList(),
+                                            total))));
         }));
     }
 
@@ -159,13 +203,30 @@ public class WebhookService {
                 if (original == null) {
                     throw Refusal.notFound("Delivery");
                 }
-                Delivery again = Delivery.due(original.noticeId, original.priority, hook.id, null, Instant.now().truncatedTo(ChronoUnit.MICROS));
+                Delivery again = Delivery.due(
+                        original.noticeId,
+                        original.priority,
+                        hook.id,
+                        null,
+                        Instant.now().truncatedTo(ChronoUnit.MICROS));
                 again.redeliveryOf = original.id;
-                return deliveries.persist(again)
-                        .call(() -> audit.record(AuditService.actor(caller), AuditAction.WEBHOOK_REDELIVERED, null, null, null,
-                                "delivery " + original.id + " of notice " + original.noticeId + " to " + origin(hook.url)))
-                        .chain(d -> notices.findById(d.noticeId).map(n -> view(d, n == null ? null : n.event,
-                                hook.breakerOpenUntil != null && hook.breakerOpenUntil.isAfter(Instant.now()) ? hook.breakerOpenUntil : null)));
+                return deliveries
+                        .persist(again)
+                        .call(() -> audit.record(
+                                AuditService.actor(caller),
+                                AuditAction.WEBHOOK_REDELIVERED,
+                                null,
+                                null,
+                                null,
+                                "delivery " + original.id + " of notice " + original.noticeId + " to "
+                                        + origin(hook.url)))
+                        .chain(d -> notices.findById(d.noticeId)
+                                .map(n -> view(
+                                        d,
+                                        n == null ? null : n.event,
+                                        hook.breakerOpenUntil != null && hook.breakerOpenUntil.isAfter(Instant.now())
+                                                ? hook.breakerOpenUntil
+                                                : null)));
             });
         }));
     }
@@ -205,14 +266,16 @@ public class WebhookService {
     /** What the audit entry says of the secrets, if they changed. */
     private static String secretChange(boolean newSecret, boolean drop, Instant previousUntil) {
         if (newSecret) {
-            return previousUntil != null ? ", new secret (the previous one also signs until " + previousUntil + ")"
+            return previousUntil != null
+                    ? ", new secret (the previous one also signs until " + previousUntil + ")"
                     : ", new secret (the previous one no longer signs)";
         }
         return drop ? ", the previous secret no longer signs" : "";
     }
 
     private static String describe(Webhook hook) {
-        return "webhook " + hook.id + " to " + origin(hook.url) + ", events " + List.of(hook.events) + (hook.active ? "" : ", inactive");
+        return "webhook " + hook.id + " to " + origin(hook.url) + ", events " + List.of(hook.events)
+                + (hook.active ? "" : ", inactive");
     }
 
     /** scheme://host[:port] of a URL: what the audit log and the log keep of it. */
@@ -223,8 +286,17 @@ public class WebhookService {
 
     WebhookRequests.View view(Webhook hook) {
         Instant now = Instant.now();
-        Instant previousUntil = hook.previousSecretUntil != null && hook.previousSecretUntil.isAfter(now) ? hook.previousSecretUntil : null;
-        return new WebhookRequests.View(hook.id, hook.url, List.of(hook.events), hook.active, hook.createdAt, hook.updatedAt, previousUntil,
+        Instant previousUntil = hook.previousSecretUntil != null && hook.previousSecretUntil.isAfter(now)
+                ? hook.previousSecretUntil
+                : null;
+        return new WebhookRequests.View(
+                hook.id,
+                hook.url,
+                List.of(hook.events),
+                hook.active,
+                hook.createdAt,
+                hook.updatedAt,
+                previousUntil,
                 breaker(hook, now));
     }
 
@@ -233,15 +305,33 @@ public class WebhookService {
         if (hook.breakerOpenUntil != null && hook.breakerOpenUntil.isAfter(now)) {
             return new WebhookRequests.Breaker("open", hook.consecutiveFailures, hook.breakerOpenUntil);
         }
-        return new WebhookRequests.Breaker(hook.consecutiveFailures >= breakerFailures ? "half-open" : "closed", hook.consecutiveFailures, null);
+        return new WebhookRequests.Breaker(
+                hook.consecutiveFailures >= breakerFailures ? "half-open" : "closed", hook.consecutiveFailures, null);
     }
 
     /** A delivery; {@code heldUntil} is when the hook's open breaker lets it go (null when it is not open). */
     static WebhookRequests.DeliveryView view(Delivery d, String event, Instant heldUntil) {
         boolean pending = Delivery.PENDING.equals(d.state);
         boolean held = pending && heldUntil != null;
-        Instant next = !pending ? null : held && (d.nextAttemptAt == null || d.nextAttemptAt.isBefore(heldUntil)) ? heldUntil : d.nextAttemptAt;
-        return new WebhookRequests.DeliveryView(d.id, d.noticeId, event, d.state, d.attempts, d.responseCode, d.durationMs, d.error,
-                d.createdAt, d.lastAttemptAt, next, d.deliveredAt, d.redeliveryOf, held);
+        Instant next = !pending
+                ? null
+                : held && (d.nextAttemptAt == null || d.nextAttemptAt.isBefore(heldUntil))
+                        ? heldUntil
+                        : d.nextAttemptAt;
+        return new WebhookRequests.DeliveryView(
+                d.id,
+                d.noticeId,
+                event,
+                d.state,
+                d.attempts,
+                d.responseCode,
+                d.durationMs,
+                d.error,
+                d.createdAt,
+                d.lastAttemptAt,
+                next,
+                d.deliveredAt,
+                d.redeliveryOf,
+                held);
     }
 }

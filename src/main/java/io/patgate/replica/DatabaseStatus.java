@@ -1,9 +1,8 @@
 package io.patgate.replica;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import org.jboss.logging.Logger;
-
 import java.time.Instant;
+import org.jboss.logging.Logger;
 
 /**
  * Whether the database answered the last time this replica asked (a reconciliation round, the change
@@ -20,7 +19,8 @@ public class DatabaseStatus {
 
     public DatabaseStatus(io.micrometer.core.instrument.MeterRegistry registry) {
         io.micrometer.core.instrument.Gauge.builder("patgate.database.up", this, s -> s.available ? 1 : 0)
-                .description("1 while the database answered the last time this replica asked, 0 while it is unreachable")
+                .description(
+                        "1 while the database answered the last time this replica asked, 0 while it is unreachable")
                 .register(registry);
     }
 
@@ -42,7 +42,8 @@ public class DatabaseStatus {
 
     public void down(Throwable error) {
         if (available) {
-            LOG.warnf("The database is unreachable (%s); checks go on from memory, writes answer 503", error.toString());
+            LOG.warnf(
+                    "The database is unreachable (%s); checks go on from memory, writes answer 503", error.toString());
             since = Instant.now();
         }
         available = false;

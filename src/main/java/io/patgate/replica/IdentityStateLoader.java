@@ -1,21 +1,19 @@
 package io.patgate.replica;
 
-import io.patgate.store.StateRows;
-import io.patgate.store.TrustRows;
 import io.patgate.identity.IdentityState;
 import io.patgate.identity.TokenLookup;
 import io.patgate.identity.TokenState;
 import io.patgate.identity.TrustState;
-import io.patgate.identity.WorkloadTrust;
 import io.patgate.identity.UsageTracker;
+import io.patgate.identity.WorkloadTrust;
+import io.patgate.store.StateRows;
+import io.patgate.store.TrustRows;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.jboss.logging.Logger;
-
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -23,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
+import org.jboss.logging.Logger;
 
 /**
  * Reads the identity state from the database into memory: all of it at start (and after a reconnect),
@@ -32,17 +31,24 @@ import java.util.function.BooleanSupplier;
 public class IdentityStateLoader implements TokenLookup {
 
     private static final Logger LOG = Logger.getLogger(IdentityStateLoader.class);
-    private static final String LIVE_USERS = "select id, username, roles, disabled, sessions_not_before, kept_session, row_version from app_user where deleted_at is null";
+    private static final String LIVE_USERS =
+            "select id, username, roles, disabled, sessions_not_before, kept_session, row_version from app_user where deleted_at is null";
 
     /** The rounds' and cold reads' source: a standby when {@code patgate.datasource.read-url} names one. */
     private final Pool pool;
+
     private final ReadPool pools;
     private final IdentityState state;
     private final TrustState trusts;
     private final UsageTracker usage;
     private final long maxTokens;
 
-    public IdentityStateLoader(ReadPool pools, IdentityState state, TrustState trusts, UsageTracker usage, io.patgate.config.PatgateConfig config) {
+    public IdentityStateLoader(
+            ReadPool pools,
+            IdentityState state,
+            TrustState trusts,
+            UsageTracker usage,
+            io.patgate.config.PatgateConfig config) {
         this.maxTokens = config.state().maxTokens();
         this.pools = pools;
         this.pool = pools.reads();
@@ -60,7 +66,9 @@ public class IdentityStateLoader implements TokenLookup {
 
     /** A repeatable-read, read-only transaction: every query of a load sees one snapshot. */
     private static final String SNAPSHOT = "set transaction isolation level repeatable read, read only";
-    private static final String ALL_SESSION_REVOCATIONS = "select jti, expires_at from session_revocation where expires_at > now()";
+
+    private static final String ALL_SESSION_REVOCATIONS =
+            "select jti, expires_at from session_revocation where expires_at > now()";
     /**
      * The working set at start or after a reconnect: the tokens in use, most recently used first, up to
      * {@code patgate.state.max-tokens}. A top-N sort over the live tokens (no index on the last use: see V19).
@@ -68,29 +76,34 @@ public class IdentityStateLoader implements TokenLookup {
     private static final String HOT_TOKENS = "select " + StateRows.COLUMNS + ", " + StateRows.USAGE_COLUMNS
             + " from access_token t join app_user u on u.id = t.user_id" + StateRows.USAGE_JOIN
             + " where u.deleted_at is null and t.revoked_at is null order by g.last_used_at desc nulls last, t.created_at desc limit $1";
-    private static final String USERS_SINCE = "select id, username, roles, disabled, sessions_not_before, kept_session, row_version, deleted_at"
-            + " from app_user where change_xid >= $1::xid8";
-    private static final String SESSIONS_SINCE = "select jti, expires_at from session_revocation where change_xid >= $1::xid8";
-    private static final String TOKENS_SINCE = "select " + StateRows.COLUMNS + " from access_token t where t.change_xid >= $1::xid8";
+
+    private static final String USERS_SINCE =
+            "select id, username, roles, disabled, sessions_not_before, kept_session, row_version, deleted_at"
+                    + " from app_user where change_xid >= $1::xid8";
+    private static final String SESSIONS_SINCE =
+            "select jti, expires_at from session_revocation where change_xid >= $1::xid8";
+    private static final String TOKENS_SINCE =
+            "select " + StateRows.COLUMNS + " from access_token t where t.change_xid >= $1::xid8";
     private static final String KEYS_SINCE = "select count(*) from signing_key where change_xid >= $1::xid8";
     /** The trust entries of service accounts (the token exchange's): every live one, held in full like the accounts. */
-    private static final String LIVE_TRUSTS = "select " + TrustRows.COLUMNS + " from service_account_trust where removed_at is null";
-    private static final String TRUSTS_SINCE = "select " + TrustRows.COLUMNS + " from service_account_trust where change_xid >= $1::xid8";
+    private static final String LIVE_TRUSTS =
+            "select " + TrustRows.COLUMNS + " from service_account_trust where removed_at is null";
+
+    private static final String TRUSTS_SINCE =
+            "select " + TrustRows.COLUMNS + " from service_account_trust where change_xid >= $1::xid8";
 
     /** What one snapshot held. */
-    private record Snapshot(Mark mark, RowSet<Row> users, RowSet<Row> sessions, RowSet<Row> tokens, RowSet<Row> trusts, boolean keys) {
-    }
+    private record Snapshot(
+            Mark mark, RowSet<Row> users, RowSet<Row> sessions, RowSet<Row> tokens, RowSet<Row> trusts, boolean keys) {}
 
     /**
      * Where a load or a round got to: the watermark to pass to {@link #applyChangesSince} next, and the newest
      * heartbeat its snapshot held (the primary's clock; null only on a schema without the heartbeat row).
      */
-    public record Mark(String watermark, Instant beat) {
-    }
+    public record Mark(String watermark, Instant beat) {}
 
     /** How much a full load brought in. */
-    private record Loaded(int users, int tokens, int trusts) {
-    }
+    private record Loaded(int users, int tokens, int trusts) {}
 
     /**
      * Replaces the state with what the database holds now: every account and session revocation, and the
@@ -104,18 +117,29 @@ public class IdentityStateLoader implements TokenLookup {
         long started = System.nanoTime();
         // the client queues the queries on the one connection, in order, inside one snapshot: users, sessions
         // and tokens agree with each other and with the watermark
-        return pool.withTransaction(conn -> conn.query(SNAPSHOT).execute()
-                        .chain(() -> Uni.combine().all().unis(conn.query(WATERMARK).execute(), conn.query(LIVE_USERS).execute(),
-                                        conn.query(ALL_SESSION_REVOCATIONS).execute(), conn.preparedQuery(HOT_TOKENS).execute(Tuple.of(withTokens ? maxTokens : 0)),
+        return pool.withTransaction(conn -> conn.query(SNAPSHOT)
+                        .execute()
+                        .chain(() -> Uni.combine()
+                                .all()
+                                .unis(
+                                        conn.query(WATERMARK).execute(),
+                                        conn.query(LIVE_USERS).execute(),
+                                        conn.query(ALL_SESSION_REVOCATIONS).execute(),
+                                        conn.preparedQuery(HOT_TOKENS).execute(Tuple.of(withTokens ? maxTokens : 0)),
                                         conn.query(LIVE_TRUSTS).execute())
-                                .with((mark, users, sessions, tokens, trusts) -> new Snapshot(mark(mark), users, sessions, tokens, trusts, false))))
+                                .with((mark, users, sessions, tokens, trusts) ->
+                                        new Snapshot(mark(mark), users, sessions, tokens, trusts, false))))
                 .map(snapshot -> {
                     if (!stillCurrent.getAsBoolean()) {
                         throw new IllegalStateException("superseded state load");
                     }
                     Loaded loaded = replaceAll(snapshot);
-                    LOG.infof("Identity state loaded: %d users, %d tokens, %d trust entries in %d ms", loaded.users(), loaded.tokens(),
-                            loaded.trusts(), (System.nanoTime() - started) / 1_000_000);
+                    LOG.infof(
+                            "Identity state loaded: %d users, %d tokens, %d trust entries in %d ms",
+                            loaded.users(),
+                            loaded.tokens(),
+                            loaded.trusts(),
+                            (System.nanoTime() - started) / 1_000_000);
                     return snapshot.mark();
                 });
     }
@@ -129,7 +153,8 @@ public class IdentityStateLoader implements TokenLookup {
     public Uni<Integer> warm() {
         long started = System.nanoTime();
         long generation = state.beginWarming();
-        return pool.preparedQuery(HOT_TOKENS).execute(Tuple.of(maxTokens))
+        return pool.preparedQuery(HOT_TOKENS)
+                .execute(Tuple.of(maxTokens))
                 .map(rows -> {
                     List<TokenState> hot = new ArrayList<>(rows.size());
                     for (Row row : rows) {
@@ -141,11 +166,13 @@ public class IdentityStateLoader implements TokenLookup {
                         }
                     }
                     int added = state.warm(hot, generation);
-                    LOG.infof("Working set warmed: %d of %d recently used tokens added in %d ms", added, hot.size(),
-                            (System.nanoTime() - started) / 1_000_000);
+                    LOG.infof(
+                            "Working set warmed: %d of %d recently used tokens added in %d ms",
+                            added, hot.size(), (System.nanoTime() - started) / 1_000_000);
                     return added;
                 })
-                .onFailure().invoke(e -> state.warm(List.of(), generation));
+                .onFailure()
+                .invoke(e -> state.warm(List.of(), generation));
     }
 
     /** What changed since the last look, and whether the signing keys did. */
@@ -161,19 +188,36 @@ public class IdentityStateLoader implements TokenLookup {
      */
     public Uni<Changes> applyChangesSince(String watermark, BooleanSupplier stillCurrent) {
         Tuple since = Tuple.of(watermark);
-        return pool.withTransaction(conn -> conn.query(SNAPSHOT).execute()
-                        .chain(() -> Uni.combine().all().unis(conn.query(WATERMARK).execute(), conn.preparedQuery(USERS_SINCE).execute(since),
-                                        conn.preparedQuery(SESSIONS_SINCE).execute(since), conn.preparedQuery(TOKENS_SINCE).execute(since),
-                                        conn.preparedQuery(TRUSTS_SINCE).execute(since), conn.preparedQuery(KEYS_SINCE).execute(since))
-                                .with((mark, users, sessions, tokens, trusts, keys) -> new Snapshot(mark(mark), users, sessions, tokens, trusts,
+        return pool.withTransaction(conn -> conn.query(SNAPSHOT)
+                        .execute()
+                        .chain(() -> Uni.combine()
+                                .all()
+                                .unis(
+                                        conn.query(WATERMARK).execute(),
+                                        conn.preparedQuery(USERS_SINCE).execute(since),
+                                        conn.preparedQuery(SESSIONS_SINCE).execute(since),
+                                        conn.preparedQuery(TOKENS_SINCE).execute(since),
+                                        conn.preparedQuery(TRUSTS_SINCE).execute(since),
+                                        conn.preparedQuery(KEYS_SINCE).execute(since))
+                                .with((mark, users, sessions, tokens, trusts, keys) -> new Snapshot(
+                                        mark(mark),
+                                        users,
+                                        sessions,
+                                        tokens,
+                                        trusts,
                                         keys.iterator().next().getLong(0) > 0))))
                 .map(changes -> {
                     if (!stillCurrent.getAsBoolean()) {
                         throw new IllegalStateException("superseded resync round");
                     }
                     apply(changes);
-                    return new Changes(changes.mark(), changes.users().size(), changes.tokens().size(), changes.sessions().size(),
-                            changes.trusts().size(), changes.keys());
+                    return new Changes(
+                            changes.mark(),
+                            changes.users().size(),
+                            changes.tokens().size(),
+                            changes.sessions().size(),
+                            changes.trusts().size(),
+                            changes.keys());
                 });
     }
 
@@ -192,7 +236,8 @@ public class IdentityStateLoader implements TokenLookup {
             }
         }
         for (Row row : changes.sessions()) {
-            state.revokeSession(row.getUUID("jti"), row.getOffsetDateTime("expires_at").toInstant());
+            state.revokeSession(
+                    row.getUUID("jti"), row.getOffsetDateTime("expires_at").toInstant());
         }
         for (Row row : changes.tokens()) {
             state.applyChange(StateRows.state(row));
@@ -236,12 +281,15 @@ public class IdentityStateLoader implements TokenLookup {
     @Override
     public Uni<Found> find(UUID tokenId) {
         Uni<Found> near = find(pool, tokenId);
-        return pools.separate() ? near.chain(found -> found != null ? Uni.createFrom().item(found) : find(pools.primary(), tokenId)) : near;
+        return pools.separate()
+                ? near.chain(found -> found != null ? Uni.createFrom().item(found) : find(pools.primary(), tokenId))
+                : near;
     }
 
     private Uni<Found> find(Pool source, UUID tokenId) {
-        return source.preparedQuery("select " + StateRows.COLUMNS + ", " + StateRows.OWNER_COLUMNS + ", " + StateRows.USAGE_COLUMNS
-                        + " from access_token t join app_user u on u.id = t.user_id" + StateRows.USAGE_JOIN + " where t.id = $1 and u.deleted_at is null")
+        return source.preparedQuery("select " + StateRows.COLUMNS + ", " + StateRows.OWNER_COLUMNS + ", "
+                        + StateRows.USAGE_COLUMNS + " from access_token t join app_user u on u.id = t.user_id"
+                        + StateRows.USAGE_JOIN + " where t.id = $1 and u.deleted_at is null")
                 .execute(Tuple.of(tokenId))
                 .map(rows -> {
                     if (rows.size() == 0) {
@@ -260,7 +308,9 @@ public class IdentityStateLoader implements TokenLookup {
 
     /** Forgets logged-out sessions whose JWT has expired anyway. */
     public Uni<Integer> pruneExpiredSessions() {
-        return pools.primary().query("delete from session_revocation where expires_at < now() - interval '1 minute'").execute()
+        return pools.primary()
+                .query("delete from session_revocation where expires_at < now() - interval '1 minute'")
+                .execute()
                 .map(rows -> rows.rowCount())
                 .invoke(() -> state.pruneSessions(Instant.now()));
     }

@@ -1,11 +1,5 @@
 package io.patgate.replica;
 
-import org.jboss.logging.Logger;
-import org.postgresql.Driver;
-import org.postgresql.PGConnection;
-import org.postgresql.PGProperty;
-import org.postgresql.replication.PGReplicationStream;
-
 import java.nio.ByteBuffer;
 import java.security.SecureRandom;
 import java.sql.Connection;
@@ -15,6 +9,11 @@ import java.sql.Statement;
 import java.util.HexFormat;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import org.jboss.logging.Logger;
+import org.postgresql.Driver;
+import org.postgresql.PGConnection;
+import org.postgresql.PGProperty;
+import org.postgresql.replication.PGReplicationStream;
 
 /**
  * The doorbell of the change feed: PostgreSQL's logical replication of the publication {@code patgate_feed} (V18)
@@ -105,23 +104,36 @@ public final class LogicalFeed {
 
     /** The settings the feed needs, read over an ordinary connection: each refusal names what to set. */
     void checkPrerequisites() throws SQLException {
-        try (Connection plain = new Driver().connect(jdbcUrl, credentials); Statement statement = plain.createStatement()) {
+        try (Connection plain = new Driver().connect(jdbcUrl, credentials);
+                Statement statement = plain.createStatement()) {
             String walLevel = single(statement, "show wal_level");
             if (!"logical".equals(walLevel)) {
-                throw new IllegalStateException("the change feed needs wal_level=logical on the PostgreSQL primary, and it is "
-                        + walLevel + ". Set wal_level=logical and restart PostgreSQL (Amazon RDS/Aurora: parameter rds.logical_replication=1;"
-                        + " Cloud SQL: flag cloudsql.logical_decoding=on; Azure Database for PostgreSQL: server parameter wal_level=logical)."
-                        + " See docs/scale-out.md");
+                throw new IllegalStateException(
+                        "the change feed needs wal_level=logical on the PostgreSQL primary, and it is "
+                                + walLevel
+                                + ". Set wal_level=logical and restart PostgreSQL (Amazon RDS/Aurora: parameter rds.logical_replication=1;"
+                                + " Cloud SQL: flag cloudsql.logical_decoding=on; Azure Database for PostgreSQL: server parameter wal_level=logical)."
+                                + " See docs/scale-out.md");
             }
-            if (!"t".equals(single(statement, "select (r.rolreplication or r.rolsuper or exists (select 1 from pg_roles g where g.rolname = 'rds_replication'"
-                    + " and pg_has_role(current_user, g.oid, 'member')))::text::char from pg_roles r where r.rolname = current_user"))) {
-                throw new IllegalStateException("the change feed needs a database role with the REPLICATION attribute, and "
-                        + single(statement, "select current_user") + " has not got it: ALTER ROLE ... WITH REPLICATION"
-                        + " (Amazon RDS/Aurora: GRANT rds_replication; Cloud SQL: ALTER USER ... WITH REPLICATION; Azure: ALTER ROLE ... WITH REPLICATION)."
-                        + " See docs/scale-out.md");
+            if (!"t"
+                    .equals(
+                            single(
+                                    statement,
+                                    "select (r.rolreplication or r.rolsuper or exists (select 1 from pg_roles g where g.rolname = 'rds_replication'"
+                                            + " and pg_has_role(current_user, g.oid, 'member')))::text::char from pg_roles r where r.rolname = current_user"))) {
+                throw new IllegalStateException(
+                        "the change feed needs a database role with the REPLICATION attribute, and "
+                                + single(statement, "select current_user")
+                                + " has not got it: ALTER ROLE ... WITH REPLICATION"
+                                + " (Amazon RDS/Aurora: GRANT rds_replication; Cloud SQL: ALTER USER ... WITH REPLICATION; Azure: ALTER ROLE ... WITH REPLICATION)."
+                                + " See docs/scale-out.md");
             }
-            if (!"1".equals(single(statement, "select count(*)::text from pg_publication where pubname = '" + PUBLICATION + "'"))) {
-                throw new IllegalStateException("the publication " + PUBLICATION + " is missing: it is made by the schema migration V18");
+            if (!"1"
+                    .equals(single(
+                            statement,
+                            "select count(*)::text from pg_publication where pubname = '" + PUBLICATION + "'"))) {
+                throw new IllegalStateException(
+                        "the publication " + PUBLICATION + " is missing: it is made by the schema migration V18");
             }
         }
     }
@@ -146,11 +158,21 @@ public final class LogicalFeed {
         Connection opened = new Driver().connect(jdbcUrl, properties);
         try {
             PGConnection pg = opened.unwrap(PGConnection.class);
-            pg.getReplicationAPI().createReplicationSlot().logical().withSlotName(slot).withOutputPlugin("pgoutput")
-                    .withTemporaryOption().make();
-            stream = pg.getReplicationAPI().replicationStream().logical().withSlotName(slot)
-                    .withSlotOption("proto_version", 1).withSlotOption("publication_names", PUBLICATION)
-                    .withStatusInterval(1, TimeUnit.SECONDS).start();
+            pg.getReplicationAPI()
+                    .createReplicationSlot()
+                    .logical()
+                    .withSlotName(slot)
+                    .withOutputPlugin("pgoutput")
+                    .withTemporaryOption()
+                    .make();
+            stream = pg.getReplicationAPI()
+                    .replicationStream()
+                    .logical()
+                    .withSlotName(slot)
+                    .withSlotOption("proto_version", 1)
+                    .withSlotOption("publication_names", PUBLICATION)
+                    .withStatusInterval(1, TimeUnit.SECONDS)
+                    .start();
             connection = opened;
         } catch (SQLException e) {
             opened.close();
@@ -163,16 +185,22 @@ public final class LogicalFeed {
         String state = e.getSQLState() == null ? "" : e.getSQLState();
         String message = String.valueOf(e.getMessage());
         if ("53400".equals(state) || message.contains("replication slots")) {
-            throw new IllegalStateException("the PostgreSQL primary has no free replication slot for this replica (" + message
-                    + "): raise max_replication_slots to at least the number of patgate replicas plus what else uses slots. See docs/scale-out.md", e);
+            throw new IllegalStateException(
+                    "the PostgreSQL primary has no free replication slot for this replica (" + message
+                            + "): raise max_replication_slots to at least the number of patgate replicas plus what else uses slots. See docs/scale-out.md",
+                    e);
         }
         if ("53300".equals(state) || message.contains("max_wal_senders")) {
-            throw new IllegalStateException("the PostgreSQL primary has no free WAL sender for this replica (" + message
-                    + "): raise max_wal_senders to at least the number of patgate replicas plus the standbys. See docs/scale-out.md", e);
+            throw new IllegalStateException(
+                    "the PostgreSQL primary has no free WAL sender for this replica (" + message
+                            + "): raise max_wal_senders to at least the number of patgate replicas plus the standbys. See docs/scale-out.md",
+                    e);
         }
         if ("42501".equals(state)) {
-            throw new IllegalStateException("the PostgreSQL primary refused this role a replication connection (" + message
-                    + "): the role needs the REPLICATION attribute and pg_hba.conf must allow it. See docs/scale-out.md", e);
+            throw new IllegalStateException(
+                    "the PostgreSQL primary refused this role a replication connection (" + message
+                            + "): the role needs the REPLICATION attribute and pg_hba.conf must allow it. See docs/scale-out.md",
+                    e);
         }
         return e;
     }
@@ -214,7 +242,8 @@ public final class LogicalFeed {
                 continue;
             }
             int at = message.position();
-            // pgoutput's Commit: 'C', flags (int8), commit LSN (int64), end LSN (int64), commit time (int64, µs since 2000)
+            // pgoutput's Commit: 'C', flags (int8), commit LSN (int64), end LSN (int64), commit time (int64, µs since
+            // 2000)
             if (message.get(at) == 'C' && message.remaining() >= 26) {
                 listener.committed(message.getLong(at + 18) + PG_EPOCH_MICROS);
                 current.setAppliedLSN(current.getLastReceiveLSN());

@@ -8,9 +8,8 @@ import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.sqlclient.PoolOptions;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-
 import java.util.Optional;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Where the change-feed rounds and cold token reads go: the standby named by {@code patgate.datasource.read-url},
@@ -24,10 +23,13 @@ public class ReadPool {
     private final Pool primary;
     private final Pool reads;
 
-    public ReadPool(Pool primary, Vertx vertx, PatgateConfig config,
-                    @ConfigProperty(name = "quarkus.datasource.username") Optional<String> username,
-                    @ConfigProperty(name = "quarkus.datasource.password") Optional<String> password,
-                    @ConfigProperty(name = "quarkus.datasource.reactive.max-size", defaultValue = "20") int maxSize) {
+    public ReadPool(
+            Pool primary,
+            Vertx vertx,
+            PatgateConfig config,
+            @ConfigProperty(name = "quarkus.datasource.username") Optional<String> username,
+            @ConfigProperty(name = "quarkus.datasource.password") Optional<String> password,
+            @ConfigProperty(name = "quarkus.datasource.reactive.max-size", defaultValue = "20") int maxSize) {
         this.primary = primary;
         Optional<String> url = config.datasource().readUrl().filter(u -> !u.isBlank());
         if (url.isEmpty()) {
@@ -35,12 +37,17 @@ public class ReadPool {
             return;
         }
         PgConnectOptions options = PgConnectOptions.fromUri(url.get());
-        if (options.getUser() == null || options.getUser().isEmpty() || url.get().indexOf('@') < 0) {
+        if (options.getUser() == null
+                || options.getUser().isEmpty()
+                || url.get().indexOf('@') < 0) {
             username.ifPresent(options::setUser);
             password.ifPresent(options::setPassword);
         }
-        this.reads = Pool.newInstance(PgBuilder.pool().with(new PoolOptions().setMaxSize(maxSize))
-                .connectingTo(options).using(vertx.getDelegate()).build());
+        this.reads = Pool.newInstance(PgBuilder.pool()
+                .with(new PoolOptions().setMaxSize(maxSize))
+                .connectingTo(options)
+                .using(vertx.getDelegate())
+                .build());
     }
 
     /** The pool of the rounds and cold reads (the standby's, or the primary's). */
@@ -61,7 +68,7 @@ public class ReadPool {
     @PreDestroy
     void close() {
         if (separate()) {
-            reads.close().subscribe().with(ignored -> { }, e -> { });
+            reads.close().subscribe().with(ignored -> {}, e -> {});
         }
     }
 }

@@ -1,20 +1,19 @@
 package io.patgate.replica;
 
-import io.patgate.store.SigningKeyStore;
 import io.patgate.config.PatgateConfig;
+import io.patgate.store.SigningKeyStore;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.jboss.logging.Logger;
-
 import java.time.Duration;
 import java.time.Instant;
-import java.util.function.BooleanSupplier;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
 
 /**
  * Keeps this replica's in-memory state in step with the database and so with every other replica.
@@ -52,7 +51,8 @@ public class StateSync {
     /** From the commit of a changing transaction (the primary's clock) to its change applied here; {@code patgate_feed_lag_seconds}. */
     private final io.micrometer.core.instrument.Timer feedLag;
     /** The earliest commit time (epoch seconds) among rings not yet covered by a round. */
-    private final java.util.concurrent.atomic.AtomicReference<Double> pendingSince = new java.util.concurrent.atomic.AtomicReference<>();
+    private final java.util.concurrent.atomic.AtomicReference<Double> pendingSince =
+            new java.util.concurrent.atomic.AtomicReference<>();
 
     private final AtomicBoolean running = new AtomicBoolean();
     private final AtomicBoolean again = new AtomicBoolean();
@@ -79,23 +79,40 @@ public class StateSync {
         }
     }
 
-    public StateSync(IdentityStateLoader loader, io.patgate.identity.IdentityState state, SigningKeyStore keys, DatabaseStatus database,
-                     PatgateConfig config,
-                     @ConfigProperty(name = "quarkus.datasource.jdbc.url") String jdbcUrl,
-                     @ConfigProperty(name = "quarkus.datasource.username") Optional<String> username,
-                     @ConfigProperty(name = "quarkus.datasource.password") Optional<String> password,
-                     io.micrometer.core.instrument.MeterRegistry registry, io.patgate.runtime.HeapRelease memoryReturn) {
+    public StateSync(
+            IdentityStateLoader loader,
+            io.patgate.identity.IdentityState state,
+            SigningKeyStore keys,
+            DatabaseStatus database,
+            PatgateConfig config,
+            @ConfigProperty(name = "quarkus.datasource.jdbc.url") String jdbcUrl,
+            @ConfigProperty(name = "quarkus.datasource.username") Optional<String> username,
+            @ConfigProperty(name = "quarkus.datasource.password") Optional<String> password,
+            io.micrometer.core.instrument.MeterRegistry registry,
+            io.patgate.runtime.HeapRelease memoryReturn) {
         this.memoryReturn = memoryReturn;
         this.failures = io.micrometer.core.instrument.Counter.builder("patgate.state.sync.failures")
-                .description("Reconciliation rounds with the database that failed").register(registry);
+                .description("Reconciliation rounds with the database that failed")
+                .register(registry);
         this.feedLag = io.micrometer.core.instrument.Timer.builder("patgate.feed.lag")
-                .description("From the commit of a transaction that changed what the check reads to the change applied on this replica")
-                .serviceLevelObjectives(Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50),
-                        Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(30))
+                .description(
+                        "From the commit of a transaction that changed what the check reads to the change applied on this replica")
+                .serviceLevelObjectives(
+                        Duration.ofMillis(5),
+                        Duration.ofMillis(10),
+                        Duration.ofMillis(25),
+                        Duration.ofMillis(50),
+                        Duration.ofMillis(100),
+                        Duration.ofMillis(250),
+                        Duration.ofSeconds(1),
+                        Duration.ofSeconds(5),
+                        Duration.ofSeconds(30))
                 .register(registry);
         io.micrometer.core.instrument.Gauge.builder("patgate.state.sync.age", this, StateSync::secondsSinceSync)
-                .description("Seconds since the newest heartbeat this replica's state includes was written (its staleness, by the primary's clock)")
-                .baseUnit("seconds").register(registry);
+                .description(
+                        "Seconds since the newest heartbeat this replica's state includes was written (its staleness, by the primary's clock)")
+                .baseUnit("seconds")
+                .register(registry);
         this.loader = loader;
         this.state = state;
         this.keys = keys;
@@ -111,11 +128,13 @@ public class StateSync {
      * no token: those are read on first use until {@link #warmUp} has brought in the working set.
      */
     public Uni<Void> initialLoad() {
-        return loader.loadAll(() -> true, false).invoke(mark -> {
-            watermark = mark.watermark();
-            database.up();
-            synced(mark);
-        }).replaceWithVoid();
+        return loader.loadAll(() -> true, false)
+                .invoke(mark -> {
+                    watermark = mark.watermark();
+                    database.up();
+                    synced(mark);
+                })
+                .replaceWithVoid();
     }
 
     /** The state now includes everything committed before the mark's heartbeat. */
@@ -129,8 +148,14 @@ public class StateSync {
     public void warmUp() {
         // start-up's garbage (the framework's boot, this read) is handed back once it is over
         io.patgate.runtime.HeapRelease.Burst startUp = memoryReturn.begin();
-        loader.warm().onTermination().invoke(startUp::end).subscribe().with(added -> { },
-                e -> LOG.warnf("Could not warm the working set (%s); tokens are read on first use", e.toString()));
+        loader.warm()
+                .onTermination()
+                .invoke(startUp::end)
+                .subscribe()
+                .with(
+                        added -> {},
+                        e -> LOG.warnf(
+                                "Could not warm the working set (%s); tokens are read on first use", e.toString()));
     }
 
     /**
@@ -139,39 +164,44 @@ public class StateSync {
      * @throws IllegalStateException naming the setting to change when the primary cannot feed replicas as it is set
      */
     public Uni<Void> listen() {
-        return Uni.createFrom().<Void>item(() -> {
-            LogicalFeed opened = new LogicalFeed(jdbcUrl, username.orElse(null), password.orElse(null), new LogicalFeed.Listener() {
-                @Override
-                public void opened(boolean again) {
-                    if (again) {
-                        LOG.info("Change feed re-established; reloading the state in full");
-                        fullReloadNeeded = true;
-                    }
-                    database.up();
-                    sync();
-                }
+        return Uni.createFrom()
+                .<Void>item(() -> {
+                    LogicalFeed opened = new LogicalFeed(
+                            jdbcUrl, username.orElse(null), password.orElse(null), new LogicalFeed.Listener() {
+                                @Override
+                                public void opened(boolean again) {
+                                    if (again) {
+                                        LOG.info("Change feed re-established; reloading the state in full");
+                                        fullReloadNeeded = true;
+                                    }
+                                    database.up();
+                                    sync();
+                                }
 
-                @Override
-                public void committed(long epochMicros) {
-                    double began = epochMicros / 1_000_000.0;
-                    pendingSince.accumulateAndGet(began, (a, b) -> a == null ? b : Math.min(a, b));
-                    sync();
-                }
-            });
-            try {
-                opened.open();
-            } catch (java.sql.SQLException e) {
-                // the primary is not reachable yet: the feed keeps trying by itself, as after any drop
-                LOG.warnf("Could not open the change feed yet (%s); retrying", e.toString());
-            }
-            feed = opened;
-            opened.start();
-            LOG.info("Listening for changes on publication " + LogicalFeed.PUBLICATION);
-            return null;
-        }).runSubscriptionOn(io.smallrye.mutiny.infrastructure.Infrastructure.getDefaultWorkerPool());
+                                @Override
+                                public void committed(long epochMicros) {
+                                    double began = epochMicros / 1_000_000.0;
+                                    pendingSince.accumulateAndGet(began, (a, b) -> a == null ? b : Math.min(a, b));
+                                    sync();
+                                }
+                            });
+                    try {
+                        opened.open();
+                    } catch (java.sql.SQLException e) {
+                        // the primary is not reachable yet: the feed keeps trying by itself, as after any drop
+                        LOG.warnf("Could not open the change feed yet (%s); retrying", e.toString());
+                    }
+                    feed = opened;
+                    opened.start();
+                    LOG.info("Listening for changes on publication " + LogicalFeed.PUBLICATION);
+                    return null;
+                })
+                .runSubscriptionOn(io.smallrye.mutiny.infrastructure.Infrastructure.getDefaultWorkerPool());
     }
 
-    @Scheduled(every = "${patgate.state.resync-interval}", delayed = "${patgate.state.resync-interval}",
+    @Scheduled(
+            every = "${patgate.state.resync-interval}",
+            delayed = "${patgate.state.resync-interval}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void periodic() {
         if (watermark != null) {
@@ -181,7 +211,9 @@ public class StateSync {
 
     private double secondsSinceSync() {
         Instant synced = state.syncedAt();
-        return synced == null ? Double.NaN : Duration.between(synced, Instant.now()).toMillis() / 1000.0;
+        return synced == null
+                ? Double.NaN
+                : Duration.between(synced, Instant.now()).toMillis() / 1000.0;
     }
 
     /** Applies what changed; coalesced with any round already running. */
@@ -195,11 +227,13 @@ public class StateSync {
         Round round = new Round();
         Duration timeout = config.state().databaseTimeout();
         Uni<Void> work = fullReloadNeeded || watermark == null
-                ? loader.loadAll(round, true).invoke(mark -> {
-                    fullReloadNeeded = false;
-                    watermark = mark.watermark();
-                    synced(mark);
-                }).chain(keys::load)
+                ? loader.loadAll(round, true)
+                        .invoke(mark -> {
+                            fullReloadNeeded = false;
+                            watermark = mark.watermark();
+                            synced(mark);
+                        })
+                        .chain(keys::load)
                 : loader.applyChangesSince(watermark, round).chain(changes -> {
                     watermark = changes.mark().watermark();
                     synced(changes.mark());
@@ -208,9 +242,13 @@ public class StateSync {
                     }
                     return changes.keys() ? keys.load() : Uni.createFrom().voidItem();
                 });
-        work.ifNoItem().after(timeout.multipliedBy(2)).fail()
-                .onFailure().invoke(round::abandon)
-                .subscribe().with(
+        work.ifNoItem()
+                .after(timeout.multipliedBy(2))
+                .fail()
+                .onFailure()
+                .invoke(round::abandon)
+                .subscribe()
+                .with(
                         ignored -> {
                             database.up();
                             if (covers != null) {
@@ -223,7 +261,8 @@ public class StateSync {
                             database.down(error);
                             failures.increment();
                             if (covers != null) {
-                                pendingSince.accumulateAndGet(covers, (a, b) -> a == null ? b : Math.min(a, b)); // still to be applied
+                                pendingSince.accumulateAndGet(
+                                        covers, (a, b) -> a == null ? b : Math.min(a, b)); // still to be applied
                             }
                             finish();
                         });

@@ -15,13 +15,12 @@ import io.patgate.store.User;
 import io.patgate.store.UserRepository;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.jboss.logging.Logger;
-
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Collection;
 import java.util.List;
 import java.util.UUID;
+import org.jboss.logging.Logger;
 
 /**
  * The one way a token is revoked: with its row locked, the token marked revoked (reason and instant), its audit event
@@ -68,8 +67,13 @@ public class TokenRevocation {
     private final NoticeOutbox notices;
     private final IdentityState state;
 
-    public TokenRevocation(Transactions transactions, AccessTokenRepository tokens, UserRepository users, AuditService audit,
-                           NoticeOutbox notices, IdentityState state) {
+    public TokenRevocation(
+            Transactions transactions,
+            AccessTokenRepository tokens,
+            UserRepository users,
+            AuditService audit,
+            NoticeOutbox notices,
+            IdentityState state) {
         this.transactions = transactions;
         this.tokens = tokens;
         this.users = users;
@@ -87,7 +91,13 @@ public class TokenRevocation {
             return Uni.createFrom().item(token);
         }
         token.revoke(reason, now());
-        return audit.record(by.auditActor(), AuditAction.TOKEN_REVOKED, token.userId, ownerName, token.id, "reason " + reason.wire() + by.via())
+        return audit.record(
+                        by.auditActor(),
+                        AuditAction.TOKEN_REVOKED,
+                        token.userId,
+                        ownerName,
+                        token.id,
+                        "reason " + reason.wire() + by.via())
                 .chain(() -> notices.revoked(token.id, token.userId, reason, by.username()))
                 .replaceWith(token);
     }
@@ -112,12 +122,17 @@ public class TokenRevocation {
      * without changing the account itself. The tokens revoked (none for an unknown or deleted account).
      */
     public Uni<List<AccessToken>> revokeEveryTokenOf(UUID userId, RevokeReason reason, By by) {
-        return transactions.write(() -> users.findForUpdate(userId).chain(owner -> owner == null || owner.deletedAt != null
-                        ? Uni.createFrom().item(List.<AccessToken>of()) : revokeAllOf(owner, reason, by)))
+        return transactions
+                .write(() -> users.findForUpdate(userId)
+                        .chain(owner -> owner == null || owner.deletedAt != null
+                                ? Uni.createFrom().item(List.<AccessToken>of())
+                                : revokeAllOf(owner, reason, by)))
                 .invoke(revoked -> {
                     publish(revoked);
                     if (!revoked.isEmpty()) {
-                        LOG.infof("Revoked %d tokens of account %s (%s) by %s", revoked.size(), userId, reason.wire(), by.auditActor());
+                        LOG.infof(
+                                "Revoked %d tokens of account %s (%s) by %s",
+                                revoked.size(), userId, reason.wire(), by.auditActor());
                     }
                 });
     }
@@ -128,15 +143,23 @@ public class TokenRevocation {
      * Unknown or already revoked tokens change nothing. Whether a token was revoked.
      */
     public Uni<Boolean> revokeReported(UUID id) {
-        return transactions.write(() -> tokens.findForUpdate(id).chain(token -> {
+        return transactions
+                .write(() -> tokens.findForUpdate(id).chain(token -> {
                     if (token == null || token.revokedAt != null) {
                         return Uni.createFrom().<AccessToken>nullItem();
                     }
                     token.revoke(RevokeReason.LEAK_REPORT, now());
-                    return users.findById(token.userId).chain(owner -> audit.record(By.ANONYMOUS.auditActor(), AuditAction.TOKEN_LEAK_REPORTED,
-                                    token.userId, owner == null ? null : owner.username, token.id, "revoked: reported through /oauth/revoke"))
+                    return users.findById(token.userId)
+                            .chain(owner -> audit.record(
+                                    By.ANONYMOUS.auditActor(),
+                                    AuditAction.TOKEN_LEAK_REPORTED,
+                                    token.userId,
+                                    owner == null ? null : owner.username,
+                                    token.id,
+                                    "revoked: reported through /oauth/revoke"))
                             .chain(() -> notices.leakReported(token.id, token.userId))
-                            .chain(() -> notices.revoked(token.id, token.userId, RevokeReason.LEAK_REPORT, By.ANONYMOUS.username()))
+                            .chain(() -> notices.revoked(
+                                    token.id, token.userId, RevokeReason.LEAK_REPORT, By.ANONYMOUS.username()))
                             .replaceWith(token);
                 }))
                 .invoke(token -> {
@@ -150,7 +173,12 @@ public class TokenRevocation {
 
     /** The audit event of a token the notice scan retired (reason {@code unused}), written on the scan's connection. */
     public AuditEntry retirementEvent(UUID tokenId, UUID userId, String username, Instant unusedSince) {
-        return audit.entry(By.SYSTEM.auditActor(), AuditAction.TOKEN_REVOKED, userId, username, tokenId,
+        return audit.entry(
+                By.SYSTEM.auditActor(),
+                AuditAction.TOKEN_REVOKED,
+                userId,
+                username,
+                tokenId,
                 "reason " + RevokeReason.UNUSED.wire() + ": not used since " + unusedSince);
     }
 

@@ -4,14 +4,13 @@ import io.patgate.config.PatgateConfig;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
-import org.jboss.logging.Logger;
-
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jboss.logging.Logger;
 
 /**
  * Gives the heap back to the system after work that makes it grow for a while: password hashing (Argon2id holds
@@ -52,16 +51,18 @@ public class HeapRelease {
         this.quietNanos = quiet.isNegative() ? 0 : quiet.toNanos();
         this.minIntervalNanos = minInterval.toNanos();
         this.collect = collect;
-        this.timer = quietNanos == 0 ? null : Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "patgate-memory-return");
-            t.setDaemon(true);
-            return t;
-        });
+        this.timer = quietNanos == 0
+                ? null
+                : Executors.newSingleThreadScheduledExecutor(r -> {
+                    Thread t = new Thread(r, "patgate-memory-return");
+                    t.setDaemon(true);
+                    return t;
+                });
     }
 
     /** Never collects (tools, unit tests). */
     public static HeapRelease never() {
-        return new HeapRelease(Duration.ZERO, MIN_INTERVAL, () -> { });
+        return new HeapRelease(Duration.ZERO, MIN_INTERVAL, () -> {});
     }
 
     /** Heap-growing work starts now; no collection runs before it {@link Burst#end() ends}. */
@@ -109,7 +110,8 @@ public class HeapRelease {
         long before = Runtime.getRuntime().totalMemory();
         long started = System.nanoTime();
         System.gc(); // the one place patgate asks for a collection: see the class comment
-        LOG.debugf("Heap handed back after heap-growing work: %d MiB committed before, %d MiB after a collection of %d ms",
+        LOG.debugf(
+                "Heap handed back after heap-growing work: %d MiB committed before, %d MiB after a collection of %d ms",
                 before >> 20, Runtime.getRuntime().totalMemory() >> 20, (System.nanoTime() - started) / 1_000_000);
     }
 

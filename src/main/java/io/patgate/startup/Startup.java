@@ -1,10 +1,10 @@
 package io.patgate.startup;
 
 import io.patgate.account.AdminBootstrap;
-import io.patgate.replica.IdentityStateLoader;
 import io.patgate.replica.Heartbeat;
-import io.patgate.store.SigningKeyStore;
+import io.patgate.replica.IdentityStateLoader;
 import io.patgate.replica.StateSync;
+import io.patgate.store.SigningKeyStore;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
@@ -12,9 +12,8 @@ import io.smallrye.mutiny.Uni;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import org.jboss.logging.Logger;
-
 import java.time.Duration;
+import org.jboss.logging.Logger;
 
 /**
  * Brings the service up in order, once Flyway has migrated the schema: make sure the signing key and the admin account exist, and load the in-memory state that the per-request check
@@ -32,7 +31,12 @@ public class Startup {
     private final StateSync sync;
     private final Heartbeat heartbeat;
 
-    public Startup(SigningKeyStore keys, AdminBootstrap admin, IdentityStateLoader state, StateSync sync, Heartbeat heartbeat) {
+    public Startup(
+            SigningKeyStore keys,
+            AdminBootstrap admin,
+            IdentityStateLoader state,
+            StateSync sync,
+            Heartbeat heartbeat) {
         this.heartbeat = heartbeat;
         this.keys = keys;
         this.admin = admin;
@@ -51,7 +55,8 @@ public class Startup {
                     .chain(heartbeat::beat)
                     .chain(sync::initialLoad)
                     .chain(sync::listen)
-                    .await().atMost(Duration.ofSeconds(120));
+                    .await()
+                    .atMost(Duration.ofSeconds(120));
         } catch (IllegalStateException e) {
             LOG.errorf("patgate cannot start: %s", e.getMessage());
             Quarkus.asyncExit(2);
@@ -64,8 +69,10 @@ public class Startup {
     @Scheduled(every = "10m", delayed = "1m", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> pruneSessions() {
         return state.pruneExpiredSessions()
-                .onFailure().invoke(e -> LOG.debugf("Pruning expired session revocations failed: %s", e.getMessage()))
-                .onFailure().recoverWithNull()
+                .onFailure()
+                .invoke(e -> LOG.debugf("Pruning expired session revocations failed: %s", e.getMessage()))
+                .onFailure()
+                .recoverWithNull()
                 .replaceWithVoid();
     }
 }

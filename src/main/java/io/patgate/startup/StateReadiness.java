@@ -24,7 +24,11 @@ public class StateReadiness implements HealthCheck {
     private final DatabaseStatus database;
     private final io.patgate.identity.CredentialVerifier verifier;
 
-    public StateReadiness(IdentityState state, KeyRing keys, DatabaseStatus database, io.patgate.identity.CredentialVerifier verifier) {
+    public StateReadiness(
+            IdentityState state,
+            KeyRing keys,
+            DatabaseStatus database,
+            io.patgate.identity.CredentialVerifier verifier) {
         this.state = state;
         this.keys = keys;
         this.database = database;

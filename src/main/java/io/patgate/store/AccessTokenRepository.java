@@ -4,7 +4,6 @@ import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
 import io.quarkus.panache.common.Parameters;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -50,8 +49,11 @@ public class AccessTokenRepository implements PanacheRepositoryBase<AccessToken,
      * @param owner  only this owner's tokens; null for everyone's
      * @param search only names containing this text (case-insensitive); null for any
      */
-    public Uni<List<AccessToken>> page(UUID owner, Status status, String search, Order order, Instant now, int page, int size) {
-        return find(where(owner, status, search) + " order by " + order.orderBy, parameters(owner, status, search, now)).page(page, size).list();
+    public Uni<List<AccessToken>> page(
+            UUID owner, Status status, String search, Order order, Instant now, int page, int size) {
+        return find(where(owner, status, search) + " order by " + order.orderBy, parameters(owner, status, search, now))
+                .page(page, size)
+                .list();
     }
 
     public Uni<Long> count(UUID owner, Status status, String search, Instant now) {
@@ -67,14 +69,19 @@ public class AccessTokenRepository implements PanacheRepositoryBase<AccessToken,
     }
 
     public Uni<Boolean> activeNameTaken(UUID owner, String name, Instant now) {
-        return count("userId = :owner and name = :name and " + Status.ACTIVE.condition,
-                Parameters.with("owner", owner).and("name", name).and("now", now)).map(n -> n > 0);
+        return count(
+                        "userId = :owner and name = :name and " + Status.ACTIVE.condition,
+                        Parameters.with("owner", owner).and("name", name).and("now", now))
+                .map(n -> n > 0);
     }
 
     /** The owner's active tokens, their rows locked until the transaction ends (they are about to be revoked). */
     public Uni<List<AccessToken>> activeOf(UUID owner, Instant now) {
-        return find("userId = :owner and " + Status.ACTIVE.condition, Parameters.with("owner", owner).and("now", now))
-                .withLock(jakarta.persistence.LockModeType.PESSIMISTIC_WRITE).list();
+        return find(
+                        "userId = :owner and " + Status.ACTIVE.condition,
+                        Parameters.with("owner", owner).and("now", now))
+                .withLock(jakarta.persistence.LockModeType.PESSIMISTIC_WRITE)
+                .list();
     }
 
     private static String where(UUID owner, Status status, String search) {

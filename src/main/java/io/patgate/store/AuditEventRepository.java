@@ -8,7 +8,6 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,20 +39,23 @@ public class AuditEventRepository implements PanacheRepositoryBase<AuditEvent, U
     /** Appends many entries in one transaction of their own (events noted off the request path). */
     public Uni<Void> appendAll(List<AuditEntry> entries) {
         List<Tuple> rows = entries.stream().map(AuditEntry::row).toList();
-        return pool.withTransaction(conn -> conn.preparedQuery(AuditEntry.INSERT).executeBatch(rows)).replaceWithVoid();
+        return pool.withTransaction(
+                        conn -> conn.preparedQuery(AuditEntry.INSERT).executeBatch(rows))
+                .replaceWithVoid();
     }
 
     /** Deletes the events from before {@code cutoff}; announced for this transaction only, so the trigger lets it through. */
     public Uni<Integer> pruneBefore(Instant cutoff) {
-        return pool.withTransaction(conn -> conn.query("select set_config('patgate.audit_prune', 'on', true)").execute()
+        return pool.withTransaction(conn -> conn.query("select set_config('patgate.audit_prune', 'on', true)")
+                        .execute()
                         .chain(() -> conn.preparedQuery("delete from audit_event where at < $1")
-                                .execute(Tuple.of(java.time.OffsetDateTime.ofInstant(cutoff, java.time.ZoneOffset.UTC)))))
+                                .execute(Tuple.of(
+                                        java.time.OffsetDateTime.ofInstant(cutoff, java.time.ZoneOffset.UTC)))))
                 .map(rows -> rows.rowCount());
     }
 
     /** Filters of {@code GET /api/v1/audit}; null fields do not filter. {@code userId} confines a non-admin to their own events. */
-    public record Filter(UUID userId, UUID tokenId, String username, String action, Instant since, Instant until) {
-    }
+    public record Filter(UUID userId, UUID tokenId, String username, String action, Instant since, Instant until) {}
 
     private static final Sort NEWEST_FIRST = Sort.descending("at").and("id", Sort.Direction.Descending);
 
@@ -67,8 +69,7 @@ public class AuditEventRepository implements PanacheRepositoryBase<AuditEvent, U
         return count(q.where, q.params);
     }
 
-    private record Query(String where, Parameters params) {
-    }
+    private record Query(String where, Parameters params) {}
 
     private static Query query(Filter f) {
         List<String> where = new ArrayList<>();

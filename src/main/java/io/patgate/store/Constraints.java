@@ -5,8 +5,7 @@ import io.vertx.pgclient.PgException;
 /** Reads PostgreSQL's answer out of whatever Hibernate Reactive wrapped it in. */
 public final class Constraints {
 
-    private Constraints() {
-    }
+    private Constraints() {}
 
     /** SQLSTATE 23505: a unique index refused the row. */
     public static boolean isUniqueViolation(Throwable error) {

@@ -5,7 +5,6 @@ import io.quarkus.panache.common.Parameters;
 import io.quarkus.panache.common.Sort;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.util.List;
 import java.util.UUID;
 
@@ -24,6 +23,7 @@ public class DeliveryRepository implements PanacheRepositoryBase<Delivery, UUID>
 
     /** The delivery, if it belongs to {@code webhookId}. */
     public Uni<Delivery> findOfHook(UUID webhookId, UUID id) {
-        return find("id = :id and webhookId = :hook", Parameters.with("id", id).and("hook", webhookId)).firstResult();
+        return find("id = :id and webhookId = :hook", Parameters.with("id", id).and("hook", webhookId))
+                .firstResult();
     }
 }

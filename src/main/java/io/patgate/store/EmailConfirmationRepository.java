@@ -4,7 +4,6 @@ import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
-
 import java.util.List;
 import java.util.UUID;
 
@@ -19,7 +18,9 @@ public class EmailConfirmationRepository implements PanacheRepositoryBase<EmailC
 
     /** The state whose outstanding link has this digest, its row locked; null when no link has it. */
     public Uni<EmailConfirmation> findByLinkForUpdate(byte[] digest) {
-        return find("linkDigest = ?1", (Object) digest).withLock(LockModeType.PESSIMISTIC_WRITE).firstResult();
+        return find("linkDigest = ?1", (Object) digest)
+                .withLock(LockModeType.PESSIMISTIC_WRITE)
+                .firstResult();
     }
 
     /** The states of these accounts (any address). */

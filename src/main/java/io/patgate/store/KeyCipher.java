@@ -1,11 +1,5 @@
 package io.patgate.store;
 
-import javax.crypto.AEADBadTagException;
-import javax.crypto.Cipher;
-import javax.crypto.SecretKeyFactory;
-import javax.crypto.spec.GCMParameterSpec;
-import javax.crypto.spec.PBEKeySpec;
-import javax.crypto.spec.SecretKeySpec;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -13,6 +7,12 @@ import java.security.KeyFactory;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.security.spec.PKCS8EncodedKeySpec;
+import javax.crypto.AEADBadTagException;
+import javax.crypto.Cipher;
+import javax.crypto.SecretKeyFactory;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.PBEKeySpec;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Encryption of private signing keys at rest: AES-256-GCM under a key derived (PBKDF2-HMAC-SHA256, a
@@ -48,7 +48,11 @@ final class KeyCipher {
             cipher.updateAAD(kid.getBytes(StandardCharsets.UTF_8));
             byte[] sealed = cipher.doFinal(plain);
             return ByteBuffer.allocate(1 + SALT_BYTES + IV_BYTES + sealed.length)
-                    .put(FORMAT_V1).put(salt).put(iv).put(sealed).array();
+                    .put(FORMAT_V1)
+                    .put(salt)
+                    .put(iv)
+                    .put(sealed)
+                    .array();
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("Could not encrypt", e);
         }
@@ -90,7 +94,9 @@ final class KeyCipher {
     private SecretKeySpec deriveKey(byte[] salt) throws GeneralSecurityException {
         PBEKeySpec spec = new PBEKeySpec(secret.toCharArray(), salt, PBKDF2_ITERATIONS, 256);
         try {
-            byte[] key = SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256").generateSecret(spec).getEncoded();
+            byte[] key = SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256")
+                    .generateSecret(spec)
+                    .getEncoded();
             return new SecretKeySpec(key, "AES");
         } finally {
             spec.clearPassword();

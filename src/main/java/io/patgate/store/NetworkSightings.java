@@ -8,7 +8,6 @@ import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -43,8 +42,7 @@ public class NetworkSightings {
     }
 
     /** A token seen from an address (a valid IP literal) at an instant. */
-    public record Seen(UUID tokenId, String address, Instant at) {
-    }
+    public record Seen(UUID tokenId, String address, Instant at) {}
 
     /**
      * Remembers the networks (an IPv4 address, an IPv6 /64) tokens were used from, on the usage writer's connection and
@@ -64,25 +62,30 @@ public class NetworkSightings {
         }
         UUID[] tokens = seen.stream().map(Seen::tokenId).toArray(UUID[]::new);
         String[] addresses = seen.stream().map(Seen::address).toArray(String[]::new);
-        OffsetDateTime[] ats = seen.stream().map(s -> OffsetDateTime.ofInstant(s.at(), ZoneOffset.UTC)).toArray(OffsetDateTime[]::new);
-        // one snapshot: `known` is what each token had before this statement; networks as patgate_network (V11) writes them
-        return conn.preparedQuery("with seen as (select token_id, patgate_network(address) as network, host(address::inet) as address, at"
-                        + " from unnest($1::uuid[], $2::text[], $3::timestamptz[]) as s(token_id, address, at)),"
-                        + " grouped as (select token_id, network, min(at) as first_at, max(at) as last_at from seen group by token_id, network),"
-                        + " refreshed as (update token_network n set last_seen = greatest(n.last_seen, g.last_at) from grouped g"
-                        + " where n.token_id = g.token_id and n.network = g.network and (n.last_seen <= g.last_at - make_interval(secs => $4)"
-                        // a token at its cap orders its networks exactly: a network in use, refreshed late, could be the one forgotten
-                        // next, and its next use would then be told as new
-                        + " or (select count(*) from token_network c where c.token_id = n.token_id) >= $5)),"
-                        + " added as (insert into token_network (token_id, network, first_seen, last_seen)"
-                        + " select g.token_id, g.network, g.first_at, g.last_at from grouped g join access_token t on t.id = g.token_id"
-                        + " where not exists (select 1 from token_network k where k.token_id = g.token_id and k.network = g.network)"
-                        + " on conflict do nothing returning token_id, network, first_seen)"
-                        + " select a.token_id, t.user_id, a.network, a.first_seen, (select s.address from seen s where s.token_id = a.token_id"
-                        + " and s.network = a.network order by s.at limit 1) as address,"
-                        + " exists (select 1 from token_network known where known.token_id = a.token_id and known.network <> a.network) as told"
-                        + " from added a join access_token t on t.id = a.token_id"
-                        + " order by a.first_seen")
+        OffsetDateTime[] ats = seen.stream()
+                .map(s -> OffsetDateTime.ofInstant(s.at(), ZoneOffset.UTC))
+                .toArray(OffsetDateTime[]::new);
+        // one snapshot: `known` is what each token had before this statement; networks as patgate_network (V11) writes
+        // them
+        return conn.preparedQuery(
+                        "with seen as (select token_id, patgate_network(address) as network, host(address::inet) as address, at"
+                                + " from unnest($1::uuid[], $2::text[], $3::timestamptz[]) as s(token_id, address, at)),"
+                                + " grouped as (select token_id, network, min(at) as first_at, max(at) as last_at from seen group by token_id, network),"
+                                + " refreshed as (update token_network n set last_seen = greatest(n.last_seen, g.last_at) from grouped g"
+                                + " where n.token_id = g.token_id and n.network = g.network and (n.last_seen <= g.last_at - make_interval(secs => $4)"
+                                // a token at its cap orders its networks exactly: a network in use, refreshed late,
+                                // could be the one forgotten
+                                // next, and its next use would then be told as new
+                                + " or (select count(*) from token_network c where c.token_id = n.token_id) >= $5)),"
+                                + " added as (insert into token_network (token_id, network, first_seen, last_seen)"
+                                + " select g.token_id, g.network, g.first_at, g.last_at from grouped g join access_token t on t.id = g.token_id"
+                                + " where not exists (select 1 from token_network k where k.token_id = g.token_id and k.network = g.network)"
+                                + " on conflict do nothing returning token_id, network, first_seen)"
+                                + " select a.token_id, t.user_id, a.network, a.first_seen, (select s.address from seen s where s.token_id = a.token_id"
+                                + " and s.network = a.network order by s.at limit 1) as address,"
+                                + " exists (select 1 from token_network known where known.token_id = a.token_id and known.network <> a.network) as told"
+                                + " from added a join access_token t on t.id = a.token_id"
+                                + " order by a.first_seen")
                 .execute(Tuple.of(tokens, addresses, ats, (double) step.toMillis() / 1000, maxNetworks))
                 .chain(rows -> {
                     Set<UUID> added = new java.util.HashSet<>();
@@ -90,7 +93,8 @@ public class NetworkSightings {
                     for (Row row : rows) {
                         added.add(row.getUUID("token_id"));
                         if (row.getBoolean("told")) {
-                            byUser.computeIfAbsent(row.getUUID("user_id"), u -> new ArrayList<>()).add(row);
+                            byUser.computeIfAbsent(row.getUUID("user_id"), u -> new ArrayList<>())
+                                    .add(row);
                         }
                     }
                     return raiseNewAddresses(conn, byUser).replaceWith(added);
@@ -107,7 +111,8 @@ public class NetworkSightings {
         Uni<List<Row>> allowed = Uni.createFrom().item(new ArrayList<>());
         for (Map.Entry<UUID, List<Row>> user : byUser.entrySet()) {
             int n = user.getValue().size();
-            allowed = allowed.chain(list -> SendLimit.count(conn, SendLimit.NOTICE + NEW_ADDRESS, user.getKey().toString(), n, ROUTINE_WINDOW)
+            allowed = allowed.chain(list -> SendLimit.count(
+                            conn, SendLimit.NOTICE + NEW_ADDRESS, user.getKey().toString(), n, ROUTINE_WINDOW)
                     .chain(count -> {
                         int before = count.used() - n;
                         int room = Math.max(0, Math.min(n, routineLimit - before));
@@ -115,24 +120,40 @@ public class NetworkSightings {
                         if (room == n || before > routineLimit) {
                             return Uni.createFrom().item(list); // within the limit, or already told it was reached
                         }
-                        LOG.warnf("Account %s had more than %d %s notices within an hour; further ones are dropped for %d s",
+                        LOG.warnf(
+                                "Account %s had more than %d %s notices within an hour; further ones are dropped for %d s",
                                 user.getKey(), routineLimit, NEW_ADDRESS, count.resetsIn());
-                        return audit.append(conn, new AuditEntry(Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MICROS), "system",
-                                AuditAction.NOTICE_LIMITED.wire(), user.getKey(), null, null, null, "more than " + routineLimit + " " + NEW_ADDRESS
-                                + " notices within an hour: further ones are not raised for " + count.resetsIn() + " s")).replaceWith(list);
+                        return audit.append(
+                                        conn,
+                                        new AuditEntry(
+                                                Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MICROS),
+                                                "system",
+                                                AuditAction.NOTICE_LIMITED.wire(),
+                                                user.getKey(),
+                                                null,
+                                                null,
+                                                null,
+                                                "more than " + routineLimit + " " + NEW_ADDRESS
+                                                        + " notices within an hour: further ones are not raised for "
+                                                        + count.resetsIn() + " s"))
+                                .replaceWith(list);
                     }));
         }
         return allowed.chain(list -> {
             if (list.isEmpty()) {
                 return Uni.createFrom().item(0);
             }
-            return conn.preparedQuery("insert into notice (id, event, at, token_id, user_id, detail)"
-                            + " select gen_random_uuid(), '" + NEW_ADDRESS + "', x.at, x.token_id, x.user_id,"
-                            + " json_build_object('address', x.address, 'network', x.network)::text"
-                            + " from unnest($1::uuid[], $2::uuid[], $3::timestamptz[], $4::text[], $5::text[]) as x(token_id, user_id, at, address, network)")
-                    .execute(Tuple.of(list.stream().map(r -> r.getUUID("token_id")).toArray(UUID[]::new),
+            return conn.preparedQuery(
+                            "insert into notice (id, event, at, token_id, user_id, detail)"
+                                    + " select gen_random_uuid(), '" + NEW_ADDRESS + "', x.at, x.token_id, x.user_id,"
+                                    + " json_build_object('address', x.address, 'network', x.network)::text"
+                                    + " from unnest($1::uuid[], $2::uuid[], $3::timestamptz[], $4::text[], $5::text[]) as x(token_id, user_id, at, address, network)")
+                    .execute(Tuple.of(
+                            list.stream().map(r -> r.getUUID("token_id")).toArray(UUID[]::new),
                             list.stream().map(r -> r.getUUID("user_id")).toArray(UUID[]::new),
-                            list.stream().map(r -> r.getOffsetDateTime("first_seen")).toArray(OffsetDateTime[]::new),
+                            list.stream()
+                                    .map(r -> r.getOffsetDateTime("first_seen"))
+                                    .toArray(OffsetDateTime[]::new),
                             list.stream().map(r -> r.getString("address")).toArray(String[]::new),
                             list.stream().map(r -> r.getString("network")).toArray(String[]::new)))
                     .map(r -> r.rowCount());

@@ -4,7 +4,6 @@ import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
 import io.quarkus.panache.common.Sort;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.util.List;
 import java.util.UUID;
 
@@ -22,13 +21,19 @@ public class NoticeRepository implements PanacheRepositoryBase<Notice, UUID> {
      * rare, so one replica at a time is plenty, and no notice is fanned out twice.
      */
     public Uni<Boolean> takeFanOut() {
-        return getSession().chain(session -> session.createNativeQuery(
-                "select pg_try_advisory_xact_lock(7022217116003182191)", Boolean.class).getSingleResult());
+        return getSession()
+                .chain(session -> session.createNativeQuery(
+                                "select pg_try_advisory_xact_lock(7022217116003182191)", Boolean.class)
+                        .getSingleResult());
     }
 
     /** The notices not yet fanned out: security ones first, then the oldest. */
     public Uni<List<Notice>> undispatched(int limit) {
-        return find("dispatchedAt is null", Sort.descending("priority").and("at").and("id")).page(0, limit).list();
+        return find(
+                        "dispatchedAt is null",
+                        Sort.descending("priority").and("at").and("id"))
+                .page(0, limit)
+                .list();
     }
 
     /**

@@ -5,7 +5,6 @@ import io.quarkus.panache.common.Parameters;
 import io.quarkus.panache.common.Sort;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.util.List;
 import java.util.UUID;
 
@@ -39,11 +38,14 @@ public class ProvisionedUserRepository implements PanacheRepositoryBase<User, UU
 
     /** Oldest first, {@code count} accounts from the 0-based {@code offset}. */
     public Uni<List<User>> page(Filter filter, int offset, int count) {
-        return find(where(filter), Sort.by("createdAt").and("id"), parameters(filter)).range(offset, offset + count - 1).list();
+        return find(where(filter), Sort.by("createdAt").and("id"), parameters(filter))
+                .range(offset, offset + count - 1)
+                .list();
     }
 
     private static String where(Filter filter) {
-        return REACHED + (filter.username() != null ? " and lower(username) = lower(:username)" : "")
+        return REACHED
+                + (filter.username() != null ? " and lower(username) = lower(:username)" : "")
                 + (filter.externalId() != null ? " and scimExternalId = :externalId" : "");
     }
 

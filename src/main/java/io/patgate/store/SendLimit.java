@@ -3,9 +3,8 @@ package io.patgate.store;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.SqlClient;
 import io.vertx.mutiny.sqlclient.Tuple;
-import org.hibernate.reactive.mutiny.Mutiny;
-
 import java.time.Duration;
+import org.hibernate.reactive.mutiny.Mutiny;
 
 /**
  * Counters in the database, so every replica counts towards the same limit: mails per recipient and day, confirmation
@@ -33,8 +32,7 @@ public final class SendLimit {
 
     private static final String SQL = "select used, resets_in from patgate_count_use($1, $2, $3, $4)";
 
-    private SendLimit() {
-    }
+    private SendLimit() {}
 
     /**
      * The key a recipient address is counted under: lower case, and without a {@code +tag} in its local part, so
@@ -49,7 +47,8 @@ public final class SendLimit {
 
     /** Counts {@code n} uses on a connection whose transaction (or none) the caller holds. */
     static Uni<Count> count(SqlClient sql, String bucket, String key, int n, Duration window) {
-        return sql.preparedQuery(SQL).execute(Tuple.of(bucket, key, n, (double) window.toSeconds()))
+        return sql.preparedQuery(SQL)
+                .execute(Tuple.of(bucket, key, n, (double) window.toSeconds()))
                 .map(rows -> {
                     var row = rows.iterator().next();
                     return new Count(row.getInteger("used"), row.getInteger("resets_in"));
@@ -58,8 +57,12 @@ public final class SendLimit {
 
     /** Counts {@code n} uses in the session's current transaction. */
     static Uni<Count> count(Uni<Mutiny.Session> session, String bucket, String key, int n, Duration window) {
-        return session.chain(s -> s.createNativeQuery("select used, resets_in from patgate_count_use(?1, ?2, ?3, ?4)", Object[].class)
-                .setParameter(1, bucket).setParameter(2, key).setParameter(3, n).setParameter(4, (double) window.toSeconds())
+        return session.chain(s -> s.createNativeQuery(
+                        "select used, resets_in from patgate_count_use(?1, ?2, ?3, ?4)", Object[].class)
+                .setParameter(1, bucket)
+                .setParameter(2, key)
+                .setParameter(3, n)
+                .setParameter(4, (double) window.toSeconds())
                 .getSingleResult()
                 .map(row -> new Count(((Number) row[0]).intValue(), ((Number) row[1]).intValue())));
     }

@@ -1,19 +1,14 @@
 package io.patgate.store;
 
-import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.patgate.config.PatgateConfig;
 import io.patgate.identity.KeyRing;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.SqlConnection;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.jboss.logging.Logger;
-import org.jose4j.jwk.JsonWebKey;
-import org.jose4j.jwk.PublicJsonWebKey;
-import org.jose4j.lang.JoseException;
-
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -25,6 +20,10 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import org.jboss.logging.Logger;
+import org.jose4j.jwk.JsonWebKey;
+import org.jose4j.jwk.PublicJsonWebKey;
+import org.jose4j.lang.JoseException;
 
 /**
  * The signing keys at rest: created (once, under an advisory lock, however many replicas start), rotated,
@@ -52,17 +51,20 @@ public class SigningKeyStore {
 
     /** Creates the first key when there is none, then loads every key into the {@link KeyRing}. */
     public Uni<Void> bootstrapAndLoad() {
-        return pool.withTransaction(conn -> conn.preparedQuery("select pg_advisory_xact_lock($1)").execute(Tuple.of(KEY_LOCK))
-                        .chain(() -> conn.query("select count(*) from signing_key where active").execute())
-                        .chain(rows -> rows.iterator().next().getLong(0) > 0 ? Uni.createFrom().voidItem()
+        return pool.withTransaction(conn -> conn.preparedQuery("select pg_advisory_xact_lock($1)")
+                        .execute(Tuple.of(KEY_LOCK))
+                        .chain(() -> conn.query("select count(*) from signing_key where active")
+                                .execute())
+                        .chain(rows -> rows.iterator().next().getLong(0) > 0
+                                ? Uni.createFrom().voidItem()
                                 : insertNewKey(conn, Instant.now()).replaceWithVoid()))
                 .chain(this::load);
     }
 
     /** A key as the admin API lists it. */
     @RegisterForReflection
-    public record KeyInfo(String kid, String algorithm, Instant createdAt, boolean active, Instant signsFrom, Instant retiredAt) {
-    }
+    public record KeyInfo(
+            String kid, String algorithm, Instant createdAt, boolean active, Instant signsFrom, Instant retiredAt) {}
 
     /**
      * How long a retired key stays published and accepted: as long as a token it signed may live. With
@@ -72,18 +74,25 @@ public class SigningKeyStore {
         if (config.tokens().allowNonExpiring()) {
             return "true";
         }
-        long seconds = config.tokens().maxLifetime().plus(config.session().lifetime()).toSeconds();
+        long seconds =
+                config.tokens().maxLifetime().plus(config.session().lifetime()).toSeconds();
         return "retired_at > now() - make_interval(secs => " + seconds + ")";
     }
 
     public Uni<List<KeyInfo>> list() {
-        return pool.query("select kid, algorithm, created_at, active, signs_from, retired_at from signing_key order by created_at desc").execute()
+        return pool.query(
+                        "select kid, algorithm, created_at, active, signs_from, retired_at from signing_key order by created_at desc")
+                .execute()
                 .map(rows -> {
                     List<KeyInfo> out = new ArrayList<>();
                     for (Row row : rows) {
                         OffsetDateTime retired = row.getOffsetDateTime("retired_at");
-                        out.add(new KeyInfo(row.getString("kid"), row.getString("algorithm"), row.getOffsetDateTime("created_at").toInstant(),
-                                row.getBoolean("active"), row.getOffsetDateTime("signs_from").toInstant(),
+                        out.add(new KeyInfo(
+                                row.getString("kid"),
+                                row.getString("algorithm"),
+                                row.getOffsetDateTime("created_at").toInstant(),
+                                row.getBoolean("active"),
+                                row.getOffsetDateTime("signs_from").toInstant(),
                                 retired == null ? null : retired.toInstant()));
                     }
                     return out;
@@ -106,39 +115,54 @@ public class SigningKeyStore {
 
     /** What a rotation made: the new key, and when it starts signing. */
     @RegisterForReflection
-    public record Rotation(String kid, Instant signsFrom) {
-    }
+    public record Rotation(String kid, Instant signsFrom) {}
 
     /** @param event the audit event for a rotation, given its detail */
-    public Uni<Rotation> rotate(java.time.Duration olderThan, boolean immediate, java.util.function.Function<String, AuditEntry> event) {
-        Instant signsFrom = Instant.now().plus(immediate ? java.time.Duration.ZERO : config.keys().publishAhead()).truncatedTo(java.time.temporal.ChronoUnit.MICROS);
+    public Uni<Rotation> rotate(
+            java.time.Duration olderThan, boolean immediate, java.util.function.Function<String, AuditEntry> event) {
+        Instant signsFrom = Instant.now()
+                .plus(immediate ? java.time.Duration.ZERO : config.keys().publishAhead())
+                .truncatedTo(java.time.temporal.ChronoUnit.MICROS);
         String[] created = new String[1];
-        return pool.withTransaction(conn -> conn.preparedQuery("select pg_advisory_xact_lock($1)").execute(Tuple.of(KEY_LOCK))
-                        .chain(() -> conn.query("select kid, created_at from signing_key where active").execute())
+        return pool.withTransaction(conn -> conn.preparedQuery("select pg_advisory_xact_lock($1)")
+                        .execute(Tuple.of(KEY_LOCK))
+                        .chain(() -> conn.query("select kid, created_at from signing_key where active")
+                                .execute())
                         .chain(rows -> {
-                            Row active = rows.iterator().hasNext() ? rows.iterator().next() : null;
-                            if (olderThan != null && active != null
-                                    && active.getOffsetDateTime("created_at").toInstant().isAfter(Instant.now().minus(olderThan))) {
+                            Row active =
+                                    rows.iterator().hasNext() ? rows.iterator().next() : null;
+                            if (olderThan != null
+                                    && active != null
+                                    && active.getOffsetDateTime("created_at")
+                                            .toInstant()
+                                            .isAfter(Instant.now().minus(olderThan))) {
                                 return Uni.createFrom().voidItem();
                             }
                             String old = active == null ? null : active.getString("kid");
                             OffsetDateTime at = OffsetDateTime.ofInstant(signsFrom, ZoneOffset.UTC);
-                            // the newest key, and any key still signing until a later instant, retire when the new one starts
+                            // the newest key, and any key still signing until a later instant, retire when the new one
+                            // starts
                             // (a key still waiting for its turn never signs)
-                            return conn.preparedQuery("update signing_key set active = false, retired_at = $1 where active or retired_at > $1")
+                            return conn.preparedQuery(
+                                            "update signing_key set active = false, retired_at = $1 where active or retired_at > $1")
                                     .execute(Tuple.of(at))
                                     .chain(() -> insertNewKey(conn, signsFrom))
                                     .invoke(kid -> created[0] = kid)
-                                    .chain(kid -> audit.append(conn, event.apply(
-                                            "new kid " + kid + ", signs from " + signsFrom + (old == null ? "" : ", retired kid " + old))));
+                                    .chain(kid -> audit.append(
+                                            conn,
+                                            event.apply("new kid " + kid + ", signs from " + signsFrom
+                                                    + (old == null ? "" : ", retired kid " + old))));
                         }))
                 .chain(() -> created[0] == null ? Uni.createFrom().voidItem() : load())
                 .map(ignored -> created[0] == null ? null : new Rotation(created[0], signsFrom));
     }
 
     public Uni<Void> load() {
-        return pool.query("select kid, public_jwk, private_key_enc, active, signs_from, retired_at, retired_at > now() as signing from signing_key"
-                        + " where active or retired_at is null or " + verificationWindow() + " order by created_at desc").execute()
+        return pool.query(
+                        "select kid, public_jwk, private_key_enc, active, signs_from, retired_at, retired_at > now() as signing from signing_key"
+                                + " where active or retired_at is null or " + verificationWindow()
+                                + " order by created_at desc")
+                .execute()
                 .map(rows -> {
                     List<KeyRing.VerificationKey> verification = new ArrayList<>();
                     List<KeyRing.Signer> signers = new ArrayList<>();
@@ -146,9 +170,14 @@ public class SigningKeyStore {
                         String kid = row.getString("kid");
                         try {
                             PublicJsonWebKey jwk = PublicJsonWebKey.Factory.newPublicJwk(row.getString("public_jwk"));
-                            OffsetDateTime retiredAt = row.getBoolean("active") ? null : row.getOffsetDateTime("retired_at");
-                            verification.add(new KeyRing.VerificationKey(kid, jwk.getPublicKey(), row.getString("public_jwk"),
-                                    KeyRing.verifierFor(jwk.getPublicKey(), config.keys().issuer()),
+                            OffsetDateTime retiredAt =
+                                    row.getBoolean("active") ? null : row.getOffsetDateTime("retired_at");
+                            verification.add(new KeyRing.VerificationKey(
+                                    kid,
+                                    jwk.getPublicKey(),
+                                    row.getString("public_jwk"),
+                                    KeyRing.verifierFor(
+                                            jwk.getPublicKey(), config.keys().issuer()),
                                     retiredAt == null ? null : retiredAt.toInstant()));
                         } catch (JoseException e) {
                             throw new IllegalStateException("Signing key " + kid + " has an unreadable public key", e);
@@ -156,15 +185,23 @@ public class SigningKeyStore {
                         // the newest key, and a key it has not yet replaced (retired in the future), can sign
                         if (row.getBoolean("active") || Boolean.TRUE.equals(row.getBoolean("signing"))) {
                             OffsetDateTime until = row.getOffsetDateTime("retired_at");
-                            signers.add(new KeyRing.Signer(kid, cipher().open(kid, row.getBuffer("private_key_enc").getBytes()),
-                                    row.getOffsetDateTime("signs_from").toInstant(), until == null ? null : until.toInstant()));
+                            signers.add(new KeyRing.Signer(
+                                    kid,
+                                    cipher().open(
+                                                    kid,
+                                                    row.getBuffer("private_key_enc")
+                                                            .getBytes()),
+                                    row.getOffsetDateTime("signs_from").toInstant(),
+                                    until == null ? null : until.toInstant()));
                         }
                     }
                     if (signers.isEmpty()) {
                         throw new IllegalStateException("No active signing key in the database");
                     }
                     ring.replace(signers, verification);
-                    LOG.infof("Signing keys loaded: %d verification key(s), signing with kid %s", verification.size(), ring.activeKid());
+                    LOG.infof(
+                            "Signing keys loaded: %d verification key(s), signing with kid %s",
+                            verification.size(), ring.activeKid());
                     return null;
                 });
     }
@@ -184,10 +221,16 @@ public class SigningKeyStore {
         }
         byte[] sealed = cipher().seal(kid, pair.getPrivate().getEncoded());
         LOG.infof("Created signing key %s (%s)", kid, KeyRing.ALGORITHM);
-        return conn.preparedQuery("insert into signing_key (kid, algorithm, public_jwk, private_key_enc, created_at, active, signs_from)"
-                        + " values ($1, $2, $3, $4, $5, true, $6)")
-                .execute(Tuple.of(kid, KeyRing.ALGORITHM, publicJwk, io.vertx.core.buffer.Buffer.buffer(sealed),
-                        OffsetDateTime.ofInstant(Instant.now(), ZoneOffset.UTC), OffsetDateTime.ofInstant(signsFrom, ZoneOffset.UTC)))
+        return conn.preparedQuery(
+                        "insert into signing_key (kid, algorithm, public_jwk, private_key_enc, created_at, active, signs_from)"
+                                + " values ($1, $2, $3, $4, $5, true, $6)")
+                .execute(Tuple.of(
+                        kid,
+                        KeyRing.ALGORITHM,
+                        publicJwk,
+                        io.vertx.core.buffer.Buffer.buffer(sealed),
+                        OffsetDateTime.ofInstant(Instant.now(), ZoneOffset.UTC),
+                        OffsetDateTime.ofInstant(signsFrom, ZoneOffset.UTC)))
                 .replaceWith(kid);
     }
 
@@ -209,7 +252,10 @@ public class SigningKeyStore {
 
     /** The private keys' cipher, from {@code patgate.keys.encryption-secret}. */
     private KeyCipher cipher() {
-        return new KeyCipher(config.keys().encryptionSecret()
-                .orElseThrow(() -> new IllegalStateException("patgate.keys.encryption-secret is not set")), random);
+        return new KeyCipher(
+                config.keys()
+                        .encryptionSecret()
+                        .orElseThrow(() -> new IllegalStateException("patgate.keys.encryption-secret is not set")),
+                random);
     }
 }

@@ -12,8 +12,6 @@ import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import org.jboss.logging.Logger;
-
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -22,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import org.jboss.logging.Logger;
 
 /**
  * Writes the last-used data gathered by {@link UsageTracker}: every few seconds, the changed tokens in one
@@ -48,33 +47,37 @@ public class TokenUsageWriter {
      * conflict branch covers two replicas inserting or updating at the same instant. Either way the replica learns what
      * is stored ({@code stored}), so it does not try again before its own use is a step past that.
      */
-    static final String UPSERT = "with x as (select * from unnest($1::uuid[], $2::timestamptz[], $3::text[], $4::text[]) as x(token_id, at, ip, recent)),"
-            + " known as (select g.token_id, g.last_used_at from token_usage g join x on x.token_id = g.token_id),"
-            + " written as (insert into token_usage as g (token_id, last_used_at, last_used_ip, recent_ips)"
-            + " select x.token_id, x.at, x.ip, x.recent::text[] from x join access_token t on t.id = x.token_id"
-            + " where x.token_id = any($6::uuid[]) or not exists (select 1 from known k where k.token_id = x.token_id"
-            + " and k.last_used_at > x.at - make_interval(secs => $5))"
-            + " on conflict (token_id) do update set last_used_at = greatest(g.last_used_at, excluded.last_used_at),"
-            + " last_used_ip = case when g.last_used_at <= excluded.last_used_at then excluded.last_used_ip else g.last_used_ip end,"
-            + " recent_ips = patgate_merge_recent(excluded.recent_ips, g.recent_ips)"
-            + " where g.last_used_at <= excluded.last_used_at - make_interval(secs => $5) or excluded.token_id = any($6::uuid[])"
-            + " returning g.token_id, g.last_used_at)"
-            + " select x.token_id, coalesce(w.last_used_at, k.last_used_at) as stored, w.token_id is not null as wrote"
-            + " from x left join written w on w.token_id = x.token_id left join known k on k.token_id = x.token_id";
+    static final String UPSERT =
+            "with x as (select * from unnest($1::uuid[], $2::timestamptz[], $3::text[], $4::text[]) as x(token_id, at, ip, recent)),"
+                    + " known as (select g.token_id, g.last_used_at from token_usage g join x on x.token_id = g.token_id),"
+                    + " written as (insert into token_usage as g (token_id, last_used_at, last_used_ip, recent_ips)"
+                    + " select x.token_id, x.at, x.ip, x.recent::text[] from x join access_token t on t.id = x.token_id"
+                    + " where x.token_id = any($6::uuid[]) or not exists (select 1 from known k where k.token_id = x.token_id"
+                    + " and k.last_used_at > x.at - make_interval(secs => $5))"
+                    + " on conflict (token_id) do update set last_used_at = greatest(g.last_used_at, excluded.last_used_at),"
+                    + " last_used_ip = case when g.last_used_at <= excluded.last_used_at then excluded.last_used_ip else g.last_used_ip end,"
+                    + " recent_ips = patgate_merge_recent(excluded.recent_ips, g.recent_ips)"
+                    + " where g.last_used_at <= excluded.last_used_at - make_interval(secs => $5) or excluded.token_id = any($6::uuid[])"
+                    + " returning g.token_id, g.last_used_at)"
+                    + " select x.token_id, coalesce(w.last_used_at, k.last_used_at) as stored, w.token_id is not null as wrote"
+                    + " from x left join written w on w.token_id = x.token_id left join known k on k.token_id = x.token_id";
 
     private final Pool pool;
     private final UsageTracker usage;
     private final NetworkSightings notices;
     private final Duration step;
 
-    public TokenUsageWriter(Pool pool, UsageTracker usage, NetworkSightings notices, io.patgate.config.PatgateConfig config) {
+    public TokenUsageWriter(
+            Pool pool, UsageTracker usage, NetworkSightings notices, io.patgate.config.PatgateConfig config) {
         this.pool = pool;
         this.usage = usage;
         this.notices = notices;
         this.step = config.tokens().usageStep();
     }
 
-    @Scheduled(every = "${patgate.tokens.usage-flush-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    @Scheduled(
+            every = "${patgate.tokens.usage-flush-interval}",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> scheduledFlush() {
         return flush().replaceWithVoid();
     }
@@ -95,15 +98,20 @@ public class TokenUsageWriter {
                 }
             }
         });
-        return pool.withTransaction(conn -> notices.seen(conn, seen, step)
-                        .chain(added -> upsert(conn, changed, added)))
-                .ifNoItem().after(Duration.ofSeconds(10)).fail()
+        return pool.withTransaction(conn -> notices.seen(conn, seen, step).chain(added -> upsert(conn, changed, added)))
+                .ifNoItem()
+                .after(Duration.ofSeconds(10))
+                .fail()
                 .invoke(wrote -> LOG.debugf("Usage of %d tokens: %d rows written", changed.size(), wrote))
-                .onFailure().invoke(e -> {
+                .onFailure()
+                .invoke(e -> {
                     usage.putBack(changed.keySet());
-                    LOG.warnf("Could not write last-used data of %d tokens, will retry: %s", changed.size(), e.toString());
+                    LOG.warnf(
+                            "Could not write last-used data of %d tokens, will retry: %s",
+                            changed.size(), e.toString());
                 })
-                .onFailure().recoverWithItem(0);
+                .onFailure()
+                .recoverWithItem(0);
     }
 
     /** Writes the due ones of {@code changed} (see {@link #UPSERT}); how many rows it wrote. */
@@ -125,8 +133,14 @@ public class TokenUsageWriter {
             return Uni.createFrom().item(0);
         }
         return conn.preparedQuery(UPSERT)
-                .execute(Tuple.from(new Object[]{ids.toArray(UUID[]::new), ats.toArray(OffsetDateTime[]::new), ips.toArray(String[]::new),
-                        recents.toArray(String[]::new), (double) step.toMillis() / 1000, added.toArray(UUID[]::new)}))
+                .execute(Tuple.from(new Object[] {
+                    ids.toArray(UUID[]::new),
+                    ats.toArray(OffsetDateTime[]::new),
+                    ips.toArray(String[]::new),
+                    recents.toArray(String[]::new),
+                    (double) step.toMillis() / 1000,
+                    added.toArray(UUID[]::new)
+                }))
                 .map(rows -> {
                     int wrote = 0;
                     for (Row row : rows) {
@@ -142,7 +156,10 @@ public class TokenUsageWriter {
     static String arrayLiteral(String[] entries) {
         StringBuilder out = new StringBuilder("{");
         for (String e : entries) {
-            out.append(out.length() > 1 ? "," : "").append('"').append(e.replace("\\", "\\\\").replace("\"", "\\\"")).append('"');
+            out.append(out.length() > 1 ? "," : "")
+                    .append('"')
+                    .append(e.replace("\\", "\\\\").replace("\"", "\\\""))
+                    .append('"');
         }
         return out.append('}').toString();
     }

@@ -3,7 +3,6 @@ package io.patgate.store;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.util.function.Supplier;
 
 /**

@@ -4,7 +4,6 @@ import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
 import io.quarkus.panache.common.Sort;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -24,12 +23,15 @@ public class TrustEntryRepository implements PanacheRepositoryBase<TrustEntry, U
     /** One live entry of the account, its row locked until the transaction ends; null otherwise. */
     public Uni<TrustEntry> findLiveForUpdate(UUID account, UUID id) {
         return find("id = ?1 and accountId = ?2 and removedAt is null", id, account)
-                .withLock(jakarta.persistence.LockModeType.PESSIMISTIC_WRITE).firstResult();
+                .withLock(jakarta.persistence.LockModeType.PESSIMISTIC_WRITE)
+                .firstResult();
     }
 
     /** Marks every live entry of the account removed (the account is going); the entries, to publish. */
     public Uni<List<TrustEntry>> removeAllOf(UUID account, Instant at) {
-        return find("accountId = ?1 and removedAt is null", account).withLock(jakarta.persistence.LockModeType.PESSIMISTIC_WRITE).list()
+        return find("accountId = ?1 and removedAt is null", account)
+                .withLock(jakarta.persistence.LockModeType.PESSIMISTIC_WRITE)
+                .list()
                 .invoke(entries -> entries.forEach(e -> e.removedAt = at));
     }
 }

@@ -4,7 +4,6 @@ import io.quarkus.hibernate.reactive.panache.PanacheRepositoryBase;
 import io.quarkus.panache.common.Sort;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.util.List;
 import java.util.UUID;
 
@@ -26,9 +25,12 @@ public class WebhookRepository implements PanacheRepositoryBase<Webhook, UUID> {
     public Uni<Void> closeBreaker(Webhook hook) {
         hook.consecutiveFailures = 0;
         hook.breakerOpenUntil = null;
-        return getSession().chain(session -> session.createNativeQuery(
-                        "update webhook set consecutive_failures = 0, breaker_open_until = null where id = ?1")
-                .setParameter(1, hook.id).executeUpdate()).replaceWithVoid();
+        return getSession()
+                .chain(session -> session.createNativeQuery(
+                                "update webhook set consecutive_failures = 0, breaker_open_until = null where id = ?1")
+                        .setParameter(1, hook.id)
+                        .executeUpdate())
+                .replaceWithVoid();
     }
 
     public Uni<Webhook> findForUpdate(UUID id) {

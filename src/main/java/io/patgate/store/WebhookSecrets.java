@@ -2,7 +2,6 @@ package io.patgate.store;
 
 import io.patgate.config.PatgateConfig;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.Arrays;
@@ -21,8 +20,7 @@ import java.util.concurrent.ConcurrentHashMap;
 @ApplicationScoped
 public class WebhookSecrets {
 
-    private record Opened(byte[] sealed, String secret) {
-    }
+    private record Opened(byte[] sealed, String secret) {}
 
     private final PatgateConfig config;
     private final SecureRandom random = new SecureRandom();
@@ -42,7 +40,8 @@ public class WebhookSecrets {
                 return known.secret();
             }
         }
-        String secret = new String(cipher().openBytes(aad(webhookId), sealed, "secret of webhook " + webhookId), StandardCharsets.UTF_8);
+        String secret = new String(
+                cipher().openBytes(aad(webhookId), sealed, "secret of webhook " + webhookId), StandardCharsets.UTF_8);
         Opened now = new Opened(sealed.clone(), secret);
         // this one and the most recent other: opening the current and the previous secret in turn evicts neither
         opened.merge(webhookId, List.of(now), (known, added) -> List.of(now, known.get(0)));
@@ -59,7 +58,10 @@ public class WebhookSecrets {
     }
 
     private KeyCipher cipher() {
-        return new KeyCipher(config.keys().encryptionSecret()
-                .orElseThrow(() -> new IllegalStateException("patgate.keys.encryption-secret is not set")), random);
+        return new KeyCipher(
+                config.keys()
+                        .encryptionSecret()
+                        .orElseThrow(() -> new IllegalStateException("patgate.keys.encryption-secret is not set")),
+                random);
     }
 }

@@ -3,7 +3,6 @@ package io.patgate.token;
 import io.patgate.identity.Digests;
 import io.patgate.identity.TokenSigner;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,8 +20,7 @@ public class TokenIssuer {
     private static final Duration NEVER = Duration.ofDays(365L * 100);
 
     /** A new value, shown once, and the digest that is stored. */
-    public record Issued(String value, byte[] digest) {
-    }
+    public record Issued(String value, byte[] digest) {}
 
     private final TokenSigner signer;
     private final SecureRandom random = new SecureRandom();
@@ -33,7 +31,14 @@ public class TokenIssuer {
 
     /** @param expiresAt null for a token that never expires */
     public Issued issue(UUID tokenId, UUID userId, String username, Instant now, Instant expiresAt) {
-        String value = signer.sign(TokenSigner.PAT_TYPE, tokenId, userId, username, now, expiresAt == null ? now.plus(NEVER) : expiresAt, nonce());
+        String value = signer.sign(
+                TokenSigner.PAT_TYPE,
+                tokenId,
+                userId,
+                username,
+                now,
+                expiresAt == null ? now.plus(NEVER) : expiresAt,
+                nonce());
         return new Issued(value, Digests.sha256(value));
     }
 

@@ -5,7 +5,6 @@ import io.patgate.domain.Cidr;
 import io.patgate.domain.Permissions;
 import io.patgate.domain.Refusal;
 import io.patgate.identity.Caller;
-
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -30,7 +29,8 @@ public final class TokenPolicy {
     public record Limits(Duration maxLifetime, Duration defaultLifetime, boolean allowNonExpiring, int maxPerUser) {
 
         public static Limits of(TokensConfig config) {
-            return new Limits(config.maxLifetime(), config.defaultLifetime(), config.allowNonExpiring(), config.maxPerUser());
+            return new Limits(
+                    config.maxLifetime(), config.defaultLifetime(), config.allowNonExpiring(), config.maxPerUser());
         }
     }
 
@@ -67,7 +67,8 @@ public final class TokenPolicy {
     /** The active-token quota of one user. */
     public void requireBelowQuota(long active) {
         if (active >= limits.maxPerUser()) {
-            throw Refusal.limitReached("You have " + active + " active tokens, the most allowed (patgate.tokens.max-per-user)");
+            throw Refusal.limitReached(
+                    "You have " + active + " active tokens, the most allowed (patgate.tokens.max-per-user)");
         }
     }
 
@@ -104,7 +105,9 @@ public final class TokenPolicy {
         Instant result;
         if (Boolean.TRUE.equals(never)) {
             if (!limits.allowNonExpiring()) {
-                throw Refusal.invalid("neverExpires", "tokens that never expire are not allowed here (patgate.tokens.allow-non-expiring)");
+                throw Refusal.invalid(
+                        "neverExpires",
+                        "tokens that never expire are not allowed here (patgate.tokens.allow-non-expiring)");
             }
             result = null;
         } else if (days != null) {
@@ -118,17 +121,21 @@ public final class TokenPolicy {
                 throw Refusal.invalid("expiresAt", "must be at least one day from now");
             }
             if (expiresAt.isAfter(now.plus(limits.maxLifetime()).plus(SLACK))) {
-                throw Refusal.invalid("expiresAt", "must be at most " + limits.maxLifetime().toDays() + " days from now");
+                throw Refusal.invalid(
+                        "expiresAt", "must be at most " + limits.maxLifetime().toDays() + " days from now");
             }
             result = expiresAt.truncatedTo(ChronoUnit.SECONDS);
         } else {
             result = now.plus(limits.defaultLifetime());
         }
-        if (!caller.isSession() && caller.expiresAt() != null && (result == null || result.isAfter(caller.expiresAt()))) {
+        if (!caller.isSession()
+                && caller.expiresAt() != null
+                && (result == null || result.isAfter(caller.expiresAt()))) {
             if (given == 0) {
                 return caller.expiresAt();
             }
-            throw Refusal.forbidden("A token cannot create a token that outlives itself (it expires " + caller.expiresAt() + ")");
+            throw Refusal.forbidden(
+                    "A token cannot create a token that outlives itself (it expires " + caller.expiresAt() + ")");
         }
         return result;
     }
@@ -186,7 +193,8 @@ public final class TokenPolicy {
         return granted(caller, ownerRoles, requested, "not among the owner's roles: ");
     }
 
-    private static Set<String> granted(Caller caller, Collection<String> roles, List<String> requested, String notAmong) {
+    private static Set<String> granted(
+            Caller caller, Collection<String> roles, List<String> requested, String notAmong) {
         Set<String> wanted = new TreeSet<>(requested);
         Set<String> allowed = new TreeSet<>(roles);
         allowed.add(Permissions.TOKENS);
@@ -194,7 +202,8 @@ public final class TokenPolicy {
             throw Refusal.invalid("scopes", notAmong + missing(wanted, allowed));
         }
         if (!caller.isSession() && !caller.scopes().containsAll(wanted)) {
-            throw Refusal.forbidden("A token cannot grant scopes it does not hold: " + missing(wanted, caller.scopes()));
+            throw Refusal.forbidden(
+                    "A token cannot grant scopes it does not hold: " + missing(wanted, caller.scopes()));
         }
         return wanted;
     }
@@ -202,7 +211,8 @@ public final class TokenPolicy {
     /** A PAT caller may regenerate only a token whose scopes it holds itself. */
     public static void requireHeldScopes(Caller caller, Collection<String> scopes) {
         if (!caller.isSession() && !caller.scopes().containsAll(scopes)) {
-            throw Refusal.forbidden("A token cannot regenerate a token with scopes it does not hold: " + missing(scopes, caller.scopes()));
+            throw Refusal.forbidden("A token cannot regenerate a token with scopes it does not hold: "
+                    + missing(scopes, caller.scopes()));
         }
     }
 
@@ -218,8 +228,10 @@ public final class TokenPolicy {
         Set<String> out = new LinkedHashSet<>();
         for (int i = 0; i < requested.size(); i++) {
             int index = i;
-            out.add(Cidr.parse(requested.get(i)).map(Cidr::toString)
-                    .orElseThrow(() -> Refusal.invalid("allowedCidrs[" + index + "]", "is not an IPv4 or IPv6 address or CIDR")));
+            out.add(Cidr.parse(requested.get(i))
+                    .map(Cidr::toString)
+                    .orElseThrow(() ->
+                            Refusal.invalid("allowedCidrs[" + index + "]", "is not an IPv4 or IPv6 address or CIDR")));
         }
         return new ArrayList<>(out);
     }
@@ -258,7 +270,8 @@ public final class TokenPolicy {
         for (String allowed : targetNetworks) {
             Cidr c = Cidr.parse(allowed).orElse(null);
             if (c == null || makerNetworks.stream().noneMatch(m -> m.covers(c))) {
-                throw Refusal.forbidden("A token cannot change a token that works from networks outside its own: " + allowed);
+                throw Refusal.forbidden(
+                        "A token cannot change a token that works from networks outside its own: " + allowed);
             }
         }
     }

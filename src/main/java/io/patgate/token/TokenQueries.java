@@ -1,21 +1,20 @@
 package io.patgate.token;
 
 import io.patgate.account.ServiceAccountAccess;
+import io.patgate.domain.Paged;
 import io.patgate.domain.Permissions;
 import io.patgate.domain.Refusal;
-import io.patgate.domain.Paged;
 import io.patgate.identity.Caller;
 import io.patgate.identity.PatgateIdentityProvider;
 import io.patgate.store.AccessToken;
 import io.patgate.store.AccessTokenRepository;
-import io.patgate.store.ServiceAccountManagerRepository;
 import io.patgate.store.AccessTokenRepository.Order;
 import io.patgate.store.AccessTokenRepository.Status;
+import io.patgate.store.ServiceAccountManagerRepository;
 import io.patgate.store.Transactions;
 import io.patgate.store.UserRepository;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
@@ -31,8 +30,7 @@ public class TokenQueries {
     static final int MAX_SEARCH = 64;
 
     /** The list filters a person (or the web UI) sends: {@code ?status=&q=&sort=}. */
-    public record ListQuery(String status, String search, String sort) {
-    }
+    public record ListQuery(String status, String search, String sort) {}
 
     private final AccessTokenRepository tokens;
     private final UserRepository users;
@@ -41,8 +39,13 @@ public class TokenQueries {
     private final ServiceAccountManagerRepository managers;
     private final ServiceAccountAccess serviceAccounts;
 
-    public TokenQueries(AccessTokenRepository tokens, UserRepository users, Transactions transactions, TokenViews views,
-                        ServiceAccountManagerRepository managers, ServiceAccountAccess serviceAccounts) {
+    public TokenQueries(
+            AccessTokenRepository tokens,
+            UserRepository users,
+            Transactions transactions,
+            TokenViews views,
+            ServiceAccountManagerRepository managers,
+            ServiceAccountAccess serviceAccounts) {
         this.tokens = tokens;
         this.users = users;
         this.transactions = transactions;
@@ -56,10 +59,15 @@ public class TokenQueries {
         ServiceAccountAccess.requireSession(caller, "Listing a service account's tokens");
         Filter f = Filter.of(query);
         Instant now = now();
-        return transactions.read(() -> serviceAccounts.requireManageable(caller, accountId, false)
+        return transactions.read(() -> serviceAccounts
+                .requireManageable(caller, accountId, false)
                 .chain(account -> tokens.count(account.id, f.status, f.search, now)
                         .chain(total -> tokens.page(account.id, f.status, f.search, f.order, now, page, size)
-                                .map(list -> new Paged<>(list.stream().map(t -> views.of(t, account.username, now)).toList(), total)))));
+                                .map(list -> new Paged<>(
+                                        list.stream()
+                                                .map(t -> views.of(t, account.username, now))
+                                                .toList(),
+                                        total)))));
     }
 
     public Uni<Paged<TokenRequests.View>> listOwn(Caller caller, ListQuery query, int page, int size) {
@@ -68,7 +76,11 @@ public class TokenQueries {
         Instant now = now();
         return transactions.read(() -> tokens.count(caller.userId(), f.status, f.search, now)
                 .chain(total -> tokens.page(caller.userId(), f.status, f.search, f.order, now, page, size)
-                        .map(list -> new Paged<>(list.stream().map(t -> views.of(t, caller.username(), now)).toList(), total))));
+                        .map(list -> new Paged<>(
+                                list.stream()
+                                        .map(t -> views.of(t, caller.username(), now))
+                                        .toList(),
+                                total))));
     }
 
     /** Every user's tokens, or one user's when {@code username} is given (an unknown name: an empty page). */
@@ -80,23 +92,31 @@ public class TokenQueries {
             if (username == null || username.isBlank()) {
                 return pageOf(null, f, now, page, size);
             }
-            return users.idOf(username).chain(owner -> owner.isPresent()
-                    ? pageOf(owner.get(), f, now, page, size)
-                    : Uni.createFrom().item(new Paged<>(List.<TokenRequests.View>of(), 0)));
+            return users.idOf(username)
+                    .chain(owner -> owner.isPresent()
+                            ? pageOf(owner.get(), f, now, page, size)
+                            : Uni.createFrom().item(new Paged<>(List.<TokenRequests.View>of(), 0)));
         });
     }
 
     private Uni<Paged<TokenRequests.View>> pageOf(UUID owner, Filter f, Instant now, int page, int size) {
         return tokens.count(owner, f.status, f.search, now)
                 .chain(total -> tokens.page(owner, f.status, f.search, f.order, now, page, size)
-                        .chain(list -> users.usernames(list.stream().map(t -> t.userId).collect(Collectors.toSet()))
-                                .map(names -> new Paged<>(list.stream().map(t -> views.of(t, names.get(t.userId), now)).toList(), total))));
+                        .chain(list -> users.usernames(
+                                        list.stream().map(t -> t.userId).collect(Collectors.toSet()))
+                                .map(names -> new Paged<>(
+                                        list.stream()
+                                                .map(t -> views.of(t, names.get(t.userId), now))
+                                                .toList(),
+                                        total))));
     }
 
     public Uni<TokenRequests.View> get(Caller caller, UUID id) {
         TokenPolicy.requireManager(caller);
         Instant now = now();
-        return transactions.read(() -> tokens.findById(id).chain(t -> visible(caller, t, managers)).map(Visible::token)
+        return transactions.read(() -> tokens.findById(id)
+                .chain(t -> visible(caller, t, managers))
+                .map(Visible::token)
                 .chain(t -> users.usernames(Set.of(t.userId)).map(names -> views.of(t, names.get(t.userId), now))));
     }
 
@@ -106,21 +126,19 @@ public class TokenQueries {
             throw Refusal.forbidden("This request was made with a session, not a personal access token");
         }
         Instant now = now();
-        return transactions.read(() -> tokens.findById(caller.credentialId()))
-                .map(t -> {
-                    if (t == null) {
-                        throw Refusal.notFound("Token");
-                    }
-                    return views.of(t, caller.username(), now).asSeenBySelf(caller.effectiveScopes());
-                });
+        return transactions.read(() -> tokens.findById(caller.credentialId())).map(t -> {
+            if (t == null) {
+                throw Refusal.notFound("Token");
+            }
+            return views.of(t, caller.username(), now).asSeenBySelf(caller.effectiveScopes());
+        });
     }
 
     /**
      * A token the caller may see, and whether the caller acts as its owner: its owner, or a manager of the service
      * account that owns it (a revocation by either has reason {@code owner}); else an admin.
      */
-    record Visible(AccessToken token, boolean asOwner) {
-    }
+    record Visible(AccessToken token, boolean asOwner) {}
 
     /**
      * The token, if the caller owns it, manages the service account that owns it, or is an admin; anyone else's

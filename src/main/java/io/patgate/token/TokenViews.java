@@ -5,7 +5,6 @@ import io.patgate.identity.UsageTracker;
 import io.patgate.store.AccessToken;
 import io.patgate.store.StateRows;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
@@ -36,15 +35,34 @@ public class TokenViews {
             }
             recent = UsageTracker.mergeRecent(live.recent(), recent);
         }
-        return new TokenRequests.View(t.id, t.name, t.description, Arrays.stream(t.scopes).sorted().toList(),
+        return new TokenRequests.View(
+                t.id,
+                t.name,
+                t.description,
+                Arrays.stream(t.scopes).sorted().toList(),
                 // in today's spelling, also for a network stored in an older one (::1/128 was once 0:0:0:0:0:0:0:1/128)
-                Arrays.stream(t.allowedCidrs).map(c -> Cidr.parse(c).map(Cidr::toString).orElse(c)).toList(),
-                t.createdAt, t.expiresAt, lastUsedAt, lastUsedIp,
-                recent.stream().map(s -> new TokenRequests.RecentIp(s.ip(), s.at())).toList(),
-                t.revokedAt, t.revokedReason, status(t, now), owner, t.userId, null, null);
+                Arrays.stream(t.allowedCidrs)
+                        .map(c -> Cidr.parse(c).map(Cidr::toString).orElse(c))
+                        .toList(),
+                t.createdAt,
+                t.expiresAt,
+                lastUsedAt,
+                lastUsedIp,
+                recent.stream()
+                        .map(s -> new TokenRequests.RecentIp(s.ip(), s.at()))
+                        .toList(),
+                t.revokedAt,
+                t.revokedReason,
+                status(t, now),
+                owner,
+                t.userId,
+                null,
+                null);
     }
 
     static String status(AccessToken t, Instant now) {
-        return t.revokedAt != null ? "revoked" : t.expiresAt != null && !now.isBefore(t.expiresAt) ? "expired" : "active";
+        return t.revokedAt != null
+                ? "revoked"
+                : t.expiresAt != null && !now.isBefore(t.expiresAt) ? "expired" : "active";
     }
 }

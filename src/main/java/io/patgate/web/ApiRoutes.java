@@ -2,12 +2,12 @@ package io.patgate.web;
 
 import io.quarkus.runtime.configuration.MemorySize;
 import io.vertx.core.http.HttpHeaders;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.handler.TimeoutHandler;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Errors that happen below the REST layer still answer {@code application/problem+json}: an unknown
@@ -26,8 +26,10 @@ public class ApiRoutes {
     private final long maxBodyBytes;
     private final long requestTimeoutMillis;
 
-    public ApiRoutes(ProblemWriter problems, io.patgate.config.PatgateConfig config,
-                     @ConfigProperty(name = "quarkus.http.limits.max-body-size", defaultValue = "10M") MemorySize maxBody) {
+    public ApiRoutes(
+            ProblemWriter problems,
+            io.patgate.config.PatgateConfig config,
+            @ConfigProperty(name = "quarkus.http.limits.max-body-size", defaultValue = "10M") MemorySize maxBody) {
         this.problems = problems;
         this.maxBodyBytes = maxBody.asLongValue();
         this.requestTimeoutMillis = config.http().requestTimeout().toMillis();
@@ -37,12 +39,10 @@ public class ApiRoutes {
         router.route().order(BEFORE_BODY_LIMIT).handler(this::limitBody);
         // a database that hangs rather than refuses must not hold API requests for the connect timeout
         router.route("/api/*").order(BEFORE_BODY_LIMIT).handler(TimeoutHandler.create(requestTimeoutMillis, 503));
-        router.route("/api/*").order(AFTER_REST).handler(ctx ->
-                problems.write(ctx, Problems.noSuchResource()));
+        router.route("/api/*").order(AFTER_REST).handler(ctx -> problems.write(ctx, Problems.noSuchResource()));
         // SCIM (RFC 7644): the same, as a SCIM error (ProblemWriter writes that shape on /scim paths)
         router.route("/scim/*").order(BEFORE_BODY_LIMIT).handler(TimeoutHandler.create(requestTimeoutMillis, 503));
-        router.route("/scim/*").order(AFTER_REST).handler(ctx ->
-                problems.write(ctx, Problems.noSuchResource()));
+        router.route("/scim/*").order(AFTER_REST).handler(ctx -> problems.write(ctx, Problems.noSuchResource()));
         router.route().order(Integer.MIN_VALUE).failureHandler(this::failure);
     }
 
@@ -63,7 +63,8 @@ public class ApiRoutes {
     }
 
     /** {@link #declaredWithin(RoutingContext, ProblemWriter, long)}; a refusal's metrics are tagged {@code metricsTemplate} unless a route named one. */
-    private static boolean declaredWithin(RoutingContext ctx, ProblemWriter problems, long max, String metricsTemplate) {
+    private static boolean declaredWithin(
+            RoutingContext ctx, ProblemWriter problems, long max, String metricsTemplate) {
         String length = ctx.request().getHeader(HttpHeaders.CONTENT_LENGTH);
         if (length == null) {
             return true;
@@ -81,8 +82,11 @@ public class ApiRoutes {
         if (metricsTemplate != null) {
             MetricPaths.templateIfNone(ctx, metricsTemplate);
         }
-        problems.write(ctx, declared < 0 ? Problems.badRequest("Content-Length is not a number")
-                : Problems.payloadTooLarge("The request body is larger than " + max + " bytes"));
+        problems.write(
+                ctx,
+                declared < 0
+                        ? Problems.badRequest("Content-Length is not a number")
+                        : Problems.payloadTooLarge("The request body is larger than " + max + " bytes"));
         return false;
     }
 
@@ -104,5 +108,4 @@ public class ApiRoutes {
         MetricPaths.templateIfNone(ctx, MetricPaths.UNROUTED);
         problems.write(ctx, problem);
     }
-
 }

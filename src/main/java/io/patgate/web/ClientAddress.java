@@ -7,7 +7,6 @@ import io.vertx.core.http.HttpServerRequest;
 import io.vertx.core.net.SocketAddress;
 import jakarta.inject.Inject;
 import jakarta.inject.Singleton;
-
 import java.util.List;
 import java.util.Optional;
 
@@ -27,7 +26,8 @@ public class ClientAddress {
 
     @Inject
     public ClientAddress(PatgateConfig config) {
-        this(config.http().trustedProxies().orElse(List.of()),
+        this(
+                config.http().trustedProxies().orElse(List.of()),
                 config.http().forwardedHeader() == HttpConfig.ForwardedHeader.FORWARDED);
     }
 
@@ -38,16 +38,19 @@ public class ClientAddress {
     ClientAddress(List<String> trustedProxies, boolean rfc7239) {
         this.rfc7239 = rfc7239;
         this.trusted = trustedProxies.stream()
-                .map(s -> Cidr.parse(s).orElseThrow(() -> new IllegalArgumentException(
-                        "patgate.http.trusted-proxies: '" + s + "' is not a CIDR")))
+                .map(s -> Cidr.parse(s)
+                        .orElseThrow(() -> new IllegalArgumentException(
+                                "patgate.http.trusted-proxies: '" + s + "' is not a CIDR")))
                 .toList();
     }
 
     public String of(HttpServerRequest request) {
-        // the connection's peer: what request.remoteAddress() answers here too (Quarkus's own proxy-address-forwarding is
+        // the connection's peer: what request.remoteAddress() answers here too (Quarkus's own proxy-address-forwarding
+        // is
         // off; trusted proxies are this class's job), without Vert.x Web's forwarded-header parse of every request that
         // remoteAddress() runs first (4-5 % of a check's samples in a JFR profile of /auth/verify)
-        SocketAddress remote = request.connection() != null ? request.connection().remoteAddress() : request.remoteAddress();
+        SocketAddress remote =
+                request.connection() != null ? request.connection().remoteAddress() : request.remoteAddress();
         if (remote == null) {
             return "unknown";
         }
@@ -132,7 +135,8 @@ public class ClientAddress {
         if (address == null) {
             return "unknown";
         }
-        String a = address.startsWith("[") && address.endsWith("]") ? address.substring(1, address.length() - 1) : address;
+        String a =
+                address.startsWith("[") && address.endsWith("]") ? address.substring(1, address.length() - 1) : address;
         // ::ffff:10.0.0.1 -> 10.0.0.1, 0:0:0:0:0:0:0:1 -> ::1: one client, one spelling, the one people write
         return Cidr.respell(a);
     }

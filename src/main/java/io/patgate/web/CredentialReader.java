@@ -6,7 +6,6 @@ import io.patgate.identity.CredentialVerifier;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
 import jakarta.inject.Singleton;
-
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
@@ -25,24 +24,21 @@ import java.util.Base64;
 public class CredentialReader {
 
     /** What a request's {@code Authorization} header amounts to. */
-    public sealed interface Reading {
-    }
+    public sealed interface Reading {}
 
     /** No {@code Authorization} header. */
-    public record Absent() implements Reading {
-    }
+    public record Absent() implements Reading {}
 
     /** A header we do not accept (401), or a replica too stale to judge a readable one (503): answered with {@code refusal}. */
-    public record Refused(Refusal refusal) implements Reading {
-    }
+    public record Refused(Refusal refusal) implements Reading {}
 
     /** A credential to check. */
-    public record Presented(CredentialRequest credential) implements Reading {
-    }
+    public record Presented(CredentialRequest credential) implements Reading {}
 
     private static final Reading ABSENT = new Absent();
-    private static final Reading UNREADABLE = new Refused(Refusal.unauthenticated(
-            "The Authorization header is not a Bearer token, nor HTTP Basic with a personal access token as the password"));
+    private static final Reading UNREADABLE = new Refused(
+            Refusal.unauthenticated(
+                    "The Authorization header is not a Bearer token, nor HTTP Basic with a personal access token as the password"));
     private static final Reading STALE = new Refused(Refusal.stale());
 
     private final CredentialVerifier verifier;

@@ -17,7 +17,8 @@ public class EdgeMetrics {
     private final Counter throttled;
 
     public EdgeMetrics(MeterRegistry registry) {
-        this.throttled = Counter.builder("patgate.throttled.requests").description("Requests refused with 429 Too Many Requests")
+        this.throttled = Counter.builder("patgate.throttled.requests")
+                .description("Requests refused with 429 Too Many Requests")
                 .register(registry);
     }
 

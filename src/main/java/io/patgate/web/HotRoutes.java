@@ -6,10 +6,9 @@ import io.patgate.identity.CredentialVerifier;
 import io.patgate.identity.Verdict;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.inject.Singleton;
-import org.jboss.logging.Logger;
-
 import java.util.UUID;
 import java.util.function.Consumer;
+import org.jboss.logging.Logger;
 
 /**
  * What the plain Vert.x routes on the hot path ({@code /auth/verify}, {@code /oauth/introspect}) share around the
@@ -37,9 +36,14 @@ public class HotRoutes {
 
     private final long maxBody;
 
-    public HotRoutes(CredentialVerifier verifier, CredentialReader reader, ProblemWriter problems,
-                       @org.eclipse.microprofile.config.inject.ConfigProperty(name = "quarkus.http.limits.max-body-size", defaultValue = "10M")
-                       io.quarkus.runtime.configuration.MemorySize maxBody) {
+    public HotRoutes(
+            CredentialVerifier verifier,
+            CredentialReader reader,
+            ProblemWriter problems,
+            @org.eclipse.microprofile.config.inject.ConfigProperty(
+                            name = "quarkus.http.limits.max-body-size",
+                            defaultValue = "10M")
+                    io.quarkus.runtime.configuration.MemorySize maxBody) {
         this.verifier = verifier;
         this.reader = reader;
         this.problems = problems;

@@ -40,7 +40,9 @@ public class MetricPaths implements HttpServerMetricsTagsContributor {
             return Tags.empty();
         }
         if (request.decoderResult().isFailure()
-                || context.response() != null && context.response().statusCode() == 400 && context.requestContextLocalData(TEMPLATE) == null) {
+                || context.response() != null
+                        && context.response().statusCode() == 400
+                        && context.requestContextLocalData(TEMPLATE) == null) {
             return UNREAD;
         }
         return Tags.empty();
@@ -55,7 +57,8 @@ public class MetricPaths implements HttpServerMetricsTagsContributor {
 
     /** {@link #template} unless a route already named one (the REST layer, when it had matched the path). */
     public static void templateIfNone(RoutingContext ctx, String template) {
-        if (ctx.request() instanceof HttpServerRequestInternal request && request.context().getLocal(TEMPLATE) == null) {
+        if (ctx.request() instanceof HttpServerRequestInternal request
+                && request.context().getLocal(TEMPLATE) == null) {
             request.context().putLocal(TEMPLATE, template);
         }
     }

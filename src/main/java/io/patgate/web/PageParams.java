@@ -24,11 +24,24 @@ public class PageParams {
     }
 
     @QueryParam("page")
-    @Parameter(description = "Page number, from 0", schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.INTEGER, defaultValue = "0", minimum = "0"))
+    @Parameter(
+            description = "Page number, from 0",
+            schema =
+                    @Schema(
+                            type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.INTEGER,
+                            defaultValue = "0",
+                            minimum = "0"))
     String page;
 
     @QueryParam("size")
-    @Parameter(description = "Page size, 1 to 500", schema = @Schema(type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.INTEGER, defaultValue = "50", minimum = "1", maximum = "500"))
+    @Parameter(
+            description = "Page size, 1 to 500",
+            schema =
+                    @Schema(
+                            type = org.eclipse.microprofile.openapi.annotations.enums.SchemaType.INTEGER,
+                            defaultValue = "50",
+                            minimum = "1",
+                            maximum = "500"))
     String size;
 
     /** The furthest a list may be paged into (page × size): far past any real list, far below an int overflow. */

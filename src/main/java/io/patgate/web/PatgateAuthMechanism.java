@@ -1,7 +1,7 @@
 package io.patgate.web;
 
-import io.patgate.identity.CredentialRequest;
 import io.patgate.domain.Refusal;
+import io.patgate.identity.CredentialRequest;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.identity.IdentityProviderManager;
 import io.quarkus.security.identity.SecurityIdentity;
@@ -13,7 +13,6 @@ import io.quarkus.vertx.http.runtime.security.HttpSecurityUtils;
 import io.smallrye.mutiny.Uni;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.util.Set;
 
 /**
@@ -43,8 +42,12 @@ public class PatgateAuthMechanism implements HttpAuthenticationMechanism {
         }
         if (reading instanceof CredentialReader.Refused refused) {
             // a header we cannot read: the framework's 401 with its challenge; a stale replica: 503, and why
-            return Uni.createFrom().failure(refused.refusal().kind() == Refusal.Kind.UNAUTHENTICATED
-                    ? new AuthenticationFailedException(refused.refusal().detail()) : refused.refusal());
+            return Uni.createFrom()
+                    .failure(
+                            refused.refusal().kind() == Refusal.Kind.UNAUTHENTICATED
+                                    ? new AuthenticationFailedException(
+                                            refused.refusal().detail())
+                                    : refused.refusal());
         }
         return Uni.createFrom().nullItem(); // no credential: anonymous, for the endpoints that allow it
     }

@@ -1,8 +1,7 @@
 package io.patgate.web;
 
-import io.quarkus.runtime.annotations.RegisterForReflection;
 import com.fasterxml.jackson.annotation.JsonInclude;
-
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import java.util.List;
 
 /**
@@ -20,8 +19,7 @@ public record Problem(String type, String title, int status, String detail, List
     private static final String TYPE_PREFIX = "urn:patgate:problem:";
 
     @RegisterForReflection
-    public record FieldError(String field, String message) {
-    }
+    public record FieldError(String field, String message) {}
 
     public static Problem of(int status, String slug, String title, String detail) {
         return new Problem(TYPE_PREFIX + slug, title, status, detail, null, null);

@@ -7,8 +7,8 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import io.patgate.domain.Permissions;
 import io.patgate.domain.Refusal;
-import io.patgate.store.DatabaseFailures;
 import io.patgate.replica.DatabaseStatus;
+import io.patgate.store.DatabaseFailures;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
@@ -20,13 +20,12 @@ import jakarta.validation.Path;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
-import org.jboss.logging.Logger;
-import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
-
 import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletionException;
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 /**
  * The one place where failures become {@code application/problem+json} (RFC 9457). A 500 says nothing
@@ -62,7 +61,10 @@ public class ProblemMapper {
                 .map(v -> new Problem.FieldError(fieldOf(v), v.getMessage()))
                 .sorted(Comparator.comparing(Problem.FieldError::field).thenComparing(Problem.FieldError::message))
                 .toList();
-        String detail = errors.stream().map(f -> f.field() + ": " + f.message()).reduce((a, b) -> a + "; " + b).orElse("invalid request");
+        String detail = errors.stream()
+                .map(f -> f.field() + ": " + f.message())
+                .reduce((a, b) -> a + "; " + b)
+                .orElse("invalid request");
         return respond(Problems.invalid(detail, errors));
     }
 
@@ -73,7 +75,8 @@ public class ProblemMapper {
         }
         if (e instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
             String field = jsonPath(mapping);
-            String message = e instanceof UnrecognizedPropertyException ? "unknown field" : "has the wrong type or format";
+            String message =
+                    e instanceof UnrecognizedPropertyException ? "unknown field" : "has the wrong type or format";
             return respond(Problems.invalidField(field, message));
         }
         if (e instanceof MismatchedInputException) {
@@ -91,7 +94,8 @@ public class ProblemMapper {
     @ServerExceptionMapper
     public Response unauthenticated(AuthenticationFailedException e) {
         if (unwrap(e) instanceof Refusal r) {
-            return refused(r); // the check could not be made (a cold token while the database is away): not a bad credential
+            return refused(
+                    r); // the check could not be made (a cold token while the database is away): not a bad credential
         }
         return respond(Problems.badCredential());
     }
@@ -104,8 +108,8 @@ public class ProblemMapper {
     @ServerExceptionMapper
     public Response forbidden(ForbiddenException e) {
         // every @RolesAllowed in patgate asks for "admin"
-        return respond(Problems.forbidden(
-                "This needs the '" + Permissions.ADMIN + "' role (and, for a personal access token, the '" + Permissions.ADMIN + "' scope)"));
+        return respond(Problems.forbidden("This needs the '" + Permissions.ADMIN
+                + "' role (and, for a personal access token, the '" + Permissions.ADMIN + "' scope)"));
     }
 
     @ServerExceptionMapper
@@ -114,13 +118,16 @@ public class ProblemMapper {
             return unreadableJson(json);
         }
         int status = e.getResponse().getStatus();
-        Problem problem = Problems.forStatus(status, e.getResponse().getStatusInfo().getReasonPhrase());
+        Problem problem =
+                Problems.forStatus(status, e.getResponse().getStatusInfo().getReasonPhrase());
         if (problem == null) {
             return unexpected(e);
         }
         Response response = respond(problem);
         if (status == 405 && e.getResponse().getHeaderString(HttpHeaders.ALLOW) != null) {
-            return Response.fromResponse(response).header(HttpHeaders.ALLOW, e.getResponse().getHeaderString(HttpHeaders.ALLOW)).build();
+            return Response.fromResponse(response)
+                    .header(HttpHeaders.ALLOW, e.getResponse().getHeaderString(HttpHeaders.ALLOW))
+                    .build();
         }
         return response;
     }

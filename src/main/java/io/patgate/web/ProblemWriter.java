@@ -30,7 +30,8 @@ public class ProblemWriter {
 
     /** @param retryAfterSeconds a {@code Retry-After} header's value; 0 for none */
     public static Response response(Problem problem, long retryAfterSeconds) {
-        Response.ResponseBuilder builder = Response.status(problem.status()).type(Problem.MEDIA_TYPE)
+        Response.ResponseBuilder builder = Response.status(problem.status())
+                .type(Problem.MEDIA_TYPE)
                 .entity(problem.forRequest(RequestIds.current()));
         if (problem.status() == 401) {
             builder.header(jakarta.ws.rs.core.HttpHeaders.WWW_AUTHENTICATE, BEARER_CHALLENGE);
@@ -64,7 +65,8 @@ public class ProblemWriter {
         } catch (JsonProcessingException e) {
             body = "{\"title\":\"" + problem.title() + "\",\"status\":" + problem.status() + "}";
         }
-        ctx.response().setStatusCode(problem.status())
+        ctx.response()
+                .setStatusCode(problem.status())
                 .putHeader(HttpHeaders.CONTENT_TYPE, scim ? ScimError.MEDIA_TYPE : Problem.MEDIA_TYPE)
                 .end(body);
     }

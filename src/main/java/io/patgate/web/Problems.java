@@ -1,7 +1,6 @@
 package io.patgate.web;
 
 import io.patgate.domain.Refusal;
-
 import java.util.List;
 
 /**
@@ -11,14 +10,19 @@ import java.util.List;
  */
 public final class Problems {
 
-    private Problems() {
-    }
+    private Problems() {}
 
     /** A refusal of the rules, as HTTP: the one mapping from {@link Refusal.Kind} to a status code. */
     public static Problem of(Refusal refusal) {
         return switch (refusal.kind()) {
-            case INVALID -> Problem.invalid(refusal.detail(), refusal.errors() == null ? null
-                    : refusal.errors().stream().map(e -> new Problem.FieldError(e.field(), e.message())).toList());
+            case INVALID ->
+                Problem.invalid(
+                        refusal.detail(),
+                        refusal.errors() == null
+                                ? null
+                                : refusal.errors().stream()
+                                        .map(e -> new Problem.FieldError(e.field(), e.message()))
+                                        .toList());
             case UNAUTHENTICATED -> unauthorized(refusal.detail());
             case FORBIDDEN -> forbidden(refusal.detail());
             case SESSION_REQUIRED -> Problem.of(403, "session-required", "Session required", refusal.detail());
@@ -78,12 +82,24 @@ public final class Problems {
         return switch (status) {
             case 400 -> badRequest("The request could not be read");
             case 404 -> noSuchResource();
-            case 405 -> Problem.of(405, "method-not-allowed", "Method not allowed", "This method is not allowed on this resource");
+            case 405 ->
+                Problem.of(
+                        405, "method-not-allowed", "Method not allowed", "This method is not allowed on this resource");
             case 406 -> Problem.of(406, "not-acceptable", "Not acceptable", "This resource answers application/json");
             case 413 -> payloadTooLarge("The request body is too large");
-            case 415 -> Problem.of(415, "unsupported-media-type", "Unsupported media type", "Send the body as application/json");
-            case 431 -> Problem.of(431, "headers-too-large", "Request header fields too large", "The request headers are too large");
-            default -> status >= 400 && status < 500 ? Problem.of(status, "http-" + status, reason, "The request could not be processed") : null;
+            case 415 ->
+                Problem.of(
+                        415, "unsupported-media-type", "Unsupported media type", "Send the body as application/json");
+            case 431 ->
+                Problem.of(
+                        431,
+                        "headers-too-large",
+                        "Request header fields too large",
+                        "The request headers are too large");
+            default ->
+                status >= 400 && status < 500
+                        ? Problem.of(status, "http-" + status, reason, "The request could not be processed")
+                        : null;
         };
     }
 
@@ -93,6 +109,10 @@ public final class Problems {
 
     /** The request ran past {@code patgate.http.request-timeout}, most often a database that hangs. */
     public static Problem timedOut() {
-        return Problem.of(503, "timeout", "Service unavailable", "The request took too long (is the database reachable?); try again shortly");
+        return Problem.of(
+                503,
+                "timeout",
+                "Service unavailable",
+                "The request took too long (is the database reachable?); try again shortly");
     }
 }

@@ -24,6 +24,8 @@ public class RequestCallerAddress implements CallerAddress {
             return null;
         }
         CurrentVertxRequest current = request.get();
-        return current.getCurrent() == null ? null : clientAddress.of(current.getCurrent().request());
+        return current.getCurrent() == null
+                ? null
+                : clientAddress.of(current.getCurrent().request());
     }
 }

@@ -3,7 +3,6 @@ package io.patgate.web;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import jakarta.ws.rs.core.Response;
-
 import java.util.List;
 
 /**
@@ -33,7 +32,9 @@ public record ScimError(List<String> schemas, String status, String scimType, St
     /** The problem, in SCIM's words: the same status and detail; invalid input is SCIM's {@code invalidValue}. */
     public static ScimError of(Problem problem) {
         String type = problem.type() == null ? "" : problem.type();
-        String scimType = type.endsWith(":invalid-request") ? "invalidValue" : type.endsWith(":bad-request") ? "invalidSyntax" : null;
+        String scimType = type.endsWith(":invalid-request")
+                ? "invalidValue"
+                : type.endsWith(":bad-request") ? "invalidSyntax" : null;
         return new ScimError(problem.status(), scimType, problem.detail());
     }
 
@@ -43,7 +44,8 @@ public record ScimError(List<String> schemas, String status, String scimType, St
 
     /** This error as a response, with the RFC 6750 challenge on a 401. */
     public Response response() {
-        Response.ResponseBuilder builder = Response.status(statusCode()).type(MEDIA_TYPE).entity(this);
+        Response.ResponseBuilder builder =
+                Response.status(statusCode()).type(MEDIA_TYPE).entity(this);
         if (statusCode() == 401) {
             builder.header(jakarta.ws.rs.core.HttpHeaders.WWW_AUTHENTICATE, ProblemWriter.BEARER_CHALLENGE);
         }

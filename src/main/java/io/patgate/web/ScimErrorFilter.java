@@ -14,7 +14,8 @@ public class ScimErrorFilter {
 
     @ServerResponseFilter
     public void asScimError(ContainerRequestContext request, ContainerResponseContext response) {
-        if (!(response.getEntity() instanceof Problem problem) || !ScimError.appliesTo(request.getUriInfo().getPath())) {
+        if (!(response.getEntity() instanceof Problem problem)
+                || !ScimError.appliesTo(request.getUriInfo().getPath())) {
             return;
         }
         response.setEntity(ScimError.of(problem));

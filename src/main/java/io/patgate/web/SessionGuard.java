@@ -15,8 +15,9 @@ import org.jboss.resteasy.reactive.server.ServerRequestFilter;
  */
 public class SessionGuard {
 
-    static final String DETAIL = "Changing an account needs a signed-in session; a personal access token, even an admin-scoped one, "
-            + "cannot do it (so a stolen token cannot take over the account that made it)";
+    static final String DETAIL =
+            "Changing an account needs a signed-in session; a personal access token, even an admin-scoped one, "
+                    + "cannot do it (so a stolen token cannot take over the account that made it)";
 
     private final CurrentIdentityAssociation identities;
 

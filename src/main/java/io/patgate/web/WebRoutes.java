@@ -6,7 +6,6 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-
 import java.util.Set;
 
 /**
@@ -30,8 +29,9 @@ public class WebRoutes {
     /** Before the body limit (-3), so even a refused upload carries the headers. */
     private static final int FIRST = -4;
 
-    static final String CONTENT_SECURITY_POLICY = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-            + "connect-src 'self'; font-src 'self'; manifest-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+    static final String CONTENT_SECURITY_POLICY =
+            "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+                    + "connect-src 'self'; font-src 'self'; manifest-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
     /**
      * The policy of a data answer (the API, OAuth, {@code /.well-known/}): nothing in it may load or run anything, or
@@ -41,16 +41,36 @@ public class WebRoutes {
     static final String DATA_SECURITY_POLICY = "default-src 'none'; frame-ancestors 'none'";
 
     /** Client-side views of the UI: reloading or opening a link to one of them answers the page itself. */
-    static final Set<String> VIEWS = Set.of("/signin", "/confirm-email", "/tokens", "/tokens/new", "/profile",
-            "/admin/users", "/admin/tokens", "/admin/audit", "/admin/keys", "/admin/webhooks", "/admin/webhooks/deliveries",
-            "/service-accounts", "/service-accounts/account", "/service-accounts/tokens/new");
+    static final Set<String> VIEWS = Set.of(
+            "/signin",
+            "/confirm-email",
+            "/tokens",
+            "/tokens/new",
+            "/profile",
+            "/admin/users",
+            "/admin/tokens",
+            "/admin/audit",
+            "/admin/keys",
+            "/admin/webhooks",
+            "/admin/webhooks/deliveries",
+            "/service-accounts",
+            "/service-accounts/account",
+            "/service-accounts/tokens/new");
 
     /**
      * Where the headers go: the page, its files, the API and the other browser-reachable paths. Routes by
      * path prefix, so a request to the forward-auth path (the hot path) never even enters the handler.
      */
-    static final java.util.List<String> BROWSER_PATHS = java.util.List.of("/", "/index.html", "/favicon.svg", "/ui/*", "/api/*",
-            "/oauth/*", "/.well-known/*", "/q/*", "/auth/oidc/*");
+    static final java.util.List<String> BROWSER_PATHS = java.util.List.of(
+            "/",
+            "/index.html",
+            "/favicon.svg",
+            "/ui/*",
+            "/api/*",
+            "/oauth/*",
+            "/.well-known/*",
+            "/q/*",
+            "/auth/oidc/*");
 
     void install(@Observes Router router) {
         for (String path : BROWSER_PATHS) {

@@ -1,10 +1,13 @@
 package io.patgate.account;
 
-import io.patgate.domain.Refusal;
-import io.patgate.web.Problems;
-import io.patgate.runtime.HeapRelease;
-import org.junit.jupiter.api.Test;
+import static io.patgate.support.Eventually.eventually;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.patgate.domain.Refusal;
+import io.patgate.runtime.HeapRelease;
+import io.patgate.web.Problems;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,11 +18,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import static io.patgate.support.Eventually.eventually;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /**
  * A burst of password hashes costs a bounded amount of heap, and the heap they made grow is given back once
@@ -62,7 +61,8 @@ class HashingPermitsTest {
         } finally {
             pool.shutdownNow();
         }
-        assertEquals(2, most.get(), "never more hashes at once than patgate.password.max-concurrent, and that many in use");
+        assertEquals(
+                2, most.get(), "never more hashes at once than patgate.password.max-concurrent, and that many in use");
         assertEquals(0, memory.running());
     }
 
@@ -91,7 +91,8 @@ class HashingPermitsTest {
     @Test
     void theHeapIsGivenBackOnceHashingIsOverNotWhileAHashRuns() throws Exception {
         AtomicInteger collections = new AtomicInteger();
-        HeapRelease memoryReturn = new HeapRelease(Duration.ofMillis(300), Duration.ofSeconds(2), collections::incrementAndGet);
+        HeapRelease memoryReturn =
+                new HeapRelease(Duration.ofMillis(300), Duration.ofSeconds(2), collections::incrementAndGet);
         HashingPermits memory = new HashingPermits(2, LONG_WAIT, memoryReturn);
         memory.hash(() -> "one");
         CountDownLatch release = new CountDownLatch(1);
@@ -103,7 +104,8 @@ class HashingPermitsTest {
         assertEquals(0, collections.get(), "no collection while a hash is running");
         release.countDown();
         running.get(10, TimeUnit.SECONDS);
-        eventually(Duration.ofSeconds(5), () -> assertEquals(1, collections.get(), "one collection once hashing is over"));
+        eventually(
+                Duration.ofSeconds(5), () -> assertEquals(1, collections.get(), "one collection once hashing is over"));
     }
 
     private static void await(CountDownLatch latch) {

@@ -1,18 +1,17 @@
 package io.patgate.account;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.patgate.domain.Refusal;
-import org.jose4j.jwk.JsonWebKey;
-import org.jose4j.jwk.OkpJwkGenerator;
-import org.junit.jupiter.api.Test;
-
-import java.util.List;
-import java.util.Map;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.patgate.domain.Refusal;
+import java.util.List;
+import java.util.Map;
+import org.jose4j.jwk.JsonWebKey;
+import org.jose4j.jwk.OkpJwkGenerator;
+import org.junit.jupiter.api.Test;
 
 /** The rules of a trust entry without a server: the few cases the HTTP tests cannot reach with the default configuration. */
 class TrustRulesTest {
@@ -38,20 +37,28 @@ class TrustRulesTest {
     @Test
     void anEdDsaPublicKeyIsTrustedAndItsPrivateHalfRefused() throws Exception {
         var ed = OkpJwkGenerator.generateJwk("Ed25519");
-        String trusted = TrustRules.jwks(JSON.valueToTree(Map.of("keys", List.of(ed.toParams(JsonWebKey.OutputControlLevel.PUBLIC_ONLY)))));
+        String trusted = TrustRules.jwks(
+                JSON.valueToTree(Map.of("keys", List.of(ed.toParams(JsonWebKey.OutputControlLevel.PUBLIC_ONLY)))));
         assertTrue(trusted.contains("\"crv\":\"Ed25519\""), trusted);
-        assertEquals("jwks.keys[0]", field(() -> TrustRules.jwks(JSON.valueToTree(Map.of("keys",
-                List.of(ed.toParams(JsonWebKey.OutputControlLevel.INCLUDE_PRIVATE)))))));
+        assertEquals(
+                "jwks.keys[0]",
+                field(() -> TrustRules.jwks(JSON.valueToTree(
+                        Map.of("keys", List.of(ed.toParams(JsonWebKey.OutputControlLevel.INCLUDE_PRIVATE)))))));
         assertNull(TrustRules.jwks(null));
         // an encryption key is not a signing key
-        Map<String, Object> encryption = new java.util.HashMap<>(ed.toParams(JsonWebKey.OutputControlLevel.PUBLIC_ONLY));
+        Map<String, Object> encryption =
+                new java.util.HashMap<>(ed.toParams(JsonWebKey.OutputControlLevel.PUBLIC_ONLY));
         encryption.put("use", "enc");
-        assertEquals("jwks.keys[0]", field(() -> TrustRules.jwks(JSON.valueToTree(Map.of("keys", List.of(encryption))))));
+        assertEquals(
+                "jwks.keys[0]", field(() -> TrustRules.jwks(JSON.valueToTree(Map.of("keys", List.of(encryption))))));
     }
 
     @Test
     void claimPatternsAreKeptSortedAndBindingIsRequired() {
-        assertEquals(List.of("environment", "repository"), List.copyOf(TrustRules.claims(Map.of("repository", "acme/app", "environment", "prod")).keySet()));
+        assertEquals(
+                List.of("environment", "repository"),
+                List.copyOf(TrustRules.claims(Map.of("repository", "acme/app", "environment", "prod"))
+                        .keySet()));
         assertEquals("subject", field(() -> TrustRules.requireBinding(null, Map.of())));
         assertEquals("subject", field(() -> TrustRules.requireBinding("*", Map.of("ref", "**"))));
         TrustRules.requireBinding(null, Map.of("ref", "refs/heads/*"));

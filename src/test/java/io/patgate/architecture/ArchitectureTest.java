@@ -1,5 +1,11 @@
 package io.patgate.architecture;
 
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
 import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
@@ -9,12 +15,6 @@ import com.tngtech.archunit.lang.ArchRule;
 import com.tngtech.archunit.library.Architectures;
 import jakarta.ws.rs.Path;
 import org.junit.jupiter.api.Test;
-
-import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
-import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAnyPackage;
-import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
-import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
-import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 /**
  * The package map of the architecture notes ({@code docs/architecture.md}), enforced. Plain JUnit, no Quarkus: it
@@ -46,12 +46,21 @@ class ArchitectureTest {
             .importPackages("io.patgate");
 
     /** Where PostgreSQL is spoken: the reactive client, Hibernate, Panache, JPA. */
-    private static final String[] DATABASE = {"io.vertx.sqlclient..", "io.vertx.mutiny.sqlclient..", "io.vertx.pgclient..",
-            "io.vertx.mutiny.pgclient..", "org.hibernate..", "io.quarkus.hibernate..", "io.quarkus.panache..", "jakarta.persistence.."};
+    private static final String[] DATABASE = {
+        "io.vertx.sqlclient..",
+        "io.vertx.mutiny.sqlclient..",
+        "io.vertx.pgclient..",
+        "io.vertx.mutiny.pgclient..",
+        "org.hibernate..",
+        "io.quarkus.hibernate..",
+        "io.quarkus.panache..",
+        "jakarta.persistence.."
+    };
 
     /** HTTP: JAX-RS, RESTEasy Reactive, Vert.x Web's routing, and the web package itself. */
-    private static final String[] HTTP = {"jakarta.ws.rs..", "org.jboss.resteasy..", "io.vertx.ext.web..", "io.vertx.mutiny.ext.web..",
-            "io.patgate.web.."};
+    private static final String[] HTTP = {
+        "jakarta.ws.rs..", "org.jboss.resteasy..", "io.vertx.ext.web..", "io.vertx.mutiny.ext.web..", "io.patgate.web.."
+    };
 
     private static void check(ArchRule rule) {
         rule.check(MAIN);
@@ -59,37 +68,42 @@ class ArchitectureTest {
 
     /** The floors, top to bottom; each may be used by the floors above it only. */
     private static final String[][] FLOORS = {
-            {"boot", "io.patgate.startup..", "io.patgate.dev.."},
-            {"web", "io.patgate.web.."},
-            {"integration", "io.patgate.integration.."},
-            {"scim", "io.patgate.web.scim.."},
-            {"exchange", "io.patgate.exchange.."},
-            {"notice", "io.patgate.notice.."},
-            {"token", "io.patgate.token.."},
-            {"account", "io.patgate.account.."},
-            {"revocation", "io.patgate.revocation.."},
-            {"audit", "io.patgate.audit.."},
-            {"replica", "io.patgate.replica.."},
-            {"store", "io.patgate.store.."},
-            {"identity", "io.patgate.identity.."},
-            {"runtime", "io.patgate.runtime.."},
-            {"domain", "io.patgate.domain.."},
-            {"config", "io.patgate.config.."},
+        {"boot", "io.patgate.startup..", "io.patgate.dev.."},
+        {"web", "io.patgate.web.."},
+        {"integration", "io.patgate.integration.."},
+        {"scim", "io.patgate.web.scim.."},
+        {"exchange", "io.patgate.exchange.."},
+        {"notice", "io.patgate.notice.."},
+        {"token", "io.patgate.token.."},
+        {"account", "io.patgate.account.."},
+        {"revocation", "io.patgate.revocation.."},
+        {"audit", "io.patgate.audit.."},
+        {"replica", "io.patgate.replica.."},
+        {"store", "io.patgate.store.."},
+        {"identity", "io.patgate.identity.."},
+        {"runtime", "io.patgate.runtime.."},
+        {"domain", "io.patgate.domain.."},
+        {"config", "io.patgate.config.."},
     };
 
     @Test
     void eachLayerUsesOnlyTheLayersBelowIt() {
-        Architectures.LayeredArchitecture layers = layeredArchitecture().consideringOnlyDependenciesInAnyPackage("io.patgate..");
+        Architectures.LayeredArchitecture layers =
+                layeredArchitecture().consideringOnlyDependenciesInAnyPackage("io.patgate..");
         for (String[] floor : FLOORS) {
             layers = layers.layer(floor[0]).definedBy(java.util.Arrays.copyOfRange(floor, 1, floor.length));
         }
         layers = layers.whereLayer("boot").mayNotBeAccessedByAnyLayer();
         for (int i = 1; i < FLOORS.length; i++) {
-            String[] above = java.util.Arrays.stream(FLOORS, 0, i).map(f -> f[0]).toArray(String[]::new);
+            String[] above =
+                    java.util.Arrays.stream(FLOORS, 0, i).map(f -> f[0]).toArray(String[]::new);
             switch (FLOORS[i][0]) {
-                // the exchange reads issuers through the webhooks' request-forgery guard (notice.TargetGuard), and only that
-                case "notice" -> layers = layers.whereLayer("notice").mayOnlyBeAccessedByLayers("boot", "web", "exchange");
-                // services publish their changes to identity's state themselves; only start-up and the web's 503 guard read the feed
+                // the exchange reads issuers through the webhooks' request-forgery guard (notice.TargetGuard), and only
+                // that
+                case "notice" ->
+                    layers = layers.whereLayer("notice").mayOnlyBeAccessedByLayers("boot", "web", "exchange");
+                // services publish their changes to identity's state themselves; only start-up and the web's 503 guard
+                // read the feed
                 case "replica" -> layers = layers.whereLayer("replica").mayOnlyBeAccessedByLayers("boot", "web");
                 default -> layers = layers.whereLayer(FLOORS[i][0]).mayOnlyBeAccessedByLayers(above);
             }
@@ -99,27 +113,43 @@ class ArchitectureTest {
 
     @Test
     void onlyTheWebKnowsHttp() {
-        check(noClasses().that().resideOutsideOfPackage("io.patgate.web..")
-                .should().dependOnClassesThat(resideInAnyPackage(HTTP))
-                .because("the web is the entry: services take plain values (an address string, a Caller, a command) and answer with "
-                        + "domain values and Refusals; only the web turns them into requests, responses and status codes"));
+        check(
+                noClasses()
+                        .that()
+                        .resideOutsideOfPackage("io.patgate.web..")
+                        .should()
+                        .dependOnClassesThat(resideInAnyPackage(HTTP))
+                        .because(
+                                "the web is the entry: services take plain values (an address string, a Caller, a command) and answer with "
+                                        + "domain values and Refusals; only the web turns them into requests, responses and status codes"));
     }
 
     @Test
     void everyEntryPointIsInTheWeb() {
-        check(com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes().that().areAnnotatedWith(Path.class)
-                .or().areAnnotatedWith(jakarta.ws.rs.ext.Provider.class)
-                .should().resideInAPackage("io.patgate.web..")
-                .because("every JAX-RS resource is an entry point, and entry points live in the web (Vert.x routes are held there by "
-                        + "onlyTheWebKnowsHttp: a route needs Vert.x Web's Router)"));
+        check(com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes()
+                .that()
+                .areAnnotatedWith(Path.class)
+                .or()
+                .areAnnotatedWith(jakarta.ws.rs.ext.Provider.class)
+                .should()
+                .resideInAPackage("io.patgate.web..")
+                .because(
+                        "every JAX-RS resource is an entry point, and entry points live in the web (Vert.x routes are held there by "
+                                + "onlyTheWebKnowsHttp: a route needs Vert.x Web's Router)"));
     }
 
     @Test
     void theExchangeTakesOnlyTheGuardFromNotice() {
-        check(noClasses().that().resideInAPackage("io.patgate.exchange..")
-                .should().dependOnClassesThat(resideInAPackage("io.patgate.notice..")
-                        .and(DescribedPredicate.not(JavaClass.Predicates.belongToAnyOf(io.patgate.notice.TargetGuard.class))))
-                .because("issuers are read through the same request-forgery guard as webhooks; nothing else of notices concerns the exchange"));
+        check(
+                noClasses()
+                        .that()
+                        .resideInAPackage("io.patgate.exchange..")
+                        .should()
+                        .dependOnClassesThat(resideInAPackage("io.patgate.notice..")
+                                .and(DescribedPredicate.not(
+                                        JavaClass.Predicates.belongToAnyOf(io.patgate.notice.TargetGuard.class))))
+                        .because(
+                                "issuers are read through the same request-forgery guard as webhooks; nothing else of notices concerns the exchange"));
     }
 
     @Test
@@ -129,17 +159,27 @@ class ArchitectureTest {
 
     @Test
     void thePerRequestCheckNeverReachesForTheDatabase() {
-        check(noClasses().that().resideInAPackage("io.patgate.identity..")
-                .should().dependOnClassesThat(resideInAPackage("io.patgate.store..").or(resideInAnyPackage(DATABASE)))
-                .because("a token check must never wait on PostgreSQL; the store fills the state through identity's TokenLookup port"));
+        check(
+                noClasses()
+                        .that()
+                        .resideInAPackage("io.patgate.identity..")
+                        .should()
+                        .dependOnClassesThat(
+                                resideInAPackage("io.patgate.store..").or(resideInAnyPackage(DATABASE)))
+                        .because(
+                                "a token check must never wait on PostgreSQL; the store fills the state through identity's TokenLookup port"));
     }
 
     @Test
     void sqlAndPanacheOnlyInTheStore() {
-        check(noClasses().that().resideOutsideOfPackages("io.patgate.store..", "io.patgate.replica..")
-                .should().dependOnClassesThat(resideInAnyPackage(DATABASE))
-                .because("the store knows how patgate talks to PostgreSQL (see store/package-info.java); the replica's feed listens "
-                        + "and loads on the same client"));
+        check(noClasses()
+                .that()
+                .resideOutsideOfPackages("io.patgate.store..", "io.patgate.replica..")
+                .should()
+                .dependOnClassesThat(resideInAnyPackage(DATABASE))
+                .because(
+                        "the store knows how patgate talks to PostgreSQL (see store/package-info.java); the replica's feed listens "
+                                + "and loads on the same client"));
     }
 
     @Test
@@ -148,36 +188,65 @@ class ArchitectureTest {
                 .and(DescribedPredicate.not(JavaClass.Predicates.assignableTo(Record.class)))
                 .and(DescribedPredicate.not(JavaClass.Predicates.assignableTo(Enum.class)))
                 .as("store classes other than records and enums");
-        check(noClasses().that().areAnnotatedWith(Path.class)
-                .should().dependOnClassesThat(storeButNotData)
+        check(noClasses()
+                .that()
+                .areAnnotatedWith(Path.class)
+                .should()
+                .dependOnClassesThat(storeButNotData)
                 .because("a resource reads the request and calls a service; the service owns the transaction"));
     }
 
     @Test
     void everyAccountWriteTakesASessionOnly() {
         DescribedPredicate<com.tngtech.archunit.core.domain.properties.CanBeAnnotated> write =
-                com.tngtech.archunit.core.domain.properties.CanBeAnnotated.Predicates.annotatedWith(jakarta.ws.rs.POST.class)
-                        .or(com.tngtech.archunit.core.domain.properties.CanBeAnnotated.Predicates.annotatedWith(jakarta.ws.rs.PUT.class))
-                        .or(com.tngtech.archunit.core.domain.properties.CanBeAnnotated.Predicates.annotatedWith(jakarta.ws.rs.PATCH.class))
-                        .or(com.tngtech.archunit.core.domain.properties.CanBeAnnotated.Predicates.annotatedWith(jakarta.ws.rs.DELETE.class))
+                com.tngtech.archunit.core.domain.properties.CanBeAnnotated.Predicates.annotatedWith(
+                                jakarta.ws.rs.POST.class)
+                        .or(com.tngtech.archunit.core.domain.properties.CanBeAnnotated.Predicates.annotatedWith(
+                                jakarta.ws.rs.PUT.class))
+                        .or(com.tngtech.archunit.core.domain.properties.CanBeAnnotated.Predicates.annotatedWith(
+                                jakarta.ws.rs.PATCH.class))
+                        .or(com.tngtech.archunit.core.domain.properties.CanBeAnnotated.Predicates.annotatedWith(
+                                jakarta.ws.rs.DELETE.class))
                         .as("a write (POST, PUT, PATCH, DELETE)");
-        check(com.tngtech.archunit.lang.syntax.ArchRuleDefinition.methods().that().areDeclaredInClassesThat().resideInAPackage("io.patgate.web.account..")
-                .and().areDeclaredInClassesThat().areAnnotatedWith(Path.class)
-                // signing in and out are the session's own business, and already take no token
-                .and().areDeclaredInClassesThat().doNotHaveSimpleName("AuthResource")
-                // following a confirmation link mailed to an address takes no credential at all: the link's secret is the proof
-                .and().areDeclaredInClassesThat().doNotHaveSimpleName("EmailConfirmationResource")
-                .and(write)
-                .should().beAnnotatedWith(io.patgate.web.SessionRequired.class)
-                .because("a personal access token, even an admin-scoped one, must not change an account (review issue 25)"));
+        check(
+                com.tngtech.archunit.lang.syntax.ArchRuleDefinition.methods()
+                        .that()
+                        .areDeclaredInClassesThat()
+                        .resideInAPackage("io.patgate.web.account..")
+                        .and()
+                        .areDeclaredInClassesThat()
+                        .areAnnotatedWith(Path.class)
+                        // signing in and out are the session's own business, and already take no token
+                        .and()
+                        .areDeclaredInClassesThat()
+                        .doNotHaveSimpleName("AuthResource")
+                        // following a confirmation link mailed to an address takes no credential at all: the link's
+                        // secret is the proof
+                        .and()
+                        .areDeclaredInClassesThat()
+                        .doNotHaveSimpleName("EmailConfirmationResource")
+                        .and(write)
+                        .should()
+                        .beAnnotatedWith(io.patgate.web.SessionRequired.class)
+                        .because(
+                                "a personal access token, even an admin-scoped one, must not change an account (review issue 25)"));
     }
 
     @Test
     void domainRulesArePure() {
-        check(noClasses().that().resideInAPackage("io.patgate.domain..")
-                .should().dependOnClassesThat(resideInAnyPackage("io.quarkus..", "io.vertx..", "io.smallrye..", "jakarta.enterprise..",
-                        "jakarta.ws.rs..", "jakarta.persistence..")
-                        .or(resideInAPackage("io.patgate..").and(DescribedPredicate.not(resideInAPackage("io.patgate.domain..")))))
+        check(noClasses()
+                .that()
+                .resideInAPackage("io.patgate.domain..")
+                .should()
+                .dependOnClassesThat(resideInAnyPackage(
+                                "io.quarkus..",
+                                "io.vertx..",
+                                "io.smallrye..",
+                                "jakarta.enterprise..",
+                                "jakarta.ws.rs..",
+                                "jakarta.persistence..")
+                        .or(resideInAPackage("io.patgate..")
+                                .and(DescribedPredicate.not(resideInAPackage("io.patgate.domain..")))))
                 .because("the domain rules run, and are tested, without a framework"));
     }
 }

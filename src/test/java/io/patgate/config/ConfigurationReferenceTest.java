@@ -1,8 +1,9 @@
 package io.patgate.config;
 
-import io.smallrye.config.ConfigMappings.ConfigClass;
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.smallrye.config.ConfigMappings.ConfigClass;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,9 +18,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /**
  * docs/configuration.md against {@link PatgateConfig}, so the reference cannot drift from the code. Plain JUnit, no
@@ -32,19 +31,23 @@ class ConfigurationReferenceTest {
     private static final Path REFERENCE = Path.of("docs/configuration.md");
 
     /** A table row: | `property` | `ENV_VAR` | default | meaning |. */
-    private static final Pattern ROW = Pattern.compile("^\\|\\s*`([a-z][a-z0-9.\\-\"*]*)`\\s*\\|\\s*`([A-Z0-9_]+)`\\s*\\|([^|]*)\\|.*\\|\\s*$");
+    private static final Pattern ROW =
+            Pattern.compile("^\\|\\s*`([a-z][a-z0-9.\\-\"*]*)`\\s*\\|\\s*`([A-Z0-9_]+)`\\s*\\|([^|]*)\\|.*\\|\\s*$");
 
     /** Variables the code and the manifests tell operators to set, besides the patgate.* ones. */
     private static final Pattern QUARKUS_VARIABLE = Pattern.compile("\\bQUARKUS_[A-Z0-9_]+[A-Z0-9]\\b");
 
-    record Row(String property, String variable, String defaultColumn, int line) {
-    }
+    record Row(String property, String variable, String defaultColumn, int line) {}
 
     /** Every patgate.* property, by its full name, with its default (null for none). */
     static Map<String, String> properties() {
-        Map<String, String> properties = new TreeMap<>(ConfigClass.configClass(PatgateConfig.class).getProperties());
-        properties.keySet().removeIf(name -> name.endsWith("[*]")); // a list's elements, documented under the list's name
-        assertTrue(properties.size() > 50, () -> "SmallRye Config saw only " + properties.keySet() + " in PatgateConfig");
+        Map<String, String> properties =
+                new TreeMap<>(ConfigClass.configClass(PatgateConfig.class).getProperties());
+        properties
+                .keySet()
+                .removeIf(name -> name.endsWith("[*]")); // a list's elements, documented under the list's name
+        assertTrue(
+                properties.size() > 50, () -> "SmallRye Config saw only " + properties.keySet() + " in PatgateConfig");
         return properties;
     }
 
@@ -57,7 +60,9 @@ class ConfigurationReferenceTest {
                 rows.add(new Row(row.group(1), row.group(2), row.group(3).trim(), i + 1));
             }
         }
-        assertTrue(rows.size() > 50, "docs/configuration.md has no configuration table any more (" + rows.size() + " rows)");
+        assertTrue(
+                rows.size() > 50,
+                "docs/configuration.md has no configuration table any more (" + rows.size() + " rows)");
         return rows;
     }
 
@@ -69,13 +74,17 @@ class ConfigurationReferenceTest {
     @Test
     void everyPropertyIsDocumentedAndEveryDocumentedPropertyExists() throws IOException {
         Set<String> inCode = properties().keySet();
-        Set<String> documented = rows().stream().map(Row::property).filter(p -> p.startsWith("patgate."))
+        Set<String> documented = rows().stream()
+                .map(Row::property)
+                .filter(p -> p.startsWith("patgate."))
                 .collect(Collectors.toCollection(TreeSet::new));
         List<String> problems = new ArrayList<>();
-        inCode.stream().filter(p -> !documented.contains(p))
+        inCode.stream()
+                .filter(p -> !documented.contains(p))
                 .forEach(p -> problems.add(p + " is in PatgateConfig but not in docs/configuration.md: add a row ("
                         + "`" + p + "` | `" + variable(p) + "` | default | meaning)"));
-        documented.stream().filter(p -> !inCode.contains(p))
+        documented.stream()
+                .filter(p -> !inCode.contains(p))
                 .forEach(p -> problems.add(p + " is in docs/configuration.md but PatgateConfig has no such property: "
                         + "remove its row, or correct its name"));
         assertEquals(List.of(), problems, String.join("\n", problems));
@@ -139,7 +148,9 @@ class ConfigurationReferenceTest {
                 }
             }
         }
-        List<String> missing = told.stream().filter(t -> !documented.contains(t.substring(0, t.indexOf(' ')))).toList();
+        List<String> missing = told.stream()
+                .filter(t -> !documented.contains(t.substring(0, t.indexOf(' '))))
+                .toList();
         assertEquals(List.of(), missing, "named in the code or manifests but not in docs/configuration.md: " + missing);
     }
 }

@@ -1,9 +1,9 @@
 package io.patgate.domain;
 
-import org.junit.jupiter.api.Test;
-
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
 
 /** The trust patterns: exact, or with * for any run of characters; nothing else is special. */
 class GlobTest {

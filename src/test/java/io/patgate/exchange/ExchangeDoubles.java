@@ -3,7 +3,6 @@ package io.patgate.exchange;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Alternative;
-
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,8 +19,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  */
 final class ExchangeDoubles {
 
-    private ExchangeDoubles() {
-    }
+    private ExchangeDoubles() {}
 
     @Alternative
     @ApplicationScoped
@@ -30,7 +28,8 @@ final class ExchangeDoubles {
 
         @Override
         public Uni<List<Trust>> trustsFor(String issuer) {
-            return Uni.createFrom().item(ALL.stream().filter(t -> t.issuer().equals(issuer)).toList());
+            return Uni.createFrom()
+                    .item(ALL.stream().filter(t -> t.issuer().equals(issuer)).toList());
         }
     }
 
@@ -42,22 +41,28 @@ final class ExchangeDoubles {
         static final Set<UUID> DISABLED = ConcurrentHashMap.newKeySet();
         static final List<Asked> ASKED = new CopyOnWriteArrayList<>();
 
-        record Asked(Verdict.Accepted accepted, Optional<Set<String>> scope, Instant notAfter) {
-        }
+        record Asked(Verdict.Accepted accepted, Optional<Set<String>> scope, Instant notAfter) {}
 
         @Override
         public Uni<Issuance> issue(Verdict.Accepted accepted, Optional<Set<String>> scope, Instant notAfter) {
             ASKED.add(new Asked(accepted, scope, notAfter));
             UUID account = accepted.trust().accountId();
             if (DISABLED.contains(account) || !ROLES.containsKey(account)) {
-                return Uni.createFrom().item(new Declined(ExchangeOutcome.ACCOUNT_DISABLED, "account " + account + " is disabled"));
+                return Uni.createFrom()
+                        .item(new Declined(ExchangeOutcome.ACCOUNT_DISABLED, "account " + account + " is disabled"));
             }
             List<String> roles = ROLES.get(account);
             if (scope.isPresent() && !roles.containsAll(scope.get())) {
-                return Uni.createFrom().item(new Declined(ExchangeOutcome.INVALID_SCOPE, scope.get() + " is beyond " + roles));
+                return Uni.createFrom()
+                        .item(new Declined(ExchangeOutcome.INVALID_SCOPE, scope.get() + " is beyond " + roles));
             }
             UUID id = UUID.randomUUID();
-            return Uni.createFrom().item(new Issued("exchanged-" + id, id.toString(), notAfter, new ArrayList<>(scope.orElse(new java.util.LinkedHashSet<>(roles)))));
+            return Uni.createFrom()
+                    .item(new Issued(
+                            "exchanged-" + id,
+                            id.toString(),
+                            notAfter,
+                            new ArrayList<>(scope.orElse(new java.util.LinkedHashSet<>(roles)))));
         }
     }
 }

@@ -1,11 +1,11 @@
 package io.patgate.exchange;
 
-import com.nimbusds.jose.jwk.RSAKey;
-import okhttp3.mockwebserver.MockResponse;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
+import static io.patgate.exchange.Tokens.trust;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.nimbusds.jose.jwk.RSAKey;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -18,11 +18,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-
-import static io.patgate.exchange.Tokens.trust;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import okhttp3.mockwebserver.MockResponse;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * How the keys of an issuer are read, held and read again, over real HTTP against an issuer on this machine whose
@@ -68,7 +67,8 @@ class IssuerKeysTest {
 
     /** A token of {@code issuer} signed by {@code key}, good at the test clock's now. */
     private static String token(Verifiers v, String issuer, RSAKey key) {
-        return Tokens.sign(key, Tokens.claims(issuer, SUBJECT, AUDIENCE, v.clock.instant()).build());
+        return Tokens.sign(
+                key, Tokens.claims(issuer, SUBJECT, AUDIENCE, v.clock.instant()).build());
     }
 
     private static Trust trustOf(String issuer) {
@@ -76,7 +76,8 @@ class IssuerKeysTest {
     }
 
     private static Verdict.Refused refused(Verdict verdict, ExchangeOutcome outcome) {
-        Verdict.Refused refused = assertInstanceOf(Verdict.Refused.class, verdict, () -> "expected " + outcome + ", got " + verdict);
+        Verdict.Refused refused =
+                assertInstanceOf(Verdict.Refused.class, verdict, () -> "expected " + outcome + ", got " + verdict);
         assertEquals(outcome, refused.outcome(), refused::detail);
         return refused;
     }
@@ -97,7 +98,8 @@ class IssuerKeysTest {
         assertEquals(2, issuer.keyReads.get(), "the unknown kid made one read");
         assertEquals(2, issuer.discoveries.get());
 
-        // kids no key has, one after the other, within 30 s: no further read (one is refused, the known ones still pass)
+        // kids no key has, one after the other, within 30 s: no further read (one is refused, the known ones still
+        // pass)
         List<RSAKey> madeUp = List.of(Tokens.rsa("made-up-1"), Tokens.rsa("made-up-2"));
         for (int i = 0; i < 20; i++) {
             v.clock.advance(Duration.ofSeconds(1));
@@ -127,7 +129,8 @@ class IssuerKeysTest {
         for (int i = 0; i < 20; i++) {
             all.add(v.verifier.verify(token(v, issuer.url(), first), source));
         }
-        List<?> verdicts = io.smallrye.mutiny.Uni.join().all(all).andFailFast().await().atMost(Duration.ofSeconds(10));
+        List<?> verdicts =
+                io.smallrye.mutiny.Uni.join().all(all).andFailFast().await().atMost(Duration.ofSeconds(10));
         verdicts.forEach(verdict -> assertInstanceOf(Verdict.Accepted.class, verdict));
         assertEquals(1, issuer.discoveries.get());
         assertEquals(1, issuer.keyReads.get());
@@ -152,7 +155,8 @@ class IssuerKeysTest {
         // no answer at all for 3 s
         issuer.answer(Issuer.DISCOVERY, new MockResponse().setHeadersDelay(3, TimeUnit.SECONDS));
         long started = System.nanoTime();
-        Verdict.Refused refused = refused(v.verify(token(v, issuer.url(), first), trust), ExchangeOutcome.ISSUER_UNAVAILABLE);
+        Verdict.Refused refused =
+                refused(v.verify(token(v, issuer.url(), first), trust), ExchangeOutcome.ISSUER_UNAVAILABLE);
         long millis = (System.nanoTime() - started) / 1_000_000;
         assertTrue(millis < 2_000, "gave up after " + millis + " ms");
         assertTrue(refused.detail().contains("no answer within 500 ms"), refused.detail());
@@ -173,9 +177,12 @@ class IssuerKeysTest {
         Issuer issuer = issuer(first);
         String url = issuer.url();
         issuer.close(); // nothing listens on its port any more: connections are refused
-        Verdict.Refused refused = refused(v.verify(token(v, url, first), trustOf(url)), ExchangeOutcome.ISSUER_UNAVAILABLE);
+        Verdict.Refused refused =
+                refused(v.verify(token(v, url, first), trustOf(url)), ExchangeOutcome.ISSUER_UNAVAILABLE);
         assertTrue(refused.detail().contains("cannot connect"), refused.detail());
-        assertEquals("the subject token's issuer could not be reached to read its keys; try again later", refused.outcome().description());
+        assertEquals(
+                "the subject token's issuer could not be reached to read its keys; try again later",
+                refused.outcome().description());
         // within the floor, the next exchange does not even try
         refused = refused(v.verify(token(v, url, first), trustOf(url)), ExchangeOutcome.ISSUER_UNAVAILABLE);
         assertTrue(refused.detail().contains("less than 30 s ago"), refused.detail());
@@ -189,11 +196,13 @@ class IssuerKeysTest {
         Trust trust = trustOf(url);
         assertInstanceOf(Verdict.Accepted.class, v.verify(token(v, url, first), trust));
         issuer.close();
-        v.clock.advance(Duration.ofHours(2)); // past the refresh interval: a read is tried behind the exchange, and fails
+        v.clock.advance(
+                Duration.ofHours(2)); // past the refresh interval: a read is tried behind the exchange, and fails
         assertInstanceOf(Verdict.Accepted.class, v.verify(token(v, url, first), trust));
         v.clock.advance(Duration.ofHours(21)); // 23 h after the read: still held
         assertInstanceOf(Verdict.Accepted.class, v.verify(token(v, url, first), trust));
-        v.clock.advance(Duration.ofHours(1).plusMinutes(1)); // past 24 h: dropped, and the issuer still cannot be reached
+        v.clock.advance(
+                Duration.ofHours(1).plusMinutes(1)); // past 24 h: dropped, and the issuer still cannot be reached
         Verdict.Refused refused = refused(v.verify(token(v, url, first), trust), ExchangeOutcome.ISSUER_UNAVAILABLE);
         assertTrue(refused.detail().contains("cannot connect"), refused.detail());
     }
@@ -205,9 +214,12 @@ class IssuerKeysTest {
         Trust trust = trustOf(issuer.url());
         // announced by its Content-Length: refused on the headers
         okio.Buffer big = new okio.Buffer().write(new byte[10 * 1024 * 1024]);
-        issuer.answer(Issuer.JWKS, new MockResponse().setHeader("Content-Type", "application/json").setBody(big));
+        issuer.answer(
+                Issuer.JWKS,
+                new MockResponse().setHeader("Content-Type", "application/json").setBody(big));
         long started = System.nanoTime();
-        Verdict.Refused refused = refused(v.verify(token(v, issuer.url(), first), trust), ExchangeOutcome.ISSUER_UNAVAILABLE);
+        Verdict.Refused refused =
+                refused(v.verify(token(v, issuer.url(), first), trust), ExchangeOutcome.ISSUER_UNAVAILABLE);
         assertTrue(refused.detail().contains("answer of 10485760 bytes is larger than 262144"), refused.detail());
         assertTrue((System.nanoTime() - started) / 1_000_000 < 2_000);
     }
@@ -218,14 +230,20 @@ class IssuerKeysTest {
         try (EndlessServer endless = new EndlessServer()) {
             Issuer issuer = issuer(first);
             // the key set's address is the endless server, which sends no length and never stops (64 MB at most)
-            issuer.answer(Issuer.DISCOVERY, Issuer.json("{\"issuer\":\"" + issuer.url() + "\",\"jwks_uri\":\"http://localhost:" + endless.port() + "/jwks\"}"));
+            issuer.answer(
+                    Issuer.DISCOVERY,
+                    Issuer.json("{\"issuer\":\"" + issuer.url() + "\",\"jwks_uri\":\"http://localhost:" + endless.port()
+                            + "/jwks\"}"));
             long started = System.nanoTime();
-            Verdict.Refused refused = refused(v.verify(token(v, issuer.url(), first), trustOf(issuer.url())), ExchangeOutcome.ISSUER_UNAVAILABLE);
+            Verdict.Refused refused = refused(
+                    v.verify(token(v, issuer.url(), first), trustOf(issuer.url())), ExchangeOutcome.ISSUER_UNAVAILABLE);
             long millis = (System.nanoTime() - started) / 1_000_000;
             assertTrue(refused.detail().contains("answer is larger than 262144 bytes"), refused.detail());
             assertTrue(millis < 3_000, "cut off after " + millis + " ms");
             endless.finished.await(5, TimeUnit.SECONDS);
-            assertTrue(endless.written.get() < EndlessServer.TOTAL, "the connection was closed: only " + endless.written.get() + " bytes left the server");
+            assertTrue(
+                    endless.written.get() < EndlessServer.TOTAL,
+                    "the connection was closed: only " + endless.written.get() + " bytes left the server");
         }
     }
 
@@ -233,9 +251,14 @@ class IssuerKeysTest {
     void aDiscoveryDocumentNamingAnotherIssuerIsRefused() throws Exception {
         Verifiers v = verifiers(Map.of());
         Issuer issuer = issuer(first);
-        issuer.answer(Issuer.DISCOVERY, Issuer.json("{\"issuer\":\"https://accounts.example.com\",\"jwks_uri\":\"http://localhost:" + issuer.port() + Issuer.JWKS + "\"}"));
-        Verdict.Refused refused = refused(v.verify(token(v, issuer.url(), first), trustOf(issuer.url())), ExchangeOutcome.ISSUER_UNAVAILABLE);
-        assertTrue(refused.detail().contains("names issuer https://accounts.example.com, not this one"), refused.detail());
+        issuer.answer(
+                Issuer.DISCOVERY,
+                Issuer.json("{\"issuer\":\"https://accounts.example.com\",\"jwks_uri\":\"http://localhost:"
+                        + issuer.port() + Issuer.JWKS + "\"}"));
+        Verdict.Refused refused = refused(
+                v.verify(token(v, issuer.url(), first), trustOf(issuer.url())), ExchangeOutcome.ISSUER_UNAVAILABLE);
+        assertTrue(
+                refused.detail().contains("names issuer https://accounts.example.com, not this one"), refused.detail());
         assertEquals(0, issuer.keyReads.get(), "the keys it points to are not read");
     }
 
@@ -243,8 +266,13 @@ class IssuerKeysTest {
     void aRedirectIsNotFollowed() throws Exception {
         Verifiers v = verifiers(Map.of());
         Issuer issuer = issuer(first);
-        issuer.answer(Issuer.DISCOVERY, new MockResponse().setResponseCode(302).setHeader("Location", "http://169.254.169.254/latest/meta-data/"));
-        Verdict.Refused refused = refused(v.verify(token(v, issuer.url(), first), trustOf(issuer.url())), ExchangeOutcome.ISSUER_UNAVAILABLE);
+        issuer.answer(
+                Issuer.DISCOVERY,
+                new MockResponse()
+                        .setResponseCode(302)
+                        .setHeader("Location", "http://169.254.169.254/latest/meta-data/"));
+        Verdict.Refused refused = refused(
+                v.verify(token(v, issuer.url(), first), trustOf(issuer.url())), ExchangeOutcome.ISSUER_UNAVAILABLE);
         assertTrue(refused.detail().contains("answered 302 (redirects are not followed)"), refused.detail());
     }
 
@@ -252,13 +280,23 @@ class IssuerKeysTest {
     void issuersMustBeHttpsOnAPublicAddressUnlessInsecureIsAllowed() throws Exception {
         Verifiers v = verifiers(Map.of("patgate.oidc.allow-insecure", "false"));
         Issuer issuer = issuer(first);
-        Verdict.Refused refused = refused(v.verify(token(v, issuer.url(), first), trustOf(issuer.url())), ExchangeOutcome.ISSUER_UNAVAILABLE);
-        assertTrue(refused.detail().contains("must be an https URL; plain http needs patgate.oidc.allow-insecure=true"), refused.detail());
+        Verdict.Refused refused = refused(
+                v.verify(token(v, issuer.url(), first), trustOf(issuer.url())), ExchangeOutcome.ISSUER_UNAVAILABLE);
+        assertTrue(
+                refused.detail().contains("must be an https URL; plain http needs patgate.oidc.allow-insecure=true"),
+                refused.detail());
 
-        for (String local : List.of("https://127.0.0.1:" + issuer.port() + "/oidc", "https://localhost:" + issuer.port() + "/oidc",
-                "https://[::1]:" + issuer.port() + "/oidc", "https://169.254.169.254/oidc", "https://10.0.0.1/oidc")) {
+        for (String local : List.of(
+                "https://127.0.0.1:" + issuer.port() + "/oidc",
+                "https://localhost:" + issuer.port() + "/oidc",
+                "https://[::1]:" + issuer.port() + "/oidc",
+                "https://169.254.169.254/oidc",
+                "https://10.0.0.1/oidc")) {
             refused = refused(v.verify(token(v, local, first), trustOf(local)), ExchangeOutcome.ISSUER_UNAVAILABLE);
-            assertTrue(refused.detail().contains("a loopback, link-local, private, reserved or cloud-platform address; such targets need patgate.oidc.allow-insecure=true"),
+            assertTrue(
+                    refused.detail()
+                            .contains(
+                                    "a loopback, link-local, private, reserved or cloud-platform address; such targets need patgate.oidc.allow-insecure=true"),
                     refused.detail());
         }
         assertEquals(0, issuer.discoveries.get(), "nothing was asked of a refused address");
@@ -286,25 +324,28 @@ class IssuerKeysTest {
         final Thread thread;
 
         EndlessServer() throws IOException {
-            thread = new Thread(() -> {
-                try (Socket client = socket.accept()) {
-                    InputStream in = client.getInputStream();
-                    byte[] request = new byte[4096];
-                    in.read(request); // the request line and headers: not looked at
-                    OutputStream out = client.getOutputStream();
-                    out.write("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-                    byte[] chunk = new byte[64 * 1024];
-                    java.util.Arrays.fill(chunk, (byte) ' ');
-                    while (written.get() < TOTAL) {
-                        out.write(chunk);
-                        written.addAndGet(chunk.length);
-                    }
-                } catch (IOException e) {
-                    // the client closed the connection: what it did not want was not sent
-                } finally {
-                    finished.countDown();
-                }
-            }, "endless-server");
+            thread = new Thread(
+                    () -> {
+                        try (Socket client = socket.accept()) {
+                            InputStream in = client.getInputStream();
+                            byte[] request = new byte[4096];
+                            in.read(request); // the request line and headers: not looked at
+                            OutputStream out = client.getOutputStream();
+                            out.write("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n"
+                                    .getBytes(StandardCharsets.US_ASCII));
+                            byte[] chunk = new byte[64 * 1024];
+                            java.util.Arrays.fill(chunk, (byte) ' ');
+                            while (written.get() < TOTAL) {
+                                out.write(chunk);
+                                written.addAndGet(chunk.length);
+                            }
+                        } catch (IOException e) {
+                            // the client closed the connection: what it did not want was not sent
+                        } finally {
+                            finished.countDown();
+                        }
+                    },
+                    "endless-server");
             thread.setDaemon(true);
             thread.start();
         }

@@ -1,12 +1,11 @@
 package io.patgate.exchange;
 
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /** The subject and claim patterns of a trust: exact or {@code *} globs, and how claims of each JSON type match. */
 class PatternsTest {
@@ -28,7 +27,9 @@ class PatternsTest {
         assertTrue(Patterns.glob("system:serviceaccount:ci:*", "system:serviceaccount:ci:"), "none included");
         assertFalse(Patterns.glob("system:serviceaccount:ci:*", "system:serviceaccount:cid"));
         assertTrue(Patterns.glob("repo:acme/*:ref:refs/heads/main", "repo:acme/api:ref:refs/heads/main"));
-        assertTrue(Patterns.glob("repo:acme/*:ref:refs/heads/main", "repo:acme/a/b:c:ref:refs/heads/main"), "slashes and colons too");
+        assertTrue(
+                Patterns.glob("repo:acme/*:ref:refs/heads/main", "repo:acme/a/b:c:ref:refs/heads/main"),
+                "slashes and colons too");
         assertFalse(Patterns.glob("repo:acme/*:ref:refs/heads/main", "repo:acme/api:ref:refs/heads/main-old"));
         assertTrue(Patterns.glob("*", ""));
         assertTrue(Patterns.glob("*a*b*", "xxaxxbxx"));
@@ -47,17 +48,26 @@ class PatternsTest {
     @Test
     void claimsOfEachTypeMatchAsDocumented() {
         Map<String, Object> claims = Map.of(
-                "repository", "acme/api",
-                "run_number", 42L,
-                "ratio", 1.50,
-                "protected", true,
-                "groups", List.of("dev", "ops", 7L),
-                "kubernetes.io", Map.of("namespace", "ci", "serviceaccount", Map.of("name", "builder")),
-                "a/b", "slashed");
+                "repository",
+                "acme/api",
+                "run_number",
+                42L,
+                "ratio",
+                1.50,
+                "protected",
+                true,
+                "groups",
+                List.of("dev", "ops", 7L),
+                "kubernetes.io",
+                Map.of("namespace", "ci", "serviceaccount", Map.of("name", "builder")),
+                "a/b",
+                "slashed");
         assertTrue(Patterns.claimMatches(claims, "repository", "acme/*"));
         assertTrue(Patterns.claimMatches(claims, "run_number", "42"));
         assertTrue(Patterns.claimMatches(claims, "run_number", "4*"));
-        assertTrue(Patterns.claimMatches(claims, "ratio", "1.5"), "a number as written in decimal, without trailing zeros");
+        assertTrue(
+                Patterns.claimMatches(claims, "ratio", "1.5"),
+                "a number as written in decimal, without trailing zeros");
         assertTrue(Patterns.claimMatches(claims, "protected", "true"));
         assertFalse(Patterns.claimMatches(claims, "protected", "True"));
         assertTrue(Patterns.claimMatches(claims, "groups", "ops"), "an array matches when one element does");
@@ -65,7 +75,9 @@ class PatternsTest {
         assertFalse(Patterns.claimMatches(claims, "groups", "admin"));
         assertFalse(Patterns.claimMatches(claims, "kubernetes.io", "*"), "an object matches nothing");
         assertFalse(Patterns.claimMatches(claims, "missing", "*"), "a missing claim matches nothing, not even *");
-        assertTrue(Patterns.claimMatches(claims, "/kubernetes.io/namespace", "ci"), "a JSON pointer reaches nested claims");
+        assertTrue(
+                Patterns.claimMatches(claims, "/kubernetes.io/namespace", "ci"),
+                "a JSON pointer reaches nested claims");
         assertTrue(Patterns.claimMatches(claims, "/kubernetes.io/serviceaccount/name", "builder"));
         assertFalse(Patterns.claimMatches(claims, "/kubernetes.io/nothing", "*"));
         assertTrue(Patterns.claimMatches(claims, "/groups/1", "ops"));

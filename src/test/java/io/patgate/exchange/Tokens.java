@@ -19,7 +19,6 @@ import com.nimbusds.jose.util.Base64URL;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.PlainJWT;
 import com.nimbusds.jwt.SignedJWT;
-
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
@@ -38,8 +37,7 @@ import java.util.Map;
  */
 final class Tokens {
 
-    private Tokens() {
-    }
+    private Tokens() {}
 
     static RSAKey rsa(String kid) {
         try {
@@ -62,8 +60,12 @@ final class Tokens {
         try {
             KeyPair pair = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
             byte[] x = Arrays.copyOfRange(pair.getPublic().getEncoded(), 12, 44); // after the 12-byte SPKI prefix
-            byte[] d = Arrays.copyOfRange(pair.getPrivate().getEncoded(), 16, 48); // after the PKCS#8 prefix and OCTET STRING header
-            return new OctetKeyPair.Builder(Curve.Ed25519, Base64URL.encode(x)).d(Base64URL.encode(d)).keyID(kid).build();
+            byte[] d = Arrays.copyOfRange(
+                    pair.getPrivate().getEncoded(), 16, 48); // after the PKCS#8 prefix and OCTET STRING header
+            return new OctetKeyPair.Builder(Curve.Ed25519, Base64URL.encode(x))
+                    .d(Base64URL.encode(d))
+                    .keyID(kid)
+                    .build();
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }
@@ -81,15 +83,23 @@ final class Tokens {
 
     /** The same, {@code now} being the test clock's. */
     static JWTClaimsSet.Builder claims(String issuer, String subject, String audience, Instant now) {
-        return new JWTClaimsSet.Builder().issuer(issuer).subject(subject).audience(audience)
-                .issueTime(Date.from(now.minusSeconds(60))).notBeforeTime(Date.from(now.minusSeconds(60)))
-                .expirationTime(Date.from(now.plusSeconds(600))).jwtID("jti-" + System.nanoTime());
+        return new JWTClaimsSet.Builder()
+                .issuer(issuer)
+                .subject(subject)
+                .audience(audience)
+                .issueTime(Date.from(now.minusSeconds(60)))
+                .notBeforeTime(Date.from(now.minusSeconds(60)))
+                .expirationTime(Date.from(now.plusSeconds(600)))
+                .jwtID("jti-" + System.nanoTime());
     }
 
     /** Signed with {@code key} under {@code alg}, its kid in the header. */
     static String sign(JWK key, JWSAlgorithm alg, JWTClaimsSet claims) {
         try {
-            JWSHeader header = new JWSHeader.Builder(alg).keyID(key.getKeyID()).type(JOSEObjectType.JWT).build();
+            JWSHeader header = new JWSHeader.Builder(alg)
+                    .keyID(key.getKeyID())
+                    .type(JOSEObjectType.JWT)
+                    .build();
             if (key instanceof OctetKeyPair okp) {
                 return signEd25519(okp, header, claims);
             }
@@ -107,10 +117,11 @@ final class Tokens {
 
     private static String signEd25519(OctetKeyPair key, JWSHeader header, JWTClaimsSet claims) {
         try {
-            String input = header.toBase64URL() + "." + Base64URL.encode(claims.toString().getBytes(StandardCharsets.UTF_8));
+            String input = header.toBase64URL() + "."
+                    + Base64URL.encode(claims.toString().getBytes(StandardCharsets.UTF_8));
             Signature signer = Signature.getInstance("Ed25519");
-            signer.initSign(java.security.KeyFactory.getInstance("Ed25519").generatePrivate(
-                    new java.security.spec.PKCS8EncodedKeySpec(pkcs8(key.getDecodedD()))));
+            signer.initSign(java.security.KeyFactory.getInstance("Ed25519")
+                    .generatePrivate(new java.security.spec.PKCS8EncodedKeySpec(pkcs8(key.getDecodedD()))));
             signer.update(input.getBytes(StandardCharsets.US_ASCII));
             return input + "." + Base64URL.encode(signer.sign());
         } catch (GeneralSecurityException e) {
@@ -119,7 +130,8 @@ final class Tokens {
     }
 
     private static byte[] pkcs8(byte[] d) {
-        byte[] prefix = {0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20};
+        byte[] prefix = {0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20
+        };
         byte[] out = Arrays.copyOf(prefix, prefix.length + 32);
         System.arraycopy(d, 0, out, prefix.length, 32);
         return out;
@@ -133,7 +145,9 @@ final class Tokens {
     /** The alg-confusion forgery: HS256 "signed" with the issuer's public key (its X.509 encoding) as the HMAC secret. */
     static String hs256WithPublicKey(RSAKey issuerKey, JWTClaimsSet claims) {
         try {
-            JWSHeader header = new JWSHeader.Builder(JWSAlgorithm.HS256).keyID(issuerKey.getKeyID()).build();
+            JWSHeader header = new JWSHeader.Builder(JWSAlgorithm.HS256)
+                    .keyID(issuerKey.getKeyID())
+                    .build();
             SignedJWT jwt = new SignedJWT(header, claims);
             jwt.sign(new MACSigner(issuerKey.toRSAPublicKey().getEncoded()));
             return jwt.serialize();
@@ -145,7 +159,8 @@ final class Tokens {
     /** An HS256 token under {@code secret}. */
     static String hs256(byte[] secret, String kid, JWTClaimsSet claims) {
         try {
-            SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.HS256).keyID(kid).build(), claims);
+            SignedJWT jwt = new SignedJWT(
+                    new JWSHeader.Builder(JWSAlgorithm.HS256).keyID(kid).build(), claims);
             jwt.sign(new MACSigner(secret));
             return jwt.serialize();
         } catch (JOSEException e) {
@@ -155,7 +170,8 @@ final class Tokens {
 
     /** A trust of an (anonymous) account; {@code jwks} null: keys from discovery. */
     static Trust trust(String issuer, String audience, String subject, Map<String, String> claims, String jwks) {
-        return new Trust(java.util.UUID.randomUUID(), java.util.UUID.randomUUID(), issuer, audience, subject, claims, 900, jwks);
+        return new Trust(
+                java.util.UUID.randomUUID(), java.util.UUID.randomUUID(), issuer, audience, subject, claims, 900, jwks);
     }
 
     static List<String> list(String... values) {

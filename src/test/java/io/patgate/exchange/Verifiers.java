@@ -7,7 +7,6 @@ import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.Vertx;
-
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -30,9 +29,14 @@ final class Verifiers implements AutoCloseable {
         Map<String, String> settings = new HashMap<>();
         settings.put("patgate.oidc.allow-insecure", "true"); // the test issuers are plain http on this machine
         settings.putAll(overrides);
-        SmallRyeConfig smallRye = new SmallRyeConfigBuilder().withMapping(PatgateConfig.class)
-                .withConverter(Duration.class, 200, new io.quarkus.runtime.configuration.DurationConverter()) // "5S", as Quarkus reads it
-                .withSources(new PropertiesConfigSource(settings, "test", 500)).build();
+        SmallRyeConfig smallRye = new SmallRyeConfigBuilder()
+                .withMapping(PatgateConfig.class)
+                .withConverter(
+                        Duration.class,
+                        200,
+                        new io.quarkus.runtime.configuration.DurationConverter()) // "5S", as Quarkus reads it
+                .withSources(new PropertiesConfigSource(settings, "test", 500))
+                .build();
         this.config = smallRye.getConfigMapping(PatgateConfig.class);
         DocumentFetcher fetcher = new DocumentFetcher(vertx, new TargetGuard(vertx, config), config);
         this.issuerKeys = new IssuerKeys(fetcher, config, clock);
@@ -46,7 +50,8 @@ final class Verifiers implements AutoCloseable {
     /** The verdict on {@code token} given these trusts (the source answers those of the asked issuer). */
     Verdict verify(String token, Trust... trusts) {
         List<Trust> all = List.of(trusts);
-        TrustSource source = issuer -> Uni.createFrom().item(all.stream().filter(t -> t.issuer().equals(issuer)).toList());
+        TrustSource source = issuer -> Uni.createFrom()
+                .item(all.stream().filter(t -> t.issuer().equals(issuer)).toList());
         return verifier.verify(token, source).await().atMost(Duration.ofSeconds(20));
     }
 

@@ -1,24 +1,23 @@
 package io.patgate.identity;
 
+import static io.patgate.support.Api.as;
+import static io.patgate.support.Api.isProblem;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.patgate.support.Api;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.response.Response;
 import jakarta.inject.Inject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-
-import static io.patgate.support.Api.as;
-import static io.patgate.support.Api.isProblem;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Values cycled on purpose through a small working set cannot turn checks into database reads: revoked and expired
@@ -34,8 +33,11 @@ class ColdReadsTest {
     public static class SmallWorkingSet implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("patgate.state.max-tokens", "4",
-                    "patgate.state.cold-reads-per-address", String.valueOf(COLD_READS_PER_MINUTE));
+            return Map.of(
+                    "patgate.state.max-tokens",
+                    "4",
+                    "patgate.state.cold-reads-per-address",
+                    String.valueOf(COLD_READS_PER_MINUTE));
         }
     }
 
@@ -59,7 +61,9 @@ class ColdReadsTest {
             }
         }
         long reads = gaps.reads() - before;
-        assertTrue(reads <= revoked.size(), reads + " database reads for 40 checks of 10 revoked tokens (the working set holds 4)");
+        assertTrue(
+                reads <= revoked.size(),
+                reads + " database reads for 40 checks of 10 revoked tokens (the working set holds 4)");
     }
 
     @Test

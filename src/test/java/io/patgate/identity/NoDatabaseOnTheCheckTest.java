@@ -1,16 +1,14 @@
 package io.patgate.identity;
 
+import static org.hamcrest.Matchers.equalTo;
+
 import io.patgate.support.Api;
 import io.patgate.support.Postgres;
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.RestAssured;
 import jakarta.inject.Inject;
-import org.junit.jupiter.api.Test;
-
 import java.util.Map;
 import java.util.UUID;
-
-import static org.hamcrest.Matchers.equalTo;
+import org.junit.jupiter.api.Test;
 
 /**
  * The per-request check answers from memory: with PostgreSQL frozen, every known credential is still
@@ -21,7 +19,6 @@ class NoDatabaseOnTheCheckTest {
 
     @Inject
     IdentityState state;
-
 
     @Test
     void knownCredentialsAreCheckedWithTheDatabaseFrozen() {
@@ -35,7 +32,11 @@ class NoDatabaseOnTheCheckTest {
         Postgres.freeze();
         try {
             for (int i = 0; i < 50; i++) {
-                Api.quick(good.value()).get("/auth/verify").then().statusCode(200).header("X-Auth-Token-Id", good.id());
+                Api.quick(good.value())
+                        .get("/auth/verify")
+                        .then()
+                        .statusCode(200)
+                        .header("X-Auth-Token-Id", good.id());
                 Api.quick(good.value()).get("/api/v1/me").then().statusCode(200).body("tokenId", equalTo(good.id()));
                 Api.quick(session).get("/auth/verify").then().statusCode(200);
                 Api.quick(revoked.value()).get("/auth/verify").then().statusCode(401);

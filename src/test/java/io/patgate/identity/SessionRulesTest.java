@@ -1,13 +1,12 @@
 package io.patgate.identity;
 
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
-
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /** What a session's claims may say, signature aside: milliseconds, no Quarkus. */
 class SessionRulesTest {
@@ -16,7 +15,8 @@ class SessionRulesTest {
     private static final Duration LIFETIME = Duration.ofHours(8);
 
     private static JwsVerifier.Verified session(Instant issuedAt, Duration lasting) {
-        return new JwsVerifier.Verified("session+jwt", UUID.randomUUID(), UUID.randomUUID(), issuedAt, issuedAt.plus(lasting), "kid");
+        return new JwsVerifier.Verified(
+                "session+jwt", UUID.randomUUID(), UUID.randomUUID(), issuedAt, issuedAt.plus(lasting), "kid");
     }
 
     private static KeyRing.VerificationKey key(Instant retiredAt) {
@@ -45,10 +45,14 @@ class SessionRulesTest {
     void aRetiredKeyVouchesOnlyForSessionsItSignedBeforeRetiringAndOnlyForALifetime() {
         Instant retired = NOW.minus(Duration.ofHours(1));
         assertTrue(SessionRules.plausible(session(retired.minusSeconds(1), LIFETIME), key(retired), LIFETIME, NOW));
-        assertFalse(SessionRules.plausible(session(retired, LIFETIME), key(retired), LIFETIME, NOW),
+        assertFalse(
+                SessionRules.plausible(session(retired, LIFETIME), key(retired), LIFETIME, NOW),
                 "minted with a copy of the key after its retirement");
         Instant longAgo = NOW.minus(LIFETIME).minus(Duration.ofMinutes(1));
-        assertFalse(SessionRules.plausible(session(longAgo.minus(Duration.ofHours(1)), LIFETIME), key(longAgo), LIFETIME, NOW));
-        assertFalse(SessionRules.plausible(session(NOW, LIFETIME), null, LIFETIME, NOW), "a key that is gone vouches for nothing");
+        assertFalse(SessionRules.plausible(
+                session(longAgo.minus(Duration.ofHours(1)), LIFETIME), key(longAgo), LIFETIME, NOW));
+        assertFalse(
+                SessionRules.plausible(session(NOW, LIFETIME), null, LIFETIME, NOW),
+                "a key that is gone vouches for nothing");
     }
 }

@@ -1,7 +1,9 @@
 package io.patgate.identity;
 
-import org.junit.jupiter.api.RepeatedTest;
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteBuffer;
 import java.time.Instant;
@@ -18,11 +20,8 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.RepeatedTest;
+import org.junit.jupiter.api.Test;
 
 /**
  * A database read of a token that began before the token was revoked must never land over the revocation, whatever
@@ -38,13 +37,33 @@ class StaleReadTest {
     }
 
     private static TokenState active(UUID id, long version) {
-        return new TokenState(id, OWNER, Set.of("deploy"), List.of(), Instant.now(), Instant.now().plusSeconds(3600), null, digest(id),
-                null, null, version);
+        return new TokenState(
+                id,
+                OWNER,
+                Set.of("deploy"),
+                List.of(),
+                Instant.now(),
+                Instant.now().plusSeconds(3600),
+                null,
+                digest(id),
+                null,
+                null,
+                version);
     }
 
     private static TokenState revoked(TokenState token) {
-        return new TokenState(token.id(), token.userId(), token.scopes(), token.allowedCidrs(), token.issuedAt(), token.expiresAt(),
-                Instant.now(), token.digest(), null, null, token.version() + 1);
+        return new TokenState(
+                token.id(),
+                token.userId(),
+                token.scopes(),
+                token.allowedCidrs(),
+                token.issuedAt(),
+                token.expiresAt(),
+                Instant.now(),
+                token.digest(),
+                null,
+                null,
+                token.version() + 1);
     }
 
     /** What the check would do with this value: accept it only when it is held, live and not revoked. */
@@ -63,10 +82,10 @@ class StaleReadTest {
         UUID t = UUID.randomUUID();
         TokenState v5 = active(t, 5);
 
-        long generation = state.reading(t);      // the read starts, its SELECT sees v5
-        state.applyChange(revoked(v5));          // the revocation (v6) arrives through the feed meanwhile
+        long generation = state.reading(t); // the read starts, its SELECT sees v5
+        state.applyChange(revoked(v5)); // the revocation (v6) arrives through the feed meanwhile
         assertFalse(accepted(state, t));
-        for (int i = 0; i < 2_000; i++) {        // other cold reads fill the working set: v6 is evicted
+        for (int i = 0; i < 2_000; i++) { // other cold reads fill the working set: v6 is evicted
             UUID other = UUID.randomUUID();
             state.putRead(active(other, 0), state.reading(other));
             state.doneReading(other);
@@ -90,7 +109,7 @@ class StaleReadTest {
         UUID t = UUID.randomUUID();
         TokenState v5 = active(t, 5);
         long generation = state.reading(t);
-        state.putToken(revoked(v5));                         // this replica's own revocation, after its commit
+        state.putToken(revoked(v5)); // this replica's own revocation, after its commit
         state.putRead(active(UUID.randomUUID(), 0), generation); // evicts it from a working set of one
         assertFalse(state.putRead(v5, generation));
         assertFalse(accepted(state, t));
@@ -104,8 +123,8 @@ class StaleReadTest {
         long first = state.reading(t);
         long second = state.reading(t);
         state.applyChange(revoked(v5));
-        state.doneReading(t);                                   // the first read ends (it found nothing, say)
-        state.putRead(active(UUID.randomUUID(), 0), first);    // evicts the revocation
+        state.doneReading(t); // the first read ends (it found nothing, say)
+        state.putRead(active(UUID.randomUUID(), 0), first); // evicts the revocation
         assertFalse(state.putRead(v5, second), "the second read still sees the mark the first one shared");
         state.doneReading(t);
         assertFalse(accepted(state, t));
@@ -117,8 +136,9 @@ class StaleReadTest {
         UUID gone = UUID.randomUUID();
         IdentityState.UserState user = new IdentityState.UserState(gone, "gone", Set.of("admin"), false, null, null, 0);
         state.load(List.of(user), Map.of(), List.of());
-        long generation = state.reading(UUID.randomUUID()); // a look-up of one of the account's tokens begins and finds the account
-        state.load(List.of(), Map.of(), List.of());          // the feed was down while it was deleted; the reconnect reloads
+        long generation = state.reading(
+                UUID.randomUUID()); // a look-up of one of the account's tokens begins and finds the account
+        state.load(List.of(), Map.of(), List.of()); // the feed was down while it was deleted; the reconnect reloads
         state.putUserIfAbsent(user, generation);
         assertNull(state.user(gone));
         // even a look-up that began after the reload but found the row just before the delete committed
@@ -138,8 +158,18 @@ class StaleReadTest {
         assertEquals(v1, state.finalToken(t), "remembered as revoked outside the working set");
         // an expired token's remembered copy goes when a newer, live copy arrives (a regeneration)
         UUID e = UUID.randomUUID();
-        TokenState expired = new TokenState(e, OWNER, Set.of(), List.of(), Instant.now().minusSeconds(90), Instant.now().minusSeconds(30),
-                null, digest(e), null, null, 3);
+        TokenState expired = new TokenState(
+                e,
+                OWNER,
+                Set.of(),
+                List.of(),
+                Instant.now().minusSeconds(90),
+                Instant.now().minusSeconds(30),
+                null,
+                digest(e),
+                null,
+                null,
+                3);
         state.putRead(expired, state.reading(e));
         state.doneReading(e);
         assertEquals(expired, state.finalToken(e));
@@ -168,7 +198,9 @@ class StaleReadTest {
         ExecutorService pool = Executors.newFixedThreadPool(8);
         CountDownLatch started = new CountDownLatch(8);
         List<java.util.concurrent.Future<?>> work = new ArrayList<>();
-        for (int r = 0; r < 4; r++) { // readers: the gap filler's steps, with a pause between the SELECT and the landing
+        for (int r = 0;
+                r < 4;
+                r++) { // readers: the gap filler's steps, with a pause between the SELECT and the landing
             work.add(pool.submit(() -> {
                 started.countDown();
                 ThreadLocalRandom random = ThreadLocalRandom.current();
@@ -193,20 +225,21 @@ class StaleReadTest {
                 }
             }));
         }
-        work.add(pool.submit(() -> { // the revoker: commit, then the feed applies it, then it is visible
-            started.countDown();
-            for (UUID id : ids) {
-                if (stop.get()) {
-                    break;
-                }
-                TokenState now = database.get(id).get();
-                TokenState gone = revoked(now);
-                database.get(id).set(gone);
-                state.applyChange(gone);
-                revokedVisible.add(id);
-                java.util.concurrent.locks.LockSupport.parkNanos(500_000);
-            }
-        }));
+        work.add(pool.submit(
+                () -> { // the revoker: commit, then the feed applies it, then it is visible
+                    started.countDown();
+                    for (UUID id : ids) {
+                        if (stop.get()) {
+                            break;
+                        }
+                        TokenState now = database.get(id).get();
+                        TokenState gone = revoked(now);
+                        database.get(id).set(gone);
+                        state.applyChange(gone);
+                        revokedVisible.add(id);
+                        java.util.concurrent.locks.LockSupport.parkNanos(500_000);
+                    }
+                }));
         for (int c = 0; c < 1; c++) { // a checker: a revoked token seen as accepted after its revocation was visible
             work.add(pool.submit(() -> {
                 started.countDown();

@@ -1,25 +1,36 @@
 package io.patgate.identity;
 
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /** The trust entries in memory, without a server: what a match needs, and what takes an entry out of play. */
 class TrustStateTest {
 
     private static final String GITHUB = "https://token.actions.githubusercontent.com";
 
-    private static WorkloadTrust trust(UUID id, UUID account, String subject, Map<String, String> claims, boolean removed, long version) {
-        return new WorkloadTrust(id, account, GITHUB, "patgate", subject, claims, 900, null, Instant.parse("2027-01-01T00:00:00Z"), removed, version);
+    private static WorkloadTrust trust(
+            UUID id, UUID account, String subject, Map<String, String> claims, boolean removed, long version) {
+        return new WorkloadTrust(
+                id,
+                account,
+                GITHUB,
+                "patgate",
+                subject,
+                claims,
+                900,
+                null,
+                Instant.parse("2027-01-01T00:00:00Z"),
+                removed,
+                version);
     }
 
     private static IdentityState.UserState account(UUID id, boolean disabled) {
@@ -28,23 +39,44 @@ class TrustStateTest {
 
     @Test
     void anIdentityMatchesWhenIssuerAudienceSubjectAndEveryClaimDo() {
-        WorkloadTrust trust = trust(UUID.randomUUID(), UUID.randomUUID(), "repo:acme/app:*",
-                Map.of("repository", "acme/app", "environment", "prod*", "run_attempt", "1", "groups", "deployers"), false, 0);
-        Map<String, Object> claims = Map.of("repository", "acme/app", "environment", "production", "run_attempt", 1,
-                "groups", List.of("readers", "deployers"));
+        WorkloadTrust trust = trust(
+                UUID.randomUUID(),
+                UUID.randomUUID(),
+                "repo:acme/app:*",
+                Map.of("repository", "acme/app", "environment", "prod*", "run_attempt", "1", "groups", "deployers"),
+                false,
+                0);
+        Map<String, Object> claims = Map.of(
+                "repository",
+                "acme/app",
+                "environment",
+                "production",
+                "run_attempt",
+                1,
+                "groups",
+                List.of("readers", "deployers"));
         assertTrue(trust.matches(GITHUB, List.of("patgate"), "repo:acme/app:ref:refs/heads/main", claims));
-        assertFalse(trust.matches(GITHUB + "/", List.of("patgate"), "repo:acme/app:ref:refs/heads/main", claims), "the issuer exactly");
-        assertFalse(trust.matches(GITHUB, List.of("other", "patgat"), "repo:acme/app:ref:refs/heads/main", claims), "the audience among aud");
+        assertFalse(
+                trust.matches(GITHUB + "/", List.of("patgate"), "repo:acme/app:ref:refs/heads/main", claims),
+                "the issuer exactly");
+        assertFalse(
+                trust.matches(GITHUB, List.of("other", "patgat"), "repo:acme/app:ref:refs/heads/main", claims),
+                "the audience among aud");
         assertTrue(trust.matches(GITHUB, List.of("other", "patgate"), "repo:acme/app:ref:refs/heads/main", claims));
-        assertFalse(trust.matches(GITHUB, List.of("patgate"), "repo:evil/app:ref:refs/heads/main", claims), "the subject");
-        assertFalse(trust.matches(GITHUB, List.of("patgate"), "repo:acme/app:x", Map.of("repository", "acme/app")), "a claim absent");
+        assertFalse(
+                trust.matches(GITHUB, List.of("patgate"), "repo:evil/app:ref:refs/heads/main", claims), "the subject");
+        assertFalse(
+                trust.matches(GITHUB, List.of("patgate"), "repo:acme/app:x", Map.of("repository", "acme/app")),
+                "a claim absent");
         Map<String, Object> wrongEnvironment = new java.util.HashMap<>(claims);
         wrongEnvironment.put("environment", "staging");
         assertFalse(trust.matches(GITHUB, List.of("patgate"), "repo:acme/app:x", wrongEnvironment));
         Map<String, Object> objectClaim = new java.util.HashMap<>(claims);
         objectClaim.put("repository", Map.of("name", "acme/app"));
-        assertFalse(trust.matches(GITHUB, List.of("patgate"), "repo:acme/app:x", objectClaim), "an object never matches");
-        WorkloadTrust anySubject = trust(UUID.randomUUID(), UUID.randomUUID(), null, Map.of("repository", "acme/app"), false, 0);
+        assertFalse(
+                trust.matches(GITHUB, List.of("patgate"), "repo:acme/app:x", objectClaim), "an object never matches");
+        WorkloadTrust anySubject =
+                trust(UUID.randomUUID(), UUID.randomUUID(), null, Map.of("repository", "acme/app"), false, 0);
         assertTrue(anySubject.matches(GITHUB, List.of("patgate"), null, Map.of("repository", "acme/app")));
     }
 
@@ -60,7 +92,10 @@ class TrustStateTest {
         accounts.putUser(account(deleted, false));
         accounts.removeUser(deleted);
         WorkloadTrust good = trust(UUID.randomUUID(), enabled, "a", Map.of(), false, 0);
-        trusts.load(List.of(good, trust(UUID.randomUUID(), disabled, "b", Map.of(), false, 0), trust(UUID.randomUUID(), deleted, "c", Map.of(), false, 0)));
+        trusts.load(List.of(
+                good,
+                trust(UUID.randomUUID(), disabled, "b", Map.of(), false, 0),
+                trust(UUID.randomUUID(), deleted, "c", Map.of(), false, 0)));
         assertEquals(List.of(good), trusts.forIssuer(GITHUB));
         assertEquals(List.of(), trusts.forIssuer("https://gitlab.com"));
         assertTrue(trusts.knowsIssuer(GITHUB));

@@ -1,19 +1,18 @@
 package io.patgate.identity;
 
+import static io.patgate.support.Api.as;
+import static io.patgate.support.Api.isProblem;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.patgate.support.Api;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
-import org.junit.jupiter.api.Test;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-
-import static io.patgate.support.Api.as;
-import static io.patgate.support.Api.isProblem;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /** With a working set far smaller than the tokens in use, memory stays bounded and every answer stays right. */
 @QuarkusTest

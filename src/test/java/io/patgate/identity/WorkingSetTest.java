@@ -1,24 +1,23 @@
 package io.patgate.identity;
 
+import static io.patgate.support.Api.as;
+import static io.patgate.support.Api.isProblem;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.patgate.support.Api;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-
-import static io.patgate.support.Api.as;
-import static io.patgate.support.Api.isProblem;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /**
  * Tokens outside the working set ("cold": created on another replica, evicted, or never loaded) are judged by
@@ -70,7 +69,9 @@ class WorkingSetTest {
     void aTokenRevokedWhileColdStaysRevoked() throws InterruptedException {
         Api.Issued token = Api.aToken(Api.aUser("deploy").session(), Map.of());
         cold(token.id());
-        sql("update access_token set revoked_at = now(), revoked_reason = 'admin' where id = $1", UUID.fromString(token.id()));
+        sql(
+                "update access_token set revoked_at = now(), revoked_reason = 'admin' where id = $1",
+                UUID.fromString(token.id()));
         Thread.sleep(300); // the change feed has seen it, and (the token not being held) left it to the database
         isProblem(as(token.value()).get("/auth/verify").then(), 401);
         // and once read, it is held revoked: evicting and reading again changes nothing
@@ -90,7 +91,9 @@ class WorkingSetTest {
 
         Api.Issued expired = Api.aToken(session, Map.of());
         cold(expired.id());
-        sql("update access_token set expires_at = $2 where id = $1", UUID.fromString(expired.id()),
+        sql(
+                "update access_token set expires_at = $2 where id = $1",
+                UUID.fromString(expired.id()),
                 java.time.OffsetDateTime.now(java.time.ZoneOffset.UTC).minusMinutes(1));
         isProblem(as(expired.value()).get("/auth/verify").then(), 401);
 
@@ -107,8 +110,14 @@ class WorkingSetTest {
     void aColdRegeneratedTokenHonoursItsGracePeriodAndNoMore() throws InterruptedException {
         String session = Api.aUser("deploy").session();
         Api.Issued token = Api.aToken(session, Map.of());
-        String fresh = as(session).contentType(ContentType.JSON).body(Map.of("graceSeconds", 2))
-                .post("/api/v1/tokens/" + token.id() + "/regenerate").then().statusCode(200).extract().path("token");
+        String fresh = as(session)
+                .contentType(ContentType.JSON)
+                .body(Map.of("graceSeconds", 2))
+                .post("/api/v1/tokens/" + token.id() + "/regenerate")
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("token");
         cold(token.id());
         as(token.value()).get("/auth/verify").then().statusCode(200); // the old value, within its grace
         cold(token.id());
@@ -140,7 +149,12 @@ class WorkingSetTest {
         Api.TestUser user = Api.aUser("deploy");
         Instant now = Instant.now();
         List<String> unknown = java.util.stream.IntStream.range(0, 20)
-                .mapToObj(i -> signer.sign(TokenSigner.PAT_TYPE, UUID.randomUUID(), UUID.fromString(user.id()), user.username(), now,
+                .mapToObj(i -> signer.sign(
+                        TokenSigner.PAT_TYPE,
+                        UUID.randomUUID(),
+                        UUID.fromString(user.id()),
+                        user.username(),
+                        now,
                         now.plus(Duration.ofDays(1))))
                 .toList();
         long before = gaps.reads();
@@ -154,7 +168,11 @@ class WorkingSetTest {
         // garbage and forgeries never cause one
         long after = gaps.reads();
         isProblem(as("not-a-token").get("/auth/verify").then(), 401);
-        isProblem(as(io.patgate.support.Forge.unsigned(user.id(), "kid", "pat+jwt")).get("/auth/verify").then(), 401);
+        isProblem(
+                as(io.patgate.support.Forge.unsigned(user.id(), "kid", "pat+jwt"))
+                        .get("/auth/verify")
+                        .then(),
+                401);
         assertEquals(after, gaps.reads());
     }
 
@@ -166,12 +184,17 @@ class WorkingSetTest {
         as(used.value()).get("/auth/verify").then().statusCode(200);
         cold(used.id());
         cold(revoked.id());
-        sql("update access_token set revoked_at = now(), revoked_reason = 'admin' where id = $1", UUID.fromString(revoked.id()));
+        sql(
+                "update access_token set revoked_at = now(), revoked_reason = 'admin' where id = $1",
+                UUID.fromString(revoked.id()));
         Thread.sleep(300);
 
         int added = loader.warm().await().atMost(Duration.ofSeconds(10));
         assertTrue(added >= 1, "warmed " + added);
-        assertEquals(UUID.fromString(used.id()), state.token(UUID.fromString(used.id())).id(), "the token in use is held again");
+        assertEquals(
+                UUID.fromString(used.id()),
+                state.token(UUID.fromString(used.id())).id(),
+                "the token in use is held again");
         assertNull(state.token(UUID.fromString(revoked.id())), "a revoked token is not part of the working set");
         long before = gaps.reads();
         as(used.value()).get("/auth/verify").then().statusCode(200);

@@ -1,13 +1,12 @@
 package io.patgate.integration;
 
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.*;
+
 import com.sun.net.httpserver.HttpServer;
 import io.patgate.support.Api;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -17,9 +16,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-
-import static io.restassured.RestAssured.given;
-import static org.hamcrest.Matchers.*;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
 
 /**
  * A real nginx ({@code auth_request}) in front of a tiny upstream, with patgate as the forward-auth: the
@@ -49,9 +48,11 @@ class NginxForwardAuthTest {
             String user = String.valueOf(exchange.getRequestHeaders().getFirst("X-Auth-User"));
             String scopes = String.valueOf(exchange.getRequestHeaders().getFirst("X-Auth-Scopes"));
             String tokenId = String.valueOf(exchange.getRequestHeaders().getFirst("X-Auth-Token-Id"));
-            byte[] body = ("{\"user\":\"" + user + "\",\"scopes\":\"" + scopes + "\",\"tokenId\":\"" + tokenId + "\",\"path\":\""
-                    + exchange.getRequestURI().getPath() + "\",\"authorization\":\""
-                    + (exchange.getRequestHeaders().getFirst("Authorization") != null) + "\"}").getBytes(StandardCharsets.UTF_8);
+            byte[] body = ("{\"user\":\"" + user + "\",\"scopes\":\"" + scopes + "\",\"tokenId\":\"" + tokenId
+                            + "\",\"path\":\""
+                            + exchange.getRequestURI().getPath() + "\",\"authorization\":\""
+                            + (exchange.getRequestHeaders().getFirst("Authorization") != null) + "\"}")
+                    .getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().add("Content-Type", "application/json");
             exchange.sendResponseHeaders(200, body.length);
             exchange.getResponseBody().write(body);
@@ -118,12 +119,24 @@ class NginxForwardAuthTest {
                         }
                     }
                 }
-                """.formatted("root".equals(System.getProperty("user.name")) ? "user root;" : "", dir, dir, dir, dir, dir, dir, dir,
-                RestAssured.port, upstream.getAddress().getPort(), nginxPort);
+                """.formatted(
+                        "root".equals(System.getProperty("user.name")) ? "user root;" : "",
+                        dir,
+                        dir,
+                        dir,
+                        dir,
+                        dir,
+                        dir,
+                        dir,
+                        RestAssured.port,
+                        upstream.getAddress().getPort(),
+                        nginxPort);
         Path file = dir.resolve("nginx.conf");
         Files.writeString(file, conf);
         nginx = new ProcessBuilder(nginxBinary(), "-c", file.toString(), "-p", dir.toString())
-                .redirectErrorStream(true).redirectOutput(dir.resolve("stdout.log").toFile()).start();
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("stdout.log").toFile())
+                .start();
         long deadline = System.nanoTime() + 10_000_000_000L;
         while (!listening(nginxPort)) {
             if (!nginx.isAlive() || System.nanoTime() > deadline) {
@@ -152,13 +165,21 @@ class NginxForwardAuthTest {
     void aValidTokenReachesTheUpstreamWithItsIdentity() {
         Api.TestUser alice = Api.aUser("deploy");
         Api.Issued token = Api.aToken(alice.session(), Map.of());
-        given().header("Authorization", "Bearer " + token.value()).get(url("/orders/42")).then().statusCode(200)
+        given().header("Authorization", "Bearer " + token.value())
+                .get(url("/orders/42"))
+                .then()
+                .statusCode(200)
                 .body("user", equalTo(alice.username()))
                 .body("scopes", equalTo("deploy"))
                 .body("tokenId", equalTo(token.id()))
                 .body("path", equalTo("/orders/42"));
         // as a Basic password too
-        given().auth().preemptive().basic(alice.username(), token.value()).get(url("/orders/42")).then().statusCode(200)
+        given().auth()
+                .preemptive()
+                .basic(alice.username(), token.value())
+                .get(url("/orders/42"))
+                .then()
+                .statusCode(200)
                 .body("user", equalTo(alice.username()));
     }
 
@@ -166,11 +187,20 @@ class NginxForwardAuthTest {
     void revokedOrMissingTokensAreStoppedAtTheDoor() {
         String session = Api.aUser("deploy").session();
         Api.Issued token = Api.aToken(session, Map.of());
-        given().header("Authorization", "Bearer " + token.value()).get(url("/orders")).then().statusCode(200);
+        given().header("Authorization", "Bearer " + token.value())
+                .get(url("/orders"))
+                .then()
+                .statusCode(200);
         Api.as(session).delete("/api/v1/tokens/" + token.id()).then().statusCode(204);
-        given().header("Authorization", "Bearer " + token.value()).get(url("/orders")).then().statusCode(401);
+        given().header("Authorization", "Bearer " + token.value())
+                .get(url("/orders"))
+                .then()
+                .statusCode(401);
         given().get(url("/orders")).then().statusCode(401);
-        given().header("Authorization", "Bearer forged.token.value").get(url("/orders")).then().statusCode(401);
+        given().header("Authorization", "Bearer forged.token.value")
+                .get(url("/orders"))
+                .then()
+                .statusCode(401);
     }
 
     @Test
@@ -178,8 +208,14 @@ class NginxForwardAuthTest {
         Api.TestUser bob = Api.aUser("deploy", "devices:read");
         Api.Issued readOnly = Api.aToken(bob.session(), Map.of("scopes", List.of("devices:read")));
         Api.Issued deployer = Api.aToken(bob.session(), Map.of("scopes", List.of("deploy")));
-        given().header("Authorization", "Bearer " + readOnly.value()).get(url("/deploy/now")).then().statusCode(403);
-        given().header("Authorization", "Bearer " + deployer.value()).get(url("/deploy/now")).then().statusCode(200)
+        given().header("Authorization", "Bearer " + readOnly.value())
+                .get(url("/deploy/now"))
+                .then()
+                .statusCode(403);
+        given().header("Authorization", "Bearer " + deployer.value())
+                .get(url("/deploy/now"))
+                .then()
+                .statusCode(200)
                 .body("user", equalTo(bob.username()));
     }
 
@@ -188,8 +224,12 @@ class NginxForwardAuthTest {
         Api.TestUser mallory = Api.aUser("deploy");
         Api.Issued token = Api.aToken(mallory.session(), Map.of());
         given().header("Authorization", "Bearer " + token.value())
-                .header("X-Auth-User", "admin").header("X-Auth-Scopes", "admin").header("X-Auth-Token-Id", "forged")
-                .get(url("/orders")).then().statusCode(200)
+                .header("X-Auth-User", "admin")
+                .header("X-Auth-Scopes", "admin")
+                .header("X-Auth-Token-Id", "forged")
+                .get(url("/orders"))
+                .then()
+                .statusCode(200)
                 .body("user", equalTo(mallory.username()))
                 .body("scopes", equalTo("deploy"))
                 .body("tokenId", equalTo(token.id()));
@@ -219,9 +259,11 @@ class NginxForwardAuthTest {
             return;
         }
         if (!"root".equals(System.getProperty("user.name"))) {
-            throw new IllegalStateException("This test runs a real nginx: install it with `sudo apt-get install nginx-light` (.ci/run does)");
+            throw new IllegalStateException(
+                    "This test runs a real nginx: install it with `sudo apt-get install nginx-light` (.ci/run does)");
         }
-        for (List<String> step : List.of(List.of("apt-get", "update", "-qq"),
+        for (List<String> step : List.of(
+                List.of("apt-get", "update", "-qq"),
                 List.of("apt-get", "install", "-y", "-qq", "--no-install-recommends", "nginx-light"))) {
             Process p = new ProcessBuilder(step).inheritIO().start();
             if (p.waitFor() != 0) {

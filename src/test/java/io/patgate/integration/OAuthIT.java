@@ -4,5 +4,4 @@ import io.quarkus.test.junit.QuarkusIntegrationTest;
 
 /** {@link OAuthTest} against the packaged application (RFC 7662 introspection and RFC 7009 revocation, with a third-party client), in `./mvnw verify`. */
 @QuarkusIntegrationTest
-class OAuthIT extends OAuthTest {
-}
+class OAuthIT extends OAuthTest {}

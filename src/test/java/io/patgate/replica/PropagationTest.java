@@ -1,24 +1,22 @@
 package io.patgate.replica;
 
+import static io.patgate.support.Api.as;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.patgate.support.Api;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
-import io.patgate.replica.LogicalFeed;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
-
-import static io.patgate.support.Api.as;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Test;
 
 /**
  * Changes made by another replica reach this one through PostgreSQL. "Another replica" writes straight to
@@ -56,7 +54,9 @@ class PropagationTest {
         String session = Api.aUser("deploy").session();
         Api.Issued token = Api.aToken(session, Map.of());
         as(token.value()).get("/auth/verify").then().statusCode(200);
-        sql("update access_token set revoked_at = now(), revoked_reason = 'owner' where id = $1", UUID.fromString(token.id()));
+        sql(
+                "update access_token set revoked_at = now(), revoked_reason = 'owner' where id = $1",
+                UUID.fromString(token.id()));
         long ms = millisUntil(token.value(), "/auth/verify", 401);
         assertTrue(ms < 1000, "took " + ms + " ms");
     }
@@ -72,10 +72,13 @@ class PropagationTest {
         assertTrue(millisUntil(token.value(), "/auth/verify?scope=deploy", 403) < 1000);
 
         String otherSession = user.session();
-        String payload = new String(java.util.Base64.getUrlDecoder().decode(otherSession.split("\\.")[1]));
+        String payload =
+                new String(java.util.Base64.getUrlDecoder().decode(otherSession.split("\\.")[1]));
         String otherJti = payload.replaceAll(".*\"jti\":\"([^\"]+)\".*", "$1");
-        sql("insert into session_revocation (jti, user_id, expires_at, revoked_at) values ($1, $2, now() + interval '1 hour', now())",
-                UUID.fromString(otherJti), userId);
+        sql(
+                "insert into session_revocation (jti, user_id, expires_at, revoked_at) values ($1, $2, now() + interval '1 hour', now())",
+                UUID.fromString(otherJti),
+                userId);
         assertTrue(millisUntil(otherSession, "/api/v1/me", 401) < 1000);
         as(session).get("/api/v1/me").then().statusCode(200); // only the session logged out elsewhere
 
@@ -91,8 +94,7 @@ class PropagationTest {
         List<Long> commits = new CopyOnWriteArrayList<>();
         LogicalFeed feed = new LogicalFeed(jdbcUrl, "postgres", "postgres", new LogicalFeed.Listener() {
             @Override
-            public void opened(boolean again) {
-            }
+            public void opened(boolean again) {}
 
             @Override
             public void committed(long epochMicros) {
@@ -111,11 +113,17 @@ class PropagationTest {
             while (commits.stream().noneMatch(revocation::test) && System.nanoTime() < deadline) {
                 Thread.sleep(5);
             }
-            assertTrue(commits.stream().anyMatch(revocation::test), "heard commits at " + commits + ", revoked between " + before + " and " + after);
+            assertTrue(
+                    commits.stream().anyMatch(revocation::test),
+                    "heard commits at " + commits + ", revoked between " + before + " and " + after);
         } finally {
             feed.stop();
         }
-        RestAssured.given().header("Authorization", "Bearer " + token.value()).get("/auth/verify").then().statusCode(401);
+        RestAssured.given()
+                .header("Authorization", "Bearer " + token.value())
+                .get("/auth/verify")
+                .then()
+                .statusCode(401);
     }
 
     @Test
@@ -123,7 +131,12 @@ class PropagationTest {
         // NOTIFY serialises every committing transaction that sends one: the feed is logical replication instead
         long notifying = pool.query("select count(*) from pg_proc p join pg_namespace n on n.oid = p.pronamespace"
                         + " where n.nspname = current_schema() and p.prosrc ilike '%pg_notify%'")
-                .execute().await().atMost(Duration.ofSeconds(5)).iterator().next().getLong(0);
+                .execute()
+                .await()
+                .atMost(Duration.ofSeconds(5))
+                .iterator()
+                .next()
+                .getLong(0);
         assertEquals(0, notifying);
     }
 }

@@ -1,18 +1,17 @@
 package io.patgate.replica;
 
+import static io.patgate.support.Eventually.eventually;
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+
 import io.patgate.support.Api;
 import io.patgate.support.Postgres;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
-import org.junit.jupiter.api.Test;
-
 import java.time.Duration;
 import java.util.Map;
-
-import static io.patgate.support.Eventually.eventually;
-import static io.restassured.RestAssured.given;
-import static org.hamcrest.Matchers.equalTo;
+import org.junit.jupiter.api.Test;
 
 /**
  * A replica cut off from its database fails closed once its state is older than the bound: it could be
@@ -25,10 +24,15 @@ class StaleReplicaTest {
     public static class ShortBound implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("patgate.state.max-staleness", "3S", "patgate.state.resync-interval", "1S", "patgate.state.database-timeout", "1S");
+            return Map.of(
+                    "patgate.state.max-staleness",
+                    "3S",
+                    "patgate.state.resync-interval",
+                    "1S",
+                    "patgate.state.database-timeout",
+                    "1S");
         }
     }
-
 
     @org.eclipse.microprofile.config.inject.ConfigProperty(name = "quarkus.datasource.jdbc.url")
     String jdbcUrl;
@@ -43,25 +47,47 @@ class StaleReplicaTest {
         try {
             // within the bound the gate goes on from memory
             Api.quick(token.value()).get("/auth/verify").then().statusCode(200);
-            eventually(Duration.ofSeconds(15), () -> Api.quick(token.value()).get("/auth/verify").then().statusCode(503)
-                    .contentType("application/problem+json").body("type", equalTo("urn:patgate:problem:state-stale")));
-            Api.quick(token.value()).get("/api/v1/me").then().statusCode(503).contentType("application/problem+json")
+            eventually(
+                    Duration.ofSeconds(15),
+                    () -> Api.quick(token.value())
+                            .get("/auth/verify")
+                            .then()
+                            .statusCode(503)
+                            .contentType("application/problem+json")
+                            .body("type", equalTo("urn:patgate:problem:state-stale")));
+            Api.quick(token.value())
+                    .get("/api/v1/me")
+                    .then()
+                    .statusCode(503)
+                    .contentType("application/problem+json")
                     .body("type", equalTo("urn:patgate:problem:state-stale"));
-            // a header the client got wrong is its own fault, stale replica or not: 401 from the API as from /auth/verify
+            // a header the client got wrong is its own fault, stale replica or not: 401 from the API as from
+            // /auth/verify
             // (it was 503 from the API alone: the two read the header in a different order)
-            for (String path : new String[]{"/api/v1/me", "/auth/verify"}) {
-                given().header("Authorization", "Token " + token.value()).get(path).then().statusCode(401)
-                        .contentType("application/problem+json").body("type", equalTo("urn:patgate:problem:unauthorized"));
+            for (String path : new String[] {"/api/v1/me", "/auth/verify"}) {
+                given().header("Authorization", "Token " + token.value())
+                        .get(path)
+                        .then()
+                        .statusCode(401)
+                        .contentType("application/problem+json")
+                        .body("type", equalTo("urn:patgate:problem:unauthorized"));
             }
-            Api.quick(token.value()).contentType(io.restassured.http.ContentType.URLENC).formParam("token", token.value())
-                    .post("/oauth/introspect").then().statusCode(503).contentType("application/problem+json")
+            Api.quick(token.value())
+                    .contentType(io.restassured.http.ContentType.URLENC)
+                    .formParam("token", token.value())
+                    .post("/oauth/introspect")
+                    .then()
+                    .statusCode(503)
+                    .contentType("application/problem+json")
                     .body("type", equalTo("urn:patgate:problem:state-stale"));
             io.patgate.support.Api.management().get("/q/health/ready").then().statusCode(503);
             io.patgate.support.Api.management().get("/q/health/live").then().statusCode(200);
         } finally {
             Postgres.thaw();
         }
-        eventually(Duration.ofSeconds(20), () -> Api.quick(token.value()).get("/auth/verify").then().statusCode(200));
+        eventually(
+                Duration.ofSeconds(20),
+                () -> Api.quick(token.value()).get("/auth/verify").then().statusCode(200));
         io.patgate.support.Api.management().get("/q/health/ready").then().statusCode(200);
     }
 
@@ -80,16 +106,27 @@ class StaleReplicaTest {
             held.createStatement().execute("select * from patgate_heartbeat for update");
             long heldAt = System.nanoTime();
             Api.quick(token.value()).get("/auth/verify").then().statusCode(200);
-            eventually(Duration.ofSeconds(15), () -> Api.quick(token.value()).get("/auth/verify").then().statusCode(503)
-                    .contentType("application/problem+json").body("type", equalTo("urn:patgate:problem:state-stale")));
+            eventually(
+                    Duration.ofSeconds(15),
+                    () -> Api.quick(token.value())
+                            .get("/auth/verify")
+                            .then()
+                            .statusCode(503)
+                            .contentType("application/problem+json")
+                            .body("type", equalTo("urn:patgate:problem:state-stale")));
             long staleAfter = Duration.ofNanos(System.nanoTime() - heldAt).toMillis();
-            // the last beat was about one interval (1 s) old at most when the row was taken: stale no sooner than the bound (3 s) minus that
-            org.junit.jupiter.api.Assertions.assertTrue(staleAfter >= 1500, "stale after " + staleAfter + " ms, before the bound");
-            org.junit.jupiter.api.Assertions.assertEquals(1, Api.metric("patgate_database_up"), "the rounds kept succeeding");
+            // the last beat was about one interval (1 s) old at most when the row was taken: stale no sooner than the
+            // bound (3 s) minus that
+            org.junit.jupiter.api.Assertions.assertTrue(
+                    staleAfter >= 1500, "stale after " + staleAfter + " ms, before the bound");
+            org.junit.jupiter.api.Assertions.assertEquals(
+                    1, Api.metric("patgate_database_up"), "the rounds kept succeeding");
             io.patgate.support.Api.management().get("/q/health/ready").then().statusCode(503);
             held.rollback();
         }
-        eventually(Duration.ofSeconds(10), () -> Api.quick(token.value()).get("/auth/verify").then().statusCode(200));
+        eventually(
+                Duration.ofSeconds(10),
+                () -> Api.quick(token.value()).get("/auth/verify").then().statusCode(200));
         io.patgate.support.Api.management().get("/q/health/ready").then().statusCode(200);
     }
 }

@@ -1,12 +1,11 @@
 package io.patgate.runtime;
 
-import org.junit.jupiter.api.Test;
+import static io.patgate.support.Eventually.eventually;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import static io.patgate.support.Eventually.eventually;
-import static org.junit.jupiter.api.Assertions.assertEquals;
+import org.junit.jupiter.api.Test;
 
 /** One collection once heap-growing work is over, never during it, never more often than its budget allows. No Quarkus. */
 class HeapReleaseTest {
@@ -14,7 +13,8 @@ class HeapReleaseTest {
     @Test
     void oneCollectionOnceTheWorkIsOverAndNotAgainWithinTheInterval() throws Exception {
         AtomicInteger collections = new AtomicInteger();
-        HeapRelease memoryReturn = new HeapRelease(Duration.ofMillis(300), Duration.ofSeconds(2), collections::incrementAndGet);
+        HeapRelease memoryReturn =
+                new HeapRelease(Duration.ofMillis(300), Duration.ofSeconds(2), collections::incrementAndGet);
         try {
             HeapRelease.Burst first = memoryReturn.begin();
             HeapRelease.Burst second = memoryReturn.begin();
@@ -29,7 +29,9 @@ class HeapReleaseTest {
             }
             Thread.sleep(800);
             assertEquals(1, collections.get(), "not again within the least interval");
-            eventually(Duration.ofSeconds(5), () -> assertEquals(2, collections.get(), "then once for all the work since"));
+            eventually(
+                    Duration.ofSeconds(5),
+                    () -> assertEquals(2, collections.get(), "then once for all the work since"));
             Thread.sleep(2_500);
             assertEquals(2, collections.get(), "no work since, no collection since");
         } finally {

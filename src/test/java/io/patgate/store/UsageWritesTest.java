@@ -1,5 +1,11 @@
 package io.patgate.store;
 
+import static io.patgate.support.Api.as;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.patgate.config.PatgateConfig;
 import io.patgate.identity.UsageTracker;
 import io.patgate.support.Api;
@@ -10,10 +16,6 @@ import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
-import org.junit.jupiter.api.Test;
-import org.postgresql.PGConnection;
-import org.postgresql.PGNotification;
-
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
@@ -24,12 +26,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-
-import static io.patgate.support.Api.as;
-import static org.hamcrest.Matchers.equalTo;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
 
 /**
  * The usage writes of several replicas against one database (issue 27): each replica is a {@link TokenUsageWriter} with
@@ -54,14 +53,23 @@ class UsageWritesTest {
     }
 
     private Row usageRow(String tokenId) {
-        var rows = pool.preparedQuery("select xmin::text as version, last_used_at, last_used_ip, recent_ips from token_usage where token_id = $1")
-                .execute(Tuple.of(UUID.fromString(tokenId))).await().atMost(Duration.ofSeconds(5));
+        var rows = pool.preparedQuery(
+                        "select xmin::text as version, last_used_at, last_used_ip, recent_ips from token_usage where token_id = $1")
+                .execute(Tuple.of(UUID.fromString(tokenId)))
+                .await()
+                .atMost(Duration.ofSeconds(5));
         return rows.size() == 0 ? null : rows.iterator().next();
     }
 
     private long newAddressNotices(String tokenId) {
-        return pool.preparedQuery("select count(*) from notice where token_id = $1 and event = 'token.used-from-new-address'")
-                .execute(Tuple.of(UUID.fromString(tokenId))).await().atMost(Duration.ofSeconds(5)).iterator().next().getLong(0);
+        return pool.preparedQuery(
+                        "select count(*) from notice where token_id = $1 and event = 'token.used-from-new-address'")
+                .execute(Tuple.of(UUID.fromString(tokenId)))
+                .await()
+                .atMost(Duration.ofSeconds(5))
+                .iterator()
+                .next()
+                .getLong(0);
     }
 
     /** Flushes the replicas at the same moment; the rows they wrote, together. */
@@ -70,7 +78,9 @@ class UsageWritesTest {
         for (TokenUsageWriter r : replicas) {
             flushes.add(r.flush());
         }
-        return Uni.join().all(flushes).andFailFast().await().atMost(Duration.ofSeconds(10)).stream().mapToInt(Integer::intValue).sum();
+        return Uni.join().all(flushes).andFailFast().await().atMost(Duration.ofSeconds(10)).stream()
+                .mapToInt(Integer::intValue)
+                .sum();
     }
 
     @Test
@@ -96,7 +106,10 @@ class UsageWritesTest {
             memoryA.record(id, "198.51.100.1", t0.plusSeconds(i));
             memoryB.record(id, "198.51.100.1", t0.plusSeconds(i).plusMillis(500));
             assertEquals(0, flushAll(a, b), "written again within the step, round " + i);
-            assertEquals(first.getString("version"), usageRow(token.id()).getString("version"), "written again within the step, round " + i);
+            assertEquals(
+                    first.getString("version"),
+                    usageRow(token.id()).getString("version"),
+                    "written again within the step, round " + i);
         }
 
         // a step past the stored use: written once, by whichever replica came first
@@ -108,10 +121,16 @@ class UsageWritesTest {
         assertTrue(!second.getOffsetDateTime("last_used_at").toInstant().isBefore(t0.plusSeconds(6)));
         memoryB.record(id, "198.51.100.1", t0.plusSeconds(7));
         assertEquals(0, flushAll(b));
-        assertEquals(second.getString("version"), usageRow(token.id()).getString("version"), "the other replica's fresher row stands");
+        assertEquals(
+                second.getString("version"),
+                usageRow(token.id()).getString("version"),
+                "the other replica's fresher row stands");
 
         // what a user sees through any replica: the stored use lags the real one by less than the step
-        as(session).get("/api/v1/tokens/" + token.id()).then().statusCode(200)
+        as(session)
+                .get("/api/v1/tokens/" + token.id())
+                .then()
+                .statusCode(200)
                 .body("lastUsedIp", equalTo("198.51.100.1"));
     }
 
@@ -134,9 +153,16 @@ class UsageWritesTest {
         memoryB.record(id, "203.0.113.9", t0.plusSeconds(1).plusMillis(100));
         assertEquals(1, flushAll(a, b), "written once, within the step, for its new network");
         assertEquals(1, newAddressNotices(token.id()), "one notice, whichever replica saw it first");
-        assertEquals("203.0.113.9", usageRow(token.id()).getString("last_used_ip"), "the new address is stored at once, step or not");
-        as(session).get("/api/v1/tokens/" + token.id()).then().statusCode(200)
-                .body("lastUsedIp", equalTo("203.0.113.9")).body("recentIps.ip", org.hamcrest.Matchers.hasItems("203.0.113.9", "198.51.100.1"));
+        assertEquals(
+                "203.0.113.9",
+                usageRow(token.id()).getString("last_used_ip"),
+                "the new address is stored at once, step or not");
+        as(session)
+                .get("/api/v1/tokens/" + token.id())
+                .then()
+                .statusCode(200)
+                .body("lastUsedIp", equalTo("203.0.113.9"))
+                .body("recentIps.ip", org.hamcrest.Matchers.hasItems("203.0.113.9", "198.51.100.1"));
 
         // seen again on either replica: still one
         memoryB.record(id, "203.0.113.9", t0.plusSeconds(2));
@@ -150,9 +176,12 @@ class UsageWritesTest {
         Api.Issued token = Api.aToken(Api.aUser().session(), Map.of());
         UUID id = UUID.fromString(token.id());
         String before = tokenRow(id);
-        try (Connection listener = DriverManager.getConnection("jdbc:postgresql://localhost:"
-                + System.getProperty(EmbeddedPostgresResource.PORT) + "/postgres", "postgres", "postgres");
-             Statement listen = listener.createStatement()) {
+        try (Connection listener = DriverManager.getConnection(
+                        "jdbc:postgresql://localhost:" + System.getProperty(EmbeddedPostgresResource.PORT)
+                                + "/postgres",
+                        "postgres",
+                        "postgres");
+                Statement listen = listener.createStatement()) {
             listen.execute("listen patgate_changes");
             UsageTracker memory = new UsageTracker();
             TokenUsageWriter replica = replica(memory);
@@ -166,15 +195,22 @@ class UsageWritesTest {
             listen.execute("select 1");
             PGNotification[] got = listener.unwrap(PGConnection.class).getNotifications(500);
             for (PGNotification n : got == null ? new PGNotification[0] : got) {
-                assertTrue(!n.getParameter().startsWith("access_token") && !n.getParameter().startsWith("token_usage"),
+                assertTrue(
+                        !n.getParameter().startsWith("access_token")
+                                && !n.getParameter().startsWith("token_usage"),
                         "usage announced a change: " + n.getParameter());
             }
         }
     }
 
     private String tokenRow(UUID id) {
-        Row row = pool.preparedQuery("select row_version, change_xid::text as stamp, xmin::text as version from access_token where id = $1")
-                .execute(Tuple.of(id)).await().atMost(Duration.ofSeconds(5)).iterator().next();
+        Row row = pool.preparedQuery(
+                        "select row_version, change_xid::text as stamp, xmin::text as version from access_token where id = $1")
+                .execute(Tuple.of(id))
+                .await()
+                .atMost(Duration.ofSeconds(5))
+                .iterator()
+                .next();
         return row.getLong("row_version") + " " + row.getString("stamp") + " " + row.getString("version");
     }
 }

@@ -1,14 +1,13 @@
 package io.patgate.support;
 
+import static io.restassured.RestAssured.given;
+
 import io.restassured.http.ContentType;
 import io.restassured.response.ValidatableResponse;
 import io.restassured.specification.RequestSpecification;
-
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-
-import static io.restassured.RestAssured.given;
 
 /** Test fixtures that talk to the service the way a client does: over HTTP. */
 public final class Api {
@@ -16,15 +15,16 @@ public final class Api {
     public static final String ADMIN_PASSWORD = "admin-test-password";
     public static final String PASSWORD = "a perfectly fine password";
 
-    private Api() {
-    }
+    private Api() {}
 
     public static String login(String username, String password) {
         return given().contentType(ContentType.JSON)
                 .body(Map.of("username", username, "password", password))
                 .post("/api/v1/auth/login")
-                .then().statusCode(200)
-                .extract().path("token");
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("token");
     }
 
     public static String adminSession() {
@@ -34,14 +34,18 @@ public final class Api {
     /** The management interface (health, metrics), on a port of its own. */
     public static RequestSpecification management() {
         // the port the management interface got, published by Quarkus once it listens
-        int port = Integer.parseInt(System.getProperty("quarkus.management.test-port", org.eclipse.microprofile.config.ConfigProvider.getConfig()
-                .getOptionalValue("quarkus.management.test-port", String.class).orElse("9001")));
+        int port = Integer.parseInt(System.getProperty(
+                "quarkus.management.test-port",
+                org.eclipse.microprofile.config.ConfigProvider.getConfig()
+                        .getOptionalValue("quarkus.management.test-port", String.class)
+                        .orElse("9001")));
         return given().port(port);
     }
 
     /** The value of one series in the management port's Prometheus text, or 0 when it is absent. */
     public static double metric(String series) {
-        String text = management().get("/q/metrics").then().statusCode(200).extract().asString();
+        String text =
+                management().get("/q/metrics").then().statusCode(200).extract().asString();
         for (String line : text.split("\n")) {
             if (line.startsWith(series + " ")) {
                 return Double.parseDouble(line.substring(series.length() + 1).trim());
@@ -57,11 +61,14 @@ public final class Api {
     /** A fresh user with a unique name; returns its id and name. */
     public static TestUser aUser(String... roles) {
         String name = "user-" + UUID.randomUUID().toString().substring(0, 8);
-        String id = as(adminSession()).contentType(ContentType.JSON)
+        String id = as(adminSession())
+                .contentType(ContentType.JSON)
                 .body(Map.of("username", name, "password", PASSWORD, "roles", List.of(roles)))
                 .post("/api/v1/users")
-                .then().statusCode(201)
-                .extract().path("id");
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
         return new TestUser(id, name);
     }
 
@@ -73,8 +80,14 @@ public final class Api {
 
     /** Creates a token with the given body (as a map) using {@code credential}; returns the whole answer. */
     public static io.restassured.path.json.JsonPath createToken(String credential, Map<String, ?> body) {
-        return as(credential).contentType(ContentType.JSON).body(body)
-                .post("/api/v1/tokens").then().statusCode(201).extract().jsonPath();
+        return as(credential)
+                .contentType(ContentType.JSON)
+                .body(body)
+                .post("/api/v1/tokens")
+                .then()
+                .statusCode(201)
+                .extract()
+                .jsonPath();
     }
 
     /** A token named uniquely, with default settings plus {@code extra}; returns {id, token}. */
@@ -85,8 +98,7 @@ public final class Api {
         return new Issued(json.getString("id"), json.getString("token"));
     }
 
-    public record Issued(String id, String value) {
-    }
+    public record Issued(String id, String value) {}
 
     /** Sends the same request from {@code n} threads at once; returns the status codes. */
     public static List<Integer> concurrently(int n, java.util.concurrent.Callable<Integer> request) throws Exception {
@@ -104,8 +116,10 @@ public final class Api {
 
     /** A request that gives up after a few seconds instead of waiting for ever (for tests that freeze the database). */
     public static RequestSpecification quick(String bearer) {
-        return given().config(io.restassured.config.RestAssuredConfig.config().httpClient(io.restassured.config.HttpClientConfig
-                        .httpClientConfig().setParam("http.socket.timeout", 5000).setParam("http.connection.timeout", 5000)))
+        return given().config(io.restassured.config.RestAssuredConfig.config()
+                        .httpClient(io.restassured.config.HttpClientConfig.httpClientConfig()
+                                .setParam("http.socket.timeout", 5000)
+                                .setParam("http.connection.timeout", 5000)))
                 .header("Authorization", "Bearer " + bearer);
     }
 

@@ -1,7 +1,6 @@
 package io.patgate.support;
 
 import io.quarkus.test.junit.QuarkusTestProfile;
-
 import java.util.Map;
 
 /**
@@ -12,7 +11,12 @@ import java.util.Map;
 public class BehindAProxy implements QuarkusTestProfile {
     @Override
     public Map<String, String> getConfigOverrides() {
-        return Map.of("patgate.http.trusted-proxies", "127.0.0.0/8,::1/128", "patgate.tokens.usage-flush-interval", "1S",
-                "patgate.login.allowed-failures", "10");
+        return Map.of(
+                "patgate.http.trusted-proxies",
+                "127.0.0.0/8,::1/128",
+                "patgate.tokens.usage-flush-interval",
+                "1S",
+                "patgate.login.allowed-failures",
+                "10");
     }
 }

@@ -1,7 +1,23 @@
 package io.patgate.support;
 
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import java.util.logging.Level;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
@@ -18,23 +34,6 @@ import org.openqa.selenium.logging.LogType;
 import org.openqa.selenium.logging.LoggingPreferences;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
-import java.io.File;
-import java.io.IOException;
-import java.io.InputStream;
-import java.net.URL;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.function.Function;
-import java.util.logging.Level;
-
-import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
-
 /**
  * A real Chromium, headless, driven through chromedriver, looking at patgate the way a person does:
  * fields found by their visible labels, buttons by their names. Debian's packages, with their paths given
@@ -43,9 +42,11 @@ import static org.junit.jupiter.api.Assertions.fail;
 public final class Browser implements AutoCloseable {
 
     public static final Path CHROMIUM = Path.of(System.getProperty("patgate.test.chromium", "/usr/bin/chromium"));
-    public static final Path CHROMEDRIVER = Path.of(System.getProperty("patgate.test.chromedriver", "/usr/bin/chromedriver"));
+    public static final Path CHROMEDRIVER =
+            Path.of(System.getProperty("patgate.test.chromedriver", "/usr/bin/chromedriver"));
     /** Committed, and shown in the README and docs/using.md. */
     public static final Path SCREENSHOTS = Path.of("docs", "screenshots");
+
     private static final Duration WAIT = Duration.ofSeconds(10);
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -69,14 +70,27 @@ public final class Browser implements AutoCloseable {
             Path profile = Files.createTempDirectory("patgate-chromium");
             ChromeOptions options = new ChromeOptions();
             options.setBinary(CHROMIUM.toFile());
-            options.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--window-size=1440,1000",
-                    "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-quic",
-                    "--disable-extensions", "--lang=en-US", "--user-data-dir=" + profile);
+            options.addArguments(
+                    "--headless=new",
+                    "--no-sandbox",
+                    "--disable-dev-shm-usage",
+                    "--disable-gpu",
+                    "--window-size=1440,1000",
+                    "--no-first-run",
+                    "--disable-background-networking",
+                    "--disable-component-update",
+                    "--disable-sync",
+                    "--disable-quic",
+                    "--disable-extensions",
+                    "--lang=en-US",
+                    "--user-data-dir=" + profile);
             LoggingPreferences logs = new LoggingPreferences();
             logs.enable(LogType.BROWSER, Level.ALL);
             options.setCapability("goog:loggingPrefs", logs);
-            ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
-                    .usingAnyFreePort().build();
+            ChromeDriverService service = new ChromeDriverService.Builder()
+                    .usingDriverExecutable(CHROMEDRIVER.toFile())
+                    .usingAnyFreePort()
+                    .build();
             ChromeDriver driver = new ChromeDriver(service, options);
             driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(30));
             return new Browser(driver, base.toString(), profile);
@@ -105,11 +119,15 @@ public final class Browser implements AutoCloseable {
     /** Waits for the condition; on a time-out, fails with what the page showed and logged, to see why. */
     public <T> T waitUntil(Function<ChromeDriver, T> condition) {
         try {
-            return new WebDriverWait(driver, WAIT).ignoring(StaleElementReferenceException.class).until(d -> condition.apply(driver));
+            return new WebDriverWait(driver, WAIT)
+                    .ignoring(StaleElementReferenceException.class)
+                    .until(d -> condition.apply(driver));
         } catch (org.openqa.selenium.TimeoutException e) {
             List<String> logged = console().stream().map(LogEntry::getMessage).toList();
-            throw new AssertionError("Waited " + WAIT.toSeconds() + " s in vain at " + url() + "\n--- the page shows:\n" + text()
-                    + "\n--- the console has:\n" + String.join("\n", logged), e);
+            throw new AssertionError(
+                    "Waited " + WAIT.toSeconds() + " s in vain at " + url() + "\n--- the page shows:\n" + text()
+                            + "\n--- the console has:\n" + String.join("\n", logged),
+                    e);
         }
     }
 
@@ -117,7 +135,8 @@ public final class Browser implements AutoCloseable {
 
     /** The control whose visible label is exactly {@code label}, inside {@code scope}. */
     public WebElement field(SearchContext scope, String label) {
-        WebElement labelElement = waitUntil(d -> visible(scope.findElements(By.xpath(".//label[normalize-space()=" + literal(label) + "]"))));
+        WebElement labelElement = waitUntil(
+                d -> visible(scope.findElements(By.xpath(".//label[normalize-space()=" + literal(label) + "]"))));
         return driver.findElement(By.id(labelElement.getDomAttribute("for")));
     }
 
@@ -127,8 +146,8 @@ public final class Browser implements AutoCloseable {
 
     /** A visible button (or link styled as one) whose text is exactly {@code name}, inside {@code scope}. */
     public WebElement button(SearchContext scope, String name) {
-        return waitUntil(d -> visible(scope.findElements(By.xpath(
-                ".//button[normalize-space()=" + literal(name) + "] | .//a[contains(@class,'button') and normalize-space()=" + literal(name) + "]"))));
+        return waitUntil(d -> visible(scope.findElements(By.xpath(".//button[normalize-space()=" + literal(name)
+                + "] | .//a[contains(@class,'button') and normalize-space()=" + literal(name) + "]"))));
     }
 
     public WebElement button(String name) {
@@ -155,7 +174,8 @@ public final class Browser implements AutoCloseable {
 
     /** Waits for an open dialog whose title is {@code title}, and returns it. */
     public WebElement dialog(String title) {
-        return waitUntil(d -> visible(d.findElements(By.xpath("//dialog[@open][.//h2[normalize-space()=" + literal(title) + "]]"))));
+        return waitUntil(d ->
+                visible(d.findElements(By.xpath("//dialog[@open][.//h2[normalize-space()=" + literal(title) + "]]"))));
     }
 
     public boolean dialogOpen() {
@@ -164,8 +184,9 @@ public final class Browser implements AutoCloseable {
 
     /** The table row of the token (or user) named {@code name}. */
     public WebElement row(String name) {
-        return waitUntil(d -> visible(d.findElements(By.xpath("//tbody/tr[.//*[contains(@class,'token-name') or self::strong][normalize-space()="
-                + literal(name) + "]]"))));
+        return waitUntil(d -> visible(d.findElements(
+                By.xpath("//tbody/tr[.//*[contains(@class,'token-name') or self::strong][normalize-space()="
+                        + literal(name) + "]]"))));
     }
 
     public String text() {
@@ -184,8 +205,11 @@ public final class Browser implements AutoCloseable {
 
     /** Sets a value the keyboard cannot type portably (a date input), firing the events a person's input fires. */
     public void setValue(WebElement control, String value) {
-        js("arguments[0].value = arguments[1]; arguments[0].dispatchEvent(new Event('input', {bubbles: true}));"
-                + "arguments[0].dispatchEvent(new Event('change', {bubbles: true}));", control, value);
+        js(
+                "arguments[0].value = arguments[1]; arguments[0].dispatchEvent(new Event('input', {bubbles: true}));"
+                        + "arguments[0].dispatchEvent(new Event('change', {bubbles: true}));",
+                control,
+                value);
     }
 
     public void select(WebElement select, String visibleText) {
@@ -203,10 +227,12 @@ public final class Browser implements AutoCloseable {
         try {
             Files.createDirectories(SCREENSHOTS);
             if (!dialogOpen()) {
-                js("window.scrollTo(0, 0); document.activeElement && document.activeElement.blur && document.activeElement.blur()");
+                js(
+                        "window.scrollTo(0, 0); document.activeElement && document.activeElement.blur && document.activeElement.blur()");
                 long height = ((Number) js("return document.documentElement.scrollHeight")).longValue();
                 long chrome = before.getHeight() - ((Number) js("return window.innerHeight")).longValue();
-                driver.manage().window().setSize(new Dimension(before.getWidth(), (int) Math.min(2400, Math.max(before.getHeight(), height + chrome))));
+                driver.manage().window().setSize(new Dimension(before.getWidth(), (int)
+                        Math.min(2400, Math.max(before.getHeight(), height + chrome))));
             }
             File shot = ((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE);
             Files.copy(shot.toPath(), SCREENSHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
@@ -239,7 +265,8 @@ public final class Browser implements AutoCloseable {
             String message = entry.getMessage();
             boolean expected = false;
             for (int status : expectedStatuses) {
-                expected |= message.contains("Failed to load resource: the server responded with a status of " + status);
+                expected |=
+                        message.contains("Failed to load resource: the server responded with a status of " + status);
             }
             if (!expected) {
                 errors.add(message);
@@ -252,17 +279,22 @@ public final class Browser implements AutoCloseable {
     public void assertAccessible(String what) {
         String axe = axeSource();
         js(axe);
-        Object result = ((JavascriptExecutor) driver).executeAsyncScript("const done = arguments[arguments.length - 1];"
-                + "axe.run(document, {resultTypes: ['violations']}).then(r => done(JSON.stringify(r.violations)),"
-                + " e => done(JSON.stringify([{id: 'axe-failed', impact: 'critical', help: String(e), nodes: []}])));");
+        Object result = ((JavascriptExecutor) driver)
+                .executeAsyncScript(
+                        "const done = arguments[arguments.length - 1];"
+                                + "axe.run(document, {resultTypes: ['violations']}).then(r => done(JSON.stringify(r.violations)),"
+                                + " e => done(JSON.stringify([{id: 'axe-failed', impact: 'critical', help: String(e), nodes: []}])));");
         List<String> serious = new ArrayList<>();
         try {
             for (JsonNode violation : JSON.readTree(String.valueOf(result))) {
                 String impact = violation.path("impact").asText();
                 if ("serious".equals(impact) || "critical".equals(impact)) {
                     List<String> targets = new ArrayList<>();
-                    violation.path("nodes").forEach(n -> targets.add(n.path("target").toString()));
-                    serious.add(violation.path("id").asText() + " (" + impact + "): " + violation.path("help").asText() + " at " + targets);
+                    violation
+                            .path("nodes")
+                            .forEach(n -> targets.add(n.path("target").toString()));
+                    serious.add(violation.path("id").asText() + " (" + impact + "): "
+                            + violation.path("help").asText() + " at " + targets);
                 }
             }
         } catch (IOException e) {
@@ -275,7 +307,9 @@ public final class Browser implements AutoCloseable {
 
     private static synchronized String axeSource() {
         if (axeSource == null) {
-            try (InputStream in = Browser.class.getClassLoader().getResourceAsStream("META-INF/resources/webjars/axe-core/4.6.3/axe.min.js")) {
+            try (InputStream in = Browser.class
+                    .getClassLoader()
+                    .getResourceAsStream("META-INF/resources/webjars/axe-core/4.6.3/axe.min.js")) {
                 if (in == null) {
                     throw new IllegalStateException("axe-core is not on the test classpath");
                 }
@@ -313,11 +347,11 @@ public final class Browser implements AutoCloseable {
             driver.quit();
         } finally {
             try (var files = Files.walk(profile)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+                files.sorted(java.util.Comparator.reverseOrder())
+                        .forEach(p -> p.toFile().delete());
             } catch (IOException ignored) {
                 // a temporary directory
             }
         }
     }
-
 }

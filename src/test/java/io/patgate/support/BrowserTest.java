@@ -1,10 +1,9 @@
 package io.patgate.support;
 
 import io.quarkus.test.common.http.TestHTTPResource;
+import java.net.URL;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-
-import java.net.URL;
 
 /** A test that looks at patgate through a fresh browser of its own, opened before and closed after each test. */
 public abstract class BrowserTest {

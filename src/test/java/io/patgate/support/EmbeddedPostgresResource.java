@@ -4,7 +4,6 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -44,10 +43,14 @@ public class EmbeddedPostgresResource implements QuarkusTestResourceLifecycleMan
     public Map<String, String> start() {
         String port = running().orElseGet(EmbeddedPostgresResource::launch);
         return Map.of(
-                "quarkus.datasource.reactive.url", "postgresql://localhost:" + port + "/postgres",
-                "quarkus.datasource.jdbc.url", "jdbc:postgresql://localhost:" + port + "/postgres",
-                "quarkus.datasource.username", "postgres",
-                "quarkus.datasource.password", "postgres");
+                "quarkus.datasource.reactive.url",
+                "postgresql://localhost:" + port + "/postgres",
+                "quarkus.datasource.jdbc.url",
+                "jdbc:postgresql://localhost:" + port + "/postgres",
+                "quarkus.datasource.username",
+                "postgres",
+                "quarkus.datasource.password",
+                "postgres");
     }
 
     @Override
@@ -87,11 +90,13 @@ public class EmbeddedPostgresResource implements QuarkusTestResourceLifecycleMan
             // zonky's own hook would run its code from a class loader Quarkus may have closed by then: this
             // one uses only the JDK
             Runtime.getRuntime().addShutdownHook(new Thread(() -> stopAndDelete(run), "embedded-postgres-stop"));
-            ProcessHandle postmaster = postmaster(data).orElseThrow(() -> new IllegalStateException("no postmaster.pid in " + data));
+            ProcessHandle postmaster =
+                    postmaster(data).orElseThrow(() -> new IllegalStateException("no postmaster.pid in " + data));
             System.setProperty(PORT, Integer.toString(postgres.getPort()));
             System.setProperty(DATA_DIR, data.toString());
             System.setProperty(PG_CTL, pgCtl(postmaster).toString());
-            System.out.println("patgate tests: embedded PostgreSQL on localhost:" + postgres.getPort() + ", data in " + data);
+            System.out.println(
+                    "patgate tests: embedded PostgreSQL on localhost:" + postgres.getPort() + ", data in " + data);
             return Integer.toString(postgres.getPort());
         } catch (IOException e) {
             throw new UncheckedIOException("Could not start the embedded PostgreSQL under " + ROOT, e);
@@ -102,7 +107,9 @@ public class EmbeddedPostgresResource implements QuarkusTestResourceLifecycleMan
     private static Optional<ProcessHandle> postmaster(Path data) {
         try {
             List<String> lines = Files.readAllLines(data.resolve("postmaster.pid"), StandardCharsets.UTF_8);
-            return lines.isEmpty() ? Optional.empty() : ProcessHandle.of(Long.parseLong(lines.get(0).trim()));
+            return lines.isEmpty()
+                    ? Optional.empty()
+                    : ProcessHandle.of(Long.parseLong(lines.get(0).trim()));
         } catch (IOException | NumberFormatException e) {
             return Optional.empty();
         }
@@ -113,13 +120,19 @@ public class EmbeddedPostgresResource implements QuarkusTestResourceLifecycleMan
      * process's executable, the one binary set zonky unpacked under {@link #ROOT} ({@code PG-<digest>/bin}).
      */
     private static Path pgCtl(ProcessHandle postmaster) throws IOException {
-        Optional<Path> beside = postmaster.info().command().map(c -> Path.of(c).resolveSibling("pg_ctl")).filter(Files::isExecutable);
+        Optional<Path> beside = postmaster
+                .info()
+                .command()
+                .map(c -> Path.of(c).resolveSibling("pg_ctl"))
+                .filter(Files::isExecutable);
         if (beside.isPresent()) {
             return beside.get();
         }
         try (Stream<Path> dirs = Files.list(ROOT)) {
             List<Path> found = dirs.filter(d -> d.getFileName().toString().startsWith("PG-"))
-                    .map(d -> d.resolve("bin").resolve("pg_ctl")).filter(Files::isExecutable).toList();
+                    .map(d -> d.resolve("bin").resolve("pg_ctl"))
+                    .filter(Files::isExecutable)
+                    .toList();
             if (found.size() != 1) {
                 throw new IllegalStateException("Expected one pg_ctl under " + ROOT + ", found " + found);
             }
@@ -132,7 +145,10 @@ public class EmbeddedPostgresResource implements QuarkusTestResourceLifecycleMan
         Path data = run.resolve("data");
         postmaster(data).ifPresent(p -> {
             try {
-                new ProcessBuilder("kill", "-INT", Long.toString(p.pid())).inheritIO().start().waitFor();
+                new ProcessBuilder("kill", "-INT", Long.toString(p.pid()))
+                        .inheritIO()
+                        .start()
+                        .waitFor();
                 p.onExit().get(20, TimeUnit.SECONDS);
             } catch (Exception e) {
                 p.destroyForcibly();

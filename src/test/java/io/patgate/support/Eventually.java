@@ -5,8 +5,7 @@ import java.time.Duration;
 /** For what the service does a moment later (a replica syncing, a database coming back): retried, bounded. */
 public final class Eventually {
 
-    private Eventually() {
-    }
+    private Eventually() {}
 
     /** Runs {@code check} until it passes, every 200 ms; past {@code within}, its last failure is the test's. */
     public static void eventually(Duration within, Runnable check) throws InterruptedException {

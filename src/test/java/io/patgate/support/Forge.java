@@ -1,23 +1,21 @@
 package io.patgate.support;
 
-import org.jose4j.jws.AlgorithmIdentifiers;
-import org.jose4j.jws.JsonWebSignature;
-import org.jose4j.jwt.JwtClaims;
-import org.jose4j.jwt.NumericDate;
-import org.jose4j.keys.HmacKey;
-
 import java.nio.charset.StandardCharsets;
 import java.security.Key;
 import java.security.KeyPairGenerator;
 import java.security.spec.ECGenParameterSpec;
 import java.util.Base64;
 import java.util.UUID;
+import org.jose4j.jws.AlgorithmIdentifiers;
+import org.jose4j.jws.JsonWebSignature;
+import org.jose4j.jwt.JwtClaims;
+import org.jose4j.jwt.NumericDate;
+import org.jose4j.keys.HmacKey;
 
 /** Builds the tokens an attacker would try. None of them may ever be accepted. */
 public final class Forge {
 
-    private Forge() {
-    }
+    private Forge() {}
 
     public static JwtClaims claims(String subject, long expiresInSeconds) {
         JwtClaims claims = new JwtClaims();
@@ -62,7 +60,12 @@ public final class Forge {
         try {
             KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
             g.initialize(new ECGenParameterSpec("secp256r1"));
-            return sign(claims(subject, 3600), AlgorithmIdentifiers.ECDSA_USING_P256_CURVE_AND_SHA256, g.generateKeyPair().getPrivate(), kid, typ);
+            return sign(
+                    claims(subject, 3600),
+                    AlgorithmIdentifiers.ECDSA_USING_P256_CURVE_AND_SHA256,
+                    g.generateKeyPair().getPrivate(),
+                    kid,
+                    typ);
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
@@ -70,8 +73,12 @@ public final class Forge {
 
     /** HS256 "signed" with our public key as the HMAC secret: the classic algorithm confusion. */
     public static String hmacWithPublicKey(String subject, String kid, String typ, String publicJwkJson) {
-        return sign(claims(subject, 3600), AlgorithmIdentifiers.HMAC_SHA256,
-                new HmacKey(publicJwkJson.getBytes(StandardCharsets.UTF_8)), kid, typ);
+        return sign(
+                claims(subject, 3600),
+                AlgorithmIdentifiers.HMAC_SHA256,
+                new HmacKey(publicJwkJson.getBytes(StandardCharsets.UTF_8)),
+                kid,
+                typ);
     }
 
     /** A real token whose payload was edited after signing: {@code field} set to {@code value} (a string, or digits for a number). */
@@ -83,6 +90,8 @@ public final class Forge {
         if (edited.equals(payload)) {
             throw new IllegalArgumentException("no field " + field + " in " + payload);
         }
-        return parts[0] + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(edited.getBytes(StandardCharsets.UTF_8)) + "." + parts[2];
+        return parts[0] + "."
+                + Base64.getUrlEncoder().withoutPadding().encodeToString(edited.getBytes(StandardCharsets.UTF_8)) + "."
+                + parts[2];
     }
 }

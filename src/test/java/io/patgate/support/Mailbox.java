@@ -4,7 +4,6 @@ import com.icegreen.greenmail.util.GreenMail;
 import com.icegreen.greenmail.util.ServerSetup;
 import jakarta.mail.MessagingException;
 import jakarta.mail.internet.MimeMessage;
-
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.List;
@@ -15,8 +14,7 @@ import java.util.List;
  */
 public final class Mailbox implements AutoCloseable {
 
-    public record Mail(String to, String subject, String text, String event) {
-    }
+    public record Mail(String to, String subject, String text, String event) {}
 
     private final GreenMail server = new GreenMail(new ServerSetup(3025, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
 
@@ -29,7 +27,9 @@ public final class Mailbox implements AutoCloseable {
 
     /** Every notice mail received for {@code address} (not the confirmation mails: see {@link #confirmations}). */
     public List<Mail> to(String address) {
-        return all(address).stream().filter(m -> !CONFIRMATION.equals(m.event())).toList();
+        return all(address).stream()
+                .filter(m -> !CONFIRMATION.equals(m.event()))
+                .toList();
     }
 
     /** The confirmation mails received for {@code address}, oldest first. */
@@ -46,7 +46,8 @@ public final class Mailbox implements AutoCloseable {
 
     /** The secret of the link in a confirmation mail: what follows {@code /confirm-email#}. */
     public static String secretOf(Mail confirmation) {
-        java.util.regex.Matcher link = java.util.regex.Pattern.compile("/confirm-email#([A-Za-z0-9_-]+)").matcher(confirmation.text());
+        java.util.regex.Matcher link = java.util.regex.Pattern.compile("/confirm-email#([A-Za-z0-9_-]+)")
+                .matcher(confirmation.text());
         if (!link.find()) {
             throw new AssertionError("no confirmation link in: " + confirmation.text());
         }
@@ -76,17 +77,32 @@ public final class Mailbox implements AutoCloseable {
      * link mailed to it, as its reader would: after this, notices are mailed there.
      */
     public void setConfirmed(String session, String address) {
-        Api.as(session).contentType(io.restassured.http.ContentType.JSON).body(java.util.Map.of("email", address))
-                .patch("/api/v1/me/notices").then().statusCode(200);
-        io.restassured.RestAssured.given().contentType(io.restassured.http.ContentType.JSON).body(java.util.Map.of("token", newestLink(address)))
-                .post("/api/v1/email-confirmations").then().statusCode(200);
-        Api.as(session).get("/api/v1/me/notices").then().statusCode(200).body("emailConfirmed", org.hamcrest.Matchers.equalTo(true));
+        Api.as(session)
+                .contentType(io.restassured.http.ContentType.JSON)
+                .body(java.util.Map.of("email", address))
+                .patch("/api/v1/me/notices")
+                .then()
+                .statusCode(200);
+        io.restassured.RestAssured.given()
+                .contentType(io.restassured.http.ContentType.JSON)
+                .body(java.util.Map.of("token", newestLink(address)))
+                .post("/api/v1/email-confirmations")
+                .then()
+                .statusCode(200);
+        Api.as(session)
+                .get("/api/v1/me/notices")
+                .then()
+                .statusCode(200)
+                .body("emailConfirmed", org.hamcrest.Matchers.equalTo(true));
     }
 
     private static Mail read(MimeMessage message) {
         try {
             String[] event = message.getHeader("X-Patgate-Event");
-            return new Mail(message.getAllRecipients()[0].toString(), message.getSubject(), String.valueOf(message.getContent()),
+            return new Mail(
+                    message.getAllRecipients()[0].toString(),
+                    message.getSubject(),
+                    String.valueOf(message.getContent()),
                     event == null ? null : event[0]);
         } catch (MessagingException | IOException e) {
             throw new IllegalStateException(e);

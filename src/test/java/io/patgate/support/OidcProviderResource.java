@@ -3,12 +3,11 @@ package io.patgate.support;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
-import no.nav.security.mock.oauth2.MockOAuth2Server;
-import no.nav.security.mock.oauth2.OAuth2Config;
-
 import java.io.IOException;
 import java.net.Socket;
 import java.util.Map;
+import no.nav.security.mock.oauth2.MockOAuth2Server;
+import no.nav.security.mock.oauth2.OAuth2Config;
 
 /**
  * The organisation's OpenID provider of every test: one mock-oauth2-server per test JVM on port {@link #PORT}, issuer
@@ -30,7 +29,8 @@ public class OidcProviderResource implements QuarkusTestResourceLifecycleManager
     @Override
     public synchronized Map<String, String> start() {
         if (System.getProperty(STARTED) == null || !listening()) {
-            MockOAuth2Server server = new MockOAuth2Server(OAuth2Config.Companion.fromJson("{\"interactiveLogin\": true}"));
+            MockOAuth2Server server =
+                    new MockOAuth2Server(OAuth2Config.Companion.fromJson("{\"interactiveLogin\": true}"));
             server.start(PORT);
             Runtime.getRuntime().addShutdownHook(new Thread(server::shutdown, "mock-oauth2-server-stop"));
             System.setProperty(STARTED, "true");

@@ -12,8 +12,7 @@ import java.util.List;
  */
 public final class Postgres {
 
-    private Postgres() {
-    }
+    private Postgres() {}
 
     public static void freeze() {
         signal("-STOP");
@@ -44,8 +43,19 @@ public final class Postgres {
         if ("root".equals(System.getProperty("user.name"))) {
             command.addAll(List.of("unshare", "-U"));
         }
-        command.addAll(List.of(pgCtl, "-D", dataDir, "-o", "-p " + port + " -F -c fsync=off -c synchronous_commit=off -c max_connections=200 -c wal_level=logical -c max_replication_slots=32 -c max_wal_senders=32",
-                "-l", Path.of(dataDir).getParent().resolve("restart-" + port + ".log").toString(), "-w", "-t", "60", "start"));
+        command.addAll(List.of(
+                pgCtl,
+                "-D",
+                dataDir,
+                "-o",
+                "-p " + port
+                        + " -F -c fsync=off -c synchronous_commit=off -c max_connections=200 -c wal_level=logical -c max_replication_slots=32 -c max_wal_senders=32",
+                "-l",
+                Path.of(dataDir).getParent().resolve("restart-" + port + ".log").toString(),
+                "-w",
+                "-t",
+                "60",
+                "start"));
         try {
             run(command.toArray(String[]::new));
         } catch (Exception e) {
@@ -55,7 +65,8 @@ public final class Postgres {
 
     private static long postmaster() throws java.io.IOException {
         String dataDir = System.getProperty(EmbeddedPostgresResource.DATA_DIR);
-        return Long.parseLong(Files.readAllLines(Path.of(dataDir, "postmaster.pid")).get(0).trim());
+        return Long.parseLong(
+                Files.readAllLines(Path.of(dataDir, "postmaster.pid")).get(0).trim());
     }
 
     private static void run(String... command) throws Exception {
@@ -68,7 +79,9 @@ public final class Postgres {
     private static void signal(String signal) {
         try {
             String dataDir = System.getProperty(EmbeddedPostgresResource.DATA_DIR);
-            long pid = Long.parseLong(Files.readAllLines(Path.of(dataDir, "postmaster.pid")).get(0).trim());
+            long pid = Long.parseLong(Files.readAllLines(Path.of(dataDir, "postmaster.pid"))
+                    .get(0)
+                    .trim());
             List<String> command = new ArrayList<>(List.of("kill", signal, Long.toString(pid)));
             ProcessHandle.of(pid).orElseThrow().descendants().forEach(p -> command.add(Long.toString(p.pid())));
             Process kill = new ProcessBuilder(command).inheritIO().start();

@@ -2,7 +2,6 @@ package io.patgate.support;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -31,8 +30,11 @@ public final class Receiver implements AutoCloseable {
     /** One request as received, and the status it was answered with. */
     public record Received(String path, Map<String, List<String>> headers, byte[] body, int status) {
         public String header(String name) {
-            return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name)).map(e -> e.getValue().get(0))
-                    .findFirst().orElse(null);
+            return headers.entrySet().stream()
+                    .filter(e -> e.getKey().equalsIgnoreCase(name))
+                    .map(e -> e.getValue().get(0))
+                    .findFirst()
+                    .orElse(null);
         }
 
         public String text() {
@@ -47,8 +49,12 @@ public final class Receiver implements AutoCloseable {
 
         /** The entries of {@code X-Patgate-Signature-256}, each {@code sha256=<hex>}, as sent (every line of the header). */
         public List<String> signatures() {
-            return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase("X-Patgate-Signature-256"))
-                    .flatMap(e -> e.getValue().stream()).flatMap(line -> Arrays.stream(line.split(","))).map(String::strip).toList();
+            return headers.entrySet().stream()
+                    .filter(e -> e.getKey().equalsIgnoreCase("X-Patgate-Signature-256"))
+                    .flatMap(e -> e.getValue().stream())
+                    .flatMap(line -> Arrays.stream(line.split(",")))
+                    .map(String::strip)
+                    .toList();
         }
 
         /**
@@ -61,12 +67,12 @@ public final class Receiver implements AutoCloseable {
                 return false;
             }
             byte[] expected = signature(secret, at, body).getBytes(StandardCharsets.US_ASCII);
-            return signatures().stream().anyMatch(s -> MessageDigest.isEqual(expected, s.getBytes(StandardCharsets.US_ASCII)));
+            return signatures().stream()
+                    .anyMatch(s -> MessageDigest.isEqual(expected, s.getBytes(StandardCharsets.US_ASCII)));
         }
     }
 
-    private record Answer(int status, long delayMillis, String location) {
-    }
+    private record Answer(int status, long delayMillis, String location) {}
 
     private final HttpServer server;
     private final List<Received> received = new CopyOnWriteArrayList<>();
@@ -139,7 +145,9 @@ public final class Receiver implements AutoCloseable {
 
     /** What came for one token (the body names it). */
     public List<Received> about(String tokenId) {
-        return received.stream().filter(r -> r.text().contains("\"id\":\"" + tokenId + "\"")).toList();
+        return received.stream()
+                .filter(r -> r.text().contains("\"id\":\"" + tokenId + "\""))
+                .toList();
     }
 
     /**
@@ -155,8 +163,11 @@ public final class Receiver implements AutoCloseable {
                 throw new AssertionError("a delivery without X-Patgate-Delivery: " + r.text());
             }
             Received earlier = first.putIfAbsent(id, r);
-            if (earlier != null && !(Arrays.equals(earlier.body(), r.body()) && earlier.header("X-Patgate-Event").equals(r.header("X-Patgate-Event")))) {
-                throw new AssertionError("two different deliveries under one X-Patgate-Delivery " + id + ": " + earlier.text() + " / " + r.text());
+            if (earlier != null
+                    && !(Arrays.equals(earlier.body(), r.body())
+                            && earlier.header("X-Patgate-Event").equals(r.header("X-Patgate-Event")))) {
+                throw new AssertionError("two different deliveries under one X-Patgate-Delivery " + id + ": "
+                        + earlier.text() + " / " + r.text());
             }
         }
         return List.copyOf(first.values());
@@ -168,7 +179,8 @@ public final class Receiver implements AutoCloseable {
         synchronized (this) {
             answer = script.isEmpty() ? otherwise : script.poll();
         }
-        received.add(new Received(exchange.getRequestURI().toString(), Map.copyOf(exchange.getRequestHeaders()), body, answer.status()));
+        received.add(new Received(
+                exchange.getRequestURI().toString(), Map.copyOf(exchange.getRequestHeaders()), body, answer.status()));
         if (answer.delayMillis() > 0) {
             try {
                 Thread.sleep(answer.delayMillis());

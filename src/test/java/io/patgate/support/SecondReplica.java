@@ -30,7 +30,8 @@ public final class SecondReplica implements AutoCloseable {
     }
 
     /** Starts a replica on {@code port} (and {@code managementPort}) with {@code overrides} on top of the test profile. */
-    public static SecondReplica start(String name, int port, int managementPort, Map<String, String> overrides) throws Exception {
+    public static SecondReplica start(String name, int port, int managementPort, Map<String, String> overrides)
+            throws Exception {
         String database = System.getProperty(EmbeddedPostgresResource.PORT);
         Map<String, String> config = new HashMap<>(overrides);
         config.put("quarkus.http.port", String.valueOf(port));
@@ -46,14 +47,20 @@ public final class SecondReplica implements AutoCloseable {
             properties.add("-D%test." + key + "=" + value);
         });
         Path log = Path.of("target", name + ".log");
-        Process process = new ProcessBuilder(launcher(properties)).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process process = new ProcessBuilder(launcher(properties))
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
         SecondReplica replica = new SecondReplica(process, port);
         HttpClient client = HttpClient.newHttpClient();
         long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
         while (true) {
             try {
-                HttpResponse<Void> ready = client.send(HttpRequest.newBuilder(URI.create("http://localhost:" + managementPort + "/q/health/ready"))
-                        .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding());
+                HttpResponse<Void> ready = client.send(
+                        HttpRequest.newBuilder(URI.create("http://localhost:" + managementPort + "/q/health/ready"))
+                                .timeout(Duration.ofSeconds(2))
+                                .build(),
+                        HttpResponse.BodyHandlers.discarding());
                 if (ready.statusCode() == 200) {
                     return replica;
                 }
@@ -74,7 +81,8 @@ public final class SecondReplica implements AutoCloseable {
         List<String> command = new ArrayList<>();
         try {
             boolean nativeIsNewer = Files.isExecutable(executable)
-                    && (!Files.exists(jar) || Files.getLastModifiedTime(executable).compareTo(Files.getLastModifiedTime(jar)) > 0);
+                    && (!Files.exists(jar)
+                            || Files.getLastModifiedTime(executable).compareTo(Files.getLastModifiedTime(jar)) > 0);
             if (nativeIsNewer) {
                 command.add(executable.toAbsolutePath().toString());
                 command.addAll(properties);

@@ -21,13 +21,18 @@ public final class SsoClient {
 
     public static final String BASE = "http://localhost:8081";
 
-    private final HttpClient http = HttpClient.newBuilder().cookieHandler(new CookieManager()).followRedirects(HttpClient.Redirect.NEVER).build();
+    private final HttpClient http = HttpClient.newBuilder()
+            .cookieHandler(new CookieManager())
+            .followRedirects(HttpClient.Redirect.NEVER)
+            .build();
 
     /** {@code GET /auth/oidc/start}: the provider's authorization URL it redirects to. */
     public URI start(String returnTo) {
-        HttpResponse<String> answer = get(URI.create(BASE + "/auth/oidc/start" + (returnTo == null ? "" : "?returnTo=" + encode(returnTo))));
+        HttpResponse<String> answer =
+                get(URI.create(BASE + "/auth/oidc/start" + (returnTo == null ? "" : "?returnTo=" + encode(returnTo))));
         if (answer.statusCode() != 303) {
-            throw new AssertionError("start answered " + answer.statusCode() + " " + answer.headers().map());
+            throw new AssertionError("start answered " + answer.statusCode() + " "
+                    + answer.headers().map());
         }
         return URI.create(answer.headers().firstValue("Location").orElseThrow());
     }
@@ -35,8 +40,10 @@ public final class SsoClient {
     /** Signs in at the provider (its login form) as {@code username} with these claims: the redirect URI with code and state. */
     public URI authorize(URI authorization, String username, String claimsJson) {
         String form = "username=" + encode(username) + "&claims=" + encode(claimsJson);
-        HttpResponse<String> answer = send(HttpRequest.newBuilder(authorization).header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(form)).build());
+        HttpResponse<String> answer = send(HttpRequest.newBuilder(authorization)
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form))
+                .build());
         if (answer.statusCode() != 302) {
             throw new AssertionError("the provider answered " + answer.statusCode() + ": " + answer.body());
         }
@@ -60,7 +67,8 @@ public final class SsoClient {
 
     /** The claims JSON of a person with these groups. */
     public static String claims(String username, List<String> groups) {
-        StringBuilder json = new StringBuilder("{\"preferred_username\":\"").append(username).append("\",\"groups\":[");
+        StringBuilder json =
+                new StringBuilder("{\"preferred_username\":\"").append(username).append("\",\"groups\":[");
         for (int i = 0; i < groups.size(); i++) {
             json.append(i == 0 ? "" : ",").append('"').append(groups.get(i)).append('"');
         }
@@ -101,7 +109,8 @@ public final class SsoClient {
         Map<String, String> params = new java.util.LinkedHashMap<>();
         for (String pair : uri.getRawQuery().split("&")) {
             int eq = pair.indexOf('=');
-            params.putIfAbsent(java.net.URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+            params.putIfAbsent(
+                    java.net.URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
                     java.net.URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
         }
         return params;

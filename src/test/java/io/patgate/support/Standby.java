@@ -40,7 +40,8 @@ public final class Standby implements AutoCloseable {
         Path data = primaryData.getParent().resolve("standby-" + name);
         String slot = "standby_" + name.replaceAll("[^a-z0-9]", "_");
         deleteTree(data);
-        try (Connection primary = primary(); Statement sql = primary.createStatement()) {
+        try (Connection primary = primary();
+                Statement sql = primary.createStatement()) {
             sql.execute("select pg_create_physical_replication_slot('" + slot + "', true)");
             sql.execute("select pg_backup_start('" + slot + "', true)");
             copy(primaryData, data);
@@ -50,18 +51,32 @@ public final class Standby implements AutoCloseable {
             }
         }
         Files.writeString(data.resolve("standby.signal"), "");
-        Files.writeString(data.resolve("postgresql.auto.conf"), "primary_conninfo = 'host=localhost port="
-                + System.getProperty(EmbeddedPostgresResource.PORT) + " user=postgres password=postgres'\n"
-                + "primary_slot_name = '" + slot + "'\nhot_standby = on\n", java.nio.file.StandardOpenOption.APPEND);
+        Files.writeString(
+                data.resolve("postgresql.auto.conf"),
+                "primary_conninfo = 'host=localhost port="
+                        + System.getProperty(EmbeddedPostgresResource.PORT) + " user=postgres password=postgres'\n"
+                        + "primary_slot_name = '" + slot + "'\nhot_standby = on\n",
+                java.nio.file.StandardOpenOption.APPEND);
         Files.setPosixFilePermissions(data, PosixFilePermissions.fromString("rwx------"));
         List<String> command = new ArrayList<>();
         if ("root".equals(System.getProperty("user.name"))) {
             command.addAll(List.of("unshare", "-U"));
         }
-        command.addAll(List.of(System.getProperty(EmbeddedPostgresResource.PG_CTL), "-D", data.toString(), "-o",
-                // a hot standby needs at least the primary's max_connections and max_wal_senders (EmbeddedPostgresResource's)
-                "-p " + port + " -F -c max_connections=200 -c wal_level=logical -c max_wal_senders=32 -c max_replication_slots=32",
-                "-l", Path.of("target", "standby-" + name + ".log").toAbsolutePath().toString(), "-w", "-t", "60", "start"));
+        command.addAll(List.of(
+                System.getProperty(EmbeddedPostgresResource.PG_CTL),
+                "-D",
+                data.toString(),
+                "-o",
+                // a hot standby needs at least the primary's max_connections and max_wal_senders
+                // (EmbeddedPostgresResource's)
+                "-p " + port
+                        + " -F -c max_connections=200 -c wal_level=logical -c max_wal_senders=32 -c max_replication_slots=32",
+                "-l",
+                Path.of("target", "standby-" + name + ".log").toAbsolutePath().toString(),
+                "-w",
+                "-t",
+                "60",
+                "start"));
         run(command);
         Standby standby = new Standby(port, data, slot);
         Eventually.eventually(java.time.Duration.ofSeconds(30), () -> standby.query("select 1"));
@@ -83,8 +98,9 @@ public final class Standby implements AutoCloseable {
     }
 
     private void query(String statement) {
-        try (Connection c = DriverManager.getConnection("jdbc:postgresql://localhost:" + port + "/postgres", "postgres", "postgres");
-             Statement s = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection(
+                        "jdbc:postgresql://localhost:" + port + "/postgres", "postgres", "postgres");
+                Statement s = c.createStatement()) {
             s.execute(statement);
         } catch (Exception e) {
             throw new AssertionError("standby: " + statement + ": " + e.getMessage(), e);
@@ -97,28 +113,47 @@ public final class Standby implements AutoCloseable {
         if ("root".equals(System.getProperty("user.name"))) {
             command.addAll(List.of("unshare", "-U"));
         }
-        command.addAll(List.of(System.getProperty(EmbeddedPostgresResource.PG_CTL), "-D", data.toString(), "-m", "immediate", "-w", "stop"));
+        command.addAll(List.of(
+                System.getProperty(EmbeddedPostgresResource.PG_CTL),
+                "-D",
+                data.toString(),
+                "-m",
+                "immediate",
+                "-w",
+                "stop"));
         run(command);
-        try (Connection primary = primary(); Statement sql = primary.createStatement()) {
+        try (Connection primary = primary();
+                Statement sql = primary.createStatement()) {
             sql.execute("select pg_drop_replication_slot('" + slot + "')");
         }
         deleteTree(data);
     }
 
     private static Connection primary() throws Exception {
-        return DriverManager.getConnection("jdbc:postgresql://localhost:" + System.getProperty(EmbeddedPostgresResource.PORT) + "/postgres",
-                "postgres", "postgres");
+        return DriverManager.getConnection(
+                "jdbc:postgresql://localhost:" + System.getProperty(EmbeddedPostgresResource.PORT) + "/postgres",
+                "postgres",
+                "postgres");
     }
 
     /** The data directory without what belongs to the running primary alone (as pg_basebackup leaves it out). */
     private static void copy(Path from, Path to) throws IOException {
-        Set<String> emptied = Set.of("pg_wal", "pg_replslot", "pg_stat_tmp", "pg_notify", "pg_snapshots", "pg_subtrans", "pg_dynshmem", "pg_serial");
+        Set<String> emptied = Set.of(
+                "pg_wal",
+                "pg_replslot",
+                "pg_stat_tmp",
+                "pg_notify",
+                "pg_snapshots",
+                "pg_subtrans",
+                "pg_dynshmem",
+                "pg_serial");
         Set<String> skipped = Set.of("postmaster.pid", "postmaster.opts", "backup_label", "tablespace_map");
         try (Stream<Path> files = Files.walk(from)) {
             for (Path file : (Iterable<Path>) files::iterator) {
                 Path relative = from.relativize(file);
                 Path target = to.resolve(relative.toString());
-                boolean underEmptied = relative.getNameCount() > 1 && emptied.contains(relative.getName(0).toString());
+                boolean underEmptied = relative.getNameCount() > 1
+                        && emptied.contains(relative.getName(0).toString());
                 if (Files.isDirectory(file)) {
                     // pg_wal keeps its subdirectories; a slot's directory without its state would stop the standby
                     if (!underEmptied || relative.getName(0).toString().equals("pg_wal")) {
@@ -126,8 +161,10 @@ public final class Standby implements AutoCloseable {
                     }
                     continue;
                 }
-                if (relative.getNameCount() > 0 && (skipped.contains(relative.toString())
-                        || (relative.getNameCount() > 1 && emptied.contains(relative.getName(0).toString())))) {
+                if (relative.getNameCount() > 0
+                        && (skipped.contains(relative.toString())
+                                || (relative.getNameCount() > 1
+                                        && emptied.contains(relative.getName(0).toString())))) {
                     continue;
                 }
                 try {

@@ -1,7 +1,6 @@
 package io.patgate.support;
 
 import io.patgate.identity.TokenState;
-
 import java.time.Instant;
 
 /**
@@ -11,18 +10,37 @@ import java.time.Instant;
  */
 public final class States {
 
-    private States() {
-    }
+    private States() {}
 
     /** The same token, as it will be once its expiry has passed. */
     public static TokenState expired(TokenState live) {
-        return new TokenState(live.id(), live.userId(), live.scopes(), live.allowedCidrs(), live.issuedAt(), Instant.now().minusSeconds(1),
-                live.revokedAt(), live.digest(), live.previousDigest(), live.previousValidUntil(), live.version() + 1);
+        return new TokenState(
+                live.id(),
+                live.userId(),
+                live.scopes(),
+                live.allowedCidrs(),
+                live.issuedAt(),
+                Instant.now().minusSeconds(1),
+                live.revokedAt(),
+                live.digest(),
+                live.previousDigest(),
+                live.previousValidUntil(),
+                live.version() + 1);
     }
 
     /** The token as it was, put back over {@link #expired}. */
     public static TokenState restored(TokenState live) {
-        return new TokenState(live.id(), live.userId(), live.scopes(), live.allowedCidrs(), live.issuedAt(), live.expiresAt(),
-                live.revokedAt(), live.digest(), live.previousDigest(), live.previousValidUntil(), live.version() + 2);
+        return new TokenState(
+                live.id(),
+                live.userId(),
+                live.scopes(),
+                live.allowedCidrs(),
+                live.issuedAt(),
+                live.expiresAt(),
+                live.revokedAt(),
+                live.digest(),
+                live.previousDigest(),
+                live.previousValidUntil(),
+                live.version() + 2);
     }
 }

@@ -1,16 +1,17 @@
 package io.patgate.token;
 
+import static io.patgate.support.Api.as;
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.equalTo;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.patgate.identity.TokenSigner;
 import io.patgate.support.Api;
 import io.patgate.support.Forge;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
-import org.jose4j.jwk.JsonWebKeySet;
-import org.jose4j.jws.AlgorithmIdentifiers;
-import org.jose4j.jws.JsonWebSignature;
-import org.jose4j.jwt.JwtClaims;
-import org.junit.jupiter.api.Test;
-
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,13 +25,11 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static io.patgate.support.Api.as;
-import static io.restassured.RestAssured.given;
-import static org.hamcrest.Matchers.equalTo;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.jose4j.jwk.JsonWebKeySet;
+import org.jose4j.jws.AlgorithmIdentifiers;
+import org.jose4j.jws.JsonWebSignature;
+import org.jose4j.jwt.JwtClaims;
+import org.junit.jupiter.api.Test;
 
 /**
  * PATs have the fixed shape documented in docs/secret-scanning.md, and the gitleaks rule in docs/gitleaks.toml
@@ -77,8 +76,12 @@ class TokenShapeTest {
 
     @Test
     void thePrefixIsTheFixedHeaderStartAndTheRulesKeyword() {
-        assertEquals(PREFIX, Base64.getUrlEncoder().withoutPadding()
-                .encodeToString("{\"typ\":\"pat+jwt\",\"alg\":\"ES256\",\"kid\"".getBytes(StandardCharsets.US_ASCII)));
+        assertEquals(
+                PREFIX,
+                Base64.getUrlEncoder()
+                        .withoutPadding()
+                        .encodeToString(
+                                "{\"typ\":\"pat+jwt\",\"alg\":\"ES256\",\"kid\"".getBytes(StandardCharsets.US_ASCII)));
         assertEquals("eyJ0eXAiOiJwYXQrand0IiwiYWxnIjoiRVMyNTYiLCJraWQi", PREFIX); // as documented
         assertEquals(48, PREFIX.length());
         assertEquals("[\"" + PREFIX + "\"]", tomlValue("keywords = ", "]") + "]");
@@ -104,11 +107,21 @@ class TokenShapeTest {
         issued.add(Api.aToken(session, Map.of("scopes", List.of("deploy"))));
         issued.add(Api.aToken(session, Map.of("name", "déploiement 🚀")));
         Api.Issued regenerated = issued.get(0);
-        String fresh = as(session).contentType(ContentType.JSON).body(Map.of("expiresInDays", 7))
-                .post("/api/v1/tokens/" + regenerated.id() + "/regenerate").then().statusCode(200).extract().path("token");
+        String fresh = as(session)
+                .contentType(ContentType.JSON)
+                .body(Map.of("expiresInDays", 7))
+                .post("/api/v1/tokens/" + regenerated.id() + "/regenerate")
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("token");
         issued.set(0, new Api.Issued(regenerated.id(), fresh));
 
-        JsonWebKeySet jwks = new JsonWebKeySet(given().get("/.well-known/jwks.json").then().statusCode(200).extract().asString());
+        JsonWebKeySet jwks = new JsonWebKeySet(given().get("/.well-known/jwks.json")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString());
         for (Api.Issued token : issued) {
             String pat = token.value();
             assertTrue(pat.startsWith(PREFIX), pat);
@@ -136,11 +149,17 @@ class TokenShapeTest {
             // verifiable with the published keys
             JsonWebSignature jws = new JsonWebSignature();
             jws.setCompactSerialization(pat);
-            jws.setKey(jwks.findJsonWebKeys(kid, "EC", "sig", AlgorithmIdentifiers.ECDSA_USING_P256_CURVE_AND_SHA256).get(0).getKey());
+            jws.setKey(jwks.findJsonWebKeys(kid, "EC", "sig", AlgorithmIdentifiers.ECDSA_USING_P256_CURVE_AND_SHA256)
+                    .get(0)
+                    .getKey());
             assertTrue(jws.verifySignature(), pat);
 
-            as(pat).get("/api/v1/me").then().statusCode(200)
-                    .body("authMethod", equalTo("pat")).body("tokenId", equalTo(token.id())).body("username", equalTo(alice.username()));
+            as(pat).get("/api/v1/me")
+                    .then()
+                    .statusCode(200)
+                    .body("authMethod", equalTo("pat"))
+                    .body("tokenId", equalTo(token.id()))
+                    .body("username", equalTo(alice.username()));
             as(pat).get("/auth/verify").then().statusCode(200).header("X-Auth-Token-Id", token.id());
         }
         as(regenerated.value()).get("/auth/verify").then().statusCode(401); // replaced at once
@@ -162,22 +181,30 @@ class TokenShapeTest {
         var key = g.generateKeyPair().getPrivate();
         String es256 = AlgorithmIdentifiers.ECDSA_USING_P256_CURVE_AND_SHA256;
         for (String other : List.of(
-                Forge.foreignKey(bob.id(), kid, "pat+jwt"),       // {"alg","kid","typ"}: the same fields, another order
+                Forge.foreignKey(bob.id(), kid, "pat+jwt"), // {"alg","kid","typ"}: the same fields, another order
                 Forge.foreignKey(bob.id(), kid, "session+jwt"),
                 Forge.foreignKey(bob.id(), kid, "JWT"),
                 Forge.foreignKey(bob.id(), kid, null),
-                typFirst("JWT", es256, kid, key),                 // typ first, but not ours
-                typFirst("pat+jwt", "ES384", kid, key),           // our typ, another algorithm
-                typFirst("pat+jwt", "ES256", null, key))) {       // no kid
+                typFirst("JWT", es256, kid, key), // typ first, but not ours
+                typFirst("pat+jwt", "ES384", kid, key), // our typ, another algorithm
+                typFirst("pat+jwt", "ES256", null, key))) { // no kid
             assertEquals(null, found(other), other);
             assertEquals(null, found("{\"token\":\"" + other + "\"}"), other);
         }
 
         // a PAT is only found whole, never inside a longer string
         String[] parts = pat.split("\\.");
-        for (String longer : List.of("x" + pat, "-" + pat, "_" + pat, pat + "A", pat + "-", pat + "_",
-                pat.substring(0, pat.length() - 1), parts[0] + "." + parts[1] + "." + parts[2] + parts[2],
-                parts[0] + "." + parts[1] + "." + parts[2].substring(0, 85) + "B")) { // (no 64-byte signature ends in B)
+        for (String longer : List.of(
+                "x" + pat,
+                "-" + pat,
+                "_" + pat,
+                pat + "A",
+                pat + "-",
+                pat + "_",
+                pat.substring(0, pat.length() - 1),
+                parts[0] + "." + parts[1] + "." + parts[2] + parts[2],
+                parts[0] + "." + parts[1] + "." + parts[2].substring(0, 85)
+                        + "B")) { // (no 64-byte signature ends in B)
             assertEquals(null, found(longer), longer);
             assertFalse(RULE.matcher(longer).matches(), longer);
         }
@@ -198,7 +225,8 @@ class TokenShapeTest {
             jws.setKey(key);
             String[] parts = jws.getCompactSerialization().split("\\.");
             String header = decoded(parts[0]).replace("\"ES256\"", "\"" + alg + "\"");
-            return Base64.getUrlEncoder().withoutPadding().encodeToString(header.getBytes(StandardCharsets.UTF_8)) + "." + parts[1] + "." + parts[2];
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(header.getBytes(StandardCharsets.UTF_8)) + "."
+                    + parts[1] + "." + parts[2];
         }
         jws.setKey(key);
         return jws.getCompactSerialization();

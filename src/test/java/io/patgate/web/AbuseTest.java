@@ -1,17 +1,16 @@
 package io.patgate.web;
 
+import static io.patgate.support.Api.isProblem;
+import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.*;
+
 import io.patgate.support.Api;
 import io.patgate.support.BehindAProxy;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
-import org.junit.jupiter.api.Test;
-
 import java.util.Map;
-
-import static io.patgate.support.Api.isProblem;
-import static io.restassured.RestAssured.given;
-import static org.hamcrest.Matchers.*;
+import org.junit.jupiter.api.Test;
 
 /** Abuse limits. Behind a (trusted, test) proxy, so each test can be its own client address. */
 @QuarkusTest
@@ -22,8 +21,11 @@ class AbuseTest {
     io.patgate.account.HashingPermits hashing;
 
     private static io.restassured.response.ValidatableResponse login(String ip, String username, String password) {
-        return given().header("X-Forwarded-For", ip).contentType(ContentType.JSON)
-                .body(Map.of("username", username, "password", password)).post("/api/v1/auth/login").then();
+        return given().header("X-Forwarded-For", ip)
+                .contentType(ContentType.JSON)
+                .body(Map.of("username", username, "password", password))
+                .post("/api/v1/auth/login")
+                .then();
     }
 
     @Test
@@ -41,9 +43,12 @@ class AbuseTest {
         isProblem(login("192.0.2.50", "someone-else", "whatever-password"), 429);
         isProblem(login("192.0.2.51", user.username(), Api.PASSWORD), 429);
         // the on-call sees it: three refusals, counted as throttled logins and throttled requests
-        org.junit.jupiter.api.Assertions.assertEquals(throttledBefore + 3, Api.metric("patgate_throttled_requests_total"));
-        org.junit.jupiter.api.Assertions.assertEquals(loginsThrottledBefore + 3, Api.metric("patgate_logins_total{outcome=\"throttled\"}"));
-        org.junit.jupiter.api.Assertions.assertEquals(failedBefore + 10, Api.metric("patgate_logins_total{outcome=\"failed\"}"));
+        org.junit.jupiter.api.Assertions.assertEquals(
+                throttledBefore + 3, Api.metric("patgate_throttled_requests_total"));
+        org.junit.jupiter.api.Assertions.assertEquals(
+                loginsThrottledBefore + 3, Api.metric("patgate_logins_total{outcome=\"throttled\"}"));
+        org.junit.jupiter.api.Assertions.assertEquals(
+                failedBefore + 10, Api.metric("patgate_logins_total{outcome=\"failed\"}"));
         // a username lock is short (one minute at most): the real user gets back in
         Thread.sleep(1_200);
         login("192.0.2.51", user.username(), Api.PASSWORD).statusCode(200);
@@ -89,13 +94,27 @@ class AbuseTest {
     @Test
     void leakReportsAreThrottledPerAddress() {
         for (int i = 0; i < 20; i++) {
-            given().header("X-Forwarded-For", "192.0.2.60").contentType(ContentType.URLENC).formParam("token", "junk-" + i)
-                    .post("/oauth/revoke").then().statusCode(200);
+            given().header("X-Forwarded-For", "192.0.2.60")
+                    .contentType(ContentType.URLENC)
+                    .formParam("token", "junk-" + i)
+                    .post("/oauth/revoke")
+                    .then()
+                    .statusCode(200);
         }
-        isProblem(given().header("X-Forwarded-For", "192.0.2.60").contentType(ContentType.URLENC).formParam("token", "junk")
-                .post("/oauth/revoke").then(), 429).header("Retry-After", matchesPattern("\\d+"));
-        given().header("X-Forwarded-For", "192.0.2.61").contentType(ContentType.URLENC).formParam("token", "junk")
-                .post("/oauth/revoke").then().statusCode(200);
+        isProblem(
+                        given().header("X-Forwarded-For", "192.0.2.60")
+                                .contentType(ContentType.URLENC)
+                                .formParam("token", "junk")
+                                .post("/oauth/revoke")
+                                .then(),
+                        429)
+                .header("Retry-After", matchesPattern("\\d+"));
+        given().header("X-Forwarded-For", "192.0.2.61")
+                .contentType(ContentType.URLENC)
+                .formParam("token", "junk")
+                .post("/oauth/revoke")
+                .then()
+                .statusCode(200);
     }
 
     @Test
@@ -112,7 +131,12 @@ class AbuseTest {
     @Test
     void deeplyNestedJsonIs400() {
         String deep = "{\"username\":" + "[".repeat(200) + "]".repeat(200) + ",\"password\":\"x\"}";
-        isProblem(given().contentType(ContentType.JSON).body(deep).post("/api/v1/auth/login").then(), 400)
+        isProblem(
+                        given().contentType(ContentType.JSON)
+                                .body(deep)
+                                .post("/api/v1/auth/login")
+                                .then(),
+                        400)
                 .body(not(containsString("Exception")));
     }
 }

@@ -1,15 +1,5 @@
 package io.patgate.web;
 
-import io.patgate.support.Api;
-import io.patgate.support.BrowserTest;
-import io.quarkus.test.junit.QuarkusTest;
-import org.junit.jupiter.api.Test;
-import org.openqa.selenium.WebElement;
-
-import java.util.List;
-import java.util.Map;
-import java.util.UUID;
-
 import static io.patgate.support.Api.as;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.equalTo;
@@ -17,12 +7,20 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.patgate.support.Api;
+import io.patgate.support.BrowserTest;
+import io.quarkus.test.junit.QuarkusTest;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.WebElement;
+
 /** The admin pages: present for admins, absent for everyone else, and they do what they say. */
 @QuarkusTest
 class AdminUiTest extends BrowserTest {
 
     private static final List<String> ADMIN_LINKS = List.of("Users", "All tokens", "Audit log", "Signing keys");
-
 
     private void signInAsAdmin() {
         browser.go("/");
@@ -53,26 +51,45 @@ class AdminUiTest extends BrowserTest {
         String batch = "origin-" + UUID.randomUUID().toString().substring(0, 6);
         String admin = Api.adminSession();
         for (String kind : List.of("local", "sso")) {
-            String id = as(admin).contentType(io.restassured.http.ContentType.JSON)
+            String id = as(admin)
+                    .contentType(io.restassured.http.ContentType.JSON)
                     .body(Map.of("username", batch + "-" + kind, "password", Api.PASSWORD, "roles", List.of("deploy")))
-                    .post("/api/v1/users").then().statusCode(201).extract().path("id");
+                    .post("/api/v1/users")
+                    .then()
+                    .statusCode(201)
+                    .extract()
+                    .path("id");
             if (kind.equals("sso")) {
                 // single sign-on makes these on a first sign-in (built elsewhere); here the column is set as it would
-                pool.preparedQuery("update app_user set origin = 'sso' where id = $1").execute(io.vertx.mutiny.sqlclient.Tuple.of(UUID.fromString(id)))
-                        .await().atMost(java.time.Duration.ofSeconds(5));
+                pool.preparedQuery("update app_user set origin = 'sso' where id = $1")
+                        .execute(io.vertx.mutiny.sqlclient.Tuple.of(UUID.fromString(id)))
+                        .await()
+                        .atMost(java.time.Duration.ofSeconds(5));
             }
         }
-        io.patgate.support.Scim.aClient().request()
-                .body("{\"schemas\":[\"urn:ietf:params:scim:schemas:core:2.0:User\"],\"userName\":\"" + batch + "-scim\",\"roles\":[{\"value\":\"deploy\"}]}")
-                .post(io.patgate.support.Scim.USERS).then().statusCode(201);
-        as(admin).get("/api/v1/users?q=" + batch).then().statusCode(200)
+        io.patgate.support.Scim.aClient()
+                .request()
+                .body("{\"schemas\":[\"urn:ietf:params:scim:schemas:core:2.0:User\"],\"userName\":\"" + batch
+                        + "-scim\",\"roles\":[{\"value\":\"deploy\"}]}")
+                .post(io.patgate.support.Scim.USERS)
+                .then()
+                .statusCode(201);
+        as(admin)
+                .get("/api/v1/users?q=" + batch)
+                .then()
+                .statusCode(200)
                 .body("origin", contains("local", "sso", "scim"));
 
         signInAsAdmin();
         browser.link("Users").click();
         browser.heading("Users");
         browser.type(browser.field("Search users"), batch);
-        browser.waitUntil(d -> browser.driver().findElements(org.openqa.selenium.By.cssSelector("tbody tr")).size() == 3 ? true : null);
+        browser.waitUntil(d -> browser.driver()
+                                .findElements(org.openqa.selenium.By.cssSelector("tbody tr"))
+                                .size()
+                        == 3
+                ? true
+                : null);
         assertTrue(browser.row(batch + "-local").getText().contains("Local"));
         assertTrue(browser.row(batch + "-sso").getText().contains("SSO"));
         assertTrue(browser.row(batch + "-scim").getText().contains("SCIM"));
@@ -105,7 +122,12 @@ class AdminUiTest extends BrowserTest {
         browser.assertAccessible("users page");
         browser.screenshot("admin-users");
         browser.type(browser.field("Search users"), name);
-        browser.waitUntil(d -> browser.driver().findElements(org.openqa.selenium.By.cssSelector("tbody tr")).size() == 1 ? true : null);
+        browser.waitUntil(d -> browser.driver()
+                                .findElements(org.openqa.selenium.By.cssSelector("tbody tr"))
+                                .size()
+                        == 1
+                ? true
+                : null);
         WebElement row = browser.row(name);
         assertTrue(row.getText().contains("deploy") && row.getText().contains("devices:read"));
         Api.login(name, "a long enough password");
@@ -152,7 +174,8 @@ class AdminUiTest extends BrowserTest {
         WebElement row = browser.row("owned-elsewhere");
         assertTrue(row.getText().contains(owner.username()));
         browser.button(row, "Revoke").click();
-        browser.button(browser.dialog("Revoke 'owned-elsewhere'?"), "Revoke token").click();
+        browser.button(browser.dialog("Revoke 'owned-elsewhere'?"), "Revoke token")
+                .click();
         browser.waitUntil(d -> browser.row("owned-elsewhere").getText().contains("by an admin") ? true : null);
         as(issued.value()).get("/api/v1/me").then().statusCode(401);
         browser.assertAccessible("all tokens page");
@@ -178,7 +201,11 @@ class AdminUiTest extends BrowserTest {
 
     @Test
     void anAdminRotatesTheSigningKeyAfterConfirming() {
-        String before = as(Api.adminSession()).get("/api/v1/admin/keys").then().extract().path("find { it.active }.kid");
+        String before = as(Api.adminSession())
+                .get("/api/v1/admin/keys")
+                .then()
+                .extract()
+                .path("find { it.active }.kid");
         signInAsAdmin();
         browser.link("Signing keys").click();
         browser.heading("Signing keys");
@@ -187,13 +214,24 @@ class AdminUiTest extends BrowserTest {
         browser.button("Rotate signing key").click();
         WebElement confirm = browser.dialog("Rotate the signing key?");
         browser.button(confirm, "Cancel").click();
-        assertEquals(before, as(Api.adminSession()).get("/api/v1/admin/keys").then().extract().path("find { it.active }.kid"), "Cancel rotates nothing");
+        assertEquals(
+                before,
+                as(Api.adminSession())
+                        .get("/api/v1/admin/keys")
+                        .then()
+                        .extract()
+                        .path("find { it.active }.kid"),
+                "Cancel rotates nothing");
 
         // the usual rotation: the new key is published at once and signs once verifiers have fetched it
         browser.button("Rotate signing key").click();
         browser.button(browser.dialog("Rotate the signing key?"), "Rotate key").click();
         browser.waitForText("is published and signs from");
-        String next = as(Api.adminSession()).get("/api/v1/admin/keys").then().extract().path("find { it.active }.kid");
+        String next = as(Api.adminSession())
+                .get("/api/v1/admin/keys")
+                .then()
+                .extract()
+                .path("find { it.active }.kid");
         assertFalse(before.equals(next));
         browser.waitForText(next);
         assertTrue(browser.text().contains("Published"));
@@ -204,18 +242,36 @@ class AdminUiTest extends BrowserTest {
         browser.field(now, "Sign with the new key at once (after a leak)").click();
         browser.button(now, "Rotate key").click();
         browser.waitForText("Rotated: new tokens are signed with key");
-        String after = as(Api.adminSession()).get("/api/v1/admin/keys").then().extract().path("find { it.active }.kid");
+        String after = as(Api.adminSession())
+                .get("/api/v1/admin/keys")
+                .then()
+                .extract()
+                .path("find { it.active }.kid");
         assertFalse(next.equals(after));
         browser.waitForText(after);
         // one key signs now, and no other claims to sign later
-        assertEquals(1, browser.driver().findElements(org.openqa.selenium.By.xpath("//tbody//span[normalize-space()='Signing']")).size());
-        assertEquals(List.of(after), as(Api.adminSession()).get("/api/v1/admin/keys").then().extract()
-                .jsonPath().getList("findAll { it.active || (it.retiredAt != null && it.retiredAt > '" + java.time.Instant.now() + "') }.kid"));
+        assertEquals(
+                1,
+                browser.driver()
+                        .findElements(org.openqa.selenium.By.xpath("//tbody//span[normalize-space()='Signing']"))
+                        .size());
+        assertEquals(
+                List.of(after),
+                as(Api.adminSession())
+                        .get("/api/v1/admin/keys")
+                        .then()
+                        .extract()
+                        .jsonPath()
+                        .getList("findAll { it.active || (it.retiredAt != null && it.retiredAt > '"
+                                + java.time.Instant.now() + "') }.kid"));
         browser.screenshot("admin-keys");
         // the browser's session, signed with the old key, keeps working
         browser.link("Tokens").click();
         browser.heading("Personal access tokens");
-        as(Api.adminSession()).get("/api/v1/audit?action=key.rotated&size=1").then().body("[0].actor", equalTo("admin"));
+        as(Api.adminSession())
+                .get("/api/v1/audit?action=key.rotated&size=1")
+                .then()
+                .body("[0].actor", equalTo("admin"));
 
         // the incident button: everyone is signed out, this browser too; tokens keep working
         Api.TestUser someone = Api.aUser("deploy");
@@ -223,7 +279,8 @@ class AdminUiTest extends BrowserTest {
         Api.Issued theirToken = Api.aToken(theirSession, java.util.Map.of());
         browser.link("Signing keys").click();
         browser.button("End every session").click();
-        browser.button(browser.dialog("End every session?"), "End every session").click();
+        browser.button(browser.dialog("End every session?"), "End every session")
+                .click();
         browser.heading("Sign in to patgate");
         browser.waitForText("Every session has ended");
         as(theirSession).get("/api/v1/me").then().statusCode(401);

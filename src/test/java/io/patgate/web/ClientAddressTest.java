@@ -1,12 +1,11 @@
 package io.patgate.web;
 
-import org.junit.jupiter.api.Test;
-
-import java.util.List;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
 
 /**
  * Which address a request is from, behind proxies that write {@code X-Forwarded-For} or RFC 7239 {@code Forwarded}:
@@ -45,7 +44,8 @@ class ClientAddressTest {
         assertEquals("198.51.100.23", X_FORWARDED_FOR.of("127.0.0.1", List.of("6.6.6.6", "198.51.100.23, 127.0.0.1")));
         // a client that prepends an address of its own gets nowhere
         assertEquals("198.51.100.66", X_FORWARDED_FOR.of("127.0.0.1", List.of("192.0.2.10, 198.51.100.66")));
-        assertEquals("198.51.100.23", RFC_7239.of("127.0.0.1", List.of("for=6.6.6.6", "for=198.51.100.23, for=127.0.0.1")));
+        assertEquals(
+                "198.51.100.23", RFC_7239.of("127.0.0.1", List.of("for=6.6.6.6", "for=198.51.100.23, for=127.0.0.1")));
     }
 
     @Test
@@ -83,8 +83,10 @@ class ClientAddressTest {
 
     @Test
     void aTrustedProxyThatIsNoCidrStopsTheStart() {
-        IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
-                () -> new ClientAddress(List.of("10.0.0.0/8", "the ingress"), false));
-        assertTrue(refused.getMessage().contains("patgate.http.trusted-proxies: 'the ingress' is not a CIDR"), refused.getMessage());
+        IllegalArgumentException refused = assertThrows(
+                IllegalArgumentException.class, () -> new ClientAddress(List.of("10.0.0.0/8", "the ingress"), false));
+        assertTrue(
+                refused.getMessage().contains("patgate.http.trusted-proxies: 'the ingress' is not a CIDR"),
+                refused.getMessage());
     }
 }

@@ -1,14 +1,13 @@
 package io.patgate.web;
 
-import io.patgate.domain.Refusal;
-import io.patgate.identity.CheckFixture;
-import org.junit.jupiter.api.Test;
-
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+
+import io.patgate.domain.Refusal;
+import io.patgate.identity.CheckFixture;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import org.junit.jupiter.api.Test;
 
 /**
  * The one reading of the {@code Authorization} header that the API and the plain routes share, and its order: a header
@@ -25,7 +24,9 @@ class CredentialReaderTest {
     }
 
     private Refusal.Kind refusal(String header) {
-        return assertInstanceOf(CredentialReader.Refused.class, reader.read(header, "192.0.2.1")).refusal().kind();
+        return assertInstanceOf(CredentialReader.Refused.class, reader.read(header, "192.0.2.1"))
+                .refusal()
+                .kind();
     }
 
     @Test
@@ -34,7 +35,9 @@ class CredentialReaderTest {
         assertEquals(Refusal.Kind.UNAUTHENTICATED, refusal("Bearer"));
         assertEquals(Refusal.Kind.UNAUTHENTICATED, refusal("Token abc"));
         assertEquals(Refusal.Kind.UNAUTHENTICATED, refusal("Basic !!!not-base64"));
-        assertEquals(Refusal.Kind.UNAUTHENTICATED, refusal("Basic " + Base64.getEncoder().encodeToString("alice".getBytes(StandardCharsets.UTF_8))));
+        assertEquals(
+                Refusal.Kind.UNAUTHENTICATED,
+                refusal("Basic " + Base64.getEncoder().encodeToString("alice".getBytes(StandardCharsets.UTF_8))));
         assertEquals(Refusal.Kind.UNAUTHENTICATED, refusal("Bearer " + "a".repeat(5000)));
     }
 
@@ -42,8 +45,10 @@ class CredentialReaderTest {
     void aReadableCredentialOnAStaleReplicaIsNotJudged() {
         goStale();
         assertEquals(Refusal.Kind.STATE_STALE, refusal("Bearer some-token"));
-        assertEquals(Refusal.Kind.STATE_STALE,
-                refusal("Basic " + Base64.getEncoder().encodeToString("alice:some-token".getBytes(StandardCharsets.UTF_8))));
+        assertEquals(
+                Refusal.Kind.STATE_STALE,
+                refusal("Basic "
+                        + Base64.getEncoder().encodeToString("alice:some-token".getBytes(StandardCharsets.UTF_8))));
     }
 
     @Test
@@ -55,11 +60,18 @@ class CredentialReaderTest {
 
     @Test
     void bearerAndBasicAreReadAsTheCredentialTheyCarry() {
-        var bearer = assertInstanceOf(CredentialReader.Presented.class, reader.read("bearer  tok ", "192.0.2.1")).credential();
+        var bearer = assertInstanceOf(CredentialReader.Presented.class, reader.read("bearer  tok ", "192.0.2.1"))
+                .credential();
         assertEquals("tok", bearer.token());
         assertEquals("192.0.2.1", bearer.clientAddress());
-        var basic = assertInstanceOf(CredentialReader.Presented.class,
-                reader.read("Basic " + Base64.getEncoder().encodeToString("alice:tok:en".getBytes(StandardCharsets.UTF_8)), "192.0.2.1")).credential();
+        var basic = assertInstanceOf(
+                        CredentialReader.Presented.class,
+                        reader.read(
+                                "Basic "
+                                        + Base64.getEncoder()
+                                                .encodeToString("alice:tok:en".getBytes(StandardCharsets.UTF_8)),
+                                "192.0.2.1"))
+                .credential();
         assertEquals("alice", basic.basicUsername());
         assertEquals("tok:en", basic.token());
     }

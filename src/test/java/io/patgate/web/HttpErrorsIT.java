@@ -4,5 +4,4 @@ import io.quarkus.test.junit.QuarkusIntegrationTest;
 
 /** {@link HttpErrorsTest} against the packaged application (every error a problem document), in `./mvnw verify`. */
 @QuarkusIntegrationTest
-class HttpErrorsIT extends HttpErrorsTest {
-}
+class HttpErrorsIT extends HttpErrorsTest {}

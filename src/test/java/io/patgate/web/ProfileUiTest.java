@@ -1,14 +1,13 @@
 package io.patgate.web;
 
+import static io.patgate.support.Api.as;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.patgate.support.Api;
 import io.patgate.support.BrowserTest;
 import io.quarkus.test.junit.QuarkusTest;
-import org.junit.jupiter.api.Test;
-
 import java.util.Map;
-
-import static io.patgate.support.Api.as;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /** A person changes their own password on the Profile page. */
 @QuarkusTest
@@ -49,7 +48,8 @@ class ProfileUiTest extends BrowserTest {
         // this browser's session goes on
         browser.link("Tokens").click();
         browser.heading("Personal access tokens");
-        browser.row(as(token.value()).get("/api/v1/tokens/self").then().extract().path("name"));
+        browser.row(
+                as(token.value()).get("/api/v1/tokens/self").then().extract().path("name"));
         browser.assertNoConsoleErrors(403, 400);
     }
 }

@@ -1,23 +1,22 @@
 package io.patgate.web;
 
-import io.patgate.support.Api;
-import io.patgate.support.BrowserTest;
-import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.http.ContentType;
-import org.junit.jupiter.api.Test;
-import org.openqa.selenium.By;
-import org.openqa.selenium.WebElement;
-
-import java.util.List;
-import java.util.Map;
-import java.util.UUID;
-
 import static io.patgate.support.Api.as;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.patgate.support.Api;
+import io.patgate.support.BrowserTest;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
 
 /** The Service accounts page: admins make accounts, their managers give them tokens and trust, in a real browser. */
 @QuarkusTest
@@ -29,7 +28,10 @@ class ServiceAccountsUiTest extends BrowserTest {
 
     private void copyAndClose() {
         browser.button(browser.top(), "Copy").click();
-        browser.waitUntil(d -> browser.text().contains("Copied to the clipboard.") || browser.text().contains("Selected: press Ctrl+C") ? true : null);
+        browser.waitUntil(d -> browser.text().contains("Copied to the clipboard.")
+                        || browser.text().contains("Selected: press Ctrl+C")
+                ? true
+                : null);
         browser.button(browser.top(), "Done").click();
         browser.waitUntil(d -> browser.dialogOpen() ? null : true);
     }
@@ -51,19 +53,35 @@ class ServiceAccountsUiTest extends BrowserTest {
 
         // once an admin makes them a manager, the page is theirs, with their account only
         String name = "ui-svc-" + UUID.randomUUID().toString().substring(0, 6);
-        as(Api.adminSession()).contentType(ContentType.JSON).body(Map.of("name", name, "roles", List.of("deploy"), "managers", List.of(person.username())))
-                .post("/api/v1/service-accounts").then().statusCode(201);
-        as(Api.adminSession()).contentType(ContentType.JSON).body(Map.of("name", name + "-other", "roles", List.of("deploy")))
-                .post("/api/v1/service-accounts").then().statusCode(201);
+        as(Api.adminSession())
+                .contentType(ContentType.JSON)
+                .body(Map.of("name", name, "roles", List.of("deploy"), "managers", List.of(person.username())))
+                .post("/api/v1/service-accounts")
+                .then()
+                .statusCode(201);
+        as(Api.adminSession())
+                .contentType(ContentType.JSON)
+                .body(Map.of("name", name + "-other", "roles", List.of("deploy")))
+                .post("/api/v1/service-accounts")
+                .then()
+                .statusCode(201);
         browser.go("/tokens");
         browser.link("Service accounts").click();
         browser.heading("Service accounts");
         browser.waitForText("1 service account");
         assertTrue(browser.text().contains("You see the ones you manage."));
         assertFalse(browser.text().contains(name + "-other"));
-        assertTrue(browser.driver().findElements(By.xpath("//button[normalize-space()='Create service account']")).isEmpty(), "creating is an admin's");
+        assertTrue(
+                browser.driver()
+                        .findElements(By.xpath("//button[normalize-space()='Create service account']"))
+                        .isEmpty(),
+                "creating is an admin's");
         WebElement row = browser.row(name);
-        assertTrue(browser.driver().findElements(By.xpath("//tbody//button[normalize-space()='Delete']")).isEmpty(), "deleting is an admin's");
+        assertTrue(
+                browser.driver()
+                        .findElements(By.xpath("//tbody//button[normalize-space()='Delete']"))
+                        .isEmpty(),
+                "deleting is an admin's");
         assertTrue(row.getText().contains(person.username()));
         browser.assertNoConsoleErrors();
     }
@@ -112,7 +130,12 @@ class ServiceAccountsUiTest extends BrowserTest {
         WebElement shown = browser.dialog("Token 'release pipeline' created");
         String value = shownValue();
         assertTrue(shown.getText().contains("curl -u \"" + name + ":"), "the Basic example names the account");
-        as(value).get("/auth/verify").then().statusCode(200).header("X-Auth-User", name).header("X-Auth-Scopes", "deploy");
+        as(value)
+                .get("/auth/verify")
+                .then()
+                .statusCode(200)
+                .header("X-Auth-User", name)
+                .header("X-Auth-Scopes", "deploy");
         copyAndClose();
         browser.heading(name);
         WebElement row = browser.row("release pipeline");
@@ -136,9 +159,16 @@ class ServiceAccountsUiTest extends BrowserTest {
         browser.waitForText("now trusts that identity");
         browser.waitForText("repository = acme/app");
         assertTrue(browser.text().contains("10 minutes") && browser.text().contains("From discovery"));
-        String accountId = as(manager.session()).get("/api/v1/service-accounts").then().extract().path("[0].id");
-        as(manager.session()).get("/api/v1/service-accounts/" + accountId + "/trust").then()
-                .body("[0].subject", equalTo("repo:acme/app:environment:prod")).body("[0].maxTtlSeconds", equalTo(600))
+        String accountId = as(manager.session())
+                .get("/api/v1/service-accounts")
+                .then()
+                .extract()
+                .path("[0].id");
+        as(manager.session())
+                .get("/api/v1/service-accounts/" + accountId + "/trust")
+                .then()
+                .body("[0].subject", equalTo("repo:acme/app:environment:prod"))
+                .body("[0].maxTtlSeconds", equalTo(600))
                 .body("[0].claims.ref", equalTo("refs/heads/main"));
         browser.assertAccessible("service account page");
         browser.screenshot("service-accounts");
@@ -164,19 +194,25 @@ class ServiceAccountsUiTest extends BrowserTest {
 
         // stop trusting, then revoke
         browser.button("Delete").click();
-        browser.button(browser.dialog("Stop trusting this identity?"), "Delete trust").click();
+        browser.button(browser.dialog("Stop trusting this identity?"), "Delete trust")
+                .click();
         browser.waitForText("No workload identity may act as this account yet.");
         browser.button(browser.row("release pipeline"), "Revoke").click();
-        browser.button(browser.dialog("Revoke 'release pipeline'?"), "Revoke token").click();
+        browser.button(browser.dialog("Revoke 'release pipeline'?"), "Revoke token")
+                .click();
         browser.waitUntil(d -> browser.row("release pipeline").getText().contains("Revoked") ? true : null);
         as(next).get("/auth/verify").then().statusCode(401);
 
         // a manager may disable the account; everything of it stops
         browser.link("Service accounts").click();
         browser.button(browser.row(name), "Disable").click();
-        browser.button(browser.dialog("Disable '" + name + "'?"), "Disable service account").click();
+        browser.button(browser.dialog("Disable '" + name + "'?"), "Disable service account")
+                .click();
         browser.waitUntil(d -> browser.row(name).getText().contains("Disabled") ? true : null);
-        as(Api.adminSession()).get("/api/v1/service-accounts/" + accountId).then().body("disabled", equalTo(true));
+        as(Api.adminSession())
+                .get("/api/v1/service-accounts/" + accountId)
+                .then()
+                .body("disabled", equalTo(true));
         browser.assertAccessible("service accounts list");
         browser.assertNoConsoleErrors(400);
     }
@@ -186,9 +222,14 @@ class ServiceAccountsUiTest extends BrowserTest {
         Api.TestUser first = Api.aUser();
         Api.TestUser second = Api.aUser();
         String name = "ui-svc-" + UUID.randomUUID().toString().substring(0, 6);
-        String id = as(Api.adminSession()).contentType(ContentType.JSON)
+        String id = as(Api.adminSession())
+                .contentType(ContentType.JSON)
                 .body(Map.of("name", name, "roles", List.of("deploy"), "managers", List.of(first.username())))
-                .post("/api/v1/service-accounts").then().statusCode(201).extract().path("id");
+                .post("/api/v1/service-accounts")
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
         browser.go("/");
         signIn("admin", Api.ADMIN_PASSWORD);
         browser.heading("Personal access tokens");
@@ -200,8 +241,11 @@ class ServiceAccountsUiTest extends BrowserTest {
         browser.button(edit, "Save").click();
         browser.waitForText("Saved '" + name + "'.");
         browser.waitUntil(d -> browser.row(name).getText().contains(second.username()) ? true : null);
-        as(Api.adminSession()).get("/api/v1/service-accounts/" + id).then()
-                .body("roles", contains("deploy", "reports:read")).body("managers", contains(second.username()));
+        as(Api.adminSession())
+                .get("/api/v1/service-accounts/" + id)
+                .then()
+                .body("roles", contains("deploy", "reports:read"))
+                .body("managers", contains(second.username()));
 
         browser.button(browser.row(name), "Delete").click();
         WebElement delete = browser.dialog("Delete '" + name + "'?");
@@ -209,7 +253,11 @@ class ServiceAccountsUiTest extends BrowserTest {
         browser.button(delete, "Delete service account").click();
         browser.waitForText("Deleted '" + name + "'.");
         as(Api.adminSession()).get("/api/v1/service-accounts/" + id).then().statusCode(404);
-        assertEquals(0, browser.driver().findElements(By.xpath("//tbody//strong[normalize-space()='" + name + "']")).size());
+        assertEquals(
+                0,
+                browser.driver()
+                        .findElements(By.xpath("//tbody//strong[normalize-space()='" + name + "']"))
+                        .size());
         browser.assertNoConsoleErrors();
     }
 }

@@ -1,17 +1,16 @@
 package io.patgate.web;
 
-import io.patgate.support.Api;
-import io.patgate.support.BrowserTest;
-import io.quarkus.test.junit.QuarkusTest;
-import org.junit.jupiter.api.Test;
-
-
 import static io.patgate.support.Api.as;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.patgate.support.Api;
+import io.patgate.support.BrowserTest;
+import io.quarkus.test.junit.QuarkusTest;
+import org.junit.jupiter.api.Test;
 
 /** Signing in and out of the web UI, in a real browser. */
 @QuarkusTest
@@ -27,7 +26,8 @@ class SignInUiTest extends BrowserTest {
 
         signIn(alice.username(), "not the password");
         browser.waitForText("The username or password is wrong.");
-        assertEquals("", browser.field("Password").getDomProperty("value"), "a refused password is not left in the field");
+        assertEquals(
+                "", browser.field("Password").getDomProperty("value"), "a refused password is not left in the field");
 
         signIn(alice.username(), Api.PASSWORD);
         browser.heading("Personal access tokens");
@@ -46,7 +46,8 @@ class SignInUiTest extends BrowserTest {
         browser.heading("Personal access tokens");
         String session = (String) browser.js("return JSON.parse(sessionStorage.getItem('patgate.session')).token");
         assertNotNull(session);
-        assertNull(browser.js("return localStorage.getItem('patgate.session')"), "the session never goes to localStorage");
+        assertNull(
+                browser.js("return localStorage.getItem('patgate.session')"), "the session never goes to localStorage");
         assertEquals("", browser.js("return document.cookie"), "no cookie carries the session");
         as(session).get("/api/v1/me").then().statusCode(200);
 

@@ -1,18 +1,17 @@
 package io.patgate.web;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.patgate.support.Api;
 import io.patgate.support.BrowserTest;
 import io.patgate.support.SsoClient;
 import io.quarkus.test.junit.QuarkusTest;
-import org.junit.jupiter.api.Test;
-import org.openqa.selenium.By;
-
 import java.util.List;
 import java.util.UUID;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
 
 /** The sign-in page's `Sign in with <provider>` in Chromium, through the real provider's login form and back. */
 @QuarkusTest
@@ -44,9 +43,13 @@ class SingleSignOnUiTest extends BrowserTest {
         String stored = (String) browser.js("return sessionStorage.getItem('patgate.session')");
         assertTrue(stored != null && stored.contains("token"), "the session is where a password sign-in puts it");
         assertEquals("", browser.js("return document.cookie"), "no cookie the page can read");
-        // the provider's own login page asks for a web font this offline machine cannot fetch: only patgate's page is judged
-        List<String> ours = browser.console().stream().map(e -> e.getMessage())
-                .filter(m -> !m.contains("fonts.googleapis.com") && !m.contains("localhost:8089")).filter(m -> m.contains("localhost:8081")).toList();
+        // the provider's own login page asks for a web font this offline machine cannot fetch: only patgate's page is
+        // judged
+        List<String> ours = browser.console().stream()
+                .map(e -> e.getMessage())
+                .filter(m -> !m.contains("fonts.googleapis.com") && !m.contains("localhost:8089"))
+                .filter(m -> m.contains("localhost:8081"))
+                .toList();
         assertEquals(List.of(), ours, "no console errors from patgate's page");
     }
 

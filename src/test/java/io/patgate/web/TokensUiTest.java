@@ -1,20 +1,5 @@
 package io.patgate.web;
 
-import io.patgate.support.Api;
-import io.patgate.support.BrowserTest;
-import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.http.ContentType;
-import org.junit.jupiter.api.Test;
-import org.openqa.selenium.By;
-import org.openqa.selenium.Keys;
-import org.openqa.selenium.NoAlertPresentException;
-import org.openqa.selenium.WebElement;
-
-import java.time.Duration;
-import java.time.Instant;
-import java.util.List;
-import java.util.Map;
-
 import static io.patgate.support.Api.as;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.equalTo;
@@ -22,6 +7,20 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.patgate.support.Api;
+import io.patgate.support.BrowserTest;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.NoAlertPresentException;
+import org.openqa.selenium.WebElement;
 
 /** A person manages their tokens in a real browser, through the labels of the UI contract. */
 @QuarkusTest
@@ -37,8 +36,9 @@ class TokensUiTest extends BrowserTest {
 
     /** Where the value could linger in the browser: storage, cookies, the address bar, history. */
     private void assertValueNowhereStored(String value) {
-        String everywhere = (String) browser.js("return JSON.stringify(localStorage) + JSON.stringify(sessionStorage) + document.cookie"
-                + " + location.href + JSON.stringify(history.state)");
+        String everywhere = (String)
+                browser.js("return JSON.stringify(localStorage) + JSON.stringify(sessionStorage) + document.cookie"
+                        + " + location.href + JSON.stringify(history.state)");
         assertFalse(everywhere.contains(value), "the token value was stored in the browser");
     }
 
@@ -50,7 +50,10 @@ class TokensUiTest extends BrowserTest {
 
     private void copyAndClose() {
         browser.button(browser.top(), "Copy").click();
-        browser.waitUntil(d -> browser.text().contains("Copied to the clipboard.") || browser.text().contains("Selected: press Ctrl+C") ? true : null);
+        browser.waitUntil(d -> browser.text().contains("Copied to the clipboard.")
+                        || browser.text().contains("Selected: press Ctrl+C")
+                ? true
+                : null);
         browser.button(browser.top(), "Done").click();
         browser.waitUntil(d -> browser.dialogOpen() ? null : true);
     }
@@ -78,18 +81,29 @@ class TokensUiTest extends BrowserTest {
         String value = shownValue();
         assertTrue(value.matches("^[\\w-]+\\.[\\w-]+\\.[\\w-]+$"), "a JWT is shown: " + value);
         assertTrue(shown.getText().contains("You will not be able to see it again"));
-        assertTrue(shown.getText().contains("curl -H \"Authorization: Bearer " + value + "\""), "a Bearer example with the value");
-        assertTrue(shown.getText().contains("curl -u \"" + alice.username() + ":" + value + "\""), "a Basic example with user:token");
+        assertTrue(
+                shown.getText().contains("curl -H \"Authorization: Bearer " + value + "\""),
+                "a Bearer example with the value");
+        assertTrue(
+                shown.getText().contains("curl -u \"" + alice.username() + ":" + value + "\""),
+                "a Basic example with user:token");
         assertTrue(shown.getText().contains("secrets.PATGATE_TOKEN"), "a CI job reading the value from a secret");
         assertValueNowhereStored(value);
         browser.assertAccessible("token shown once");
         browser.screenshot("token-shown-once");
 
         // the value works against the API, with the scopes chosen
-        as(value).get("/api/v1/me").then().statusCode(200).body("scopes", contains("deploy")).body("username", equalTo(alice.username()));
+        as(value)
+                .get("/api/v1/me")
+                .then()
+                .statusCode(200)
+                .body("scopes", contains("deploy"))
+                .body("username", equalTo(alice.username()));
 
         copyAndClose();
-        assertFalse(browser.driver().getPageSource().contains(value), "the value is gone from the page once the dialog closes");
+        assertFalse(
+                browser.driver().getPageSource().contains(value),
+                "the value is gone from the page once the dialog closes");
         assertValueNowhereStored(value);
 
         // a reload shows the row, never the value; the use above shows as last used, with its address
@@ -165,23 +179,35 @@ class TokensUiTest extends BrowserTest {
     @Test
     void aPrefillLinkOpensTheFormFilledIn() {
         Api.TestUser frank = signedIn("deploy", "devices:read");
-        browser.go("/tokens/new?name=pipeline-bot&description=From+the+team+docs&scopes=deploy&expiresInDays=45&allowedCidrs=10.0.0.0/8");
+        browser.go(
+                "/tokens/new?name=pipeline-bot&description=From+the+team+docs&scopes=deploy&expiresInDays=45&allowedCidrs=10.0.0.0/8");
         browser.heading("Generate a personal access token");
         browser.waitForText("Some fields were filled in from the link you followed");
         assertEquals("pipeline-bot", browser.field("Name").getDomProperty("value"));
         assertEquals("From the team docs", browser.field("Description").getDomProperty("value"));
         assertEquals("true", browser.field("deploy").getDomProperty("checked"));
         assertEquals("false", browser.field("devices:read").getDomProperty("checked"));
-        assertEquals("custom", browser.field("Expiration").getDomProperty("value"), "45 days is no preset: a custom date");
+        assertEquals(
+                "custom", browser.field("Expiration").getDomProperty("value"), "45 days is no preset: a custom date");
         assertTrue(browser.field("Expiration date").isDisplayed());
         assertEquals("10.0.0.0/8", browser.field("Allowed networks").getDomProperty("value"));
         browser.button("Create token").click();
         browser.dialog("Token 'pipeline-bot' created");
         copyAndClose();
 
-        var token = as(frank.session()).get("/api/v1/tokens?q=pipeline-bot").then().statusCode(200).extract().jsonPath();
+        var token = as(frank.session())
+                .get("/api/v1/tokens?q=pipeline-bot")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
         Instant expires = Instant.parse(token.getString("[0].expiresAt"));
-        assertTrue(Duration.between(Instant.now().plus(Duration.ofDays(45)), expires).abs().toHours() < 25, "expires in 45 days: " + expires);
+        assertTrue(
+                Duration.between(Instant.now().plus(Duration.ofDays(45)), expires)
+                                .abs()
+                                .toHours()
+                        < 25,
+                "expires in 45 days: " + expires);
         assertEquals(List.of("deploy"), token.getList("[0].scopes"));
         assertEquals(List.of("10.0.0.0/8"), token.getList("[0].allowedCidrs"));
     }
@@ -198,14 +224,25 @@ class TokensUiTest extends BrowserTest {
         assertEquals(today.plusDays(1).toString(), date.getDomAttribute("min"), "at least one day");
         assertEquals(today.plusDays(365).toString(), date.getDomAttribute("max"), "at most the configured maximum");
         assertFalse(browser.text().contains("No expiration"), "the default policy has no 'No expiration'");
-        assertTrue(browser.driver().findElements(By.xpath("//option[normalize-space()='No expiration']")).isEmpty());
+        assertTrue(browser.driver()
+                .findElements(By.xpath("//option[normalize-space()='No expiration']"))
+                .isEmpty());
         browser.setValue(date, today.plusDays(10).toString());
         browser.waitForText("This token will expire on");
         browser.button("Create token").click();
         browser.dialog("Token 'custom-date' created");
         copyAndClose();
-        Instant expires = Instant.parse(as(bob.session()).get("/api/v1/tokens?q=custom-date").then().extract().path("[0].expiresAt"));
-        assertTrue(Duration.between(Instant.now().plus(Duration.ofDays(10)), expires).abs().toHours() < 25, "expires in 10 days: " + expires);
+        Instant expires = Instant.parse(as(bob.session())
+                .get("/api/v1/tokens?q=custom-date")
+                .then()
+                .extract()
+                .path("[0].expiresAt"));
+        assertTrue(
+                Duration.between(Instant.now().plus(Duration.ofDays(10)), expires)
+                                .abs()
+                                .toHours()
+                        < 25,
+                "expires in 10 days: " + expires);
     }
 
     @Test
@@ -223,7 +260,10 @@ class TokensUiTest extends BrowserTest {
         browser.waitForText("Allowed networks (line 2) is not an IPv4 or IPv6 address or CIDR");
         WebElement networks = browser.field("Allowed networks");
         assertEquals("true", networks.getDomAttribute("aria-invalid"));
-        assertEquals(Boolean.TRUE, browser.js("return document.activeElement.classList.contains('error-summary')"), "focus moves to the summary");
+        assertEquals(
+                Boolean.TRUE,
+                browser.js("return document.activeElement.classList.contains('error-summary')"),
+                "focus moves to the summary");
 
         browser.type(browser.field("Allowed networks"), "");
         browser.type(browser.field("Name"), "taken");
@@ -237,14 +277,16 @@ class TokensUiTest extends BrowserTest {
     void aHostileNameIsShownAsText() {
         Api.TestUser mallory = Api.aUser("deploy");
         String hostile = "<img src=x onerror=alert(1)>";
-        Api.createToken(mallory.session(), Map.of("name", hostile, "description", "<script>alert(2)</script><b>bold</b>"));
+        Api.createToken(
+                mallory.session(), Map.of("name", hostile, "description", "<script>alert(2)</script><b>bold</b>"));
         browser.go("/");
         signIn(mallory.username(), Api.PASSWORD);
         WebElement row = browser.row(hostile);
         assertTrue(row.getText().contains("<script>alert(2)</script><b>bold</b>"));
         assertTrue(row.findElements(By.tagName("img")).isEmpty());
         assertTrue(row.findElements(By.tagName("b")).isEmpty());
-        assertThrows(NoAlertPresentException.class, () -> browser.driver().switchTo().alert());
+        assertThrows(
+                NoAlertPresentException.class, () -> browser.driver().switchTo().alert());
         browser.button(row, "Revoke").click();
         assertTrue(browser.dialog("Revoke '" + hostile + "'?").isDisplayed());
         browser.assertNoConsoleErrors();
@@ -299,32 +341,50 @@ class TokensUiTest extends BrowserTest {
     }
 
     private List<String> names() {
-        return browser.driver().findElements(By.cssSelector("tbody .token-name")).stream().map(WebElement::getText).toList();
+        return browser.driver().findElements(By.cssSelector("tbody .token-name")).stream()
+                .map(WebElement::getText)
+                .toList();
     }
 
     @Test
     void securityHeadersOnThePageAndTheApi() {
-        io.restassured.RestAssured.given().get("/").then().statusCode(200)
-                .header("Content-Security-Policy", org.hamcrest.Matchers.allOf(
-                        org.hamcrest.Matchers.containsString("script-src 'self'"),
-                        org.hamcrest.Matchers.containsString("style-src 'self'"),
-                        org.hamcrest.Matchers.containsString("frame-ancestors 'none'"),
-                        org.hamcrest.Matchers.not(org.hamcrest.Matchers.containsString("unsafe"))))
+        io.restassured.RestAssured.given()
+                .get("/")
+                .then()
+                .statusCode(200)
+                .header(
+                        "Content-Security-Policy",
+                        org.hamcrest.Matchers.allOf(
+                                org.hamcrest.Matchers.containsString("script-src 'self'"),
+                                org.hamcrest.Matchers.containsString("style-src 'self'"),
+                                org.hamcrest.Matchers.containsString("frame-ancestors 'none'"),
+                                org.hamcrest.Matchers.not(org.hamcrest.Matchers.containsString("unsafe"))))
                 .header("X-Content-Type-Options", "nosniff")
                 .header("Referrer-Policy", "no-referrer")
                 .header("X-Frame-Options", "DENY");
-        io.restassured.RestAssured.given().get("/tokens/new?name=x").then().statusCode(200)
+        io.restassured.RestAssured.given()
+                .get("/tokens/new?name=x")
+                .then()
+                .statusCode(200)
                 .header("Content-Security-Policy", org.hamcrest.Matchers.containsString("default-src 'none'"))
                 .body(org.hamcrest.Matchers.containsString("<title>patgate</title>"));
         Api.TestUser erin = Api.aUser();
         // a data answer (it may carry a token value) is not cached, may load or run nothing and is no document
-        as(erin.session()).contentType(ContentType.JSON).body(Map.of("name", "cached?"))
-                .post("/api/v1/tokens").then().statusCode(201).header("Cache-Control", "no-store")
+        as(erin.session())
+                .contentType(ContentType.JSON)
+                .body(Map.of("name", "cached?"))
+                .post("/api/v1/tokens")
+                .then()
+                .statusCode(201)
+                .header("Cache-Control", "no-store")
                 .header("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'")
                 .header("X-Content-Type-Options", "nosniff")
                 .header("X-Frame-Options", "DENY")
                 .header("Cross-Origin-Opener-Policy", org.hamcrest.Matchers.nullValue());
-        io.restassured.RestAssured.given().get("/.well-known/jwks.json").then().statusCode(200)
+        io.restassured.RestAssured.given()
+                .get("/.well-known/jwks.json")
+                .then()
+                .statusCode(200)
                 .header("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'");
         // the page is a document: it keeps its opener to itself
         io.restassured.RestAssured.given().get("/").then().header("Cross-Origin-Opener-Policy", "same-origin");

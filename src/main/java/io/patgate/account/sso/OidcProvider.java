@@ -33,7 +33,6 @@ import com.nimbusds.openid.connect.sdk.OIDCTokenResponseParser;
 import com.nimbusds.openid.connect.sdk.claims.IDTokenClaimsSet;
 import com.nimbusds.openid.connect.sdk.op.OIDCProviderMetadata;
 import com.nimbusds.openid.connect.sdk.validators.IDTokenValidator;
-
 import java.io.IOException;
 import java.net.URI;
 import java.time.Clock;
@@ -74,22 +73,25 @@ public class OidcProvider {
     private final Clock clock;
     private final int timeoutMillis;
 
-    private record Discovered(OIDCProviderMetadata metadata, IDTokenValidator validator, Instant readAt) {
-    }
+    private record Discovered(OIDCProviderMetadata metadata, IDTokenValidator validator, Instant readAt) {}
 
     private volatile Discovered discovered;
 
     public OidcProvider(SsoSettings settings, Clock clock) {
         this.settings = settings;
         this.clock = clock;
-        this.timeoutMillis = (int) Math.min(Integer.MAX_VALUE, settings.fetchTimeout().toMillis());
+        this.timeoutMillis =
+                (int) Math.min(Integer.MAX_VALUE, settings.fetchTimeout().toMillis());
     }
 
     /** The URL of the provider's authorization endpoint with this sign-in's request. */
     public URI authorizationRequest(State state, Nonce nonce, CodeVerifier verifier) throws Failure {
         OIDCProviderMetadata metadata = discover().metadata();
-        return new AuthenticationRequest.Builder(ResponseType.CODE, new Scope("openid", "profile", "email"),
-                new ClientID(settings.clientId()), settings.redirectUri())
+        return new AuthenticationRequest.Builder(
+                        ResponseType.CODE,
+                        new Scope("openid", "profile", "email"),
+                        new ClientID(settings.clientId()),
+                        settings.redirectUri())
                 .endpointURI(metadata.getAuthorizationEndpointURI())
                 .state(state)
                 .nonce(nonce)
@@ -101,10 +103,14 @@ public class OidcProvider {
     /** Trades the code for tokens and checks the ID token; its claims when it passes. */
     public IDTokenClaimsSet redeem(String code, CodeVerifier verifier, Nonce nonce) throws Failure {
         Discovered d = discover();
-        TokenRequest request = new TokenRequest(d.metadata().getTokenEndpointURI(), clientAuthentication(d.metadata()),
+        TokenRequest request = new TokenRequest(
+                d.metadata().getTokenEndpointURI(),
+                clientAuthentication(d.metadata()),
                 new AuthorizationCodeGrant(new AuthorizationCode(code), settings.redirectUri(), verifier));
         if (settings.clientSecret().isEmpty()) {
-            request = new TokenRequest(d.metadata().getTokenEndpointURI(), new ClientID(settings.clientId()),
+            request = new TokenRequest(
+                    d.metadata().getTokenEndpointURI(),
+                    new ClientID(settings.clientId()),
                     new AuthorizationCodeGrant(new AuthorizationCode(code), settings.redirectUri(), verifier));
         }
         HTTPRequest http = request.toHTTPRequest();
@@ -116,13 +122,17 @@ public class OidcProvider {
             var response = OIDCTokenResponseParser.parse(http.send());
             if (!response.indicatesSuccess()) {
                 var error = response.toErrorResponse().getErrorObject();
-                throw new Failure("the provider refused the code: " + error.getCode() + " " + error.getDescription(), null, false);
+                throw new Failure(
+                        "the provider refused the code: " + error.getCode() + " " + error.getDescription(),
+                        null,
+                        false);
             }
             tokens = (OIDCTokenResponse) response.toSuccessResponse();
         } catch (IOException e) {
             throw new Failure("the provider's token endpoint could not be reached: " + e.getMessage(), e, true);
         } catch (ParseException e) {
-            throw new Failure("the provider's token answer is not an OpenID Connect token response: " + e.getMessage(), e, false);
+            throw new Failure(
+                    "the provider's token answer is not an OpenID Connect token response: " + e.getMessage(), e, false);
         }
         JWT idToken = tokens.getOIDCTokens().getIDToken();
         if (idToken == null) {
@@ -140,7 +150,8 @@ public class OidcProvider {
         ClientID id = new ClientID(settings.clientId());
         Secret secret = new Secret(settings.clientSecret().orElse(""));
         List<ClientAuthenticationMethod> methods = metadata.getTokenEndpointAuthMethods();
-        if (methods != null && !methods.contains(ClientAuthenticationMethod.CLIENT_SECRET_BASIC)
+        if (methods != null
+                && !methods.contains(ClientAuthenticationMethod.CLIENT_SECRET_BASIC)
                 && methods.contains(ClientAuthenticationMethod.CLIENT_SECRET_POST)) {
             return new ClientSecretPost(id, secret);
         }
@@ -181,9 +192,17 @@ public class OidcProvider {
         } catch (com.nimbusds.oauth2.sdk.GeneralException e) {
             throw new Failure("the provider's discovery document is not acceptable: " + e.getMessage(), e, false);
         }
-        for (URI endpoint : new URI[]{metadata.getAuthorizationEndpointURI(), metadata.getTokenEndpointURI(), metadata.getJWKSetURI()}) {
-            if (endpoint == null || !("https".equals(endpoint.getScheme()) || (settings.allowInsecure() && "http".equals(endpoint.getScheme())))) {
-                throw new Failure("the provider's discovery document lacks an https authorization, token or jwks endpoint: " + endpoint, null, false);
+        for (URI endpoint : new URI[] {
+            metadata.getAuthorizationEndpointURI(), metadata.getTokenEndpointURI(), metadata.getJWKSetURI()
+        }) {
+            if (endpoint == null
+                    || !("https".equals(endpoint.getScheme())
+                            || (settings.allowInsecure() && "http".equals(endpoint.getScheme())))) {
+                throw new Failure(
+                        "the provider's discovery document lacks an https authorization, token or jwks endpoint: "
+                                + endpoint,
+                        null,
+                        false);
             }
         }
         Set<JWSAlgorithm> algorithms = new LinkedHashSet<>();
@@ -193,14 +212,20 @@ public class OidcProvider {
                     .forEach(algorithms::add);
         }
         if (algorithms.isEmpty()) {
-            algorithms.add(JWSAlgorithm.RS256); // the algorithm every provider must support (OpenID Connect Core 1.0 section 15.1)
+            algorithms.add(
+                    JWSAlgorithm
+                            .RS256); // the algorithm every provider must support (OpenID Connect Core 1.0 section 15.1)
         }
         try {
-            JWKSource<SecurityContext> keys = JWKSourceBuilder.<SecurityContext>create(metadata.getJWKSetURI().toURL(),
+            JWKSource<SecurityContext> keys = JWKSourceBuilder.<SecurityContext>create(
+                            metadata.getJWKSetURI().toURL(),
                             new DefaultResourceRetriever(timeoutMillis, timeoutMillis, 262_144))
                     .build();
-            IDTokenValidator validator = new IDTokenValidator(metadata.getIssuer(), new ClientID(settings.clientId()),
-                    new JWSVerificationKeySelector<>(algorithms, keys), null);
+            IDTokenValidator validator = new IDTokenValidator(
+                    metadata.getIssuer(),
+                    new ClientID(settings.clientId()),
+                    new JWSVerificationKeySelector<>(algorithms, keys),
+                    null);
             validator.setMaxClockSkew((int) settings.clockSkew().toSeconds());
             return new Discovered(metadata, validator, now);
         } catch (IOException e) {

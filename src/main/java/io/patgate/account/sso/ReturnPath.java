@@ -17,17 +17,23 @@ public final class ReturnPath {
 
     private static final int MAX_LENGTH = 512;
 
-    private ReturnPath() {
-    }
+    private ReturnPath() {}
 
     /** {@code requested} when it is a same-origin path, else {@link #DEFAULT}. */
     public static String of(String requested) {
-        if (requested == null || requested.isEmpty() || requested.length() > MAX_LENGTH || !SAFE.matcher(requested).matches()) {
+        if (requested == null
+                || requested.isEmpty()
+                || requested.length() > MAX_LENGTH
+                || !SAFE.matcher(requested).matches()) {
             return DEFAULT;
         }
         String lower = requested.toLowerCase(java.util.Locale.ROOT);
-        // an encoded slash or backslash could be decoded by something downstream into "//" or "/\"; back to sign-in is pointless
-        if (lower.contains("%2f") || lower.contains("%5c") || lower.startsWith("/signin") || lower.startsWith("/auth/")) {
+        // an encoded slash or backslash could be decoded by something downstream into "//" or "/\"; back to sign-in is
+        // pointless
+        if (lower.contains("%2f")
+                || lower.contains("%5c")
+                || lower.startsWith("/signin")
+                || lower.startsWith("/auth/")) {
             return DEFAULT;
         }
         return requested;

@@ -66,7 +66,10 @@ public final class RoleMapping {
             return List.of(one);
         }
         if (claim instanceof Collection<?> many) {
-            return many.stream().filter(String.class::isInstance).map(String.class::cast).toList();
+            return many.stream()
+                    .filter(String.class::isInstance)
+                    .map(String.class::cast)
+                    .toList();
         }
         return List.of();
     }

@@ -1,12 +1,11 @@
 package io.patgate.account.sso;
 
-import io.patgate.domain.AuditAction;
 import io.patgate.audit.AuditService;
+import io.patgate.domain.AuditAction;
 import io.patgate.store.User;
 import io.patgate.store.UserRepository;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
@@ -62,9 +61,12 @@ public class SsoAccounts {
                 if (provisioned != null) {
                     return signInTo(provisioned, roles, link(provisioned, issuer, subject));
                 }
-                return users.wasLinkedAndDeleted(issuer, subject).chain(deleted -> deleted
-                        ? Uni.createFrom().item(Outcome.refused(SsoError.DELETED, "the account of " + subject + " was deleted"))
-                        : byName(issuer, subject, username, roles));
+                return users.wasLinkedAndDeleted(issuer, subject)
+                        .chain(deleted -> deleted
+                                ? Uni.createFrom()
+                                        .item(Outcome.refused(
+                                                SsoError.DELETED, "the account of " + subject + " was deleted"))
+                                : byName(issuer, subject, username, roles));
             });
         });
     }
@@ -75,15 +77,19 @@ public class SsoAccounts {
                 return create(issuer, subject, username, roles);
             }
             if (named.isService()) {
-                return Uni.createFrom().item(Outcome.refused(SsoError.NAME_TAKEN, "'" + username + "' is a service account"));
+                return Uni.createFrom()
+                        .item(Outcome.refused(SsoError.NAME_TAKEN, "'" + username + "' is a service account"));
             }
             if (User.SCIM.equals(named.origin) && named.idpSubject == null) {
                 return signInTo(named, roles, link(named, issuer, subject));
             }
             if (User.LOCAL.equals(named.origin)) {
-                return Uni.createFrom().item(Outcome.refused(SsoError.LOCAL_ACCOUNT, "'" + username + "' is a local password account"));
+                return Uni.createFrom()
+                        .item(Outcome.refused(
+                                SsoError.LOCAL_ACCOUNT, "'" + username + "' is a local password account"));
             }
-            return Uni.createFrom().item(Outcome.refused(SsoError.NAME_TAKEN, "'" + username + "' is linked to another identity"));
+            return Uni.createFrom()
+                    .item(Outcome.refused(SsoError.NAME_TAKEN, "'" + username + "' is linked to another identity"));
         });
     }
 
@@ -95,7 +101,8 @@ public class SsoAccounts {
 
     private Uni<Outcome> signInTo(User user, Set<String> roles, String linked) {
         if (user.isService()) {
-            return Uni.createFrom().item(Outcome.refused(SsoError.NAME_TAKEN, "'" + user.username + "' is a service account"));
+            return Uni.createFrom()
+                    .item(Outcome.refused(SsoError.NAME_TAKEN, "'" + user.username + "' is a service account"));
         }
         if (user.disabled) {
             return Uni.createFrom().item(Outcome.refused(SsoError.DISABLED, "account disabled"));
@@ -104,11 +111,17 @@ public class SsoAccounts {
         boolean changed = !before.equals(roles);
         Uni<Void> recorded = Uni.createFrom().voidItem();
         if (linked != null) {
-            recorded = recorded.chain(() -> audit.record(ACTOR, AuditAction.USER_LINKED, user.id, user.username, null, linked));
+            recorded = recorded.chain(
+                    () -> audit.record(ACTOR, AuditAction.USER_LINKED, user.id, user.username, null, linked));
         }
         if (changed) {
             user.roles = roles.toArray(String[]::new);
-            recorded = recorded.chain(() -> audit.record(ACTOR, AuditAction.USER_ROLES_CHANGED, user.id, user.username, null,
+            recorded = recorded.chain(() -> audit.record(
+                    ACTOR,
+                    AuditAction.USER_ROLES_CHANGED,
+                    user.id,
+                    user.username,
+                    null,
                     before + " -> " + roles + " (from the provider's groups)"));
         }
         if (changed || linked != null) {
@@ -130,7 +143,12 @@ public class SsoAccounts {
         user.idpIssuer = issuer;
         user.idpSubject = subject;
         return users.persist(user)
-                .call(created -> audit.record(ACTOR, AuditAction.USER_CREATED, created.id, created.username, null,
+                .call(created -> audit.record(
+                        ACTOR,
+                        AuditAction.USER_CREATED,
+                        created.id,
+                        created.username,
+                        null,
                         "by single sign-on (" + issuer + " " + subject + "), roles " + roles))
                 .map(created -> new Outcome(created, true, null, null));
     }

@@ -35,7 +35,11 @@ public class AuthResource {
     private final SecurityIdentity identity;
     private final io.patgate.account.sso.SsoService sso;
 
-    public AuthResource(AuthService auth, ClientAddress clientAddress, SecurityIdentity identity, io.patgate.account.sso.SsoService sso) {
+    public AuthResource(
+            AuthService auth,
+            ClientAddress clientAddress,
+            SecurityIdentity identity,
+            io.patgate.account.sso.SsoService sso) {
         this.auth = auth;
         this.sso = sso;
         this.clientAddress = clientAddress;
@@ -47,12 +51,27 @@ public class AuthResource {
     @PermitAll
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Log in", description = "Exchanges a username and password for a short-lived session JWT.")
-    @APIResponse(responseCode = "200", description = "Logged in", content = @Content(mediaType = MediaType.APPLICATION_JSON,
-            examples = @ExampleObject(name = "session", value = "{\"token\":\"eyJraWQiOiJ...\",\"expiresAt\":\"2027-01-31T20:00:00Z\"}")))
+    @APIResponse(
+            responseCode = "200",
+            description = "Logged in",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            examples =
+                                    @ExampleObject(
+                                            name = "session",
+                                            value =
+                                                    "{\"token\":\"eyJraWQiOiJ...\",\"expiresAt\":\"2027-01-31T20:00:00Z\"}")))
     @APIResponse(responseCode = "401", description = "Wrong username or password (the same answer for an unknown user)")
-    @APIResponse(responseCode = "429", description = "Too many failed logins for this username or address; `Retry-After` says how long to wait")
-    @APIResponse(responseCode = "503", description = "Too many passwords are being checked at once (`patgate.password.max-concurrent`); `Retry-After` says when to try again")
-    public Uni<UserRequests.Session> login(@Valid @NotNull UserRequests.Login body, @Context HttpServerRequest request) {
+    @APIResponse(
+            responseCode = "429",
+            description = "Too many failed logins for this username or address; `Retry-After` says how long to wait")
+    @APIResponse(
+            responseCode = "503",
+            description =
+                    "Too many passwords are being checked at once (`patgate.password.max-concurrent`); `Retry-After` says when to try again")
+    public Uni<UserRequests.Session> login(
+            @Valid @NotNull UserRequests.Login body, @Context HttpServerRequest request) {
         return auth.login(body, clientAddress.of(request));
     }
 
@@ -60,7 +79,9 @@ public class AuthResource {
     @Path("/logout")
     @Authenticated
     @SecurityRequirement(name = "bearer")
-    @Operation(summary = "Log out", description = "Ends the session whose token made this request; it stops working at once.")
+    @Operation(
+            summary = "Log out",
+            description = "Ends the session whose token made this request; it stops working at once.")
     @APIResponse(responseCode = "204", description = "Logged out")
     @APIResponse(responseCode = "403", description = "The credential is a personal access token, not a session")
     public Uni<Void> logout() {
@@ -80,7 +101,8 @@ public class AuthResource {
     @PermitAll
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(hidden = true)
-    public Uni<io.patgate.account.sso.SsoViews.Session> ssoSession(@Valid @NotNull io.patgate.account.sso.SsoViews.Handoff body) {
+    public Uni<io.patgate.account.sso.SsoViews.Session> ssoSession(
+            @Valid @NotNull io.patgate.account.sso.SsoViews.Handoff body) {
         return sso.collect(body.code());
     }
 }

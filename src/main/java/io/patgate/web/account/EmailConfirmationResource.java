@@ -1,7 +1,7 @@
 package io.patgate.web.account;
 
-import io.patgate.account.UserRequests;
 import io.patgate.account.NoticeSettingsService;
+import io.patgate.account.UserRequests;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.PermitAll;
 import jakarta.validation.Valid;
@@ -32,22 +32,46 @@ public class EmailConfirmationResource {
     @POST
     @PermitAll
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Confirm a notice address", description = "What the page a confirmation mail links to "
-            + "(`<patgate.notices.public-url>/confirm-email#<token>`) sends when its button is pressed. No credential: the link's "
-            + "secret, mailed to the address, is the proof. It works once, within `patgate.notices.confirmation-link-lifetime` (24 hours), "
-            + "and only while the address is still the account's. Audited (`user.email-confirmed`).")
-    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "link",
-            value = "{\"token\":\"q3Zf0sYt3m1Vn2RkX8pL4wQ7eA9cB6dF1gH5jK0mN2o\"}")))
-    @APIResponse(responseCode = "200", description = "Confirmed: notices about the account's tokens are mailed to this address from now on",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "confirmed",
-                    value = "{\"username\":\"alice\",\"email\":\"alice@example.com\",\"confirmedAt\":\"2027-01-31T12:05:00Z\"}")))
-    @APIResponse(responseCode = "400", description = "Not a link's secret, or one that is unknown, used, replaced by a newer one or expired, "
-            + "or the account's address changed since it was sent",
-            content = @Content(mediaType = "application/problem+json", examples = @ExampleObject(name = "used", value =
-                    "{\"type\":\"urn:patgate:problem:invalid\",\"title\":\"Invalid request\",\"status\":400,\"detail\":\"token: this link is "
-                            + "unknown, used, replaced by a newer one or expired; ask for a new one on your profile (Resend confirmation)\","
-                            + "\"errors\":[{\"field\":\"token\",\"message\":\"this link is unknown, used, replaced by a newer one or expired; "
-                            + "ask for a new one on your profile (Resend confirmation)\"}]}")))
+    @Operation(
+            summary = "Confirm a notice address",
+            description = "What the page a confirmation mail links to "
+                    + "(`<patgate.notices.public-url>/confirm-email#<token>`) sends when its button is pressed. No credential: the link's "
+                    + "secret, mailed to the address, is the proof. It works once, within `patgate.notices.confirmation-link-lifetime` (24 hours), "
+                    + "and only while the address is still the account's. Audited (`user.email-confirmed`).")
+    @RequestBody(
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            examples =
+                                    @ExampleObject(
+                                            name = "link",
+                                            value = "{\"token\":\"q3Zf0sYt3m1Vn2RkX8pL4wQ7eA9cB6dF1gH5jK0mN2o\"}")))
+    @APIResponse(
+            responseCode = "200",
+            description = "Confirmed: notices about the account's tokens are mailed to this address from now on",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            examples =
+                                    @ExampleObject(
+                                            name = "confirmed",
+                                            value =
+                                                    "{\"username\":\"alice\",\"email\":\"alice@example.com\",\"confirmedAt\":\"2027-01-31T12:05:00Z\"}")))
+    @APIResponse(
+            responseCode = "400",
+            description = "Not a link's secret, or one that is unknown, used, replaced by a newer one or expired, "
+                    + "or the account's address changed since it was sent",
+            content =
+                    @Content(
+                            mediaType = "application/problem+json",
+                            examples =
+                                    @ExampleObject(
+                                            name = "used",
+                                            value =
+                                                    "{\"type\":\"urn:patgate:problem:invalid\",\"title\":\"Invalid request\",\"status\":400,\"detail\":\"token: this link is "
+                                                            + "unknown, used, replaced by a newer one or expired; ask for a new one on your profile (Resend confirmation)\","
+                                                            + "\"errors\":[{\"field\":\"token\",\"message\":\"this link is unknown, used, replaced by a newer one or expired; "
+                                                            + "ask for a new one on your profile (Resend confirmation)\"}]}")))
     public Uni<UserRequests.EmailConfirmed> confirm(@Valid @NotNull UserRequests.ConfirmEmail body) {
         return users.confirmEmail(body.token());
     }

@@ -3,8 +3,8 @@ package io.patgate.web.account;
 import io.patgate.account.AuthService;
 import io.patgate.account.UserRequests;
 import io.patgate.domain.Permissions;
-import io.patgate.web.SessionRequired;
 import io.patgate.identity.Callers;
+import io.patgate.web.SessionRequired;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.security.RolesAllowed;
@@ -38,17 +38,31 @@ public class SessionAdminResource {
     @POST
     @Path("/revoke-all")
     @SessionRequired
-    @Operation(summary = "End every session", description = "Admin only, with a signed-in session (never a personal access token: "
-            + "a stolen one could otherwise keep every admin signed out). Every session of every account ends at once, on every replica, "
-            + "the caller's own included; everyone signs in again. Personal access tokens keep working (they are bound to their "
-            + "digests, which a stolen signing key cannot forge). Audited as `sessions.revoked-all`. After a key leak: rotate the key "
-            + "first (POST /api/v1/admin/keys/rotate), then call this.")
-    @APIResponse(responseCode = "200", description = "Every session issued before `sessionsNotBefore` is dead",
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "ended",
-                    value = "{\"accounts\":42,\"sessionsNotBefore\":\"2027-01-31T12:00:01Z\"}")))
-    @APIResponse(responseCode = "403", description = "Not an admin, or (`session-required`) the credential is a personal access token",
-            content = @Content(mediaType = "application/problem+json", examples = @ExampleObject(name = "session-required",
-                    ref = SessionRequired.EXAMPLE)))
+    @Operation(
+            summary = "End every session",
+            description = "Admin only, with a signed-in session (never a personal access token: "
+                    + "a stolen one could otherwise keep every admin signed out). Every session of every account ends at once, on every replica, "
+                    + "the caller's own included; everyone signs in again. Personal access tokens keep working (they are bound to their "
+                    + "digests, which a stolen signing key cannot forge). Audited as `sessions.revoked-all`. After a key leak: rotate the key "
+                    + "first (POST /api/v1/admin/keys/rotate), then call this.")
+    @APIResponse(
+            responseCode = "200",
+            description = "Every session issued before `sessionsNotBefore` is dead",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            examples =
+                                    @ExampleObject(
+                                            name = "ended",
+                                            value =
+                                                    "{\"accounts\":42,\"sessionsNotBefore\":\"2027-01-31T12:00:01Z\"}")))
+    @APIResponse(
+            responseCode = "403",
+            description = "Not an admin, or (`session-required`) the credential is a personal access token",
+            content =
+                    @Content(
+                            mediaType = "application/problem+json",
+                            examples = @ExampleObject(name = "session-required", ref = SessionRequired.EXAMPLE)))
     public Uni<UserRequests.SessionsEnded> revokeAll() {
         return auth.endAllSessions(Callers.of(identity));
     }

@@ -2,7 +2,6 @@ package io.patgate.web.account;
 
 import io.patgate.account.sso.SsoException;
 import io.patgate.account.sso.SsoService;
-
 import io.patgate.web.ClientAddress;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.http.HttpServerRequest;
@@ -14,10 +13,9 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.NewCookie;
 import jakarta.ws.rs.core.Response;
+import java.net.URI;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
-
-import java.net.URI;
 
 /**
  * The browser's side of single sign-on: the button's target and the redirect URI registered at the provider. Both answer
@@ -45,21 +43,32 @@ public class SsoResource {
                 .map(started -> {
                     Response.ResponseBuilder answer = Response.seeOther(started.location());
                     if (started.newCookie() != null) {
-                        answer.cookie(new NewCookie.Builder(SsoService.COOKIE).value(started.newCookie()).path("/auth/oidc/")
-                                .maxAge((int) SsoService.LOGIN_LIFETIME.toSeconds()).httpOnly(true).secure(sso.settings().secureCookie())
-                                .sameSite(NewCookie.SameSite.LAX).build());
+                        answer.cookie(new NewCookie.Builder(SsoService.COOKIE)
+                                .value(started.newCookie())
+                                .path("/auth/oidc/")
+                                .maxAge((int) SsoService.LOGIN_LIFETIME.toSeconds())
+                                .httpOnly(true)
+                                .secure(sso.settings().secureCookie())
+                                .sameSite(NewCookie.SameSite.LAX)
+                                .build());
                     }
                     return answer.build();
                 })
-                .onFailure(SsoException.class).recoverWithItem(e -> Response.seeOther(URI.create(SsoService.failed((SsoException) e))).build());
+                .onFailure(SsoException.class)
+                .recoverWithItem(e -> Response.seeOther(URI.create(SsoService.failed((SsoException) e)))
+                        .build());
     }
 
     @GET
     @Path("/callback")
     @PermitAll
     @Operation(hidden = true)
-    public Uni<Response> callback(@QueryParam("code") String code, @QueryParam("state") String state, @QueryParam("error") String error,
-                                  @CookieParam(SsoService.COOKIE) String cookie, @Context HttpServerRequest request) {
+    public Uni<Response> callback(
+            @QueryParam("code") String code,
+            @QueryParam("state") String state,
+            @QueryParam("error") String error,
+            @CookieParam(SsoService.COOKIE) String cookie,
+            @Context HttpServerRequest request) {
         return sso.callback(code, state, error, cookie, clientAddress.of(request))
                 .map(location -> Response.seeOther(URI.create(location)).build());
     }

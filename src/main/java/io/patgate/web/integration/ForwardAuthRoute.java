@@ -1,23 +1,22 @@
 package io.patgate.web.integration;
 
-import io.patgate.web.ClientAddress;
-import io.patgate.web.MetricPaths;
-import io.patgate.web.ProblemWriter;
-import io.patgate.web.Problems;
 import io.patgate.identity.Caller;
 import io.patgate.identity.CredentialRequest;
-import io.patgate.web.CredentialReader;
-import io.patgate.web.Problem;
 import io.patgate.identity.CredentialVerifier;
 import io.patgate.identity.Verdict;
+import io.patgate.web.ClientAddress;
+import io.patgate.web.CredentialReader;
 import io.patgate.web.HotRoutes;
+import io.patgate.web.MetricPaths;
+import io.patgate.web.Problem;
+import io.patgate.web.ProblemWriter;
+import io.patgate.web.Problems;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-
 import java.util.List;
 
 /**
@@ -41,8 +40,12 @@ public class ForwardAuthRoute {
     private final io.patgate.identity.CheckMetrics checks;
     private final CredentialVerifier verifier;
 
-    public ForwardAuthRoute(ClientAddress clientAddress, ProblemWriter problems, HotRoutes routes,
-                            io.patgate.identity.CheckMetrics checks, CredentialVerifier verifier) {
+    public ForwardAuthRoute(
+            ClientAddress clientAddress,
+            ProblemWriter problems,
+            HotRoutes routes,
+            io.patgate.identity.CheckMetrics checks,
+            CredentialVerifier verifier) {
         this.checks = checks;
         this.verifier = verifier;
         this.clientAddress = clientAddress;
@@ -82,8 +85,10 @@ public class ForwardAuthRoute {
         }
         Caller caller = accepted.caller();
         List<String> effective = caller.effectiveScopes();
-        // no query (as nearly always): no query parsing, which builds a map for every request (2-3 % of a check's samples)
-        List<String> required = new java.util.ArrayList<>(ctx.request().query() == null ? List.of() : ctx.queryParam("scope"));
+        // no query (as nearly always): no query parsing, which builds a map for every request (2-3 % of a check's
+        // samples)
+        List<String> required =
+                new java.util.ArrayList<>(ctx.request().query() == null ? List.of() : ctx.queryParam("scope"));
         for (String header : ctx.request().headers().getAll(REQUIRE_HEADER)) {
             for (String scope : header.split(",")) {
                 if (!scope.isBlank()) {
@@ -93,7 +98,9 @@ public class ForwardAuthRoute {
         }
         for (String scope : required) {
             if (!effective.contains(scope)) {
-                checks.count(io.patgate.identity.CheckMetrics.Kind.of(caller), io.patgate.identity.CheckMetrics.Outcome.MISSING_SCOPE);
+                checks.count(
+                        io.patgate.identity.CheckMetrics.Kind.of(caller),
+                        io.patgate.identity.CheckMetrics.Outcome.MISSING_SCOPE);
                 problems.write(ctx, Problems.forbidden("Missing scope '" + scope + "'"));
                 return;
             }

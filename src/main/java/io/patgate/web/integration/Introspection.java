@@ -2,7 +2,6 @@ package io.patgate.web.integration;
 
 import io.patgate.domain.Cidr;
 import io.patgate.identity.Caller;
-
 import java.util.List;
 
 /**
@@ -13,18 +12,36 @@ import java.util.List;
  *                     the resource server applies them to its client's address, which only it knows; null when the
  *                     token is not fenced
  */
-public record Introspection(boolean active, String sub, String username, String scope, Long exp, Long iat, String jti,
-                           String tokenType, String credential, List<String> allowedCidrs) {
+public record Introspection(
+        boolean active,
+        String sub,
+        String username,
+        String scope,
+        Long exp,
+        Long iat,
+        String jti,
+        String tokenType,
+        String credential,
+        List<String> allowedCidrs) {
 
-    static final Introspection INACTIVE = new Introspection(false, null, null, null, null, null, null, null, null, null);
+    static final Introspection INACTIVE =
+            new Introspection(false, null, null, null, null, null, null, null, null, null);
     private static final String INACTIVE_JSON = "{\"active\":false}";
 
     static Introspection of(Caller c) {
-        return new Introspection(true, c.userId().toString(), c.username(), String.join(" ", c.effectiveScopes()),
+        return new Introspection(
+                true,
+                c.userId().toString(),
+                c.username(),
+                String.join(" ", c.effectiveScopes()),
                 c.expiresAt() == null ? null : c.expiresAt().getEpochSecond(),
                 c.issuedAt() == null ? null : c.issuedAt().getEpochSecond(),
-                c.credentialId().toString(), "Bearer", c.method().wire(),
-                c.networks().isEmpty() ? null : c.networks().stream().map(Cidr::toString).toList());
+                c.credentialId().toString(),
+                "Bearer",
+                c.method().wire(),
+                c.networks().isEmpty()
+                        ? null
+                        : c.networks().stream().map(Cidr::toString).toList());
     }
 
     /** The JSON object, members that are null left out. */

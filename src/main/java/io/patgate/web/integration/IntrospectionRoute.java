@@ -1,14 +1,14 @@
 package io.patgate.web.integration;
 
 import io.patgate.domain.Permissions;
-import io.patgate.web.ClientAddress;
-import io.patgate.web.HotRoutes;
-import io.patgate.web.ProblemWriter;
-import io.patgate.web.Problems;
 import io.patgate.identity.CredentialRequest;
 import io.patgate.identity.CredentialVerifier;
 import io.patgate.identity.PatgateIdentityProvider;
 import io.patgate.identity.Verdict;
+import io.patgate.web.ClientAddress;
+import io.patgate.web.HotRoutes;
+import io.patgate.web.ProblemWriter;
+import io.patgate.web.Problems;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
@@ -17,10 +17,9 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
-import org.jboss.logging.Logger;
-
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import org.jboss.logging.Logger;
 
 /**
  * {@code POST /oauth/introspect} (RFC 7662) on the fast path: like {@link ForwardAuthRoute}, a plain Vert.x
@@ -36,6 +35,7 @@ public class IntrospectionRoute {
     public static final String PATH = "/oauth/introspect";
     /** A form with one token (at most 4 KiB) and a hint; anything much larger is not an introspection request. */
     static final int MAX_BODY = 16 * 1024;
+
     private static final String FORM = "application/x-www-form-urlencoded";
     private static final CharSequence JSON = HttpHeaders.createOptimized("application/json");
     private static final CharSequence NO_STORE = HttpHeaders.createOptimized("no-store");
@@ -46,7 +46,8 @@ public class IntrospectionRoute {
     private final HotRoutes routes;
     private final CredentialVerifier verifier;
 
-    public IntrospectionRoute(ClientAddress clientAddress, ProblemWriter problems, HotRoutes routes, CredentialVerifier verifier) {
+    public IntrospectionRoute(
+            ClientAddress clientAddress, ProblemWriter problems, HotRoutes routes, CredentialVerifier verifier) {
         this.verifier = verifier;
         this.clientAddress = clientAddress;
         this.problems = problems;
@@ -77,7 +78,8 @@ public class IntrospectionRoute {
         if (credential == null) {
             return;
         }
-        // the first chunk is kept as it is (Vert.x hands each chunk over as a copy of its own): a form of one token nearly always is one chunk
+        // the first chunk is kept as it is (Vert.x hands each chunk over as a copy of its own): a form of one token
+        // nearly always is one chunk
         Buffer[] body = {null};
         boolean[] tooLarge = {false};
         request.handler(chunk -> {
@@ -114,22 +116,33 @@ public class IntrospectionRoute {
         }
         var roles = PatgateIdentityProvider.effectiveRoles(accepted.caller());
         if (!roles.contains(Permissions.INTROSPECT) && !roles.contains(Permissions.ADMIN)) {
-            problems.write(ctx, Problems.forbidden("Introspection needs the role '" + Permissions.INTROSPECT + "' or 'admin'"));
+            problems.write(
+                    ctx,
+                    Problems.forbidden("Introspection needs the role '" + Permissions.INTROSPECT + "' or 'admin'"));
             return;
         }
         if (token == null || token.isBlank()) {
             write(ctx, Introspection.INACTIVE);
             return;
         }
-        // the token asked about was presented to the resource server by its client, whose address only the resource server
+        // the token asked about was presented to the resource server by its client, whose address only the resource
+        // server
         // knows: its fence is not applied to this caller's address but answered (allowed_cidrs), and no use is recorded
-        routes.settle(ctx, verifier.describe(token.trim()), described -> write(ctx, described instanceof Verdict.Accepted good
-                ? Introspection.of(good.caller()) : Introspection.INACTIVE), "Introspection");
+        routes.settle(
+                ctx,
+                verifier.describe(token.trim()),
+                described -> write(
+                        ctx,
+                        described instanceof Verdict.Accepted good
+                                ? Introspection.of(good.caller())
+                                : Introspection.INACTIVE),
+                "Introspection");
     }
 
     private void write(RoutingContext ctx, Introspection answer) {
         String body = answer.json();
-        ctx.response().setStatusCode(200)
+        ctx.response()
+                .setStatusCode(200)
                 .putHeader(HttpHeaders.CONTENT_TYPE, JSON)
                 .putHeader(HttpHeaders.CACHE_CONTROL, NO_STORE)
                 .end(body);

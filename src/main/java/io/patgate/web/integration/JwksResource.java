@@ -29,13 +29,26 @@ public class JwksResource {
 
     @GET
     @Produces({"application/json", JWK_SET})
-    @Operation(summary = "Public signing keys", description = "Every ES256 public key that may still verify an unexpired token, by `kid`.")
-    @APIResponse(responseCode = "200", description = "The JSON Web Key Set", content = @Content(mediaType = "application/json",
-            examples = @ExampleObject(name = "jwks", value = "{\"keys\":[{\"kty\":\"EC\",\"kid\":\"q3Zf0sYt3m1Vn2Rk\",\"use\":\"sig\","
-                    + "\"alg\":\"ES256\",\"crv\":\"P-256\",\"x\":\"f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU\","
-                    + "\"y\":\"x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0\"}]}")))
+    @Operation(
+            summary = "Public signing keys",
+            description = "Every ES256 public key that may still verify an unexpired token, by `kid`.")
+    @APIResponse(
+            responseCode = "200",
+            description = "The JSON Web Key Set",
+            content =
+                    @Content(
+                            mediaType = "application/json",
+                            examples =
+                                    @ExampleObject(
+                                            name = "jwks",
+                                            value =
+                                                    "{\"keys\":[{\"kty\":\"EC\",\"kid\":\"q3Zf0sYt3m1Vn2Rk\",\"use\":\"sig\","
+                                                            + "\"alg\":\"ES256\",\"crv\":\"P-256\",\"x\":\"f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU\","
+                                                            + "\"y\":\"x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0\"}]}")))
     public Response jwks() {
         // short public caching: a rotated-in key must reach verifiers well before it signs anything they see
-        return Response.ok(keys.jwks(), "application/json").header("Cache-Control", "public, max-age=300").build();
+        return Response.ok(keys.jwks(), "application/json")
+                .header("Cache-Control", "public, max-age=300")
+                .build();
     }
 }

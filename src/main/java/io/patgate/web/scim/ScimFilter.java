@@ -1,7 +1,6 @@
 package io.patgate.web.scim;
 
 import io.patgate.store.ProvisionedUserRepository;
-
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -14,11 +13,11 @@ import java.util.regex.Pattern;
 final class ScimFilter {
 
     private static final String CORE = ScimSchemas.USER.toLowerCase(Locale.ROOT) + ":";
-    private static final Pattern EQ = Pattern.compile("^\\s*([A-Za-z][\\w:.-]*)\\s+(?i:eq)\\s+\"((?:[^\"\\\\]|\\\\.)*)\"\\s*$");
+    private static final Pattern EQ =
+            Pattern.compile("^\\s*([A-Za-z][\\w:.-]*)\\s+(?i:eq)\\s+\"((?:[^\"\\\\]|\\\\.)*)\"\\s*$");
     private static final int MAX_LENGTH = 1024;
 
-    private ScimFilter() {
-    }
+    private ScimFilter() {}
 
     static ProvisionedUserRepository.Filter parse(String filter) {
         if (filter == null || filter.isBlank()) {
@@ -44,6 +43,7 @@ final class ScimFilter {
     }
 
     private static ScimException unsupported(String filter) {
-        return ScimException.invalidFilter("Unsupported filter '" + filter + "': patgate answers userName eq \"...\" and externalId eq \"...\"");
+        return ScimException.invalidFilter(
+                "Unsupported filter '" + filter + "': patgate answers userName eq \"...\" and externalId eq \"...\"");
     }
 }

@@ -1,7 +1,6 @@
 package io.patgate.web.scim;
 
 import com.fasterxml.jackson.databind.JsonNode;
-
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -23,11 +22,11 @@ final class ScimPatch {
 
     static final String SCHEMA = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
     private static final int MAX_OPERATIONS = 100;
-    private static final Pattern PATH = Pattern.compile("^([A-Za-z][\\w$-]*)(?:\\[([^\\]]*)\\])?(?:\\.([A-Za-z][\\w$-]*))?$");
+    private static final Pattern PATH =
+            Pattern.compile("^([A-Za-z][\\w$-]*)(?:\\[([^\\]]*)\\])?(?:\\.([A-Za-z][\\w$-]*))?$");
     private static final Pattern ROLE_FILTER = Pattern.compile("^\\s*(?i:value)\\s+(?i:eq)\\s+\"([^\"]*)\"\\s*$");
 
-    private ScimPatch() {
-    }
+    private ScimPatch() {}
 
     /** {@code current} after the operations of {@code body}. */
     static ScimUsers.State apply(ScimUsers.State current, JsonNode body) {
@@ -43,7 +42,8 @@ final class ScimPatch {
             operations = body.get("operations");
         }
         if (operations == null || !operations.isArray() || operations.isEmpty() || operations.size() > MAX_OPERATIONS) {
-            throw ScimException.invalidSyntax("\"Operations\" must be an array of 1 to " + MAX_OPERATIONS + " operations");
+            throw ScimException.invalidSyntax(
+                    "\"Operations\" must be an array of 1 to " + MAX_OPERATIONS + " operations");
         }
         Target target = new Target(current);
         for (JsonNode operation : operations) {
@@ -52,7 +52,8 @@ final class ScimPatch {
             }
             String op = operation.get("op").asText().toLowerCase(Locale.ROOT);
             if (!Set.of("add", "replace", "remove").contains(op)) {
-                throw ScimException.invalidSyntax("\"op\" must be add, replace or remove, not '" + operation.get("op").asText() + "'");
+                throw ScimException.invalidSyntax("\"op\" must be add, replace or remove, not '"
+                        + operation.get("op").asText() + "'");
             }
             JsonNode path = operation.get("path");
             JsonNode value = operation.get("value");
@@ -114,14 +115,16 @@ final class ScimPatch {
             switch (attribute) {
                 case "active" -> {
                     if (remove) {
-                        throw ScimException.mutability("\"active\" cannot be removed; replace it with false to deactivate");
+                        throw ScimException.mutability(
+                                "\"active\" cannot be removed; replace it with false to deactivate");
                     }
                     active = ScimUsers.bool("active", value);
                 }
                 case "externalid" -> externalId = remove ? "" : ScimUsers.text("externalId", value);
                 case "username" -> {
                     if (remove || !ScimUsers.text("userName", value).equalsIgnoreCase(userName)) {
-                        throw ScimException.mutability("userName cannot change in patgate (it names the account in tokens and audit)");
+                        throw ScimException.mutability(
+                                "userName cannot change in patgate (it names the account in tokens and audit)");
                     }
                 }
                 case "emails" -> email(remove, filter, sub, value);
@@ -156,7 +159,8 @@ final class ScimPatch {
             if (filter != null) {
                 Matcher m = ROLE_FILTER.matcher(filter);
                 if (!m.matches()) {
-                    throw ScimException.invalidFilter("Unsupported roles filter '" + filter + "': use roles[value eq \"...\"]");
+                    throw ScimException.invalidFilter(
+                            "Unsupported roles filter '" + filter + "': use roles[value eq \"...\"]");
                 }
                 if (op.equals("remove")) {
                     roles.remove(m.group(1));
@@ -165,7 +169,8 @@ final class ScimPatch {
                 }
                 return;
             }
-            List<String> given = value == null ? null : ScimUsers.roles(value.isArray() ? value : ScimUsers.arrayOf(value));
+            List<String> given =
+                    value == null ? null : ScimUsers.roles(value.isArray() ? value : ScimUsers.arrayOf(value));
             switch (op) {
                 case "add" -> roles.addAll(given);
                 case "replace" -> {

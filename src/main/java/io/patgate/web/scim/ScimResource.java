@@ -6,9 +6,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.patgate.account.Provisioning;
 import io.patgate.domain.Permissions;
 import io.patgate.domain.Refusal;
-import io.patgate.web.ScimError;
 import io.patgate.identity.Caller;
 import io.patgate.identity.Callers;
+import io.patgate.web.ScimError;
 import io.quarkus.security.Authenticated;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
@@ -25,10 +25,9 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
-import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
-
 import java.net.URI;
 import java.util.UUID;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 /**
  * SCIM 2.0 (RFC 7643/7644) for an identity provider's provisioning client: Users and the discovery documents. The
@@ -96,15 +95,24 @@ public class ScimResource {
 
     @GET
     @Path("/Users")
-    public Uni<Response> list(@QueryParam("filter") String filter, @QueryParam("startIndex") String startIndex, @QueryParam("count") String count) {
+    public Uni<Response> list(
+            @QueryParam("filter") String filter,
+            @QueryParam("startIndex") String startIndex,
+            @QueryParam("count") String count) {
         caller();
         var parsed = ScimFilter.parse(filter);
         // RFC 7644 section 3.4.2.4: 1-based; below 1 means 1; a negative count means 0; more than the maximum is capped
         int start = Math.max(1, number("startIndex", startIndex, 1));
         int size = Math.min(ScimSchemas.MAX_RESULTS, Math.max(0, number("count", count, 100)));
         URI base = base();
-        return provisioning.list(parsed, start - 1, size).map(page -> ok(ScimSchemas.list(
-                page.accounts().stream().map(a -> ScimUsers.render(a, base)).toList(), page.total(), start)));
+        return provisioning
+                .list(parsed, start - 1, size)
+                .map(page -> ok(ScimSchemas.list(
+                        page.accounts().stream()
+                                .map(a -> ScimUsers.render(a, base))
+                                .toList(),
+                        page.total(),
+                        start)));
     }
 
     @GET
@@ -120,10 +128,18 @@ public class ScimResource {
     public Uni<Response> create(String body) {
         Caller caller = caller();
         ScimUsers.State user = ScimUsers.resource(parse(body), null);
-        return provisioning.create(caller, new Provisioning.NewAccount(user.userName(), user.externalId(), user.email(), user.roles(), user.active()))
-                .onFailure(Refusal.class).transform(ScimResource::uniqueness)
-                .map(account -> Response.created(ScimUsers.location(account, base())).type(SCIM_JSON).tag(version(account))
-                        .entity(ScimUsers.render(account, base())).build());
+        return provisioning
+                .create(
+                        caller,
+                        new Provisioning.NewAccount(
+                                user.userName(), user.externalId(), user.email(), user.roles(), user.active()))
+                .onFailure(Refusal.class)
+                .transform(ScimResource::uniqueness)
+                .map(account -> Response.created(ScimUsers.location(account, base()))
+                        .type(SCIM_JSON)
+                        .tag(version(account))
+                        .entity(ScimUsers.render(account, base()))
+                        .build());
     }
 
     @PUT
@@ -133,8 +149,12 @@ public class ScimResource {
         Caller caller = caller();
         UUID account = id(id);
         JsonNode parsed = parse(body);
-        return provisioning.get(account)
-                .chain(current -> provisioning.update(caller, account, ScimUsers.resource(parsed, ScimUsers.State.of(current)).asUpdate()))
+        return provisioning
+                .get(account)
+                .chain(current -> provisioning.update(
+                        caller,
+                        account,
+                        ScimUsers.resource(parsed, ScimUsers.State.of(current)).asUpdate()))
                 .map(this::resource);
     }
 
@@ -145,8 +165,12 @@ public class ScimResource {
         Caller caller = caller();
         UUID account = id(id);
         JsonNode parsed = parse(body);
-        return provisioning.get(account)
-                .chain(current -> provisioning.update(caller, account, ScimPatch.apply(ScimUsers.State.of(current), parsed).asUpdate()))
+        return provisioning
+                .get(account)
+                .chain(current -> provisioning.update(
+                        caller,
+                        account,
+                        ScimPatch.apply(ScimUsers.State.of(current), parsed).asUpdate()))
                 .map(this::resource);
     }
 
@@ -154,7 +178,9 @@ public class ScimResource {
     @Path("/Users/{id}")
     public Uni<Response> delete(@PathParam("id") String id) {
         Caller caller = caller();
-        return provisioning.delete(caller, id(id)).map(done -> Response.noContent().build());
+        return provisioning
+                .delete(caller, id(id))
+                .map(done -> Response.noContent().build());
     }
 
     /** Groups are not served: roles travel in the User's {@code roles} (or the single sign-on groups claim). */
@@ -162,7 +188,8 @@ public class ScimResource {
     @Path(NOT_SERVED)
     public Response notServed() {
         caller();
-        throw ScimException.notImplemented("patgate serves SCIM Users only: no Groups (roles travel in the User's \"roles\"), no Bulk, no Me");
+        throw ScimException.notImplemented(
+                "patgate serves SCIM Users only: no Groups (roles travel in the User's \"roles\"), no Bulk, no Me");
     }
 
     @POST
@@ -198,8 +225,9 @@ public class ScimResource {
     private Caller caller() {
         Caller caller = Callers.of(identity);
         if (!caller.effectiveScopes().contains(Permissions.SCIM)) {
-            throw ScimException.forbidden("This needs the '" + Permissions.SCIM + "' scope (a token of an account holding the '"
-                    + Permissions.SCIM + "' role, made with that scope)");
+            throw ScimException.forbidden(
+                    "This needs the '" + Permissions.SCIM + "' scope (a token of an account holding the '"
+                            + Permissions.SCIM + "' role, made with that scope)");
         }
         return caller;
     }
@@ -210,7 +238,10 @@ public class ScimResource {
     }
 
     private Response resource(Provisioning.Account account) {
-        return Response.ok(ScimUsers.render(account, base())).type(SCIM_JSON).tag(version(account)).build();
+        return Response.ok(ScimUsers.render(account, base()))
+                .type(SCIM_JSON)
+                .tag(version(account))
+                .build();
     }
 
     private static jakarta.ws.rs.core.EntityTag version(Provisioning.Account account) {

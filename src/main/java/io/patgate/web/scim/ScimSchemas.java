@@ -3,7 +3,6 @@ package io.patgate.web.scim;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import java.net.URI;
 import java.util.List;
 
@@ -23,8 +22,7 @@ final class ScimSchemas {
 
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
 
-    private ScimSchemas() {
-    }
+    private ScimSchemas() {}
 
     static ObjectNode serviceProviderConfig(URI base) {
         ObjectNode config = JSON.objectNode();
@@ -35,10 +33,13 @@ final class ScimSchemas {
         config.putObject("changePassword").put("supported", false);
         config.putObject("sort").put("supported", false);
         config.putObject("etag").put("supported", false);
-        config.putArray("authenticationSchemes").addObject()
+        config.putArray("authenticationSchemes")
+                .addObject()
                 .put("type", "oauthbearertoken")
                 .put("name", "Bearer token")
-                .put("description", "A patgate personal access token (typically a service account's) whose effective scopes include 'scim'")
+                .put(
+                        "description",
+                        "A patgate personal access token (typically a service account's) whose effective scopes include 'scim'")
                 .put("primary", true);
         meta(config, "ServiceProviderConfig", base.resolve("ServiceProviderConfig"));
         return config;
@@ -47,7 +48,10 @@ final class ScimSchemas {
     static ObjectNode userResourceType(URI base) {
         ObjectNode type = JSON.objectNode();
         type.putArray("schemas").add(RESOURCE_TYPE);
-        type.put("id", "User").put("name", "User").put("endpoint", "/Users").put("description", "A person's patgate account")
+        type.put("id", "User")
+                .put("name", "User")
+                .put("endpoint", "/Users")
+                .put("description", "A person's patgate account")
                 .put("schema", USER);
         type.putArray("schemaExtensions");
         meta(type, "ResourceType", base.resolve("ResourceTypes/User"));
@@ -59,30 +63,71 @@ final class ScimSchemas {
         schema.putArray("schemas").add(SCHEMA);
         schema.put("id", USER).put("name", "User").put("description", "A person's patgate account");
         ArrayNode attributes = schema.putArray("attributes");
-        attributes.add(attribute("userName", "string", false, true, "readWrite", "server",
+        attributes.add(attribute(
+                "userName",
+                "string",
+                false,
+                true,
+                "readWrite",
+                "server",
                 "The patgate username (case-insensitive, unique); it cannot change once created"));
-        attributes.add(attribute("externalId", "string", false, false, "readWrite", "none", "The provider's own id for the person"));
-        attributes.add(attribute("active", "boolean", false, false, "readWrite", "none",
-                "false disables the account: every session and token of it ends at once, and tokens stay revoked when it is reactivated"));
-        ObjectNode emails = attribute("emails", "complex", true, false, "readWrite", "none",
+        attributes.add(attribute(
+                "externalId", "string", false, false, "readWrite", "none", "The provider's own id for the person"));
+        attributes.add(
+                attribute(
+                        "active",
+                        "boolean",
+                        false,
+                        false,
+                        "readWrite",
+                        "none",
+                        "false disables the account: every session and token of it ends at once, and tokens stay revoked when it is reactivated"));
+        ObjectNode emails = attribute(
+                "emails",
+                "complex",
+                true,
+                false,
+                "readWrite",
+                "none",
                 "One address is kept (the primary, or the first): where notices go once the person confirms it");
-        emails.putArray("subAttributes").add(attribute("value", "string", false, false, "readWrite", "none", "The address"))
+        emails.putArray("subAttributes")
+                .add(attribute("value", "string", false, false, "readWrite", "none", "The address"))
                 .add(attribute("type", "string", false, false, "readWrite", "none", "Always 'work' when read"))
                 .add(attribute("primary", "boolean", false, false, "readWrite", "none", "Always true when read"));
         attributes.add(emails);
-        ObjectNode roles = attribute("roles", "complex", true, false, "readWrite", "none",
+        ObjectNode roles = attribute(
+                "roles",
+                "complex",
+                true,
+                false,
+                "readWrite",
+                "none",
                 "The account's roles; 'admin', 'introspect' and 'scim' are granted only by a patgate admin, never by provisioning");
-        roles.putArray("subAttributes").add(attribute("value", "string", false, true, "readWrite", "none", "The role name"));
+        roles.putArray("subAttributes")
+                .add(attribute("value", "string", false, true, "readWrite", "none", "The role name"));
         attributes.add(roles);
         meta(schema, "Schema", base.resolve("Schemas/" + USER));
         return schema;
     }
 
-    private static ObjectNode attribute(String name, String type, boolean multiValued, boolean required, String mutability,
-                                        String uniqueness, String description) {
+    private static ObjectNode attribute(
+            String name,
+            String type,
+            boolean multiValued,
+            boolean required,
+            String mutability,
+            String uniqueness,
+            String description) {
         ObjectNode a = JSON.objectNode();
-        a.put("name", name).put("type", type).put("multiValued", multiValued).put("description", description).put("required", required)
-                .put("caseExact", false).put("mutability", mutability).put("returned", "default").put("uniqueness", uniqueness);
+        a.put("name", name)
+                .put("type", type)
+                .put("multiValued", multiValued)
+                .put("description", description)
+                .put("required", required)
+                .put("caseExact", false)
+                .put("mutability", mutability)
+                .put("returned", "default")
+                .put("uniqueness", uniqueness);
         return a;
     }
 

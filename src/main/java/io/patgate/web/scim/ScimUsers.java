@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.patgate.account.Provisioning;
-
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,8 +19,24 @@ import java.util.Set;
 final class ScimUsers {
 
     /** Attributes a provider's default mappings send that patgate accepts and does not keep. */
-    static final Set<String> IGNORED = Set.of("name", "displayname", "nickname", "profileurl", "title", "usertype", "preferredlanguage",
-            "locale", "timezone", "phonenumbers", "addresses", "ims", "photos", "x509certificates", "entitlements", "password", "schemas");
+    static final Set<String> IGNORED = Set.of(
+            "name",
+            "displayname",
+            "nickname",
+            "profileurl",
+            "title",
+            "usertype",
+            "preferredlanguage",
+            "locale",
+            "timezone",
+            "phonenumbers",
+            "addresses",
+            "ims",
+            "photos",
+            "x509certificates",
+            "entitlements",
+            "password",
+            "schemas");
 
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
 
@@ -29,16 +44,17 @@ final class ScimUsers {
     record State(String userName, String externalId, String email, List<String> roles, boolean active) {
 
         static State of(Provisioning.Account account) {
-            return new State(account.username(), account.externalId(), account.email(), account.roles(), account.active());
+            return new State(
+                    account.username(), account.externalId(), account.email(), account.roles(), account.active());
         }
 
         Provisioning.Update asUpdate() {
-            return new Provisioning.Update(externalId == null ? "" : externalId, email == null ? "" : email, roles, active);
+            return new Provisioning.Update(
+                    externalId == null ? "" : externalId, email == null ? "" : email, roles, active);
         }
     }
 
-    private ScimUsers() {
-    }
+    private ScimUsers() {}
 
     /**
      * The User of a POST ({@code current} null) or a PUT ({@code current} the account now). Attributes a PUT leaves out
@@ -58,16 +74,24 @@ final class ScimUsers {
         }
         String userName = text("userName", name);
         if (current != null && !userName.equalsIgnoreCase(current.userName())) {
-            throw ScimException.mutability("userName cannot change in patgate (it names the account in tokens and audit)");
+            throw ScimException.mutability(
+                    "userName cannot change in patgate (it names the account in tokens and audit)");
         }
         JsonNode externalId = body.get("externalId");
         JsonNode active = body.get("active");
         JsonNode emails = body.get("emails");
         JsonNode roles = body.get("roles");
-        return new State(current == null ? userName : current.userName(),
-                externalId == null ? current == null ? null : current.externalId() : externalId.isNull() ? "" : text("externalId", externalId),
-                emails == null ? current == null ? null : current.email() : emails.isNull() ? "" : orNone(email(emails)),
-                roles == null ? current == null ? List.of() : current.roles() : roles.isNull() ? List.of() : roles(roles),
+        return new State(
+                current == null ? userName : current.userName(),
+                externalId == null
+                        ? current == null ? null : current.externalId()
+                        : externalId.isNull() ? "" : text("externalId", externalId),
+                emails == null
+                        ? current == null ? null : current.email()
+                        : emails.isNull() ? "" : orNone(email(emails)),
+                roles == null
+                        ? current == null ? List.of() : current.roles()
+                        : roles.isNull() ? List.of() : roles(roles),
                 active == null ? current == null || current.active() : bool("active", active));
     }
 
@@ -135,7 +159,9 @@ final class ScimUsers {
         if (value != null && value.isBoolean()) {
             return value.booleanValue();
         }
-        if (value != null && value.isTextual() && (value.asText().equalsIgnoreCase("true") || value.asText().equalsIgnoreCase("false"))) {
+        if (value != null
+                && value.isTextual()
+                && (value.asText().equalsIgnoreCase("true") || value.asText().equalsIgnoreCase("false"))) {
             return Boolean.parseBoolean(value.asText().toLowerCase(Locale.ROOT));
         }
         throw ScimException.invalidValue(attribute + " must be true or false");
@@ -156,7 +182,8 @@ final class ScimUsers {
         String first = null;
         for (JsonNode email : emails) {
             String value = text("emails.value", email.isObject() ? email.get("value") : email);
-            if (email.path("primary").asBoolean(false) || email.path("primary").asText("").equalsIgnoreCase("true")) {
+            if (email.path("primary").asBoolean(false)
+                    || email.path("primary").asText("").equalsIgnoreCase("true")) {
                 return value;
             }
             first = first == null ? value : first;

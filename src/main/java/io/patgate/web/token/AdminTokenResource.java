@@ -1,8 +1,8 @@
 package io.patgate.web.token;
 
-import io.patgate.token.TokenQueries;
 import io.patgate.domain.Permissions;
 import io.patgate.identity.Callers;
+import io.patgate.token.TokenQueries;
 import io.patgate.web.PageParams;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
@@ -39,17 +39,33 @@ public class AdminTokenResource {
     }
 
     @GET
-    @Operation(summary = "List every user's tokens", description = "Admin only. Newest first, paged; `?username=` narrows to one owner. "
-            + "Admins revoke any token with DELETE /api/v1/tokens/{id}.")
-    @APIResponse(responseCode = "200", description = "A page of tokens", headers = @Header(name = "X-Total-Count"),
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "tokens", value = "[" + TokenResource.TOKEN_EXAMPLE + "]")))
+    @Operation(
+            summary = "List every user's tokens",
+            description = "Admin only. Newest first, paged; `?username=` narrows to one owner. "
+                    + "Admins revoke any token with DELETE /api/v1/tokens/{id}.")
+    @APIResponse(
+            responseCode = "200",
+            description = "A page of tokens",
+            headers = @Header(name = "X-Total-Count"),
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            examples =
+                                    @ExampleObject(name = "tokens", value = "[" + TokenResource.TOKEN_EXAMPLE + "]")))
     @APIResponse(responseCode = "403", description = "Not an admin")
-    public Uni<Response> list(@Parameter(description = "Only this owner's tokens") @QueryParam("username") String username,
-                              @Parameter(description = "active, expired, revoked or all (default)") @QueryParam("status") String status,
-                              @Parameter(description = "Only names containing this text (case-insensitive)") @QueryParam("q") String search,
-                              @Parameter(description = "created (default), expires, lastUsed or name") @QueryParam("sort") String sort,
-                              @BeanParam PageParams paging) {
-        return tokens.listAll(Callers.of(identity), username, new TokenQueries.ListQuery(status, search, sort), paging.page(), paging.size())
+    public Uni<Response> list(
+            @Parameter(description = "Only this owner's tokens") @QueryParam("username") String username,
+            @Parameter(description = "active, expired, revoked or all (default)") @QueryParam("status") String status,
+            @Parameter(description = "Only names containing this text (case-insensitive)") @QueryParam("q")
+                    String search,
+            @Parameter(description = "created (default), expires, lastUsed or name") @QueryParam("sort") String sort,
+            @BeanParam PageParams paging) {
+        return tokens.listAll(
+                        Callers.of(identity),
+                        username,
+                        new TokenQueries.ListQuery(status, search, sort),
+                        paging.page(),
+                        paging.size())
                 .map(PageParams::response);
     }
 }

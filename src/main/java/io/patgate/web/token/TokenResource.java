@@ -1,9 +1,9 @@
 package io.patgate.web.token;
 
+import io.patgate.identity.Callers;
 import io.patgate.token.TokenQueries;
 import io.patgate.token.TokenRequests;
 import io.patgate.token.TokenService;
-import io.patgate.identity.Callers;
 import io.patgate.web.PageParams;
 import io.quarkus.security.Authenticated;
 import io.quarkus.security.identity.SecurityIdentity;
@@ -22,6 +22,8 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.net.URI;
+import java.util.UUID;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.headers.Header;
@@ -33,9 +35,6 @@ import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
-
-import java.net.URI;
-import java.util.UUID;
 
 @Path("/api/v1/tokens")
 @Tag(name = "Personal access tokens")
@@ -69,44 +68,84 @@ public class TokenResource {
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Create a token", description = "With a session, or a token holding scope `tokens` (which can then grant no "
-            + "more scopes and no later expiry than itself). The answer is the only time the value is shown.")
-    @APIResponse(responseCode = "201", description = "Created; `token` holds the value", content = @Content(mediaType = MediaType.APPLICATION_JSON,
-            examples = @ExampleObject(name = "issued", value = ISSUED_EXAMPLE)))
+    @Operation(
+            summary = "Create a token",
+            description = "With a session, or a token holding scope `tokens` (which can then grant no "
+                    + "more scopes and no later expiry than itself). The answer is the only time the value is shown.")
+    @APIResponse(
+            responseCode = "201",
+            description = "Created; `token` holds the value",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            examples = @ExampleObject(name = "issued", value = ISSUED_EXAMPLE)))
     @APIResponse(responseCode = "400", description = "Invalid name, expiry, scopes or CIDRs (each named in `errors`)")
     @APIResponse(responseCode = "403", description = "A token without scope `tokens`, or asking for more than it holds")
     @APIResponse(responseCode = "409", description = "You already have an active token with that name")
     @APIResponse(responseCode = "422", description = "You hold patgate.tokens.max-per-user active tokens already")
     public Uni<Response> create(@Valid @NotNull TokenRequests.Create body) {
         return tokens.create(Callers.of(identity), body)
-                .map(view -> Response.created(URI.create("/api/v1/tokens/" + view.id())).entity(view).build());
+                .map(view -> Response.created(URI.create("/api/v1/tokens/" + view.id()))
+                        .entity(view)
+                        .build());
     }
 
     @GET
-    @Operation(summary = "List your tokens", description = "Newest first, paged; the total is in `X-Total-Count`. Never the values.")
-    @APIResponse(responseCode = "200", description = "A page of tokens", headers = @Header(name = "X-Total-Count"),
-            content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "tokens", value = "[" + TOKEN_EXAMPLE + "]")))
-    public Uni<Response> list(@Parameter(description = "active, expired, revoked or all (default)",
-                                      schema = @Schema(type = SchemaType.STRING, enumeration = {"active", "expired", "revoked", "all"}))
-                              @QueryParam("status") String status,
-                              @Parameter(description = "Only names containing this text (case-insensitive)", example = "deploy")
-                              @QueryParam("q") String search,
-                              @Parameter(description = "created (newest first, the default), expires (soonest first), "
-                                      + "lastUsed (most recent first) or name (A to Z)",
-                                      schema = @Schema(type = SchemaType.STRING, enumeration = {"created", "expires", "lastUsed", "name"}))
-                              @QueryParam("sort") String sort,
-                              @BeanParam PageParams paging) {
-        return queries.listOwn(Callers.of(identity), new TokenQueries.ListQuery(status, search, sort), paging.page(), paging.size())
+    @Operation(
+            summary = "List your tokens",
+            description = "Newest first, paged; the total is in `X-Total-Count`. Never the values.")
+    @APIResponse(
+            responseCode = "200",
+            description = "A page of tokens",
+            headers = @Header(name = "X-Total-Count"),
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            examples = @ExampleObject(name = "tokens", value = "[" + TOKEN_EXAMPLE + "]")))
+    public Uni<Response> list(
+            @Parameter(
+                            description = "active, expired, revoked or all (default)",
+                            schema =
+                                    @Schema(
+                                            type = SchemaType.STRING,
+                                            enumeration = {"active", "expired", "revoked", "all"}))
+                    @QueryParam("status")
+                    String status,
+            @Parameter(description = "Only names containing this text (case-insensitive)", example = "deploy")
+                    @QueryParam("q")
+                    String search,
+            @Parameter(
+                            description = "created (newest first, the default), expires (soonest first), "
+                                    + "lastUsed (most recent first) or name (A to Z)",
+                            schema =
+                                    @Schema(
+                                            type = SchemaType.STRING,
+                                            enumeration = {"created", "expires", "lastUsed", "name"}))
+                    @QueryParam("sort")
+                    String sort,
+            @BeanParam PageParams paging) {
+        return queries.listOwn(
+                        Callers.of(identity),
+                        new TokenQueries.ListQuery(status, search, sort),
+                        paging.page(),
+                        paging.size())
                 .map(PageParams::response);
     }
 
     @GET
     @Path("/self")
-    @Operation(summary = "The token making this request", description = "Any personal access token may ask about itself. "
-            + "`scopes` is what it may do now (its granted scopes that its owner still holds as roles, plus `tokens`); "
-            + "`grantedScopes` is what it was granted.")
-    @APIResponse(responseCode = "200", description = "This token", content = @Content(mediaType = MediaType.APPLICATION_JSON,
-            examples = @ExampleObject(name = "token", value = TOKEN_EXAMPLE)))
+    @Operation(
+            summary = "The token making this request",
+            description = "Any personal access token may ask about itself. "
+                    + "`scopes` is what it may do now (its granted scopes that its owner still holds as roles, plus `tokens`); "
+                    + "`grantedScopes` is what it was granted.")
+    @APIResponse(
+            responseCode = "200",
+            description = "This token",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            examples = @ExampleObject(name = "token", value = TOKEN_EXAMPLE)))
     @APIResponse(responseCode = "403", description = "The request was made with a session")
     public Uni<TokenRequests.View> self() {
         return queries.self(Callers.of(identity));
@@ -115,27 +154,57 @@ public class TokenResource {
     @POST
     @Path("/self/rotate")
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "The token making this request rotates itself", description = "For unattended jobs (a CronJob that acts on "
-            + "`token.expiring`): a personal access token, about itself, needs no scope. Like a regeneration: a new value under the same "
-            + "id, expiring in `expiresInDays` (within patgate.tokens.max-lifetime; default patgate.tokens.default-lifetime); the value "
-            + "making the request keeps working `graceSeconds` more (0 to 86400, default 0) so running jobs can switch. Only the current "
-            + "value rotates: the one it replaced, during its grace period, gets 409. Audited (`token.rotated`).")
-    @RequestBody(content = @Content(mediaType = MediaType.APPLICATION_JSON, examples = @ExampleObject(name = "rotate",
-            value = "{\"expiresInDays\":30,\"graceSeconds\":3600}")))
-    @APIResponse(responseCode = "200", description = "The token with its new value in `token`", content = @Content(mediaType = MediaType.APPLICATION_JSON,
-            examples = @ExampleObject(name = "issued", value = ISSUED_EXAMPLE)))
-    @APIResponse(responseCode = "400", description = "`expiresInDays` outside 1 to the maximum lifetime, `graceSeconds` outside 0-86400, or another field")
-    @APIResponse(responseCode = "403", description = "The request was made with a session: only a personal access token rotates itself")
-    @APIResponse(responseCode = "409", description = "The value presented was replaced already (it is in its grace period), or the token was revoked meanwhile")
+    @Operation(
+            summary = "The token making this request rotates itself",
+            description =
+                    "For unattended jobs (a CronJob that acts on "
+                            + "`token.expiring`): a personal access token, about itself, needs no scope. Like a regeneration: a new value under the same "
+                            + "id, expiring in `expiresInDays` (within patgate.tokens.max-lifetime; default patgate.tokens.default-lifetime); the value "
+                            + "making the request keeps working `graceSeconds` more (0 to 86400, default 0) so running jobs can switch. Only the current "
+                            + "value rotates: the one it replaced, during its grace period, gets 409. Audited (`token.rotated`).")
+    @RequestBody(
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            examples =
+                                    @ExampleObject(
+                                            name = "rotate",
+                                            value = "{\"expiresInDays\":30,\"graceSeconds\":3600}")))
+    @APIResponse(
+            responseCode = "200",
+            description = "The token with its new value in `token`",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            examples = @ExampleObject(name = "issued", value = ISSUED_EXAMPLE)))
+    @APIResponse(
+            responseCode = "400",
+            description =
+                    "`expiresInDays` outside 1 to the maximum lifetime, `graceSeconds` outside 0-86400, or another field")
+    @APIResponse(
+            responseCode = "403",
+            description = "The request was made with a session: only a personal access token rotates itself")
+    @APIResponse(
+            responseCode = "409",
+            description =
+                    "The value presented was replaced already (it is in its grace period), or the token was revoked meanwhile")
     public Uni<TokenRequests.View> rotateSelf(@Valid TokenRequests.Rotate body) {
         return tokens.rotateSelf(Callers.of(identity), body == null ? new TokenRequests.Rotate(null, null) : body);
     }
 
     @GET
     @Path("/{id}")
-    @Operation(summary = "Get a token", description = "Yours (or a service account's you manage), or anyone's for an admin. Someone else's token is 404.")
-    @APIResponse(responseCode = "200", description = "The token", content = @Content(mediaType = MediaType.APPLICATION_JSON,
-            examples = @ExampleObject(name = "token", value = TOKEN_EXAMPLE)))
+    @Operation(
+            summary = "Get a token",
+            description =
+                    "Yours (or a service account's you manage), or anyone's for an admin. Someone else's token is 404.")
+    @APIResponse(
+            responseCode = "200",
+            description = "The token",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            examples = @ExampleObject(name = "token", value = TOKEN_EXAMPLE)))
     @APIResponse(responseCode = "404", description = "No such token, or not yours")
     public Uni<TokenRequests.View> get(@PathParam("id") UUID id) {
         return queries.get(Callers.of(identity), id);
@@ -144,9 +213,16 @@ public class TokenResource {
     @PATCH
     @Path("/{id}")
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Change a token's description or scopes", description = "Takes effect on the token's next request.")
-    @APIResponse(responseCode = "200", description = "The changed token", content = @Content(mediaType = MediaType.APPLICATION_JSON,
-            examples = @ExampleObject(name = "token", value = TOKEN_EXAMPLE)))
+    @Operation(
+            summary = "Change a token's description or scopes",
+            description = "Takes effect on the token's next request.")
+    @APIResponse(
+            responseCode = "200",
+            description = "The changed token",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            examples = @ExampleObject(name = "token", value = TOKEN_EXAMPLE)))
     @APIResponse(responseCode = "404", description = "No such token, or not yours")
     public Uni<TokenRequests.View> update(@PathParam("id") UUID id, @Valid @NotNull TokenRequests.Update body) {
         return tokens.update(Callers.of(identity), id, body);
@@ -155,10 +231,17 @@ public class TokenResource {
     @POST
     @Path("/{id}/regenerate")
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Regenerate a token", description = "A new value and expiry under the same id. The old value stops working at once, "
-            + "or after `graceSeconds` (at most 86400) so running jobs can switch.")
-    @APIResponse(responseCode = "200", description = "The token with its new value in `token`", content = @Content(mediaType = MediaType.APPLICATION_JSON,
-            examples = @ExampleObject(name = "issued", value = ISSUED_EXAMPLE)))
+    @Operation(
+            summary = "Regenerate a token",
+            description = "A new value and expiry under the same id. The old value stops working at once, "
+                    + "or after `graceSeconds` (at most 86400) so running jobs can switch.")
+    @APIResponse(
+            responseCode = "200",
+            description = "The token with its new value in `token`",
+            content =
+                    @Content(
+                            mediaType = MediaType.APPLICATION_JSON,
+                            examples = @ExampleObject(name = "issued", value = ISSUED_EXAMPLE)))
     @APIResponse(responseCode = "404", description = "No such token, or not yours")
     @APIResponse(responseCode = "409", description = "The token is revoked")
     public Uni<TokenRequests.View> regenerate(@PathParam("id") UUID id, @Valid @NotNull TokenRequests.Regenerate body) {
@@ -167,7 +250,9 @@ public class TokenResource {
 
     @DELETE
     @Path("/{id}")
-    @Operation(summary = "Revoke a token", description = "It stops working on its next request. Revoking twice is fine (204).")
+    @Operation(
+            summary = "Revoke a token",
+            description = "It stops working on its next request. Revoking twice is fine (204).")
     @APIResponse(responseCode = "204", description = "Revoked")
     @APIResponse(responseCode = "404", description = "No such token, or not yours")
     public Uni<Void> revoke(@PathParam("id") UUID id) {

@@ -1,24 +1,26 @@
 package io.patgate.account.sso;
 
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.List;
 import java.util.Set;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
+import org.junit.jupiter.api.Test;
 
 class RoleMappingTest {
 
     @Test
     void mappedGroupsBecomeTheirRoleAndOthersStayAsTheyAre() {
         RoleMapping mapping = RoleMapping.parse("patgate-admins=admin, /platform/ci=deploy,cn=ops,ou=x=ops");
-        assertEquals(Set.of("admin", "deploy", "readers"), mapping.roles(List.of("patgate-admins", "/platform/ci", "readers")));
+        assertEquals(
+                Set.of("admin", "deploy", "readers"),
+                mapping.roles(List.of("patgate-admins", "/platform/ci", "readers")));
     }
 
     @Test
     void groupsThatCannotBeRolesAreLeftOut() {
-        assertEquals(Set.of("deploy"), RoleMapping.parse(null).roles(List.of("deploy", "/a/b", "with space", "tokens", "")));
+        assertEquals(
+                Set.of("deploy"), RoleMapping.parse(null).roles(List.of("deploy", "/a/b", "with space", "tokens", "")));
     }
 
     @Test

@@ -1,25 +1,26 @@
 package io.patgate.web.scim;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.patgate.store.ProvisionedUserRepository;
-import org.junit.jupiter.api.Test;
-
-import java.util.List;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.patgate.store.ProvisionedUserRepository;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
 /** SCIM PATCH and filters without a server: the forms providers send, and what is refused. */
 class ScimPatchTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final ScimUsers.State BJENSEN = new ScimUsers.State("bjensen", "e-1", "bjensen@example.com", List.of("deploy"), true);
+    private static final ScimUsers.State BJENSEN =
+            new ScimUsers.State("bjensen", "e-1", "bjensen@example.com", List.of("deploy"), true);
 
     private static ScimUsers.State patch(String operations) throws Exception {
-        JsonNode body = JSON.readTree("{\"schemas\":[\"urn:ietf:params:scim:api:messages:2.0:PatchOp\"],\"Operations\":" + operations + "}");
+        JsonNode body = JSON.readTree(
+                "{\"schemas\":[\"urn:ietf:params:scim:api:messages:2.0:PatchOp\"],\"Operations\":" + operations + "}");
         return ScimPatch.apply(BJENSEN, body);
     }
 
@@ -30,9 +31,13 @@ class ScimPatchTest {
     @Test
     void deactivatesInOktasAndEntrasForms() throws Exception {
         assertFalse(patch("[{\"op\":\"replace\",\"value\":{\"active\":false}}]").active());
-        assertFalse(patch("[{\"op\":\"Replace\",\"path\":\"active\",\"value\":\"False\"}]").active());
-        assertTrue(patch("[{\"op\":\"Replace\",\"path\":\"active\",\"value\":\"True\"}]").active());
-        assertFalse(patch("[{\"op\":\"replace\",\"path\":\"urn:ietf:params:scim:schemas:core:2.0:User:active\",\"value\":false}]").active());
+        assertFalse(patch("[{\"op\":\"Replace\",\"path\":\"active\",\"value\":\"False\"}]")
+                .active());
+        assertTrue(patch("[{\"op\":\"Replace\",\"path\":\"active\",\"value\":\"True\"}]")
+                .active());
+        assertFalse(patch(
+                        "[{\"op\":\"replace\",\"path\":\"urn:ietf:params:scim:schemas:core:2.0:User:active\",\"value\":false}]")
+                .active());
     }
 
     @Test
@@ -47,21 +52,32 @@ class ScimPatchTest {
         assertEquals(List.of("ops"), s.roles());
         assertEquals("e-2", s.externalId());
         assertEquals("", patch("[{\"op\":\"remove\",\"path\":\"emails\"}]").email());
-        assertEquals(List.of(), patch("[{\"op\":\"remove\",\"path\":\"roles\"}]").roles());
-        assertEquals(List.of("a", "b"), patch("[{\"op\":\"replace\",\"path\":\"roles\",\"value\":[{\"value\":\"a\"},\"b\"]}]").roles());
+        assertEquals(
+                List.of(), patch("[{\"op\":\"remove\",\"path\":\"roles\"}]").roles());
+        assertEquals(
+                List.of("a", "b"),
+                patch("[{\"op\":\"replace\",\"path\":\"roles\",\"value\":[{\"value\":\"a\"},\"b\"]}]")
+                        .roles());
     }
 
     @Test
     void refusesWhatItCannotDo() {
-        assertEquals("mutability", scimType(() -> call("[{\"op\":\"replace\",\"path\":\"userName\",\"value\":\"other\"}]")));
+        assertEquals(
+                "mutability", scimType(() -> call("[{\"op\":\"replace\",\"path\":\"userName\",\"value\":\"other\"}]")));
         assertEquals("noTarget", scimType(() -> call("[{\"op\":\"remove\"}]")));
         assertEquals("invalidPath", scimType(() -> call("[{\"op\":\"add\",\"path\":\"shoeSize\",\"value\":42}]")));
-        assertEquals("invalidValue", scimType(() -> call("[{\"op\":\"replace\",\"path\":\"active\",\"value\":\"yes\"}]")));
+        assertEquals(
+                "invalidValue", scimType(() -> call("[{\"op\":\"replace\",\"path\":\"active\",\"value\":\"yes\"}]")));
         assertEquals("invalidSyntax", scimType(() -> call("[]")));
         assertEquals("invalidSyntax", scimType(() -> call("[{\"op\":\"move\",\"path\":\"active\",\"value\":true}]")));
-        assertEquals("invalidFilter", scimType(() -> call("[{\"op\":\"remove\",\"path\":\"roles[display co \\\"x\\\"]\"}]")));
+        assertEquals(
+                "invalidFilter",
+                scimType(() -> call("[{\"op\":\"remove\",\"path\":\"roles[display co \\\"x\\\"]\"}]")));
         // the same userName in another case is no change
-        assertEquals("bjensen", call("[{\"op\":\"replace\",\"path\":\"userName\",\"value\":\"BJensen\"}]").userName());
+        assertEquals(
+                "bjensen",
+                call("[{\"op\":\"replace\",\"path\":\"userName\",\"value\":\"BJensen\"}]")
+                        .userName());
     }
 
     private static ScimUsers.State call(String operations) {
@@ -76,12 +92,20 @@ class ScimPatchTest {
 
     @Test
     void filtersOnUserNameAndExternalIdOnly() {
-        assertEquals(new ProvisionedUserRepository.Filter("bjensen@example.com", null), ScimFilter.parse("userName eq \"bjensen@example.com\""));
+        assertEquals(
+                new ProvisionedUserRepository.Filter("bjensen@example.com", null),
+                ScimFilter.parse("userName eq \"bjensen@example.com\""));
         assertEquals(new ProvisionedUserRepository.Filter("a\"b", null), ScimFilter.parse("USERNAME EQ \"a\\\"b\""));
         assertEquals(new ProvisionedUserRepository.Filter(null, "00u1"), ScimFilter.parse("externalId eq \"00u1\""));
-        assertEquals(new ProvisionedUserRepository.Filter("x", null), ScimFilter.parse("urn:ietf:params:scim:schemas:core:2.0:User:userName eq \"x\""));
+        assertEquals(
+                new ProvisionedUserRepository.Filter("x", null),
+                ScimFilter.parse("urn:ietf:params:scim:schemas:core:2.0:User:userName eq \"x\""));
         assertEquals(ProvisionedUserRepository.Filter.ALL, ScimFilter.parse(null));
-        for (String unsupported : List.of("userName sw \"b\"", "userName eq \"a\" or userName eq \"b\"", "emails.value eq \"x\"", "userName eq b")) {
+        for (String unsupported : List.of(
+                "userName sw \"b\"",
+                "userName eq \"a\" or userName eq \"b\"",
+                "emails.value eq \"x\"",
+                "userName eq b")) {
             assertEquals("invalidFilter", scimType(() -> ScimFilter.parse(unsupported)), unsupported);
         }
     }

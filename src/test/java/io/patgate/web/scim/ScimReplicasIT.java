@@ -1,25 +1,24 @@
 package io.patgate.web.scim;
 
-import io.patgate.support.Api;
-import io.patgate.support.Scim;
-import io.patgate.support.SecondReplica;
-import io.quarkus.test.junit.QuarkusIntegrationTest;
-import io.restassured.http.ContentType;
-import io.restassured.specification.RequestSpecification;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
-import java.time.Duration;
-import java.util.Map;
-import java.util.UUID;
-
 import static io.patgate.support.Api.as;
 import static io.patgate.support.Eventually.eventually;
 import static io.patgate.support.Scim.USERS;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.patgate.support.Api;
+import io.patgate.support.Scim;
+import io.patgate.support.SecondReplica;
+import io.quarkus.test.junit.QuarkusIntegrationTest;
+import io.restassured.http.ContentType;
+import io.restassured.specification.RequestSpecification;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * SCIM deprovisioning with two replicas on one database, as in production: a person deactivated (or deleted) through
@@ -57,12 +56,22 @@ class ScimReplicasIT {
 
     private static Person aPerson(Scim.Client client) {
         String userName = Scim.aUserName();
-        String id = client.request().body(ScimProtocolTest.entraUser(userName, UUID.randomUUID().toString())).post(USERS)
-                .then().statusCode(201).extract().path("id");
-        as(Api.adminSession()).contentType(ContentType.JSON).body(Map.of("password", Api.PASSWORD)).patch("/api/v1/users/" + id).then().statusCode(200);
+        String id = client.request()
+                .body(ScimProtocolTest.entraUser(userName, UUID.randomUUID().toString()))
+                .post(USERS)
+                .then()
+                .statusCode(201)
+                .extract()
+                .path("id");
+        as(Api.adminSession())
+                .contentType(ContentType.JSON)
+                .body(Map.of("password", Api.PASSWORD))
+                .patch("/api/v1/users/" + id)
+                .then()
+                .statusCode(200);
         String session = Api.login(userName, Api.PASSWORD);
         String token = Api.aToken(session, Map.of()).value();
-        for (int port : new int[]{8081, second.port}) {
+        for (int port : new int[] {8081, second.port}) {
             on(port, token).get("/auth/verify").then().statusCode(200);
             on(port, session).get("/api/v1/me").then().statusCode(200);
         }
@@ -78,10 +87,12 @@ class ScimReplicasIT {
         // first the other replica's answer to the token (the change feed's lag), then everything else
         int other = person.changedOn() == 8081 ? second.port : 8081;
         while (on(other, person.token()).get("/auth/verify").statusCode() != 401) {
-            assertTrue(System.nanoTime() - since < AT_ONCE.toNanos(), "still accepted on port " + other + " " + AT_ONCE + " after the change");
+            assertTrue(
+                    System.nanoTime() - since < AT_ONCE.toNanos(),
+                    "still accepted on port " + other + " " + AT_ONCE + " after the change");
         }
         long lag = (System.nanoTime() - since) / 1_000_000;
-        for (int port : new int[]{8081, second.port}) {
+        for (int port : new int[] {8081, second.port}) {
             on(port, person.token()).get("/auth/verify").then().statusCode(401);
             on(port, person.token()).get("/api/v1/me").then().statusCode(401);
             on(port, person.session()).get("/api/v1/me").then().statusCode(401);
@@ -94,37 +105,58 @@ class ScimReplicasIT {
         Scim.Client client = Scim.aClient();
         // deactivated through A, Okta's form
         Person first = aPerson(client);
-        client.request().body(ScimDeprovisioningTest.DEACTIVATE_OKTA).patch(USERS + "/" + first.id()).then().statusCode(200);
+        client.request()
+                .body(ScimDeprovisioningTest.DEACTIVATE_OKTA)
+                .patch(USERS + "/" + first.id())
+                .then()
+                .statusCode(200);
         long answered = System.nanoTime();
         System.out.println("SCIM deactivation on A: token refused on B " + millisUntilEndedEverywhere(first, answered)
                 + " ms after A answered");
 
         // deactivated through B, Entra ID's form
         Person other = aPerson(client);
-        client.request().port(second.port).body("""
+        client.request()
+                .port(second.port)
+                .body("""
                         {"schemas":["urn:ietf:params:scim:api:messages:2.0:PatchOp"],"Operations":[{"op":"Replace","path":"active","value":"False"}]}""")
-                .patch(USERS + "/" + other.id()).then().statusCode(200).body("active", equalTo(false));
+                .patch(USERS + "/" + other.id())
+                .then()
+                .statusCode(200)
+                .body("active", equalTo(false));
         answered = System.nanoTime();
-        System.out.println("SCIM deactivation on B: token refused on A " + millisUntilEndedEverywhere(other.on(second.port), answered)
-                + " ms after B answered");
+        System.out.println("SCIM deactivation on B: token refused on A "
+                + millisUntilEndedEverywhere(other.on(second.port), answered) + " ms after B answered");
 
         // the audit names the SCIM client
-        as(Api.adminSession()).get("/api/v1/audit?size=50&action=user.disabled&username=" + other.userName()).then()
+        as(Api.adminSession())
+                .get("/api/v1/audit?size=50&action=user.disabled&username=" + other.userName())
+                .then()
                 .body("[0].actor", startsWith(client.accountName() + " (token "));
 
         // reactivated through A: nothing that was ended works again on either replica
-        client.request().body(ScimDeprovisioningTest.REACTIVATE_ENTRA).patch(USERS + "/" + other.id()).then().statusCode(200);
+        client.request()
+                .body(ScimDeprovisioningTest.REACTIVATE_ENTRA)
+                .patch(USERS + "/" + other.id())
+                .then()
+                .statusCode(200);
         String fresh = Api.login(other.userName(), Api.PASSWORD);
-        eventually(AT_ONCE, () -> on(second.port, fresh).get("/api/v1/me").then().statusCode(200));
-        for (int port : new int[]{8081, second.port}) {
+        eventually(
+                AT_ONCE, () -> on(second.port, fresh).get("/api/v1/me").then().statusCode(200));
+        for (int port : new int[] {8081, second.port}) {
             on(port, other.token()).get("/auth/verify").then().statusCode(401);
             on(port, other.session()).get("/api/v1/me").then().statusCode(401);
         }
 
         // deleted through B
         Person third = aPerson(client);
-        client.request().port(second.port).delete(USERS + "/" + third.id()).then().statusCode(204);
+        client.request()
+                .port(second.port)
+                .delete(USERS + "/" + third.id())
+                .then()
+                .statusCode(204);
         answered = System.nanoTime();
-        System.out.println("SCIM deletion on B: token refused on A " + millisUntilEndedEverywhere(third.on(second.port), answered) + " ms after B answered");
+        System.out.println("SCIM deletion on B: token refused on A "
+                + millisUntilEndedEverywhere(third.on(second.port), answered) + " ms after B answered");
     }
 }
