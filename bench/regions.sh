@@ -104,9 +104,11 @@ for region in near far; do
   done
 done
 
+echo "$(date -u '+%F %H:%M UTC'), $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg), PostgreSQL $($BIN/postgres -V | awk '{print $3}'), $("$PATGATE_JAVA" -version 2>&1 | head -1)" | tee "$OUT/regions.txt"
 set +e
 "$PATGATE_JAVA" bench/Regions.java "$PATGATE_ADMIN_PASSWORD" "$REVOCATIONS" "$LATE" "$((BOUND * 1000))" \
-  "$(postmaster standby-b)" "${replicas[@]}" | tee "$OUT/regions.txt"
+  "$(postmaster standby-b)" "${replicas[@]}" | tee -a "$OUT/regions.txt"
 status=${PIPESTATUS[0]}
 set -e
+echo "load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$OUT/regions.txt"
 exit "$status"
