@@ -59,7 +59,7 @@ unix_socket_directories = '$DIR'
 wal_level = logical
 max_wal_senders = 16
 max_replication_slots = 16
-max_connections = 100
+max_connections = 200
 wal_keep_size = 1GB
 hot_standby = on
 CONF
