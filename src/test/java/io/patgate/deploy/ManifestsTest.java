@@ -796,7 +796,8 @@ class ManifestsTest {
                             : m.getName()
                                     .replaceAll("([a-z0-9])([A-Z])", "$1-$2")
                                     .toLowerCase(Locale.ROOT));
-            if (m.getReturnType().isInterface() && m.getReturnType().getEnclosingClass() == PatgateConfig.class) {
+            // the groups: one interface per area beside PatgateConfig (io.patgate.config.*Config)
+            if (m.getReturnType().isInterface() && m.getReturnType().getPackage() == PatgateConfig.class.getPackage()) {
                 collect(name, m.getReturnType(), names);
             } else {
                 names.add(name);
