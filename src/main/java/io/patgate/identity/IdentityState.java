@@ -278,13 +278,18 @@ public class IdentityState {
     /**
      * Fills a gap from a look-up, which may be older than what this replica knows: never over a newer state, never a
      * deleted account, and nothing if a full load replaced the state since the look-up began (it may have found the
-     * account just before a delete the load took in).
+     * account just before a delete the load took in). A newer row than the one held is taken, so a token read cold
+     * is judged by its owner as the database has it then, not by an older copy the feed has not yet replaced (an account
+     * enabled again a moment before its new token is first shown here).
      */
     public void putUserIfAbsent(UserState user, long readGeneration) {
         users.compute(
                 user.id(),
-                (id, old) ->
-                        old != null || deletedUsers.contains(id) || generation.get() != readGeneration ? old : user);
+                (id, old) -> deletedUsers.contains(id)
+                                || generation.get() != readGeneration
+                                || (old != null && old.version() >= user.version())
+                        ? old
+                        : user);
     }
 
     /** Holds a token's state, unless a newer copy is held (see {@link TokenWorkingSet#store}); marks and side cache follow. */

@@ -581,48 +581,4 @@ class TokensTest {
         isProblem(as(token.value()).get("/auth/verify?scope=deploy").then(), 403);
         as(token.value()).get("/auth/verify").then().statusCode(200).header("X-Auth-Scopes", "devices:read");
     }
-
-    @jakarta.inject.Inject
-    io.patgate.revocation.TokenRevocation revocation;
-
-    @Test
-    void everyTokenOfAnAccountIsRevokedInOneCallForDeprovisioning() {
-        Api.TestUser user = Api.aUser();
-        Api.Issued first = Api.aToken(user.session(), Map.of("name", "one"));
-        Api.Issued second = Api.aToken(user.session(), Map.of("name", "two"));
-        as(first.value()).get("/auth/verify").then().statusCode(200);
-
-        var revoked = revokeAll(user);
-
-        assertEquals(2, revoked.size());
-        // published on commit: the very next check refuses both values
-        isProblem(as(first.value()).get("/auth/verify").then(), 401);
-        isProblem(as(second.value()).get("/auth/verify").then(), 401);
-        as(user.session())
-                .get("/api/v1/tokens/" + second.id())
-                .then()
-                .statusCode(200)
-                .body("status", equalTo("revoked"))
-                .body("revokedReason", equalTo("user-disabled"));
-        as(Api.adminSession())
-                .get("/api/v1/audit?tokenId=" + first.id())
-                .then()
-                .statusCode(200)
-                .body("action", hasItem("token.revoked"))
-                .body("actor", hasItem("system"));
-        // nothing left to revoke: a second call changes nothing
-        assertTrue(revokeAll(user).isEmpty());
-    }
-
-    /** As SCIM's deprovisioning would: on a Vert.x context (Hibernate Reactive needs one), and waits for it. */
-    private List<?> revokeAll(Api.TestUser user) {
-        try {
-            return io.quarkus.vertx.VertxContextSupport.subscribeAndAwait(() -> revocation.revokeEveryTokenOf(
-                    UUID.fromString(user.id()),
-                    io.patgate.domain.RevokeReason.USER_DISABLED,
-                    io.patgate.revocation.TokenRevocation.By.SYSTEM));
-        } catch (Throwable e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }
