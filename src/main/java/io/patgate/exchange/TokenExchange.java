@@ -57,6 +57,14 @@ public class TokenExchange {
     /** 400: RFC 6749 section 5.2 ({@code outcome.error()}, and {@code description}); {@code detail} is for the log only. */
     public record Refused(ExchangeOutcome outcome, String description, String detail) implements Result {}
 
+    /** Refusals a trust entry, or its account, newer than this replica's memory could turn into an acceptance. */
+    private static final Set<ExchangeOutcome> MAY_BE_A_NEW_TRUST = java.util.EnumSet.of(
+            ExchangeOutcome.UNTRUSTED_ISSUER,
+            ExchangeOutcome.UNKNOWN_KEY,
+            ExchangeOutcome.BAD_SIGNATURE,
+            ExchangeOutcome.WRONG_AUDIENCE,
+            ExchangeOutcome.NO_MATCHING_TRUST);
+
     private final SubjectTokenVerifier verifier;
     private final Instance<TrustSource> trusts;
     private final Instance<ExchangeIssuer> issuer;
@@ -155,7 +163,7 @@ public class TokenExchange {
         } catch (IllegalArgumentException e) {
             return refused(ExchangeOutcome.INVALID_SCOPE, e.getMessage(), null);
         }
-        return verifier.verify(subjectToken, trusts.get()).chain(verdict -> {
+        return verdict(subjectToken).chain(verdict -> {
             if (verdict instanceof Verdict.Refused refused) {
                 return refused(refused.outcome(), refused.outcome().description(), refused.detail());
             }
@@ -190,6 +198,23 @@ public class TokenExchange {
                         1, Duration.between(clock.instant(), issued.expiresAt()).toSeconds());
                 return new Issued(issued.accessToken(), expiresIn, String.join(" ", issued.scopes()));
             });
+        });
+    }
+
+    /**
+     * The verifier's verdict with the trusts in memory; when that is a refusal a trust created, changed or enabled a
+     * moment ago through another replica could turn, once more with the trusts as the primary holds them. Refusals are
+     * throttled per address, so a flood of untrusted tokens costs at most that many reads.
+     */
+    private Uni<Verdict> verdict(String subjectToken) {
+        TrustSource source = trusts.get();
+        return verifier.verify(subjectToken, source).chain(verdict -> {
+            TrustSource current = source.current();
+            return verdict instanceof Verdict.Refused refused
+                            && current != null
+                            && MAY_BE_A_NEW_TRUST.contains(refused.outcome())
+                    ? verifier.verify(subjectToken, current)
+                    : Uni.createFrom().item(verdict);
         });
     }
 

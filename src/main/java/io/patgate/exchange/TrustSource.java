@@ -16,4 +16,14 @@ public interface TrustSource {
      * the one used). An empty list when there are none.
      */
     Uni<List<Trust>> trustsFor(String issuer);
+
+    /**
+     * The same entries as they stand where they are written, for a source whose {@link #trustsFor} answers from a copy
+     * that may trail it (a replica's memory behind the change feed); null for a source with no such copy. An exchange
+     * the copy refused for want of a matching trust is judged once more with this one, so a trust created, or an
+     * account enabled, a moment ago through another replica is honoured at once.
+     */
+    default TrustSource current() {
+        return null;
+    }
 }

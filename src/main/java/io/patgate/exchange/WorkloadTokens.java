@@ -4,11 +4,13 @@ import io.patgate.audit.AuditService;
 import io.patgate.domain.AuditAction;
 import io.patgate.identity.IdentityState;
 import io.patgate.identity.TokenSigner;
+import io.patgate.identity.TrustLookup;
 import io.patgate.identity.TrustState;
 import io.patgate.identity.WorkloadTrust;
 import io.patgate.store.Transactions;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -28,7 +30,9 @@ import org.jboss.logging.Logger;
  * must still exist (so disabling or deleting the account, or removing the trust, ends it on every replica with the change
  * feed's next notification), and its scopes are intersected with the account's roles now. So an exchange writes one
  * row, its audit event, and a fleet of jobs exchanging every minute adds nothing to the table of tokens; a token issued
- * on one replica is good on every other at once, since they all hold the same keys and the same trust entries.
+ * on one replica is good on every other at once, since they all hold the same keys and the same trust entries. An
+ * exchange memory would refuse is judged again after the issuer's entries are read from the primary ({@link #current}),
+ * so a trust made a moment ago through another replica is honoured before the feed brings it.
  */
 @ApplicationScoped
 public class WorkloadTokens implements TrustSource, ExchangeIssuer {
@@ -40,6 +44,7 @@ public class WorkloadTokens implements TrustSource, ExchangeIssuer {
     private final TokenSigner signer;
     private final AuditService audit;
     private final Transactions transactions;
+    private final Instance<TrustLookup> primary;
     private final Clock clock = Clock.systemUTC();
 
     public WorkloadTokens(
@@ -47,7 +52,9 @@ public class WorkloadTokens implements TrustSource, ExchangeIssuer {
             IdentityState accounts,
             TokenSigner signer,
             AuditService audit,
-            Transactions transactions) {
+            Transactions transactions,
+            Instance<TrustLookup> primary) {
+        this.primary = primary;
         this.trusts = trusts;
         this.accounts = accounts;
         this.signer = signer;
@@ -61,6 +68,15 @@ public class WorkloadTokens implements TrustSource, ExchangeIssuer {
                 .item(trusts.forIssuer(issuer).stream()
                         .map(WorkloadTokens::trust)
                         .toList());
+    }
+
+    /** Memory after the issuer's entries and accounts were read from the primary ({@link TrustLookup}). */
+    @Override
+    public TrustSource current() {
+        if (primary.isUnsatisfied()) {
+            return null;
+        }
+        return issuer -> primary.get().readIssuer(issuer).chain(() -> trustsFor(issuer));
     }
 
     private static Trust trust(WorkloadTrust t) {

@@ -133,6 +133,11 @@ public class IdentityState {
         return generation.get();
     }
 
+    /** Where a read of accounts begins: hand it back to {@link #putUserIfAbsent}. */
+    public long generation() {
+        return generation.get();
+    }
+
     public void doneReading(UUID id) {
         reading.leave(id);
     }

@@ -28,6 +28,8 @@ public class TrustState {
     private final Map<UUID, WorkloadTrust> trusts = new ConcurrentHashMap<>();
     /** Entries removed while this replica ran: a removal is final, and an older copy read before it must not bring one back. */
     private final Set<UUID> removed = ConcurrentHashMap.newKeySet();
+    /** Bumped by every full {@link #load}: a read that began before one may hold copies the load has already replaced. */
+    private long generation;
     /** The live entries by issuer, rebuilt on every change (changes are rare, reads are many). */
     private volatile Map<String, List<WorkloadTrust>> byIssuer = Map.of();
 
@@ -37,6 +39,7 @@ public class TrustState {
 
     /** Replaces every entry with a snapshot's live ones; newer copies held here stay. */
     public synchronized void load(Collection<WorkloadTrust> live) {
+        generation++;
         Set<UUID> ids = live.stream().map(WorkloadTrust::id).collect(Collectors.toSet());
         trusts.keySet().retainAll(ids);
         live.forEach(this::merge);
@@ -47,6 +50,27 @@ public class TrustState {
     public synchronized void apply(WorkloadTrust trust) {
         merge(trust);
         reindex();
+    }
+
+    /** Where a read of the database begins: hand it back to {@link #applyRead}. */
+    public synchronized long generation() {
+        return generation;
+    }
+
+    /**
+     * Entries a read found ({@link TrustLookup}): each held unless a newer copy is, or it was removed while this
+     * replica ran; none when a full {@link #load} ran since {@code readGeneration} (the read may predate a removal the
+     * load took in by leaving the entry out).
+     *
+     * @return whether they were taken
+     */
+    public synchronized boolean applyRead(Collection<WorkloadTrust> read, long readGeneration) {
+        if (readGeneration != generation) {
+            return false;
+        }
+        read.forEach(this::merge);
+        reindex();
+        return true;
     }
 
     private void merge(WorkloadTrust trust) {

@@ -8,6 +8,10 @@ import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.lessThanOrEqualTo;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
+import io.patgate.identity.TrustState;
+import io.patgate.identity.WorkloadTrust;
+import io.patgate.replica.ReadPool;
+import io.patgate.store.TrustRows;
 import io.patgate.support.Api;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -15,6 +19,8 @@ import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.ValidatableResponse;
+import io.vertx.mutiny.sqlclient.Tuple;
+import jakarta.inject.Inject;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -55,6 +61,12 @@ class WorkloadExchangeTest {
 
     private static final AtomicInteger ADDRESSES = new AtomicInteger(1);
     private static MockOAuth2Server provider;
+
+    @Inject
+    TrustState trustsInMemory;
+
+    @Inject
+    ReadPool pools;
 
     @BeforeAll
     static void start() throws Exception {
@@ -237,5 +249,40 @@ class WorkloadExchangeTest {
                         600L)
                 .serialize();
         exchange(otherAudience).statusCode(400).body("error", equalTo("invalid_grant"));
+    }
+
+    /**
+     * A replica whose change feed has not brought a trust yet (made a moment ago through another replica, say) reads
+     * the issuer's entries from the primary before it refuses: the job's first exchange works wherever it lands.
+     * Memory is set back to a snapshot without the new entry, as a replica that never heard of it would hold.
+     */
+    @Test
+    void aTrustThisReplicaHasNotHeardOfYetIsReadFromThePrimaryBeforeARefusal() {
+        String ns = namespace();
+        String[] created = trustedAccount(ns);
+        UUID trust = UUID.fromString(created[1]);
+        List<WorkloadTrust> others = pools.primary()
+                .preparedQuery("select " + TrustRows.COLUMNS
+                        + " from service_account_trust where removed_at is null and id <> $1")
+                .execute(Tuple.of(trust))
+                .map(rows -> {
+                    List<WorkloadTrust> live = new java.util.ArrayList<>();
+                    rows.forEach(row -> live.add(TrustRows.state(row)));
+                    return live;
+                })
+                .await()
+                .indefinitely();
+        trustsInMemory.load(others);
+        org.junit.jupiter.api.Assertions.assertNull(trustsInMemory.trust(trust), "memory does not know the trust");
+
+        exchange(subjectToken(ns, "deployer")).statusCode(200).body("token_type", equalTo("Bearer"));
+        org.junit.jupiter.api.Assertions.assertNotNull(trustsInMemory.trust(trust), "and now holds it");
+
+        // a removal stays a refusal: the primary holds no live entry either
+        as(Api.adminSession())
+                .delete(ACCOUNTS + "/" + created[0] + "/trust/" + trust)
+                .then()
+                .statusCode(204);
+        exchange(subjectToken(ns, "deployer")).statusCode(400).body("error", equalTo("invalid_grant"));
     }
 }

@@ -121,4 +121,29 @@ class TrustStateTest {
         assertNull(trusts.trust(id));
         assertEquals(List.of(), trusts.forIssuer(GITHUB));
     }
+
+    @Test
+    void aReadFromThePrimaryIsTakenUnlessAReloadOrARemovalOvertookIt() {
+        IdentityState accounts = new IdentityState();
+        UUID account = UUID.randomUUID();
+        accounts.putUser(account(account, false));
+        TrustState trusts = new TrustState(accounts);
+        UUID created = UUID.randomUUID();
+        long before = trusts.generation();
+        assertTrue(trusts.applyRead(List.of(trust(created, account, "a", Map.of(), false, 1)), before));
+        assertEquals("a", trusts.trust(created).subject(), "a trust this replica had not heard of yet");
+
+        // read, then removed, then a reload whose snapshot leaves it out (the feed was down): the read lands last
+        UUID removedMeanwhile = UUID.randomUUID();
+        long reading = trusts.generation();
+        trusts.load(List.of(trust(created, account, "a", Map.of(), false, 1)));
+        assertFalse(trusts.applyRead(List.of(trust(removedMeanwhile, account, "b", Map.of(), false, 1)), reading));
+        assertNull(trusts.trust(removedMeanwhile), "a read older than a reload must not bring an entry back");
+
+        // removed through the feed while the read ran: final
+        trusts.apply(trust(created, account, "a", Map.of(), true, 2));
+        assertTrue(trusts.applyRead(List.of(trust(created, account, "a", Map.of(), false, 1)), trusts.generation()));
+        assertNull(trusts.trust(created));
+        assertEquals(List.of(), trusts.forIssuer(GITHUB));
+    }
 }
