@@ -47,9 +47,16 @@ fresh_database() {
     [ -n "$cluster" ] || { echo "no PostgreSQL cluster found (pg_lsclusters)"; exit 1; }
     pg_ctlcluster $cluster start 2>/dev/null || true
     PGPORT=$(pg_lsclusters -h | awk 'NR==1 {print $3}')
+    # the change feed is logical replication: without it the service refuses to start (docs/scale-out.md)
+    if [ "$(psql_as "-c 'show wal_level'")" != logical ]; then
+      echo "setting wal_level=logical on cluster $cluster (a restart of it)"
+      psql_as "-c \"alter system set wal_level = logical\"" >/dev/null
+      pg_ctlcluster $cluster restart
+    fi
   fi
   [ "$keep" = keep ] || psql_as "-c \"drop database if exists $db\"" >/dev/null
   psql_as "-c \"do \\\$\\\$ begin if not exists (select from pg_roles where rolname='patgate_bench') then create role patgate_bench login password 'bench'; end if; end \\\$\\\$\"" >/dev/null
+  psql_as "-c \"alter role patgate_bench replication\"" >/dev/null # its temporary slot per replica
   if [ "$(psql_as "-c \"select count(*) from pg_database where datname = '$db'\"")" = 0 ]; then
     psql_as "-c \"create database $db owner patgate_bench\"" >/dev/null
   fi
@@ -97,6 +104,7 @@ start_service() {
   QUARKUS_HTTP_PORT=$port QUARKUS_MANAGEMENT_PORT=$((port + 1000)) MALLOC_ARENA_MAX=${MALLOC_ARENA_MAX:-2} "$PATGATE_JAVA" $PATGATE_JAVA_OPTS -jar "$JAR" > "$OUT/$name.log" 2>&1 &
   PIDS[$name]=$!
   for _ in $(seq 1 1200); do
+    kill -0 "${PIDS[$name]}" 2>/dev/null || { echo "$name stopped before it was ready; see $OUT/$name.log" >&2; tail -3 "$OUT/$name.log" >&2; exit 1; }
     if curl -sf "$(management_url "$port")/q/health/ready" >/dev/null 2>&1; then
       READY_MS=$(( ($(date +%s%N) - t0) / 1000000 ))
       return

@@ -69,6 +69,7 @@ start_app() { # NAME PORT QUARKUS_APP_DIR [extra JVM options]: starts it, and wa
 declare -A STARTED
 wait_ready() { # NAME PORT
   for _ in $(seq 1 12000); do
+    kill -0 "${PIDS[$1]}" 2>/dev/null || { echo "$1 stopped before it was ready; see $OUT/$1.log" >&2; tail -3 "$OUT/$1.log" >&2; exit 1; }
     command curl -sf "$(management_url "$2")/q/health/ready" >/dev/null 2>&1 && { echo "$1 ready in $((($(date +%s%N) - STARTED[$1]) / 1000000)) ms"; return; }
     sleep 0.05
   done
@@ -100,9 +101,9 @@ create table if not exists bench_rotation (g int primary key, value text not nul
 truncate bench_rotation;
 insert into bench_rotation select g, left('${PAT:0:48}' || repeat(encode(sha256(('rotation-' || g || '-' || random())::bytea), 'hex'), 8), ${#PAT})
   from generate_series(1, $TOKENS) g;
-insert into access_token (id, user_id, name, scopes, allowed_cidrs, digest, created_at, updated_at, issued_at, expires_at, recent_ips)
+insert into access_token (id, user_id, name, scopes, allowed_cidrs, digest, created_at, updated_at, issued_at, expires_at)
   select gen_random_uuid(), (select id from app_user where username = 'bench'), 'rotation-' || g, '{deploy}', '{}',
-         sha256(convert_to(value, 'UTF8')), now(), now(), now(), now() + interval '30 days', '{}'
+         sha256(convert_to(value, 'UTF8')), now(), now(), now(), now() + interval '30 days'
   from bench_rotation;
 SQL
 psql_as "-d $DB -c \"select value from bench_rotation order by g\"" > "$OUT/rotation.txt"

@@ -76,20 +76,22 @@ for SIZE in $SIZES; do
   stop_service server
   t0=$(date +%s)
   # the rest straight into the database; the cold token looks a year unused, so it is outside the working set
-  psql_as "-d $DBS -v ON_ERROR_STOP=1 -c \"update access_token set last_used_at = null, created_at = now() - interval '365 days' where id = '$COLD_ID'\"" >/dev/null
+  psql_as "-d $DBS -v ON_ERROR_STOP=1 -c \"delete from token_usage where token_id = '$COLD_ID'; update access_token set created_at = now() - interval '365 days' where id = '$COLD_ID'\"" >/dev/null
   [ "$SEEDED" = 1 ] || psql_as "-d $DBS -v ON_ERROR_STOP=1" >/dev/null <<SQL
 set synchronous_commit = off;
 insert into app_user (id, username, password_hash, roles, disabled, created_at, updated_at)
   select gen_random_uuid(), 'bulk-' || g, 'not-a-hash', '{deploy}', false, now(), now()
   from generate_series(1, greatest(1, $((SIZE / 1000)))) g;
 create temporary table bulk_users as select id, row_number() over () - 1 as n from app_user where username like 'bulk-%';
-insert into access_token (id, user_id, name, scopes, allowed_cidrs, digest, created_at, updated_at, issued_at, expires_at,
-                          last_used_at, last_used_ip, recent_ips)
-  select gen_random_uuid(), u.id, 'bulk-' || g, '{deploy}', '{}', sha256(('bulk-' || g || '-' || random())::bytea),
-         now() - interval '180 days', now(), now(), now() + interval '180 days',
-         now() - random() * interval '90 days', '10.0.0.1', '{}'
-  from generate_series(1, greatest(0, $((SIZE - 2)))) g
-  join bulk_users u on u.n = g % (select count(*) from bulk_users);
+with bulk as (
+  insert into access_token (id, user_id, name, scopes, allowed_cidrs, digest, created_at, updated_at, issued_at, expires_at)
+    select gen_random_uuid(), u.id, 'bulk-' || g, '{deploy}', '{}', sha256(('bulk-' || g || '-' || random())::bytea),
+           now() - interval '180 days', now(), now(), now() + interval '180 days'
+    from generate_series(1, greatest(0, $((SIZE - 2)))) g
+    join bulk_users u on u.n = g % (select count(*) from bulk_users)
+    returning id)
+insert into token_usage (token_id, last_used_at, last_used_ip, recent_ips)
+  select id, now() - random() * interval '90 days', '10.0.0.1', '{}' from bulk;
 analyze;
 SQL
   echo "seeded in $(( $(date +%s) - t0 )) s"

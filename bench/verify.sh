@@ -126,9 +126,9 @@ LUA
   psql_as "-d $DB -v ON_ERROR_STOP=1" >/dev/null <<SQL
 insert into app_user (id, username, password_hash, roles, disabled, created_at, updated_at)
   values (gen_random_uuid(), 'bulk', 'not-a-hash', '{deploy}', false, now(), now());
-insert into access_token (id, user_id, name, scopes, allowed_cidrs, digest, created_at, updated_at, issued_at, expires_at, recent_ips)
+insert into access_token (id, user_id, name, scopes, allowed_cidrs, digest, created_at, updated_at, issued_at, expires_at)
   select gen_random_uuid(), (select id from app_user where username = 'bulk'), 'bulk-' || g, '{deploy}', '{}',
-         sha256(('bulk-' || g || '-' || random())::bytea), now(), now(), now(), now() + interval '30 days', '{}'
+         sha256(('bulk-' || g || '-' || random())::bytea), now(), now(), now(), now() + interval '30 days'
   from generate_series(1, $((SIZE - 1))) g;
 SQL
   stop_server
