@@ -32,6 +32,10 @@ public class UsageTracker {
     private final Set<UUID> dirty = ConcurrentHashMap.newKeySet();
     /** A last use the database holds at least, per token (it only grows there). */
     private final Map<UUID, Instant> stored = new ConcurrentHashMap<>();
+    /** Per token, the set of recent addresses whose networks the database was last told of (a hash), and when. */
+    private final Map<UUID, Told> told = new ConcurrentHashMap<>();
+
+    private record Told(long addresses, Instant at) {}
 
     public void record(UUID tokenId, String ip, Instant now) {
         Usage current = usage.get(tokenId);
@@ -118,6 +122,40 @@ public class UsageTracker {
     public boolean due(UUID tokenId, Usage u, java.time.Duration step) {
         Instant known = stored.get(tokenId);
         return known == null || !u.lastUsedAt().isBefore(known.plus(step));
+    }
+
+    /**
+     * Whether {@code u}'s addresses must be checked against the networks the database holds for the token: they are not
+     * the set it was last told of, or that was {@code step} ago or more (a known network's time is refreshed once a
+     * step). A token used from the same addresses round after round is checked once a step, not every round.
+     */
+    public boolean networksDue(UUID tokenId, Usage u, java.time.Duration step, Instant now) {
+        Told last = told.get(tokenId);
+        return last == null
+                || last.addresses() != addressSet(u.recent())
+                || !now.isBefore(last.at().plus(step));
+    }
+
+    /** The database now holds the networks of {@code u}'s addresses (committed), as of {@code now}. */
+    public void networksTold(UUID tokenId, Usage u, Instant now) {
+        told.put(tokenId, new Told(addressSet(u.recent()), now));
+    }
+
+    /** The addresses of {@code recent} as one 64-bit value, whatever their order (a sum of mixed hashes). */
+    static long addressSet(List<Seen> recent) {
+        long sum = 0;
+        for (Seen seen : recent) {
+            long h = 0xcbf29ce484222325L; // FNV-1a over the characters, then a 64-bit finaliser
+            String ip = seen.ip();
+            for (int i = 0; i < ip.length(); i++) {
+                h = (h ^ ip.charAt(i)) * 0x100000001b3L;
+            }
+            h ^= h >>> 33;
+            h *= 0xff51afd7ed558ccdL;
+            h ^= h >>> 33;
+            sum += h;
+        }
+        return sum;
     }
 
     public void putBack(Set<UUID> ids) {

@@ -13,6 +13,7 @@ import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -23,13 +24,14 @@ import java.util.UUID;
 import org.jboss.logging.Logger;
 
 /**
- * Writes the last-used data gathered by {@link UsageTracker}: every few seconds, the changed tokens in one
- * transaction, and once more on graceful shutdown. A failed write is retried on the next round, so a database outage
+ * Writes the last-used data gathered by {@link UsageTracker}: every few seconds, the changed tokens in transactions of
+ * {@link #BATCH}, and once more on graceful shutdown. A failed write is retried on the next round, so a database outage
  * loses nothing that is still in memory.
  *
  * <p>Two paths. The networks each token was used from ({@code token_network}, where {@code token.used-from-new-address}
- * comes from) are checked for every token used since the last round: exact, one statement, and a write only for a
- * network new to the token. The last use itself ({@code token_usage}, V19) is written only for a token whose last use
+ * comes from) are checked for every token used since the last round from addresses other than the ones the database
+ * was last told of, and for every token once a step: exact, one statement, and a write only for a network new to the
+ * token. The last use itself ({@code token_usage}, V19) is written only for a token whose last use
  * moved {@code patgate.tokens.usage-step} past what the database holds (or that just got a new network, so its list
  * shows the new address at once): see {@link #upsert}. So the primary's usage writes are at most about one per token
  * per step, whatever the number of replicas and requests.
@@ -62,6 +64,11 @@ public class TokenUsageWriter {
                     + " select x.token_id, coalesce(w.last_used_at, k.last_used_at) as stored, w.token_id is not null as wrote"
                     + " from x left join written w on w.token_id = x.token_id left join known k on k.token_id = x.token_id";
 
+    /** Tokens per transaction. */
+    static final int BATCH = 2_000;
+
+    private static final Duration BATCH_TIMEOUT = Duration.ofSeconds(10);
+
     private final Pool pool;
     private final UsageTracker usage;
     private final NetworkSightings notices;
@@ -82,36 +89,69 @@ public class TokenUsageWriter {
         return flush().replaceWithVoid();
     }
 
-    /** Writes what changed since the last round; how many {@code token_usage} rows it wrote (0 also when it failed). */
+    /**
+     * Writes what changed since the last round; how many {@code token_usage} rows it wrote (what was written before a
+     * failure, when one failed). In batches of {@link #BATCH} tokens, each its own transaction, one after the other:
+     * 100,000 tokens used within a round are fifty short transactions, and the event loop serves requests between them,
+     * where one statement of them all outlasted its timeout on a busy machine and was retried whole, round after round.
+     * A batch that fails is put back with every batch after it, for the next round.
+     */
     public Uni<Integer> flush() {
         // in the order of the token ids, on every replica: two replicas' batches lock rows in one order, never deadlock
-        Map<UUID, UsageTracker.Usage> changed = new java.util.TreeMap<>(usage.drain());
-        if (changed.isEmpty()) {
+        List<UUID> ids = new ArrayList<>(new java.util.TreeSet<>(usage.drain().keySet()));
+        if (ids.isEmpty()) {
             return Uni.createFrom().item(0);
         }
+        return flush(ids, 0, 0);
+    }
+
+    private Uni<Integer> flush(List<UUID> ids, int from, int wrote) {
+        if (from >= ids.size()) {
+            LOG.debugf("Usage of %d tokens: %d rows written", ids.size(), wrote);
+            return Uni.createFrom().item(wrote);
+        }
+        List<UUID> batch = ids.subList(from, Math.min(ids.size(), from + BATCH));
+        return writeBatch(batch).onItemOrFailure().transformToUni((n, failure) -> {
+            if (failure == null) {
+                return flush(ids, from + batch.size(), wrote + n);
+            }
+            usage.putBack(new java.util.HashSet<>(ids.subList(from, ids.size())));
+            LOG.warnf(
+                    "Could not write last-used data of %d of %d tokens, will retry: %s",
+                    ids.size() - from, ids.size(), failure.toString());
+            return Uni.createFrom().item(wrote);
+        });
+    }
+
+    /** One batch in one transaction: its tokens' networks where due, then their last use where due. */
+    private Uni<Integer> writeBatch(List<UUID> batch) {
+        Map<UUID, UsageTracker.Usage> changed = new java.util.LinkedHashMap<>();
+        for (UUID id : batch) {
+            UsageTracker.Usage u = usage.usage(id);
+            if (u != null) {
+                changed.put(id, u);
+            }
+        }
+        Instant now = Instant.now();
         List<NetworkSightings.Seen> seen = new ArrayList<>();
+        List<UUID> told = new ArrayList<>();
         changed.forEach((id, u) -> {
+            if (!usage.networksDue(id, u, step, now)) {
+                return; // the same addresses as the database was told of within the step: nothing to check
+            }
+            told.add(id);
             for (UsageTracker.Seen s : u.recent()) {
-                // only what PostgreSQL's inet takes (no brackets, no zone): one bad cast would fail the whole flush
-                if (Cidr.parseAddress(s.ip()).isPresent() && s.ip().indexOf('[') < 0) {
+                // only what PostgreSQL's inet takes (no brackets, no zone): one bad cast would fail the whole batch
+                if (s.ip().indexOf('[') < 0 && Cidr.parseAddress(s.ip()).isPresent()) {
                     seen.add(new NetworkSightings.Seen(id, s.ip(), s.at()));
                 }
             }
         });
         return pool.withTransaction(conn -> notices.seen(conn, seen, step).chain(added -> upsert(conn, changed, added)))
                 .ifNoItem()
-                .after(Duration.ofSeconds(10))
+                .after(BATCH_TIMEOUT)
                 .fail()
-                .invoke(wrote -> LOG.debugf("Usage of %d tokens: %d rows written", changed.size(), wrote))
-                .onFailure()
-                .invoke(e -> {
-                    usage.putBack(changed.keySet());
-                    LOG.warnf(
-                            "Could not write last-used data of %d tokens, will retry: %s",
-                            changed.size(), e.toString());
-                })
-                .onFailure()
-                .recoverWithItem(0);
+                .invoke(() -> told.forEach(id -> usage.networksTold(id, changed.get(id), now)));
     }
 
     /** Writes the due ones of {@code changed} (see {@link #UPSERT}); how many rows it wrote. */

@@ -203,6 +203,85 @@ class UsageWritesTest {
         }
     }
 
+    /** {@code n} tokens of a new account, straight into the table (as years of use would leave them), in id order. */
+    private List<UUID> manyTokens(int n) {
+        String username = Api.aUser().username();
+        List<UUID> ids = new ArrayList<>();
+        pool.preparedQuery("insert into access_token (id, user_id, name, scopes, allowed_cidrs, digest, created_at,"
+                        + " updated_at, issued_at, expires_at) select gen_random_uuid(), (select id from app_user where"
+                        + " username = $1), 'bulk-' || g, '{}', '{}', sha256(('bulk-' || g || '-' || random())::bytea),"
+                        + " now(), now(), now(), now() + interval '30 days' from generate_series(1, $2) g returning id")
+                .execute(Tuple.of(username, n))
+                .await()
+                .atMost(Duration.ofSeconds(30))
+                .forEach(row -> ids.add(row.getUUID("id")));
+        ids.sort(null);
+        return ids;
+    }
+
+    private long count(String sql, List<UUID> ids) {
+        return pool.preparedQuery(sql)
+                .execute(Tuple.of(ids.toArray(UUID[]::new)))
+                .await()
+                .atMost(Duration.ofSeconds(10))
+                .iterator()
+                .next()
+                .getLong(0);
+    }
+
+    /**
+     * A round with more tokens than one transaction takes is written in batches; a batch that fails is kept, with every
+     * batch after it, for the next round, and the batches before it stay written. Found at 100,000 tokens in rotation
+     * (bench/limit.sh): the round as one statement outlasted its timeout and was retried whole, for ever.
+     */
+    @Test
+    void aLargeRoundIsWrittenInBatchesAndAFailedBatchIsRetriedWithTheRest() {
+        int n = TokenUsageWriter.BATCH * 2 + 500;
+        List<UUID> ids = manyTokens(n);
+        UUID failing = ids.get(TokenUsageWriter.BATCH + 10); // in the second batch
+        UsageTracker memory = new UsageTracker();
+        TokenUsageWriter replica = replica(memory);
+        Instant t0 = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        for (UUID id : ids) {
+            memory.record(id, "198.51.100.7", t0);
+        }
+        String usageRows = "select count(*) from token_usage where token_id = any($1)";
+        String networkRows = "select count(*) from token_network where token_id = any($1)";
+        pool.query("create function patgate_test_refuse() returns trigger language plpgsql as $$ begin"
+                        + " if new.token_id = '" + failing + "' then raise exception 'refused by the test'; end if;"
+                        + " return new; end $$")
+                .execute()
+                .await()
+                .atMost(Duration.ofSeconds(5));
+        try {
+            pool.query("create trigger patgate_test_refuse before insert on token_usage for each row"
+                            + " execute function patgate_test_refuse()")
+                    .execute()
+                    .await()
+                    .atMost(Duration.ofSeconds(5));
+            assertEquals(TokenUsageWriter.BATCH, flushAll(replica), "the first batch, before the failing one");
+            assertEquals(TokenUsageWriter.BATCH, count(usageRows, ids));
+            assertEquals(TokenUsageWriter.BATCH, count(networkRows, ids), "the failed batch left nothing half-written");
+            assertEquals(n - TokenUsageWriter.BATCH, memory.pending(), "the failed batch and the one after it, kept");
+        } finally {
+            pool.query("drop trigger if exists patgate_test_refuse on token_usage; drop function if exists"
+                            + " patgate_test_refuse()")
+                    .execute()
+                    .await()
+                    .atMost(Duration.ofSeconds(5));
+        }
+        assertEquals(n - TokenUsageWriter.BATCH, flushAll(replica), "the rest, on the next round");
+        assertEquals(n, count(usageRows, ids));
+        assertEquals(n, count(networkRows, ids));
+        assertEquals(0, memory.pending());
+
+        // the same addresses again within the step: neither the networks nor the last use are written
+        for (UUID id : ids) {
+            memory.record(id, "198.51.100.7", t0.plusSeconds(1));
+        }
+        assertEquals(0, flushAll(replica));
+    }
+
     private String tokenRow(UUID id) {
         Row row = pool.preparedQuery(
                         "select row_version, change_xid::text as stamp, xmin::text as version from access_token where id = $1")
