@@ -70,7 +70,8 @@ public class NetworkSightings {
         return conn.preparedQuery(
                         "with seen as (select token_id, patgate_network(address) as network, host(address::inet) as address, at"
                                 + " from unnest($1::uuid[], $2::text[], $3::timestamptz[]) as s(token_id, address, at)),"
-                                + " grouped as (select token_id, network, min(at) as first_at, max(at) as last_at from seen group by token_id, network),"
+                                + " grouped as (select token_id, network, min(at) as first_at, max(at) as last_at,"
+                                + " (array_agg(address order by at))[1] as first_address from seen group by token_id, network),"
                                 + " refreshed as (update token_network n set last_seen = greatest(n.last_seen, g.last_at) from grouped g"
                                 + " where n.token_id = g.token_id and n.network = g.network and (n.last_seen <= g.last_at - make_interval(secs => $4)"
                                 // a token at its cap orders its networks exactly: a network in use, refreshed late,
@@ -81,10 +82,12 @@ public class NetworkSightings {
                                 + " select g.token_id, g.network, g.first_at, g.last_at from grouped g join access_token t on t.id = g.token_id"
                                 + " where not exists (select 1 from token_network k where k.token_id = g.token_id and k.network = g.network)"
                                 + " on conflict do nothing returning token_id, network, first_seen)"
-                                + " select a.token_id, t.user_id, a.network, a.first_seen, (select s.address from seen s where s.token_id = a.token_id"
-                                + " and s.network = a.network order by s.at limit 1) as address,"
+                                // the address each new network was first seen from, from its group (a look-up in
+                                // `seen` per row would scan it: quadratic in the round)
+                                + " select a.token_id, t.user_id, a.network, a.first_seen, g.first_address as address,"
                                 + " exists (select 1 from token_network known where known.token_id = a.token_id and known.network <> a.network) as told"
                                 + " from added a join access_token t on t.id = a.token_id"
+                                + " join grouped g on g.token_id = a.token_id and g.network = a.network"
                                 + " order by a.first_seen")
                 .execute(Tuple.of(tokens, addresses, ats, (double) step.toMillis() / 1000, maxNetworks))
                 .chain(rows -> {

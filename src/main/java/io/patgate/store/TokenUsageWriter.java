@@ -68,6 +68,7 @@ public class TokenUsageWriter {
     static final int BATCH = 2_000;
 
     private static final Duration BATCH_TIMEOUT = Duration.ofSeconds(10);
+    private static final String STATEMENT_TIMEOUT = "set local statement_timeout = 10000";
 
     private final Pool pool;
     private final UsageTracker usage;
@@ -147,7 +148,11 @@ public class TokenUsageWriter {
                 }
             }
         });
-        return pool.withTransaction(conn -> notices.seen(conn, seen, step).chain(added -> upsert(conn, changed, added)))
+        // the server stops a statement the client gave up on, rather than go on working for nobody
+        return pool.withTransaction(conn -> conn.query(STATEMENT_TIMEOUT)
+                        .execute()
+                        .chain(() -> notices.seen(conn, seen, step))
+                        .chain(added -> upsert(conn, changed, added)))
                 .ifNoItem()
                 .after(BATCH_TIMEOUT)
                 .fail()
