@@ -1,6 +1,7 @@
 package io.patgate.identity;
 
 import jakarta.inject.Singleton;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,12 +11,14 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * When and from where each token was last used, gathered in memory on the request path and written to
- * the database in batches (see {@code TokenUsageWriter}). A request costs one map lookup; the record is
- * only rewritten when the address changes or a second has passed.
+ * When and from where each token was last used, gathered in memory on the request path and written to the database in
+ * batches (see {@code TokenUsageWriter}). A request costs one map look-up and, from the address the token was last used
+ * from, one write of a number: nothing is allocated that outlives the request. (It was a new record per token and
+ * second: with 100,000 tokens in rotation those lived the seconds between two uses, long enough to be promoted, and the
+ * collector's pauses took a third of the throughput.)
  *
- * <p>It also remembers, per token, a last use the database is known to hold at least ({@link #stored}): from the
- * rows read at start or on a cold read, and from each write. The writer skips a token whose last use has not moved
+ * <p>It also remembers, per token, a last use the database is known to hold at least ({@link #stored}): from the rows
+ * read at start or on a cold read, and from each write. The writer skips a token whose last use has not moved
  * {@code patgate.tokens.usage-step} past it, so an idle replica or a busy token costs the database nothing new.
  */
 @Singleton // on the per-request path: no client proxy between the caller and it
@@ -28,40 +31,120 @@ public class UsageTracker {
     /** @param recent distinct addresses, newest first, at most {@link #RECENT_ADDRESSES} */
     public record Usage(Instant lastUsedAt, String lastUsedIp, List<Seen> recent) {}
 
-    private final Map<UUID, Usage> usage = new ConcurrentHashMap<>();
-    private final Set<UUID> dirty = ConcurrentHashMap.newKeySet();
-    /** A last use the database holds at least, per token (it only grows there). */
-    private final Map<UUID, Instant> stored = new ConcurrentHashMap<>();
-    /** Per token, the set of recent addresses whose networks the database was last told of (a hash), and when. */
-    private final Map<UUID, Told> told = new ConcurrentHashMap<>();
+    private static final long NONE = Long.MIN_VALUE;
 
-    private record Told(long addresses, Instant at) {}
+    /**
+     * One token's use, changed in place. The last use is a number and the address it came from is kept as the first
+     * string seen for it; the other recent addresses change only when a new address comes (rare). Guarded by itself.
+     */
+    private static final class Track {
+        long lastMicros = NONE;
+        String lastIp;
+        /** The recent addresses other than {@code lastIp}, newest first, with their last times. */
+        List<Seen> others = List.of();
 
-    public void record(UUID tokenId, String ip, Instant now) {
-        Usage current = usage.get(tokenId);
-        if (current != null
-                && ip.equals(current.lastUsedIp())
-                && now.getEpochSecond() == current.lastUsedAt().getEpochSecond()) {
-            return; // same address within the same second: nothing new to say
+        volatile boolean dirty;
+        /** A last use the database holds at least (it only grows there). */
+        long storedMicros = NONE;
+        /** The addresses whose networks the database was last told of (a hash of the set), and when. */
+        long toldAddresses;
+
+        long toldMicros = NONE;
+
+        synchronized boolean use(String ip, long micros) {
+            if (lastIp == null) {
+                lastIp = ip;
+                lastMicros = micros;
+                return true;
+            }
+            if (ip.equals(lastIp)) {
+                if (micros <= lastMicros) {
+                    return false; // an older use than the one held: nothing new
+                }
+                boolean sameSecond = Math.floorDiv(micros, 1_000_000) == Math.floorDiv(lastMicros, 1_000_000);
+                lastMicros = micros;
+                return !sameSecond; // within the second it moved in place; the writer will read it when next due
+            }
+            if (micros > lastMicros) {
+                others = newestFirst(others, lastIp, lastMicros, ip);
+                lastIp = ip;
+                lastMicros = micros;
+                return true;
+            }
+            // another address, but an older use than the last one (two requests finishing out of order): still one of
+            // the recent addresses, which is what tells a new network
+            List<Seen> merged = mergeRecent(others, List.of(new Seen(ip, instant(micros)))).stream()
+                    .filter(s -> !s.ip().equals(lastIp))
+                    .limit(RECENT_ADDRESSES - 1)
+                    .toList();
+            boolean changed = !merged.equals(others);
+            others = merged;
+            return changed;
         }
-        usage.compute(tokenId, (id, old) -> merge(old, ip, now));
-        dirty.add(tokenId);
-    }
 
-    static Usage merge(Usage old, String ip, Instant now) {
-        if (old != null && old.lastUsedAt() != null && old.lastUsedAt().isAfter(now)) {
-            return old;
-        }
-        List<Seen> recent = new ArrayList<>(RECENT_ADDRESSES);
-        recent.add(new Seen(ip, now));
-        if (old != null) {
-            for (Seen seen : old.recent()) {
-                if (recent.size() < RECENT_ADDRESSES && !seen.ip().equals(ip)) {
-                    recent.add(seen);
+        synchronized Usage usage() {
+            if (lastIp == null) {
+                return null;
+            }
+            Instant at = instant(lastMicros);
+            List<Seen> recent = new ArrayList<>(RECENT_ADDRESSES);
+            recent.add(new Seen(lastIp, at));
+            for (Seen s : others) {
+                if (recent.size() < RECENT_ADDRESSES) {
+                    recent.add(s);
                 }
             }
+            return new Usage(at, lastIp, List.copyOf(recent));
         }
-        return new Usage(now, ip, List.copyOf(recent));
+
+        /** Takes what the database holds, for what it knows better (a later last use, addresses seen elsewhere). */
+        synchronized void seed(Usage stored) {
+            if (stored.lastUsedAt() == null) {
+                return;
+            }
+            long micros = micros(stored.lastUsedAt());
+            List<Seen> merged = mergeRecent(stored.recent(), lastIp == null ? List.of() : current());
+            if (lastIp == null || micros > lastMicros) {
+                lastIp = stored.lastUsedIp();
+                lastMicros = micros;
+            }
+            String newest = lastIp;
+            others = merged.stream().filter(s -> !s.ip().equals(newest)).toList();
+        }
+
+        private List<Seen> current() {
+            List<Seen> all = new ArrayList<>(others.size() + 1);
+            all.add(new Seen(lastIp, instant(lastMicros)));
+            all.addAll(others);
+            return all;
+        }
+    }
+
+    private final Map<UUID, Track> tracks = new ConcurrentHashMap<>();
+    private final Set<UUID> dirty = ConcurrentHashMap.newKeySet();
+
+    public void record(UUID tokenId, String ip, Instant now) {
+        Track track = tracks.get(tokenId);
+        if (track == null) {
+            track = tracks.computeIfAbsent(tokenId, id -> new Track());
+        }
+        if (track.use(ip, micros(now)) && !track.dirty) {
+            // after the use is held: a drain that takes this token reads it, one that missed it finds it dirty again
+            track.dirty = true;
+            dirty.add(tokenId);
+        }
+    }
+
+    /** {@code others} with {@code previous} (the address last used, at {@code previousMicros}) first, without {@code next}. */
+    private static List<Seen> newestFirst(List<Seen> others, String previous, long previousMicros, String next) {
+        List<Seen> out = new ArrayList<>(RECENT_ADDRESSES);
+        out.add(new Seen(previous, instant(previousMicros)));
+        for (Seen s : others) {
+            if (out.size() < RECENT_ADDRESSES - 1 && !s.ip().equals(next) && !s.ip().equals(previous)) {
+                out.add(s);
+            }
+        }
+        return List.copyOf(out);
     }
 
     /** Two lists of recent addresses as one: each address once at its latest time, newest first, five at most. */
@@ -82,30 +165,29 @@ public class UsageTracker {
 
     /** What is known of a token's use, from the database at start and from requests since; null if never used. */
     public Usage usage(UUID tokenId) {
-        return usage.get(tokenId);
+        Track track = tracks.get(tokenId);
+        return track == null ? null : track.usage();
     }
 
     /** Seeds what the database knows, unless this replica saw something newer. */
     public void seed(UUID tokenId, Usage fromDatabase) {
+        Track track = tracks.computeIfAbsent(tokenId, id -> new Track());
+        track.seed(fromDatabase);
         stored(tokenId, fromDatabase.lastUsedAt());
-        usage.merge(
-                tokenId,
-                fromDatabase,
-                (mine, stored) -> stored.lastUsedAt() != null
-                                && (mine.lastUsedAt() == null
-                                        || stored.lastUsedAt().isAfter(mine.lastUsedAt()))
-                        ? stored
-                        : mine);
     }
 
-    /** Takes the usage changed since the last call; give back what could not be written with {@link #putBack}. */
-    public Map<UUID, Usage> drain() {
-        Map<UUID, Usage> out = new java.util.HashMap<>();
+    /**
+     * Takes the tokens whose use changed since the last call; give back those that could not be written with
+     * {@link #putBack}. Their use as it stands is {@link #usage}.
+     */
+    public Set<UUID> drain() {
+        Set<UUID> out = new java.util.HashSet<>();
         for (UUID id : List.copyOf(dirty)) {
             dirty.remove(id);
-            Usage u = usage.get(id);
-            if (u != null) {
-                out.put(id, u);
+            Track track = tracks.get(id);
+            if (track != null) {
+                track.dirty = false;
+                out.add(id);
             }
         }
         return out;
@@ -113,15 +195,23 @@ public class UsageTracker {
 
     /** The database holds a last use of {@code tokenId} at {@code at} or later. */
     public void stored(UUID tokenId, Instant at) {
-        if (at != null) {
-            stored.merge(tokenId, at, (a, b) -> a.isAfter(b) ? a : b);
+        Track track = at == null ? null : tracks.get(tokenId);
+        if (track != null) {
+            synchronized (track) {
+                track.storedMicros = Math.max(track.storedMicros, micros(at));
+            }
         }
     }
 
     /** Whether {@code u} is {@code step} or more past what the database is known to hold (or it holds nothing). */
-    public boolean due(UUID tokenId, Usage u, java.time.Duration step) {
-        Instant known = stored.get(tokenId);
-        return known == null || !u.lastUsedAt().isBefore(known.plus(step));
+    public boolean due(UUID tokenId, Usage u, Duration step) {
+        Track track = tracks.get(tokenId);
+        if (track == null) {
+            return true;
+        }
+        synchronized (track) {
+            return track.storedMicros == NONE || micros(u.lastUsedAt()) >= track.storedMicros + micros(step);
+        }
     }
 
     /**
@@ -129,16 +219,27 @@ public class UsageTracker {
      * the set it was last told of, or that was {@code step} ago or more (a known network's time is refreshed once a
      * step). A token used from the same addresses round after round is checked once a step, not every round.
      */
-    public boolean networksDue(UUID tokenId, Usage u, java.time.Duration step, Instant now) {
-        Told last = told.get(tokenId);
-        return last == null
-                || last.addresses() != addressSet(u.recent())
-                || !now.isBefore(last.at().plus(step));
+    public boolean networksDue(UUID tokenId, Usage u, Duration step, Instant now) {
+        Track track = tracks.get(tokenId);
+        if (track == null) {
+            return true;
+        }
+        synchronized (track) {
+            return track.toldMicros == NONE
+                    || track.toldAddresses != addressSet(u.recent())
+                    || micros(now) >= track.toldMicros + micros(step);
+        }
     }
 
     /** The database now holds the networks of {@code u}'s addresses (committed), as of {@code now}. */
     public void networksTold(UUID tokenId, Usage u, Instant now) {
-        told.put(tokenId, new Told(addressSet(u.recent()), now));
+        Track track = tracks.get(tokenId);
+        if (track != null) {
+            synchronized (track) {
+                track.toldAddresses = addressSet(u.recent());
+                track.toldMicros = micros(now);
+            }
+        }
     }
 
     /** The addresses of {@code recent} as one 64-bit value, whatever their order (a sum of mixed hashes). */
@@ -159,10 +260,28 @@ public class UsageTracker {
     }
 
     public void putBack(Set<UUID> ids) {
-        dirty.addAll(ids);
+        for (UUID id : ids) {
+            Track track = tracks.get(id);
+            if (track != null) {
+                track.dirty = true;
+                dirty.add(id);
+            }
+        }
     }
 
     public int pending() {
         return dirty.size();
+    }
+
+    private static long micros(Instant at) {
+        return Math.addExact(Math.multiplyExact(at.getEpochSecond(), 1_000_000L), at.getNano() / 1_000);
+    }
+
+    private static long micros(Duration d) {
+        return d.toNanos() / 1_000;
+    }
+
+    private static Instant instant(long micros) {
+        return Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1_000L);
     }
 }

@@ -99,7 +99,7 @@ public class TokenUsageWriter {
      */
     public Uni<Integer> flush() {
         // in the order of the token ids, on every replica: two replicas' batches lock rows in one order, never deadlock
-        List<UUID> ids = new ArrayList<>(new java.util.TreeSet<>(usage.drain().keySet()));
+        List<UUID> ids = new ArrayList<>(new java.util.TreeSet<>(usage.drain()));
         if (ids.isEmpty()) {
             return Uni.createFrom().item(0);
         }
