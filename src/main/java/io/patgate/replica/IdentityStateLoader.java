@@ -62,7 +62,8 @@ public class IdentityStateLoader implements TokenLookup {
      * heartbeat in it: every change committed on the primary before that beat was written is in this snapshot.
      */
     private static final String WATERMARK = "select pg_snapshot_xmin(pg_current_snapshot())::text,"
-            + " (select beat_at from patgate_heartbeat where id = 1)";
+            + " (select beat_at from patgate_heartbeat where id = 1),"
+            + " coalesce((pg_last_wal_replay_lsn() - '0/0'::pg_lsn)::int8, -1)";
 
     /** A repeatable-read, read-only transaction: every query of a load sees one snapshot. */
     private static final String SNAPSHOT = "set transaction isolation level repeatable read, read only";
@@ -98,9 +99,10 @@ public class IdentityStateLoader implements TokenLookup {
 
     /**
      * Where a load or a round got to: the watermark to pass to {@link #applyChangesSince} next, and the newest
-     * heartbeat its snapshot held (the primary's clock; null only on a schema without the heartbeat row).
+     * heartbeat its snapshot held (the primary's clock; null only on a schema without the heartbeat row), and the WAL
+     * position a standby had replayed when the snapshot was taken (-1 on the primary).
      */
-    public record Mark(String watermark, Instant beat) {}
+    public record Mark(String watermark, Instant beat, long replayedLsn) {}
 
     /** How much a full load brought in. */
     private record Loaded(int users, int tokens, int trusts) {}
@@ -224,7 +226,7 @@ public class IdentityStateLoader implements TokenLookup {
     private static Mark mark(RowSet<Row> single) {
         Row row = single.iterator().next();
         java.time.OffsetDateTime beat = row.getOffsetDateTime(1);
-        return new Mark(row.getString(0), beat == null ? null : beat.toInstant());
+        return new Mark(row.getString(0), beat == null ? null : beat.toInstant(), row.getLong(2));
     }
 
     private void apply(Snapshot changes) {

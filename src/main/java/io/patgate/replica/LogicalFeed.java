@@ -39,8 +39,11 @@ public final class LogicalFeed {
         /** The stream is (again) established; {@code again} is false the first time. */
         void opened(boolean again);
 
-        /** A transaction that changed a published row committed at {@code epochMicros} (the primary's clock). */
-        void committed(long epochMicros);
+        /**
+         * A transaction that changed a published row committed at {@code epochMicros} (the primary's clock); its commit
+         * record ends at WAL position {@code endLsn}, which a standby must have replayed to show the change.
+         */
+        void committed(long epochMicros, long endLsn);
     }
 
     private final String jdbcUrl;
@@ -245,7 +248,7 @@ public final class LogicalFeed {
             // pgoutput's Commit: 'C', flags (int8), commit LSN (int64), end LSN (int64), commit time (int64, µs since
             // 2000)
             if (message.get(at) == 'C' && message.remaining() >= 26) {
-                listener.committed(message.getLong(at + 18) + PG_EPOCH_MICROS);
+                listener.committed(message.getLong(at + 18) + PG_EPOCH_MICROS, message.getLong(at + 10));
                 current.setAppliedLSN(current.getLastReceiveLSN());
                 current.setFlushedLSN(current.getLastReceiveLSN());
             }

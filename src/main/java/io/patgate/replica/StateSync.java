@@ -55,6 +55,18 @@ public class StateSync {
             new java.util.concurrent.atomic.AtomicReference<>();
 
     private final AtomicBoolean running = new AtomicBoolean();
+    /** The end of the newest commit the feed rang for (a WAL position), and what the last round's standby had replayed. */
+    private final java.util.concurrent.atomic.AtomicLong rung = new java.util.concurrent.atomic.AtomicLong();
+
+    private volatile long replayed = -1;
+    /**
+     * How soon a round that found its standby behind the ring looks again: 10 ms, doubling while it stays behind (a
+     * standby that applies late on purpose, or has stopped) up to a quarter second.
+     */
+    private static final Duration STANDBY_WAIT_FIRST = Duration.ofMillis(10);
+
+    private static final Duration STANDBY_WAIT_MAX = Duration.ofMillis(250);
+    private volatile Duration standbyWait = STANDBY_WAIT_FIRST;
     private final AtomicBoolean again = new AtomicBoolean();
     private volatile String watermark;
     private volatile boolean fullReloadNeeded;
@@ -142,6 +154,16 @@ public class StateSync {
         if (mark.beat() != null) {
             state.synced(mark.beat());
         }
+        replayed = mark.replayedLsn();
+    }
+
+    /**
+     * Whether the round read a standby that had not yet replayed the newest commit the feed rang for: its changes are
+     * not in what the round saw, so another round follows shortly rather than at the next ring or heartbeat.
+     */
+    private boolean behindTheRing() {
+        long seen = replayed;
+        return seen >= 0 && seen < rung.get();
     }
 
     /** Reads the working set into the serving state, in the background; a failure leaves tokens to be read on first use. */
@@ -179,7 +201,8 @@ public class StateSync {
                                 }
 
                                 @Override
-                                public void committed(long epochMicros) {
+                                public void committed(long epochMicros, long endLsn) {
+                                    rung.accumulateAndGet(endLsn, Math::max);
                                     double began = epochMicros / 1_000_000.0;
                                     pendingSince.accumulateAndGet(began, (a, b) -> a == null ? b : Math.min(a, b));
                                     sync();
@@ -251,6 +274,27 @@ public class StateSync {
                 .with(
                         ignored -> {
                             database.up();
+                            if (behindTheRing()) {
+                                // the standby has not replayed the commit yet: keep what this round was to answer and
+                                // look again in a moment
+                                if (covers != null) {
+                                    pendingSince.accumulateAndGet(covers, (a, b) -> a == null ? b : Math.min(a, b));
+                                }
+                                finish();
+                                Duration wait = standbyWait;
+                                standbyWait = wait.multipliedBy(2).compareTo(STANDBY_WAIT_MAX) > 0
+                                        ? STANDBY_WAIT_MAX
+                                        : wait.multipliedBy(2);
+                                Uni.createFrom()
+                                        .voidItem()
+                                        .onItem()
+                                        .delayIt()
+                                        .by(wait)
+                                        .subscribe()
+                                        .with(again -> sync());
+                                return;
+                            }
+                            standbyWait = STANDBY_WAIT_FIRST;
                             if (covers != null) {
                                 long lagMillis = System.currentTimeMillis() - Math.round(covers * 1000);
                                 feedLag.record(Duration.ofMillis(Math.max(0, lagMillis)));

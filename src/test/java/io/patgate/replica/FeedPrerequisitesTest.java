@@ -21,7 +21,7 @@ class FeedPrerequisitesTest {
         public void opened(boolean again) {}
 
         @Override
-        public void committed(long epochMicros) {}
+        public void committed(long epochMicros, long endLsn) {}
     };
 
     private static EmbeddedPostgres server(String walLevel) throws Exception {

@@ -97,7 +97,7 @@ class PropagationTest {
             public void opened(boolean again) {}
 
             @Override
-            public void committed(long epochMicros) {
+            public void committed(long epochMicros, long endLsn) {
                 commits.add(epochMicros);
             }
         });
