@@ -31,7 +31,7 @@ import org.jboss.logging.Logger;
 public class IdentityStateLoader implements TokenLookup {
 
     private static final Logger LOG = Logger.getLogger(IdentityStateLoader.class);
-    private static final String LIVE_USERS =
+    static final String LIVE_USERS =
             "select id, username, roles, disabled, sessions_not_before, kept_session, row_version from app_user where deleted_at is null";
 
     /** The rounds' and cold reads' source: a standby when {@code patgate.datasource.read-url} names one. */

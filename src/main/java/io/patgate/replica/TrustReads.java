@@ -25,10 +25,8 @@ public class TrustReads implements TrustLookup {
     private static final Logger LOG = Logger.getLogger(TrustReads.class);
     private static final String TRUSTS = "select " + TrustRows.COLUMNS
             + " from service_account_trust where issuer = $1 and removed_at is null order by created_at, id limit 1000";
-    private static final String ACCOUNTS =
-            "select id, username, roles, disabled, sessions_not_before, kept_session, row_version from app_user"
-                    + " where deleted_at is null and id in (select account_id from service_account_trust"
-                    + " where issuer = $1 and removed_at is null)";
+    private static final String ACCOUNTS = IdentityStateLoader.LIVE_USERS
+            + " and id in (select account_id from service_account_trust where issuer = $1 and removed_at is null)";
 
     private final ReadPool pools;
     private final IdentityState accounts;
