@@ -3,23 +3,12 @@ package io.patgate.notice;
 import io.patgate.config.PatgateConfig;
 import io.patgate.config.WebhooksConfig;
 import io.patgate.store.NoticeStore;
-import io.patgate.store.WebhookSecrets;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.http.HttpClientOptions;
-import io.vertx.core.http.HttpMethod;
-import io.vertx.core.http.RequestOptions;
-import io.vertx.core.net.SocketAddress;
-import io.vertx.mutiny.core.Vertx;
-import io.vertx.mutiny.core.buffer.Buffer;
-import io.vertx.mutiny.core.http.HttpClient;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,8 +16,6 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import org.jboss.logging.Logger;
 
 /**
@@ -38,7 +25,8 @@ import org.jboss.logging.Logger;
  * slow or dead receiver thus holds only its own lane, never the others, and never the next round. Within a lane
  * security notices go first. A webhook delivery is a JSON {@code POST} to the address the {@link TargetGuard} just
  * checked, with no redirects followed and a timeout of seconds, signed anew at each attempt over its time and body (so a
- * receiver can refuse a replay, and a retry a day later is still fresh), with each of the hook's live secrets; an email goes through
+ * receiver can refuse a replay, and a retry a day later is still fresh), with each of the hook's live secrets (the
+ * wire is {@link WebhookSender}'s); an email goes through
  * {@link NoticeMail}, only to a confirmed address and within the recipient's daily limit. A failure is retried with
  * exponential backoff for {@code patgate.webhooks.retry-for}; a webhook that failed
  * {@code patgate.webhooks.breaker-failures} times in a row has its breaker opened, and its deliveries wait out the
@@ -58,39 +46,19 @@ public class Deliverer {
     private static final UUID MAIL_LANE = new UUID(0, 0);
 
     private final NoticeStore store;
-    private final TargetGuard guard;
-    private final WebhookSecrets secrets;
     private final NoticeMail mail;
-    private final HttpClient http;
+    private final WebhookSender sender;
     private final WebhooksConfig config;
-    private final Vertx vertx;
     private final int mailsPerDay;
     /** The lanes this replica is sending on now: webhook ids, and {@link #MAIL_LANE}. */
     private final Set<UUID> busy = ConcurrentHashMap.newKeySet();
 
-    public Deliverer(
-            NoticeStore store,
-            TargetGuard guard,
-            WebhookSecrets secrets,
-            NoticeMail mail,
-            Vertx vertx,
-            PatgateConfig config) {
+    public Deliverer(NoticeStore store, NoticeMail mail, WebhookSender sender, PatgateConfig config) {
         this.store = store;
-        this.guard = guard;
-        this.secrets = secrets;
         this.mail = mail;
-        this.vertx = vertx;
+        this.sender = sender;
         this.config = config.webhooks();
         this.mailsPerDay = config.notices().mailsPerRecipientPerDay();
-        int timeout = (int) this.config.timeout().toMillis();
-        // one connection per delivery (no pool to a pinned address outliving its check), nothing followed
-        this.http = vertx.createHttpClient(new HttpClientOptions()
-                .setConnectTimeout(timeout)
-                .setKeepAlive(false)
-                .setMaxRedirects(0)
-                .setTryUseCompression(false)
-                .setMaxInitialLineLength(4096)
-                .setMaxHeaderSize(16 * 1024));
     }
 
     @Scheduled(
@@ -279,42 +247,9 @@ public class Deliverer {
         }
     }
 
+    /** Sends a webhook delivery once ({@link WebhookSender}) and judges the receiver's answer by its status. */
     private Uni<Outcome> post(NoticeStore.Due due) {
-        Duration timeout = config.timeout();
-        return guard.check(due.url())
-                .chain(target -> secretsOf(due).chain(keys -> {
-                    byte[] body = due.body().getBytes(StandardCharsets.UTF_8);
-                    // the time of this attempt, signed with the body: a receiver refuses a delivery replayed later
-                    long timestamp = Instant.now().getEpochSecond();
-                    RequestOptions options = new RequestOptions()
-                            .setMethod(HttpMethod.POST)
-                            // connect to the address just checked; the URL's host is still the Host header and the TLS
-                            // name
-                            .setServer(SocketAddress.inetSocketAddress(
-                                    target.port(), target.address().getHostAddress()))
-                            .setHost(target.url().getHost())
-                            .setPort(target.port())
-                            .setSsl(target.tls())
-                            .setURI(target.requestUri())
-                            .setFollowRedirects(false)
-                            .setIdleTimeout(timeout.toMillis())
-                            .putHeader("Content-Type", "application/json")
-                            .putHeader("User-Agent", "patgate-webhook/1")
-                            .putHeader("X-Patgate-Event", due.event())
-                            .putHeader("X-Patgate-Delivery", due.noticeId().toString())
-                            .putHeader("X-Patgate-Timestamp", Long.toString(timestamp))
-                            .putHeader("X-Patgate-Signature-256", signatures(keys, timestamp, body));
-                    return http.request(options)
-                            .chain(request -> request.send(Buffer.buffer(body)))
-                            .map(response -> {
-                                // the status is all that counts: the answer's body is never read, whatever its size
-                                response.request().connection().closeAndForget();
-                                return response.statusCode();
-                            })
-                            .ifNoItem()
-                            .after(timeout)
-                            .failWith(() -> new TimeoutException("timed out after " + timeout.toMillis() + " ms"));
-                }))
+        return sender.post(due)
                 .map(status -> status >= 200 && status < 300
                         ? Outcome.ok(status)
                         : new Outcome(
@@ -323,45 +258,5 @@ public class Deliverer {
                                 status >= 300 && status < 400
                                         ? "answered " + status + " (redirects are not followed)"
                                         : "answered " + status));
-    }
-
-    /** The hook's secrets that sign now: the current one, then the one it replaced while their overlap lasts. */
-    private Uni<List<String>> secretsOf(NoticeStore.Due due) {
-        return vertx.executeBlocking(
-                Uni.createFrom()
-                        .item(() -> due.previousSecretEnc() == null
-                                ? List.of(secrets.open(due.webhookId(), due.secretEnc()))
-                                : List.of(
-                                        secrets.open(due.webhookId(), due.secretEnc()),
-                                        secrets.open(due.webhookId(), due.previousSecretEnc()))),
-                false);
-    }
-
-    /**
-     * What {@code X-Patgate-Signature-256} carries: {@code sha256=<hex>} for each secret, newest first, comma-separated
-     * (one entry but during a secret's overlap). A receiver accepts the delivery when any entry matches under its secret.
-     */
-    static String signatures(List<String> secrets, long timestamp, byte[] body) {
-        StringBuilder header = new StringBuilder();
-        for (String secret : secrets) {
-            header.append(header.isEmpty() ? "" : ",").append("sha256=").append(sign(secret, timestamp, body));
-        }
-        return header.toString();
-    }
-
-    /**
-     * Hex HMAC-SHA256, keyed with {@code secret}, of {@code timestamp}, a dot and the raw {@code body} (as Stripe signs):
-     * one entry of {@code X-Patgate-Signature-256}, after {@code sha256=}. {@code timestamp} is the unix time in seconds
-     * that {@code X-Patgate-Timestamp} carries.
-     */
-    public static String sign(String secret, long timestamp, byte[] body) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-            mac.update((timestamp + ".").getBytes(StandardCharsets.US_ASCII));
-            return HexFormat.of().formatHex(mac.doFinal(body));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HMAC-SHA256 is not available", e);
-        }
     }
 }
