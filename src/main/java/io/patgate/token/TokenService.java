@@ -1,6 +1,5 @@
 package io.patgate.token;
 
-import io.patgate.account.ServiceAccountAccess;
 import io.patgate.audit.AuditService;
 import io.patgate.config.PatgateConfig;
 import io.patgate.domain.AuditAction;
@@ -8,7 +7,6 @@ import io.patgate.domain.Refusal;
 import io.patgate.domain.RevokeReason;
 import io.patgate.identity.Caller;
 import io.patgate.identity.IdentityState;
-import io.patgate.identity.TokenGapFiller;
 import io.patgate.revocation.TokenRevocation;
 import io.patgate.store.AccessToken;
 import io.patgate.store.AccessTokenRepository;
@@ -21,10 +19,7 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
-import java.util.List;
-import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
 import org.jboss.logging.Logger;
@@ -33,7 +28,7 @@ import org.jboss.logging.Logger;
  * Changes to personal access tokens. Each change is one transaction holding the row lock, the change and
  * its audit event (and, for a revocation, its notice); only after the commit is it published to the in-memory state, where it takes effect on
  * the next request. The rules are {@link TokenPolicy}'s, the values {@link TokenIssuer}'s, the reads
- * {@link TokenQueries}'s.
+ * {@link TokenQueries}'s; making a new token is {@link TokenCreation}'s.
  */
 @ApplicationScoped
 public class TokenService {
@@ -46,12 +41,11 @@ public class TokenService {
     private final AuditService audit;
     private final TokenIssuer issuer;
     private final TokenViews views;
-    private final TokenGapFiller gaps;
     private final TokenPolicy policy;
     private final TokenRevocation revocation;
     private final IdentityState state;
-    private final ServiceAccountAccess serviceAccounts;
     private final ServiceAccountManagerRepository managers;
+    private final TokenCreation creation;
 
     public TokenService(
             AccessTokenRepository tokens,
@@ -61,126 +55,34 @@ public class TokenService {
             TokenIssuer issuer,
             TokenViews views,
             IdentityState state,
-            TokenGapFiller gaps,
             PatgateConfig config,
             TokenRevocation revocation,
-            ServiceAccountAccess serviceAccounts,
-            ServiceAccountManagerRepository managers) {
+            ServiceAccountManagerRepository managers,
+            TokenCreation creation) {
         this.revocation = revocation;
         this.state = state;
-        this.serviceAccounts = serviceAccounts;
         this.managers = managers;
+        this.creation = creation;
         this.tokens = tokens;
         this.users = users;
         this.transactions = transactions;
         this.audit = audit;
         this.issuer = issuer;
         this.views = views;
-        this.gaps = gaps;
         this.policy = new TokenPolicy(TokenPolicy.Limits.of(config.tokens()), Clock.systemUTC());
     }
 
     /** A token after a change, with its owner's name and, when one was minted, the new value (shown once). */
     private record Changed(AccessToken token, String owner, String value) {}
 
-    /** The caller's own token. */
+    /** The caller's own token ({@link TokenCreation}). */
     public Uni<TokenRequests.View> create(Caller caller, TokenRequests.Create request) {
-        TokenPolicy.requireManager(caller);
-        Set<String> scopes = TokenPolicy.scopes(caller, request.scopes());
-        return mint(
-                caller,
-                request,
-                () -> users.findForUpdate(caller.userId()).map(owner -> {
-                    if (owner == null || owner.deletedAt != null || owner.disabled) {
-                        throw Refusal.unauthenticated("The account is disabled or no longer exists");
-                    }
-                    return owner;
-                }),
-                owner -> scopes,
-                name -> "You already have an active token named '" + name + "'");
+        return creation.create(caller, request);
     }
 
-    /**
-     * A token of a service account, made by an admin or one of its managers with a session: owned by the account, with
-     * scopes among the account's roles (the maker's own roles do not matter), counted against the account's quota.
-     */
+    /** A token of a service account, made by an admin or one of its managers with a session ({@link TokenCreation}). */
     public Uni<TokenRequests.View> createFor(Caller caller, UUID accountId, TokenRequests.Create request) {
-        ServiceAccountAccess.requireSession(caller, "Creating a service account's token");
-        return mint(
-                caller,
-                request,
-                () -> serviceAccounts.requireManageable(caller, accountId, true).map(account -> {
-                    if (account.disabled) {
-                        throw Refusal.conflict("The service account is disabled; enable it first");
-                    }
-                    return account;
-                }),
-                account -> TokenPolicy.accountScopes(Arrays.asList(account.roles), request.scopes()),
-                name -> "The service account already has an active token named '" + name + "'");
-    }
-
-    /**
-     * Creates a token for the owner {@code lockOwner} finds (and locks: concurrent creates for one owner run one after
-     * the other, so the name and the quota hold), with the scopes {@code scopesOf} gives for that owner.
-     */
-    private Uni<TokenRequests.View> mint(
-            Caller caller,
-            TokenRequests.Create request,
-            java.util.function.Supplier<Uni<User>> lockOwner,
-            java.util.function.Function<User, Set<String>> scopesOf,
-            java.util.function.Function<String, String> nameTaken) {
-        String name = TokenPolicy.name(request.name());
-        String description = TokenPolicy.description(request.description());
-        Instant now = policy.now();
-        Instant expiresAt =
-                policy.expiry(caller, now, request.expiresAt(), request.expiresInDays(), request.neverExpires());
-        List<String> cidrs = TokenPolicy.cidrsFor(caller.networks(), TokenPolicy.cidrs(request.allowedCidrs()));
-        UUID id = UUID.randomUUID();
-        return transactions
-                .write(() -> lockOwner.get().chain(owner -> {
-                    Set<String> scopes = scopesOf.apply(owner);
-                    return tokens.activeNameTaken(owner.id, name, now)
-                            .chain(taken -> {
-                                if (taken) {
-                                    throw Refusal.conflict(nameTaken.apply(name));
-                                }
-                                return tokens.countActive(owner.id, now);
-                            })
-                            .chain(active -> {
-                                policy.requireBelowQuota(active);
-                                TokenIssuer.Issued issued = issuer.issue(id, owner.id, owner.username, now, expiresAt);
-                                AccessToken token = new AccessToken();
-                                token.id = id;
-                                token.userId = owner.id;
-                                token.name = name;
-                                token.description = description;
-                                token.scopes = scopes.toArray(String[]::new);
-                                token.allowedCidrs = cidrs.toArray(String[]::new);
-                                token.digest = issued.digest();
-                                // microseconds, so "newest first" holds between tokens created in the same second
-                                token.createdAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
-                                token.updatedAt = token.createdAt;
-                                token.issuedAt = now;
-                                token.expiresAt = expiresAt;
-                                return tokens.persist(token)
-                                        .call(t -> audit.record(
-                                                AuditService.actor(caller),
-                                                AuditAction.TOKEN_CREATED,
-                                                owner.id,
-                                                owner.username,
-                                                t.id,
-                                                "name " + quote(t.name) + ", scopes " + scopes + ", expires "
-                                                        + (expiresAt == null ? "never" : expiresAt)
-                                                        + (cidrs.isEmpty() ? "" : ", from " + cidrs)))
-                                        .map(t -> new Changed(t, owner.username, issued.value()));
-                            });
-                }))
-                .invoke(c -> {
-                    gaps.created(c.token().id);
-                    publish(c.token());
-                    LOG.infof("Token %s created for user %s by %s", c.token().id, c.token().userId, describe(caller));
-                })
-                .map(c -> views.of(c.token(), c.owner(), now).withToken(c.value()));
+        return creation.createFor(caller, accountId, request);
     }
 
     public Uni<TokenRequests.View> update(Caller caller, UUID id, TokenRequests.Update request) {
@@ -356,11 +258,8 @@ public class TokenService {
         });
     }
 
-    private static String quote(String name) {
-        return "'" + name.replace("\n", " ") + "'";
-    }
-
-    private static String describe(Caller caller) {
+    /** Who made a change, for the log: the session's user or the token. */
+    static String describe(Caller caller) {
         return caller.isSession() ? "user " + caller.userId() : "token " + caller.credentialId();
     }
 }
