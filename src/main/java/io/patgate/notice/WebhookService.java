@@ -29,7 +29,7 @@ import org.jboss.logging.Logger;
  * Webhooks, as admins manage them: the target checked by the {@link TargetGuard} (after DNS) before it is saved, the
  * secret sealed at rest and never shown again (and, after a change, the one it replaced kept sealed beside it while
  * both sign: {@code patgate.webhooks.secret-overlap}), every change audited (with the target's origin only: a URL's path and
- * query may hold a receiver's own secret).
+ * query may hold a receiver's own secret). How a hook and its deliveries read in the API is {@link WebhookViews}'s.
  */
 @ApplicationScoped
 public class WebhookService {
@@ -45,7 +45,7 @@ public class WebhookService {
     private final WebhookSecrets secrets;
     private final AuditService audit;
     private final Vertx vertx;
-    private final int breakerFailures;
+    private final WebhookViews views;
     private final Duration secretOverlap;
 
     public WebhookService(
@@ -58,7 +58,7 @@ public class WebhookService {
             AuditService audit,
             Vertx vertx,
             PatgateConfig config) {
-        this.breakerFailures = Math.max(1, config.webhooks().breakerFailures());
+        this.views = new WebhookViews(config.webhooks().breakerFailures());
         this.hooks = hooks;
         this.deliveries = deliveries;
         this.notices = notices;
@@ -99,17 +99,17 @@ public class WebhookService {
                                                     describe(h)));
                                 }))))
                 .invoke(h -> LOG.infof("Webhook %s created by %s for %s", h.id, caller.username(), origin(h.url)))
-                .map(this::view);
+                .map(views::of);
     }
 
     public Uni<Paged<WebhookRequests.View>> list(int page, int size) {
         return transactions.read(() -> hooks.count()
                 .chain(total -> hooks.page(page, size)
-                        .map(list -> new Paged<>(list.stream().map(this::view).toList(), total))));
+                        .map(list -> new Paged<>(list.stream().map(views::of).toList(), total))));
     }
 
     public Uni<WebhookRequests.View> get(UUID id) {
-        return transactions.read(() -> hooks.findById(id)).map(h -> view(require(h)));
+        return transactions.read(() -> hooks.findById(id)).map(h -> views.of(require(h)));
     }
 
     public Uni<WebhookRequests.View> update(Caller caller, UUID id, WebhookRequests.Update request) {
@@ -155,7 +155,7 @@ public class WebhookService {
                                             describe(hook) + secretChange(s != null, drop, hook.previousSecretUntil)))
                                     .replaceWith(hook);
                         }))))
-                .map(this::view);
+                .map(views::of);
     }
 
     public Uni<Void> delete(Caller caller, UUID id) {
@@ -178,10 +178,7 @@ public class WebhookService {
     public Uni<Paged<WebhookRequests.DeliveryView>> deliveries(UUID id, int page, int size) {
         return transactions.read(() -> hooks.findById(id).chain(found -> {
             require(found);
-            Instant now = Instant.now();
-            Instant heldUntil = found.breakerOpenUntil != null && found.breakerOpenUntil.isAfter(now)
-                    ? found.breakerOpenUntil
-                    : null;
+            Instant heldUntil = WebhookViews.heldUntil(found, Instant.now());
             return deliveries
                     .countOfHook(id)
                     .chain(total -> deliveries
@@ -189,7 +186,7 @@ public class WebhookService {
                             .chain(list -> eventsOf(list)
                                     .map(events -> new Paged<>(
                                             list.stream()
-                                                    .map(d -> view(d, events.get(d.noticeId), heldUntil))
+                                                    .map(d -> WebhookViews.of(d, events.get(d.noticeId), heldUntil))
                                                     .toList(),
                                             total))));
         }));
@@ -221,12 +218,8 @@ public class WebhookService {
                                 "delivery " + original.id + " of notice " + original.noticeId + " to "
                                         + origin(hook.url)))
                         .chain(d -> notices.findById(d.noticeId)
-                                .map(n -> view(
-                                        d,
-                                        n == null ? null : n.event,
-                                        hook.breakerOpenUntil != null && hook.breakerOpenUntil.isAfter(Instant.now())
-                                                ? hook.breakerOpenUntil
-                                                : null)));
+                                .map(n -> WebhookViews.of(
+                                        d, n == null ? null : n.event, WebhookViews.heldUntil(hook, Instant.now()))));
             });
         }));
     }
@@ -282,56 +275,5 @@ public class WebhookService {
     static String origin(String url) {
         URI uri = URI.create(url);
         return uri.getScheme() + "://" + uri.getHost() + (uri.getPort() >= 0 ? ":" + uri.getPort() : "");
-    }
-
-    WebhookRequests.View view(Webhook hook) {
-        Instant now = Instant.now();
-        Instant previousUntil = hook.previousSecretUntil != null && hook.previousSecretUntil.isAfter(now)
-                ? hook.previousSecretUntil
-                : null;
-        return new WebhookRequests.View(
-                hook.id,
-                hook.url,
-                List.of(hook.events),
-                hook.active,
-                hook.createdAt,
-                hook.updatedAt,
-                previousUntil,
-                breaker(hook, now));
-    }
-
-    /** The breaker as the admin sees it (see {@link Deliverer}): open until its cool-down ends, then half-open until a success. */
-    WebhookRequests.Breaker breaker(Webhook hook, Instant now) {
-        if (hook.breakerOpenUntil != null && hook.breakerOpenUntil.isAfter(now)) {
-            return new WebhookRequests.Breaker("open", hook.consecutiveFailures, hook.breakerOpenUntil);
-        }
-        return new WebhookRequests.Breaker(
-                hook.consecutiveFailures >= breakerFailures ? "half-open" : "closed", hook.consecutiveFailures, null);
-    }
-
-    /** A delivery; {@code heldUntil} is when the hook's open breaker lets it go (null when it is not open). */
-    static WebhookRequests.DeliveryView view(Delivery d, String event, Instant heldUntil) {
-        boolean pending = Delivery.PENDING.equals(d.state);
-        boolean held = pending && heldUntil != null;
-        Instant next = !pending
-                ? null
-                : held && (d.nextAttemptAt == null || d.nextAttemptAt.isBefore(heldUntil))
-                        ? heldUntil
-                        : d.nextAttemptAt;
-        return new WebhookRequests.DeliveryView(
-                d.id,
-                d.noticeId,
-                event,
-                d.state,
-                d.attempts,
-                d.responseCode,
-                d.durationMs,
-                d.error,
-                d.createdAt,
-                d.lastAttemptAt,
-                next,
-                d.deliveredAt,
-                d.redeliveryOf,
-                held);
     }
 }
