@@ -8,7 +8,6 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.BooleanSupplier;
@@ -30,7 +29,7 @@ import org.jboss.logging.Logger;
  * Runs are coalesced: a burst of commits costs one query round, plus one more for any that came during it. Each
  * round carries the newest heartbeat its snapshot held; that, not this replica's clock, is what its freshness is
  * judged by ({@link io.patgate.identity.Freshness}). The outcome of each round also tells {@link DatabaseStatus}
- * whether the database answers.
+ * whether the database answers, and {@link SyncMetrics} how it went.
  */
 @ApplicationScoped
 public class StateSync {
@@ -46,13 +45,8 @@ public class StateSync {
     private final Optional<String> username;
     private final Optional<String> password;
 
-    /** Rounds that failed (the database unreachable or too slow); {@code patgate_state_sync_failures_total}. */
-    private final io.micrometer.core.instrument.Counter failures;
-    /** From the commit of a changing transaction (the primary's clock) to its change applied here; {@code patgate_feed_lag_seconds}. */
-    private final io.micrometer.core.instrument.Timer feedLag;
-    /** The earliest commit time (epoch seconds) among rings not yet covered by a round. */
-    private final java.util.concurrent.atomic.AtomicReference<Double> pendingSince =
-            new java.util.concurrent.atomic.AtomicReference<>();
+    /** The failures, the feed's lag and the state's age; also the rings no round has answered yet. */
+    private final SyncMetrics metrics;
 
     private final AtomicBoolean running = new AtomicBoolean();
     /** The end of the newest commit the feed rang for (a WAL position), and what the last round's standby had replayed. */
@@ -103,28 +97,7 @@ public class StateSync {
             io.micrometer.core.instrument.MeterRegistry registry,
             io.patgate.runtime.HeapRelease memoryReturn) {
         this.memoryReturn = memoryReturn;
-        this.failures = io.micrometer.core.instrument.Counter.builder("patgate.state.sync.failures")
-                .description("Reconciliation rounds with the database that failed")
-                .register(registry);
-        this.feedLag = io.micrometer.core.instrument.Timer.builder("patgate.feed.lag")
-                .description(
-                        "From the commit of a transaction that changed what the check reads to the change applied on this replica")
-                .serviceLevelObjectives(
-                        Duration.ofMillis(5),
-                        Duration.ofMillis(10),
-                        Duration.ofMillis(25),
-                        Duration.ofMillis(50),
-                        Duration.ofMillis(100),
-                        Duration.ofMillis(250),
-                        Duration.ofSeconds(1),
-                        Duration.ofSeconds(5),
-                        Duration.ofSeconds(30))
-                .register(registry);
-        io.micrometer.core.instrument.Gauge.builder("patgate.state.sync.age", this, StateSync::secondsSinceSync)
-                .description(
-                        "Seconds since the newest heartbeat this replica's state includes was written (its staleness, by the primary's clock)")
-                .baseUnit("seconds")
-                .register(registry);
+        this.metrics = new SyncMetrics(registry, state);
         this.loader = loader;
         this.state = state;
         this.keys = keys;
@@ -203,8 +176,7 @@ public class StateSync {
                                 @Override
                                 public void committed(long epochMicros, long endLsn) {
                                     rung.accumulateAndGet(endLsn, Math::max);
-                                    double began = epochMicros / 1_000_000.0;
-                                    pendingSince.accumulateAndGet(began, (a, b) -> a == null ? b : Math.min(a, b));
+                                    metrics.rang(epochMicros);
                                     sync();
                                 }
                             });
@@ -232,13 +204,6 @@ public class StateSync {
         }
     }
 
-    private double secondsSinceSync() {
-        Instant synced = state.syncedAt();
-        return synced == null
-                ? Double.NaN
-                : Duration.between(synced, Instant.now()).toMillis() / 1000.0;
-    }
-
     /** Applies what changed; coalesced with any round already running. */
     public void sync() {
         if (!running.compareAndSet(false, true)) {
@@ -246,7 +211,7 @@ public class StateSync {
             return;
         }
         again.set(false);
-        Double covers = pendingSince.getAndSet(null); // the rings this round answers
+        Double covers = metrics.takePending(); // the rings this round answers
         Round round = new Round();
         Duration timeout = config.state().databaseTimeout();
         Uni<Void> work = fullReloadNeeded || watermark == null
@@ -277,9 +242,7 @@ public class StateSync {
                             if (behindTheRing()) {
                                 // the standby has not replayed the commit yet: keep what this round was to answer and
                                 // look again in a moment
-                                if (covers != null) {
-                                    pendingSince.accumulateAndGet(covers, (a, b) -> a == null ? b : Math.min(a, b));
-                                }
+                                metrics.stillPending(covers);
                                 finish();
                                 Duration wait = standbyWait;
                                 standbyWait = wait.multipliedBy(2).compareTo(STANDBY_WAIT_MAX) > 0
@@ -295,19 +258,13 @@ public class StateSync {
                                 return;
                             }
                             standbyWait = STANDBY_WAIT_FIRST;
-                            if (covers != null) {
-                                long lagMillis = System.currentTimeMillis() - Math.round(covers * 1000);
-                                feedLag.record(Duration.ofMillis(Math.max(0, lagMillis)));
-                            }
+                            metrics.applied(covers);
                             finish();
                         },
                         error -> {
                             database.down(error);
-                            failures.increment();
-                            if (covers != null) {
-                                pendingSince.accumulateAndGet(
-                                        covers, (a, b) -> a == null ? b : Math.min(a, b)); // still to be applied
-                            }
+                            metrics.failed();
+                            metrics.stillPending(covers); // still to be applied
                             finish();
                         });
     }
