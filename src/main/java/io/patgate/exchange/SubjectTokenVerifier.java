@@ -17,9 +17,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.text.ParseException;
 import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +30,7 @@ import java.util.Map;
  * the signature holds: {@code exp} required, not past ({@code patgate.oidc.clock-skew}, 30 s), {@code nbf} and
  * {@code iat} not in the future beyond the skew, {@code iss} equal to the trust's issuer, {@code aud} containing its
  * audience, and {@code sub} and the named claims matching its patterns ({@link Patterns}). The first trust, in the
- * source's order, that accepts the token is the one used.
+ * source's order, that accepts the token is the one used. The rules of the claims are {@link ClaimChecks}'s.
  * <p>
  * Thread-safe and shared; the signature check and the claims run on the calling thread (tens of microseconds), key
  * reads are non-blocking, and the verdict is delivered on the caller's Vert.x context (the one it subscribed on), so
@@ -46,8 +43,8 @@ public class SubjectTokenVerifier {
     public static final int MAX_TOKEN_CHARS = 16 * 1024;
 
     private final IssuerKeys issuerKeys;
-    private final Clock clock;
-    private final Duration skew;
+    /** The rules of the claims, checked once the signature holds. */
+    private final ClaimChecks claimChecks;
     /** Inline key sets, parsed once per distinct text (the trust API saves them checked already). */
     private final Cache<String, Object> inline =
             Caffeine.newBuilder().maximumSize(1_000).build();
@@ -59,8 +56,7 @@ public class SubjectTokenVerifier {
 
     public SubjectTokenVerifier(IssuerKeys issuerKeys, PatgateConfig config, Clock clock) {
         this.issuerKeys = issuerKeys;
-        this.clock = clock;
-        this.skew = config.oidc().clockSkew();
+        this.claimChecks = new ClaimChecks(clock, config.oidc().clockSkew());
     }
 
     /**
@@ -194,11 +190,11 @@ public class SubjectTokenVerifier {
                                             ? " of trust " + trust.id()
                                             : " of issuer " + DocumentFetcher.safe(issuer)));
                 } else {
-                    Verdict.Refused time = timeRefusal(claims);
+                    Verdict.Refused time = claimChecks.timeRefusal(claims);
                     if (time != null) {
                         return time; // the same for every trust: the token is signed, but not good now
                     }
-                    refusal = claimsRefusal(claims, trust);
+                    refusal = ClaimChecks.claimsRefusal(claims, trust);
                     if (refusal == null) {
                         return new Verdict.Accepted(
                                 issuer,
@@ -227,65 +223,6 @@ public class SubjectTokenVerifier {
         return false;
     }
 
-    /** {@code exp} required and not past, {@code nbf} and {@code iat} not in the future, each within the skew. */
-    private Verdict.Refused timeRefusal(JWTClaimsSet claims) {
-        Instant now = clock.instant();
-        if (claims.getExpirationTime() == null) {
-            return new Verdict.Refused(ExchangeOutcome.NO_EXPIRY, "no exp");
-        }
-        Instant exp = claims.getExpirationTime().toInstant();
-        if (now.isAfter(exp.plus(skew))) {
-            return new Verdict.Refused(
-                    ExchangeOutcome.EXPIRED,
-                    "exp " + exp + " is past (now " + now + ", skew " + skew.toSeconds() + " s)");
-        }
-        if (claims.getNotBeforeTime() != null
-                && claims.getNotBeforeTime().toInstant().isAfter(now.plus(skew))) {
-            return new Verdict.Refused(
-                    ExchangeOutcome.NOT_YET_VALID,
-                    "nbf " + claims.getNotBeforeTime().toInstant() + " is ahead (now " + now + ")");
-        }
-        if (claims.getIssueTime() != null && claims.getIssueTime().toInstant().isAfter(now.plus(skew))) {
-            return new Verdict.Refused(
-                    ExchangeOutcome.NOT_YET_VALID,
-                    "iat " + claims.getIssueTime().toInstant() + " is ahead (now " + now + ")");
-        }
-        return null;
-    }
-
-    /** The audience, then the subject and claim patterns of one trust; null when they all hold. */
-    private static Verdict.Refused claimsRefusal(JWTClaimsSet claims, Trust trust) {
-        List<String> audience = claims.getAudience();
-        if (audience == null || !audience.contains(trust.audience())) {
-            return new Verdict.Refused(
-                    ExchangeOutcome.WRONG_AUDIENCE,
-                    "aud " + safe(audience) + " does not contain " + trust.audience() + " (trust " + trust.id() + ")");
-        }
-        String subject = claims.getSubject();
-        if (trust.subject() != null && (subject == null || !Patterns.glob(trust.subject(), subject))) {
-            return new Verdict.Refused(
-                    ExchangeOutcome.NO_MATCHING_TRUST,
-                    "sub " + DocumentFetcher.safe(subject) + " does not match " + trust.subject() + " (trust "
-                            + trust.id() + ")");
-        }
-        Map<String, Object> all = claims.getClaims();
-        List<String> mismatched = new ArrayList<>();
-        for (Map.Entry<String, String> bound : trust.claims().entrySet()) {
-            if (!Patterns.claimMatches(all, bound.getKey(), bound.getValue())) {
-                mismatched.add(
-                        bound.getKey() + " " + DocumentFetcher.safe(String.valueOf(Patterns.claim(all, bound.getKey())))
-                                + " does not match " + bound.getValue());
-            }
-        }
-        if (!mismatched.isEmpty()) {
-            return new Verdict.Refused(
-                    ExchangeOutcome.NO_MATCHING_TRUST,
-                    "sub " + DocumentFetcher.safe(subject) + ": " + String.join("; ", mismatched) + " (trust "
-                            + trust.id() + ")");
-        }
-        return null;
-    }
-
     /** Of two refusals, the one that got further (the more useful to whoever reads the log). */
     private static Verdict.Refused better(Verdict.Refused a, Verdict.Refused b) {
         return a == null || rank(b.outcome()) > rank(a.outcome()) ? b : a;
@@ -309,10 +246,6 @@ public class SubjectTokenVerifier {
         } catch (IllegalArgumentException e) {
             return e.getMessage();
         }
-    }
-
-    private static String safe(List<String> values) {
-        return values == null ? "(none)" : DocumentFetcher.safe(values.toString());
     }
 
     private static Uni<Verdict> refused(ExchangeOutcome outcome, String detail) {

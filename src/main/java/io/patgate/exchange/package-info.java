@@ -2,7 +2,8 @@
  * RFC 8693 token exchange: subject tokens of outside issuers (a Kubernetes projected service-account token, a CI
  * ID token), judged against the trust entries of service accounts.
  * <ul>
- * <li>{@link io.patgate.exchange.SubjectTokenVerifier}: the verdict on one subject token; its rules in order.</li>
+ * <li>{@link io.patgate.exchange.SubjectTokenVerifier}: the verdict on one subject token; its rules in order (those of
+ *     the claims, once the signature holds, {@link io.patgate.exchange.ClaimChecks}).</li>
  * <li>{@link io.patgate.exchange.IssuerKeys}, {@link io.patgate.exchange.DocumentFetcher}: issuers' discovery documents and
  *     key sets, read through the webhooks' request-forgery guard ({@code notice.TargetGuard}, the one thing this
  *     package takes from {@code notice}), held, read again on an unknown kid at most every 30 s, dropped after 24 h.</li>
