@@ -1,7 +1,6 @@
 package io.patgate.replica;
 
 import io.patgate.identity.IdentityState;
-import io.patgate.identity.TokenLookup;
 import io.patgate.identity.TokenState;
 import io.patgate.identity.TrustState;
 import io.patgate.identity.UsageTracker;
@@ -24,11 +23,12 @@ import java.util.function.BooleanSupplier;
 import org.jboss.logging.Logger;
 
 /**
- * Reads the identity state from the database into memory: all of it at start (and after a reconnect),
- * or one token for a request that carries a token this replica has not seen.
+ * Reads the identity state from the database into memory: all of it at start (and after a reconnect), the working set
+ * of tokens once the replica serves, and what changed since the last round. One token for a request that carries a
+ * token this replica has not seen is read by {@link TokenReads}.
  */
 @ApplicationScoped
-public class IdentityStateLoader implements TokenLookup {
+public class IdentityStateLoader {
 
     private static final Logger LOG = Logger.getLogger(IdentityStateLoader.class);
     static final String LIVE_USERS =
@@ -274,38 +274,6 @@ public class IdentityStateLoader implements TokenLookup {
         }
         trusts.load(allTrusts);
         return new Loaded(allUsers.size(), allTokens.size(), allTrusts.size());
-    }
-
-    /**
-     * One token and its owner, from the rounds' source; when that is a standby that does not hold the token (yet),
-     * from the primary: a token created a moment ago, on any replica, is never refused for a standby's lag.
-     */
-    @Override
-    public Uni<Found> find(UUID tokenId) {
-        Uni<Found> near = find(pool, tokenId);
-        return pools.separate()
-                ? near.chain(found -> found != null ? Uni.createFrom().item(found) : find(pools.primary(), tokenId))
-                : near;
-    }
-
-    private Uni<Found> find(Pool source, UUID tokenId) {
-        return source.preparedQuery("select " + StateRows.COLUMNS + ", " + StateRows.OWNER_COLUMNS + ", "
-                        + StateRows.USAGE_COLUMNS + " from access_token t join app_user u on u.id = t.user_id"
-                        + StateRows.USAGE_JOIN + " where t.id = $1 and u.deleted_at is null")
-                .execute(Tuple.of(tokenId))
-                .map(rows -> {
-                    if (rows.size() == 0) {
-                        return null;
-                    }
-                    Row row = rows.iterator().next();
-                    TokenState token = StateRows.state(row);
-                    IdentityState.UserState owner = StateRows.owner(row);
-                    UsageTracker.Usage used = StateRows.usage(row);
-                    if (used != null) {
-                        usage.seed(token.id(), used);
-                    }
-                    return new Found(token, owner);
-                });
     }
 
     /** Forgets logged-out sessions whose JWT has expired anyway. */
