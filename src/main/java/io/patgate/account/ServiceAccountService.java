@@ -8,8 +8,6 @@ import static io.patgate.account.ServiceAccountAccess.requireSession;
 import io.patgate.audit.AuditService;
 import io.patgate.domain.AuditAction;
 import io.patgate.domain.Paged;
-import io.patgate.domain.Permissions;
-import io.patgate.domain.Refusal;
 import io.patgate.domain.RevokeReason;
 import io.patgate.identity.Caller;
 import io.patgate.identity.IdentityState;
@@ -31,7 +29,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
@@ -44,7 +41,8 @@ import org.jboss.logging.Logger;
  * tokens and trust; anyone else is told an account does not exist. Writes need a signed-in session: a stolen CI token
  * must not widen what it, or the account behind it, may do. Every change is audited in its own transaction and
  * published to memory after the commit, like {@link UserService}'s. Who may do what is {@link ServiceAccountAccess}'s, trust
- * entries are {@link ServiceAccountTrust}'s, naming and replacing managers {@link ServiceAccountManagers}'s.
+ * entries are {@link ServiceAccountTrust}'s, naming and replacing managers {@link ServiceAccountManagers}'s, what a name,
+ * roles and a description may be {@link ServiceAccountRules}'s.
  */
 @ApplicationScoped
 public class ServiceAccountService {
@@ -93,18 +91,17 @@ public class ServiceAccountService {
     public Uni<ServiceAccountRequests.View> create(Caller caller, ServiceAccountRequests.Create request) {
         requireSession(caller, "Creating a service account");
         requireAdmin(caller, "Creating a service account");
-        String name = request.name();
-        if (UserService.RESERVED_NAMES.contains(name.toLowerCase(Locale.ROOT))) {
-            throw Refusal.invalid("name", "'" + name + "' is reserved");
-        }
-        Set<String> roles = roles(request.roles());
-        String description = description(request.description());
+        String name = ServiceAccountRules.name(request.name());
+        Set<String> roles = ServiceAccountRules.roles(request.roles());
+        String description = ServiceAccountRules.description(request.description());
         Instant now = UserService.now();
         return transactions
                 .write(() -> users.findByUsername(name)
                         .chain(existing -> {
                             if (existing != null) {
-                                throw existing.isService() ? duplicate(name) : personDuplicate(name);
+                                throw existing.isService()
+                                        ? ServiceAccountRules.duplicate(name)
+                                        : ServiceAccountRules.personDuplicate(name);
                             }
                             return accountManagers.people(request.managers());
                         })
@@ -136,7 +133,7 @@ public class ServiceAccountService {
                                     .map(ignored -> account);
                         }))
                 .onFailure(Constraints::isUniqueViolation)
-                .transform(e -> duplicate(name))
+                .transform(e -> ServiceAccountRules.duplicate(name))
                 .invoke(account -> {
                     state.putUser(UserService.toState(account));
                     LOG.infof("Created service account %s (%s)", account.id, account.username);
@@ -169,7 +166,7 @@ public class ServiceAccountService {
         if (request.roles() != null || request.managers() != null) {
             requireAdmin(caller, "Changing a service account's roles or managers");
         }
-        Set<String> roles = request.roles() == null ? null : roles(request.roles());
+        Set<String> roles = request.roles() == null ? null : ServiceAccountRules.roles(request.roles());
         Instant now = UserService.now();
         return transactions
                 .write(() -> access.requireManageable(caller, id, true).chain(account -> {
@@ -181,7 +178,7 @@ public class ServiceAccountService {
                         account.roles = roles.toArray(String[]::new);
                     }
                     if (request.description() != null) {
-                        String description = description(request.description());
+                        String description = ServiceAccountRules.description(request.description());
                         if (!Objects.equals(description, account.description)) {
                             events.add(new UserService.Event(AuditAction.SERVICE_ACCOUNT_DESCRIPTION_CHANGED, ""));
                             account.description = description;
@@ -287,33 +284,5 @@ public class ServiceAccountService {
                 managerNames,
                 account.disabled,
                 account.createdAt);
-    }
-
-    /**
-     * A service account's roles: a person's rules, and never {@code admin}. Nobody signs in as the account, and its
-     * managers, who need not be admins, mint its tokens: an admin role would make every manager an admin.
-     */
-    private static Set<String> roles(List<String> requested) {
-        Set<String> roles = UserService.roles(requested);
-        if (roles.contains(Permissions.ADMIN)) {
-            throw Refusal.invalid(
-                    "roles",
-                    "'" + Permissions.ADMIN + "' is not a service account's role: its managers, who mint its tokens, "
-                            + "would all be admins");
-        }
-        return roles;
-    }
-
-    private static String description(String requested) {
-        return requested == null || requested.isBlank() ? null : requested.strip();
-    }
-
-    static Refusal duplicate(String name) {
-        return Refusal.conflict("A service account named '" + name + "' already exists");
-    }
-
-    private static Refusal personDuplicate(String name) {
-        return Refusal.conflict("'" + name
-                + "' is taken: a user has that name (service accounts and users share one namespace of names)");
     }
 }

@@ -89,7 +89,7 @@ public class UserService {
                         .chain(existing -> {
                             if (existing != null) {
                                 throw existing.isService()
-                                        ? ServiceAccountService.duplicate(request.username())
+                                        ? ServiceAccountRules.duplicate(request.username())
                                         : duplicate(request.username());
                             }
                             User user = new User();
