@@ -44,20 +44,16 @@ public class IdentityState {
         }
     }
 
-    private final Map<UUID, UserState> users = new ConcurrentHashMap<>();
-    /**
-     * Accounts deleted while this replica ran. Ids are never reused, so a deletion is final: a look-up
-     * whose read ran before the delete committed must not bring the account back.
-     */
-    private final Set<UUID> deletedUsers = ConcurrentHashMap.newKeySet();
+    /** Every account, and the ones deleted while this replica ran. */
+    private final AccountTable users = new AccountTable();
     /** The working set of tokens, bounded, and its digest index. */
     private final TokenWorkingSet tokens;
     /** Tokens being read from the database right now (see there). */
     private final ReadMarks reading = new ReadMarks();
     /** Raised by every full load: a read that began before one must not land after it. */
     private final java.util.concurrent.atomic.AtomicLong generation = new java.util.concurrent.atomic.AtomicLong();
-    /** Logged-out session ids, with the instant after which the JWT is dead anyway and can be forgotten. */
-    private final Map<UUID, Instant> revokedSessions = new ConcurrentHashMap<>();
+    /** Logged-out sessions whose JWT has not expired yet. */
+    private final LoggedOutSessions revokedSessions = new LoggedOutSessions();
     /** Revoked or expired tokens remembered outside the working set; bounded. */
     private final FinalTokens finals;
 
@@ -97,12 +93,8 @@ public class IdentityState {
      */
     public void load(Collection<UserState> allUsers, Map<UUID, Instant> revoked, Collection<TokenState> hotTokens) {
         generation.incrementAndGet();
-        Set<UUID> present = allUsers.stream().map(UserState::id).collect(Collectors.toSet());
-        // held but gone from the table: deleted while the feed was down; ids are never reused, so that is final,
-        // and a look-up that began before this load must not bring the account back
-        users.keySet().stream().filter(id -> !present.contains(id)).toList().forEach(this::removeUser);
-        allUsers.forEach(this::putUser);
-        revokedSessions.putAll(revoked);
+        users.load(allUsers); // held but gone from the table: deleted while the feed was down, for good
+        revokedSessions.addAll(revoked);
         Set<UUID> ids = hotTokens.stream().map(TokenState::id).collect(Collectors.toSet());
         tokens.ids().stream().filter(id -> !ids.contains(id)).toList().forEach(this::removeToken);
         finals.clear(); // a token changed while the feed was down is read again on its next use
@@ -236,27 +228,24 @@ public class IdentityState {
 
     /** Puts an account's state, unless this replica already holds a newer copy (a higher version). */
     public void putUser(UserState user) {
-        users.merge(user.id(), user, (old, fresh) -> fresh.version() >= old.version() ? fresh : old);
+        users.put(user);
     }
 
     public void removeUser(UUID id) {
-        deletedUsers.add(id);
         users.remove(id);
     }
 
     public void revokeSession(UUID jti, Instant expiresAt) {
-        revokedSessions.put(jti, expiresAt);
+        revokedSessions.add(jti, expiresAt);
     }
 
     public boolean isSessionRevoked(UUID jti) {
-        return revokedSessions.containsKey(jti);
+        return revokedSessions.contains(jti);
     }
 
     /** Forgets revocations of sessions that have expired by themselves. */
     public int pruneSessions(Instant now) {
-        int before = revokedSessions.size();
-        revokedSessions.values().removeIf(exp -> exp.isBefore(now));
-        return before - revokedSessions.size();
+        return revokedSessions.prune(now);
     }
 
     public int userCount() {
@@ -281,20 +270,11 @@ public class IdentityState {
     }
 
     /**
-     * Fills a gap from a look-up, which may be older than what this replica knows: never over a newer state, never a
-     * deleted account, and nothing if a full load replaced the state since the look-up began (it may have found the
-     * account just before a delete the load took in). A newer row than the one held is taken, so a token read cold
-     * is judged by its owner as the database has it then, not by an older copy the feed has not yet replaced (an account
-     * enabled again a moment before its new token is first shown here).
+     * Fills a gap from a look-up that began at {@code readGeneration} ({@link AccountTable#putRead}): nothing if a full
+     * load replaced the state since (the look-up may have found the account just before a delete the load took in).
      */
     public void putUserIfAbsent(UserState user, long readGeneration) {
-        users.compute(
-                user.id(),
-                (id, old) -> deletedUsers.contains(id)
-                                || generation.get() != readGeneration
-                                || (old != null && old.version() >= user.version())
-                        ? old
-                        : user);
+        users.putRead(user, () -> generation.get() == readGeneration);
     }
 
     /** Holds a token's state, unless a newer copy is held (see {@link TokenWorkingSet#store}); marks and side cache follow. */

@@ -249,4 +249,30 @@ class ArchitectureTest {
                                 .and(DescribedPredicate.not(resideInAPackage("io.patgate.domain..")))))
                 .because("the domain rules run, and are tested, without a framework"));
     }
+
+    /** A newcomer reads a class in one sitting: one concern a class, split when it grows past this. */
+    private static final int MAX_LINES = 300;
+
+    @Test
+    void noClassIsLongerThanItsReader() throws java.io.IOException {
+        java.nio.file.Path main = java.nio.file.Path.of("src", "main", "java");
+        java.util.List<String> tooLong;
+        try (var files = java.nio.file.Files.walk(main)) {
+            tooLong = files.filter(f -> f.toString().endsWith(".java"))
+                    .filter(f -> lines(f) > MAX_LINES)
+                    .map(f -> main.relativize(f) + " (" + lines(f) + " lines)")
+                    .sorted()
+                    .toList();
+        }
+        org.junit.jupiter.api.Assertions.assertEquals(
+                java.util.List.of(), tooLong, "classes over " + MAX_LINES + " lines: split them by concern");
+    }
+
+    private static long lines(java.nio.file.Path file) {
+        try (var lines = java.nio.file.Files.lines(file)) {
+            return lines.count();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
 }
