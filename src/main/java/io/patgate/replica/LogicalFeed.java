@@ -239,16 +239,27 @@ public final class LogicalFeed {
 
     private void read() throws SQLException {
         PGReplicationStream current = stream;
+        boolean changed = false;
         while (!stopped) {
             ByteBuffer message = current.read();
             if (message == null) {
                 continue;
             }
             int at = message.position();
-            // pgoutput's Commit: 'C', flags (int8), commit LSN (int64), end LSN (int64), commit time (int64, µs since
-            // 2000)
-            if (message.get(at) == 'C' && message.remaining() >= 26) {
-                listener.committed(message.getLong(at + 18) + PG_EPOCH_MICROS, message.getLong(at + 10));
+            byte type = message.get(at);
+            if (type == 'B') {
+                changed = false;
+            } else if (type == 'I' || type == 'U' || type == 'D' || type == 'T') {
+                changed = true;
+            } else if (type == 'C' && message.remaining() >= 26) {
+                // pgoutput's Commit: 'C', flags (int8), commit LSN (int64), end LSN (int64), commit time (int64, µs
+                // since 2000). Only a transaction that changed a published table rings: before PostgreSQL 15, pgoutput
+                // also sends the begin and commit of every other transaction (an audit row, a usage write), and a
+                // round for each would tie every replica's rounds to the primary's write rate.
+                if (changed) {
+                    listener.committed(message.getLong(at + 18) + PG_EPOCH_MICROS, message.getLong(at + 10));
+                }
+                changed = false;
                 current.setAppliedLSN(current.getLastReceiveLSN());
                 current.setFlushedLSN(current.getLastReceiveLSN());
             }
