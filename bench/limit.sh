@@ -6,6 +6,7 @@
 #   BUILDS="main=/tmp/main/quarkus-app new=target/quarkus-app" bench/limit.sh
 #                                                    # several builds side by side, interleaved round by round
 #   PROFILE=1 bench/limit.sh                         # and a JFR recording of the first build under load, summarised
+#   WORKLOADS="one rotate" bench/limit.sh            # only these workloads (and bare nginx)
 #
 # One database (TOKENS personal access tokens of one account, all in every replica's memory) and each build started
 # on it (the first on PORT, the next on PORT+1, ...: replicas of one database); then ROUNDS times, each target of
@@ -160,7 +161,7 @@ rss_watch() { local name=$1 pid=$2 max=0 r; while kill -0 "$pid" 2>/dev/null; do
 RSS_PIDS=()
 for t in $TARGETS; do echo 0 > "$OUT/rss-$t"; rss_watch "$t" "${PIDS[$t]}" & RSS_PIDS+=($!); done
 
-WORKLOADS="verify introspect one rotate"
+WORKLOADS=${WORKLOADS:-"verify introspect one rotate"}
 echo "warming up..."
 for t in $TARGETS; do for w in $WORKLOADS; do DURATION=5s target "$t" "$w" >/dev/null; done; done
 : > "$OUT/results.txt"
@@ -196,12 +197,12 @@ print("| target | " + " | ".join(f"{b}: req/s median (min-max); of nginx" for b 
 print("|---|" + "---|" * (2 * len(builds) - 1))
 v = runs[("bare", "bare")]
 print(f"| nginx `return 200`, 1 worker, access_log off | {bare:,.0f} ({min(v):,.0f}-{max(v):,.0f}) |" + " |" * (2 * len(builds) - 2))
-for w in ("verify", "introspect", "one", "rotate"):
+for w in [w for w in ("verify", "introspect", "one", "rotate") if (first, w) in med]:
     cells = [f"{med[(b, w)]:,.0f} ({min(runs[(b, w)]):,.0f}-{max(runs[(b, w)]):,.0f}); {med[(b, w)] / bare:.2f}" for b in builds]
     cells += [f"{med[(b, w)] / med[(first, w)]:.2f}" for b in builds[1:]]
     print(f"| {names[w]} | " + " | ".join(cells) + " |")
 print()
-for b in builds:
+for b in builds if (first, "rotate") in med and (first, "one") in med else []:
     print(f"{b}: {tokens:,} tokens in rotation / one token (same Lua script): {med[(b, 'rotate')] / med[(b, 'one')]:.2f}; "
           f"largest RSS under load {rss[b]} MiB")
 PY
