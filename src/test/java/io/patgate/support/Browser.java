@@ -50,14 +50,69 @@ public final class Browser implements AutoCloseable {
     private static final Duration WAIT = Duration.ofSeconds(10);
     private static final ObjectMapper JSON = new ObjectMapper();
 
+    private static final Dimension WINDOW = new Dimension(1440, 1000);
+
+    /** The browser the tests of this JVM share (see {@link #forTest}); null until the first asks. */
+    private static Browser shared;
+
     private final ChromeDriver driver;
-    private final String base;
+    private String base;
     private final Path profile;
 
     private Browser(ChromeDriver driver, String base, Path profile) {
         this.driver = driver;
-        this.base = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
+        this.base = withoutSlash(base);
         this.profile = profile;
+    }
+
+    private static String withoutSlash(String base) {
+        return base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
+    }
+
+    /**
+     * A browser for one test, as a fresh one looks to a page: the one this JVM's browser tests share, emptied of what
+     * the last test left (every cookie, whatever origin set it; the storage, cache and service workers of patgate's
+     * origin; other windows; an open alert; the console) and back at 1440x1000 on a blank page. Starting Chromium and
+     * chromedriver takes one to two seconds on a shared machine, for each of some thirty tests. Closed when the JVM
+     * ends; a browser that no longer answers is replaced by a new one.
+     */
+    public static synchronized Browser forTest(URL base) {
+        if (shared != null) {
+            try {
+                shared.reset(base.toString());
+                return shared;
+            } catch (RuntimeException gone) {
+                shared.close();
+                shared = null;
+            }
+        }
+        shared = open(base);
+        Browser started = shared;
+        Runtime.getRuntime().addShutdownHook(new Thread(started::close));
+        return shared;
+    }
+
+    private void reset(String newBase) {
+        try {
+            driver.switchTo().alert().dismiss();
+        } catch (org.openqa.selenium.NoAlertPresentException none) {
+            // the usual case
+        }
+        List<String> windows = new ArrayList<>(driver.getWindowHandles());
+        for (String window : windows.subList(1, windows.size())) {
+            driver.switchTo().window(window).close();
+        }
+        driver.switchTo().window(windows.get(0));
+        driver.get("about:blank");
+        driver.executeCdpCommand("Network.clearBrowserCookies", java.util.Map.of());
+        driver.executeCdpCommand("Network.clearBrowserCache", java.util.Map.of());
+        for (String origin : List.of(base, withoutSlash(newBase))) {
+            driver.executeCdpCommand(
+                    "Storage.clearDataForOrigin", java.util.Map.of("origin", origin, "storageTypes", "all"));
+        }
+        driver.manage().window().setSize(WINDOW);
+        driver.manage().logs().get(LogType.BROWSER); // read and dropped: the next test's console starts empty
+        base = withoutSlash(newBase);
     }
 
     /** A fresh browser (its own empty profile) at 1440x1000. */

@@ -2,10 +2,9 @@ package io.patgate.support;
 
 import io.quarkus.test.common.http.TestHTTPResource;
 import java.net.URL;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 
-/** A test that looks at patgate through a fresh browser of its own, opened before and closed after each test. */
+/** A test that looks at patgate through a browser as fresh as a new one ({@link Browser#forTest}), for each test. */
 public abstract class BrowserTest {
 
     @TestHTTPResource("/")
@@ -15,12 +14,7 @@ public abstract class BrowserTest {
 
     @BeforeEach
     void openBrowser() {
-        browser = Browser.open(base);
-    }
-
-    @AfterEach
-    void closeBrowser() {
-        browser.close();
+        browser = Browser.forTest(base);
     }
 
     /** Fills in the sign-in form and presses Sign in. */
