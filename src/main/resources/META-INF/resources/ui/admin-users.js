@@ -3,8 +3,9 @@
 import { api, query } from './api.js';
 import { PAGE_SIZE, pager, guarded } from './lists.js';
 import { h, clear, toast, uid } from './dom.js';
-import { field, showProblem, busy } from './forms.js';
-import { openDialog, confirmAction } from './dialog.js';
+import { field } from './forms.js';
+import { confirmAction } from './dialog.js';
+import { formDialog } from './form-dialog.js';
 import { time, plural } from './format.js';
 
 // Where an account comes from (GET /api/v1/users `origin`): made here, by a sign-in through the identity provider, or by its SCIM client
@@ -78,28 +79,6 @@ export async function usersView({ main, params, app, isCurrent }) {
         h('button', { type: 'button', class: 'button danger-outline small', 'aria-label': `Delete ${name}`, onclick: () => deleteUser(user) }, 'Delete'))));
   }
 
-  function formDialog({ title, fields, submitLabel, intro, send, done }) {
-    const submit = h('button', { type: 'submit', class: 'button' }, submitLabel);
-    const form = h('form', { class: 'dialog-body', novalidate: true }, intro ? h('p', {}, intro) : null, Object.values(fields),
-      h('div', { class: 'actions' }, submit, h('button', { type: 'button', class: 'button secondary', onclick: () => dialog.close() }, 'Cancel')));
-    const dialog = openDialog({ title, content: form });
-    form.addEventListener('submit', async event => {
-      event.preventDefault();
-      await busy(submit, async () => {
-        try {
-          const result = await send();
-          dialog.close();
-          toast(done(result));
-          await reload();
-        } catch (error) {
-          if (error.status === 401) return;
-          showProblem(form, error, fields);
-        }
-      });
-    });
-    Object.values(fields)[0].control.focus();
-  }
-
   function createUser() {
     const fields = {
       username: field({ label: 'Username', name: 'username', autocomplete: 'off', autocapitalize: 'none', spellcheck: false,
@@ -114,7 +93,7 @@ export async function usersView({ main, params, app, isCurrent }) {
       send: () => api('POST', '/api/v1/users', {
         username: fields.username.control.value.trim(), password: fields.password.control.value, roles: roleList(fields.roles.control.value),
       }),
-      done: ({ data }) => `Created user '${data.username}'.`,
+      done: ({ data }) => { toast(`Created user '${data.username}'.`); return reload(); },
     });
   }
 
@@ -124,7 +103,7 @@ export async function usersView({ main, params, app, isCurrent }) {
     formDialog({
       title: `Change roles of '${user.username}'`, fields, submitLabel: 'Save',
       send: () => api('PATCH', `/api/v1/users/${encodeURIComponent(user.id)}`, { roles: roleList(fields.roles.control.value) }),
-      done: () => `Changed the roles of '${user.username}'.`,
+      done: () => { toast(`Changed the roles of '${user.username}'.`); return reload(); },
     });
   }
 
@@ -135,7 +114,7 @@ export async function usersView({ main, params, app, isCurrent }) {
       title: `Reset the password of '${user.username}'`, fields, submitLabel: 'Reset password',
       intro: 'Their sessions end at once; their personal access tokens keep working.',
       send: () => api('PATCH', `/api/v1/users/${encodeURIComponent(user.id)}`, { password: fields.password.control.value }),
-      done: () => `Reset the password of '${user.username}'.`,
+      done: () => { toast(`Reset the password of '${user.username}'.`); return reload(); },
     });
   }
 
