@@ -58,12 +58,16 @@ public class IdentityStateLoader {
     }
 
     /**
-     * The oldest transaction still running at the snapshot (everything older is visible in it), and the newest
-     * heartbeat in it: every change committed on the primary before that beat was written is in this snapshot.
+     * The oldest transaction still running at the snapshot (everything older is visible in it), the newest heartbeat in
+     * it (every change committed on the primary before that beat was written is in this snapshot), and, on a standby,
+     * how far it has replayed. A primary answers -1 there: {@code pg_last_wal_replay_lsn()} is null only on one that
+     * started without recovery, and keeps where its last recovery ended on one that crashed once or was promoted, which
+     * would make every round look behind the feed forever (a primary that had crashed saw 60 rounds a second, idle).
      */
-    private static final String WATERMARK = "select pg_snapshot_xmin(pg_current_snapshot())::text,"
+    static final String WATERMARK = "select pg_snapshot_xmin(pg_current_snapshot())::text,"
             + " (select beat_at from patgate_heartbeat where id = 1),"
-            + " coalesce((pg_last_wal_replay_lsn() - '0/0'::pg_lsn)::int8, -1)";
+            + " case when pg_is_in_recovery() then coalesce((pg_last_wal_replay_lsn() - '0/0'::pg_lsn)::int8, -1)"
+            + " else -1 end";
 
     /** A repeatable-read, read-only transaction: every query of a load sees one snapshot. */
     private static final String SNAPSHOT = "set transaction isolation level repeatable read, read only";

@@ -61,6 +61,9 @@ public class StateSync {
 
     private static final Duration STANDBY_WAIT_MAX = Duration.ofMillis(250);
     private volatile Duration standbyWait = STANDBY_WAIT_FIRST;
+    /** A look again is scheduled: one at a time, however many rounds found the standby behind. */
+    private final AtomicBoolean lookingAgain = new AtomicBoolean();
+
     private final AtomicBoolean again = new AtomicBoolean();
     private volatile String watermark;
     private volatile boolean fullReloadNeeded;
@@ -244,17 +247,22 @@ public class StateSync {
                                 // look again in a moment
                                 metrics.stillPending(covers);
                                 finish();
-                                Duration wait = standbyWait;
-                                standbyWait = wait.multipliedBy(2).compareTo(STANDBY_WAIT_MAX) > 0
-                                        ? STANDBY_WAIT_MAX
-                                        : wait.multipliedBy(2);
-                                Uni.createFrom()
-                                        .voidItem()
-                                        .onItem()
-                                        .delayIt()
-                                        .by(wait)
-                                        .subscribe()
-                                        .with(again -> sync());
+                                if (lookingAgain.compareAndSet(false, true)) {
+                                    Duration wait = standbyWait;
+                                    standbyWait = wait.multipliedBy(2).compareTo(STANDBY_WAIT_MAX) > 0
+                                            ? STANDBY_WAIT_MAX
+                                            : wait.multipliedBy(2);
+                                    Uni.createFrom()
+                                            .voidItem()
+                                            .onItem()
+                                            .delayIt()
+                                            .by(wait)
+                                            .subscribe()
+                                            .with(again -> {
+                                                lookingAgain.set(false);
+                                                sync();
+                                            });
+                                }
                                 return;
                             }
                             standbyWait = STANDBY_WAIT_FIRST;

@@ -97,6 +97,16 @@ public final class Standby implements AutoCloseable {
         query("select pg_wal_replay_resume()");
     }
 
+    /** Promotes the standby (as a fail-over would): a primary from then on, which went through recovery. */
+    public void promote() {
+        query("select pg_promote(true, 60)");
+    }
+
+    /** A connection to the standby, for a test to query it as patgate does. */
+    public Connection connect() throws java.sql.SQLException {
+        return DriverManager.getConnection("jdbc:postgresql://localhost:" + port + "/postgres", "postgres", "postgres");
+    }
+
     private void query(String statement) {
         try (Connection c = DriverManager.getConnection(
                         "jdbc:postgresql://localhost:" + port + "/postgres", "postgres", "postgres");
