@@ -11,7 +11,6 @@ import io.patgate.support.Api;
 import io.patgate.support.Receiver;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import java.net.URI;
@@ -38,15 +37,8 @@ import org.junit.jupiter.api.io.TempDir;
  * the API behind the ingress (the ingress's forward-auth is then asked about what the job sent).
  */
 @QuarkusTest
-@TestProfile(ExchangeCronJobTest.InsecureIssuers.class)
+@TestProfile(io.patgate.support.BehindAProxy.class)
 class ExchangeCronJobTest {
-
-    public static class InsecureIssuers implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            return Map.of("patgate.oidc.allow-insecure", "true"); // the provider is plain http on this machine
-        }
-    }
 
     private static final String PROJECTED = "/var/run/secrets/tokens/patgate";
     private static MockOAuth2Server provider;

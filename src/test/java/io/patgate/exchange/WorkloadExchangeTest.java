@@ -14,7 +14,6 @@ import io.patgate.replica.ReadPool;
 import io.patgate.store.TrustRows;
 import io.patgate.support.Api;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
@@ -41,17 +40,8 @@ import org.junit.jupiter.api.Test;
  * (the trust removed, the account disabled) end that token on its very next request, and the exchange is audited.
  */
 @QuarkusTest
-@TestProfile(WorkloadExchangeTest.InsecureIssuers.class)
+@TestProfile(io.patgate.support.BehindAProxy.class)
 class WorkloadExchangeTest {
-
-    public static class InsecureIssuers implements QuarkusTestProfile {
-        @Override
-        public Map<String, String> getConfigOverrides() {
-            // the provider is plain http on this machine; each test speaks from an address of its own (the proxy
-            // header)
-            return Map.of("patgate.oidc.allow-insecure", "true", "patgate.http.trusted-proxies", "127.0.0.0/8,::1/128");
-        }
-    }
 
     private static final String ACCOUNTS = "/api/v1/service-accounts";
 

@@ -6,7 +6,8 @@ import java.util.Map;
 /**
  * The test client acts as a trusted reverse proxy, so a test can choose its client address with X-Forwarded-For. The
  * login limits are the production defaults here (10 failures), where the tests of the limits run, each from addresses
- * of its own.
+ * of its own. Workload identity providers may be plain http (the test's provider is, on this machine): the tests of
+ * token exchange run here too, one start of the application for all of them (a profile of its own costs a restart).
  */
 public class BehindAProxy implements QuarkusTestProfile {
     @Override
@@ -17,6 +18,8 @@ public class BehindAProxy implements QuarkusTestProfile {
                 "patgate.tokens.usage-flush-interval",
                 "1S",
                 "patgate.login.allowed-failures",
-                "10");
+                "10",
+                "patgate.oidc.allow-insecure",
+                "true");
     }
 }
