@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.patgate.support.Api;
-import io.patgate.support.EmbeddedPostgresResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -19,7 +18,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.Map;
@@ -59,11 +57,7 @@ class AbandonedWritesTest {
         UUID id = UUID.fromString(token.id());
         as(token.value()).get("/auth/verify").then().statusCode(200);
         HttpClient client = HttpClient.newHttpClient();
-        try (Connection other = DriverManager.getConnection(
-                        "jdbc:postgresql://localhost:" + System.getProperty(EmbeddedPostgresResource.PORT)
-                                + "/postgres",
-                        "postgres",
-                        "postgres");
+        try (Connection other = io.patgate.support.Postgres.connect();
                 Statement lock = other.createStatement()) {
             other.setAutoCommit(false);
             lock.execute("lock table audit_event in share mode"); // the revocation's audit row waits for this

@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.patgate.config.PatgateConfig;
 import io.patgate.identity.UsageTracker;
 import io.patgate.support.Api;
-import io.patgate.support.EmbeddedPostgresResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
@@ -17,7 +16,6 @@ import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
@@ -176,11 +174,7 @@ class UsageWritesTest {
         Api.Issued token = Api.aToken(Api.aUser().session(), Map.of());
         UUID id = UUID.fromString(token.id());
         String before = tokenRow(id);
-        try (Connection listener = DriverManager.getConnection(
-                        "jdbc:postgresql://localhost:" + System.getProperty(EmbeddedPostgresResource.PORT)
-                                + "/postgres",
-                        "postgres",
-                        "postgres");
+        try (Connection listener = io.patgate.support.Postgres.connect();
                 Statement listen = listener.createStatement()) {
             listen.execute("listen patgate_changes");
             UsageTracker memory = new UsageTracker();

@@ -14,6 +14,14 @@ public final class Postgres {
 
     private Postgres() {}
 
+    /** A plain JDBC connection to the embedded server's database, as its superuser: for what a test does beside patgate. */
+    public static java.sql.Connection connect() throws java.sql.SQLException {
+        return java.sql.DriverManager.getConnection(
+                "jdbc:postgresql://localhost:" + System.getProperty(EmbeddedPostgresResource.PORT) + "/postgres",
+                "postgres",
+                "postgres");
+    }
+
     public static void freeze() {
         signal("-STOP");
     }

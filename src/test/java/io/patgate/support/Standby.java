@@ -108,8 +108,7 @@ public final class Standby implements AutoCloseable {
     }
 
     private void query(String statement) {
-        try (Connection c = DriverManager.getConnection(
-                        "jdbc:postgresql://localhost:" + port + "/postgres", "postgres", "postgres");
+        try (Connection c = connect();
                 Statement s = c.createStatement()) {
             s.execute(statement);
         } catch (Exception e) {
@@ -140,10 +139,7 @@ public final class Standby implements AutoCloseable {
     }
 
     private static Connection primary() throws Exception {
-        return DriverManager.getConnection(
-                "jdbc:postgresql://localhost:" + System.getProperty(EmbeddedPostgresResource.PORT) + "/postgres",
-                "postgres",
-                "postgres");
+        return Postgres.connect();
     }
 
     /** The data directory without what belongs to the running primary alone (as pg_basebackup leaves it out). */
