@@ -121,7 +121,6 @@ public class UsageTracker {
     }
 
     private final Map<UUID, Track> tracks = new ConcurrentHashMap<>();
-    private final Set<UUID> dirty = ConcurrentHashMap.newKeySet();
 
     public void record(UUID tokenId, String ip, Instant now) {
         Track track = tracks.get(tokenId);
@@ -131,7 +130,6 @@ public class UsageTracker {
         if (track.use(ip, micros(now)) && !track.dirty) {
             // after the use is held: a drain that takes this token reads it, one that missed it finds it dirty again
             track.dirty = true;
-            dirty.add(tokenId);
         }
     }
 
@@ -180,14 +178,16 @@ public class UsageTracker {
      * Takes the tokens whose use changed since the last call; give back those that could not be written with
      * {@link #putBack}. Their use as it stands is {@link #usage}.
      */
-    public Set<UUID> drain() {
-        Set<UUID> out = new java.util.HashSet<>();
-        for (UUID id : List.copyOf(dirty)) {
-            dirty.remove(id);
-            Track track = tracks.get(id);
-            if (track != null) {
+    public List<UUID> drain() {
+        // a flag per token and a walk of them all when the writer asks (every few seconds; 100,000 in about a
+        // millisecond), not a set: a set's entry, added by the request and kept until the next drain, lived long enough
+        // to be promoted, one per request with 100,000 tokens in rotation
+        List<UUID> out = new ArrayList<>();
+        for (Map.Entry<UUID, Track> e : tracks.entrySet()) {
+            Track track = e.getValue();
+            if (track.dirty) {
                 track.dirty = false;
-                out.add(id);
+                out.add(e.getKey());
             }
         }
         return out;
@@ -216,10 +216,10 @@ public class UsageTracker {
 
     /**
      * Whether {@code u}'s addresses must be checked against the networks the database holds for the token: they are not
-     * the set it was last told of, or that was {@code step} ago or more (a known network's time is refreshed once a
-     * step). A token used from the same addresses round after round is checked once a step, not every round.
+     * the set it was last told of, or that was {@code refresh} ago or more (a known network's time is refreshed that
+     * often). A token used from the same addresses round after round is checked once a refresh, not every round.
      */
-    public boolean networksDue(UUID tokenId, Usage u, Duration step, Instant now) {
+    public boolean networksDue(UUID tokenId, Usage u, Duration refresh, Instant now) {
         Track track = tracks.get(tokenId);
         if (track == null) {
             return true;
@@ -227,7 +227,7 @@ public class UsageTracker {
         synchronized (track) {
             return track.toldMicros == NONE
                     || track.toldAddresses != addressSet(u.recent())
-                    || micros(now) >= track.toldMicros + micros(step);
+                    || micros(now) >= track.toldMicros + micros(refresh);
         }
     }
 
@@ -264,13 +264,16 @@ public class UsageTracker {
             Track track = tracks.get(id);
             if (track != null) {
                 track.dirty = true;
-                dirty.add(id);
             }
         }
     }
 
     public int pending() {
-        return dirty.size();
+        int n = 0;
+        for (Track track : tracks.values()) {
+            n += track.dirty ? 1 : 0;
+        }
+        return n;
     }
 
     private static long micros(Instant at) {

@@ -52,11 +52,11 @@ public class NetworkSightings {
      * networks seen most recently (the others are forgotten), and an account gets at most
      * {@code patgate.notices.routine-per-user-per-hour} of these notices an hour (beyond it they are dropped, with one
      * audit event {@code notice.limited}), so a token used from ever new IPv6 networks grows neither table without end.
-     * A known network's {@code last_seen} is only rewritten once it is {@code step} old (it orders the cap, nothing finer),
-     * so a round of known networks writes nothing; except for a token at its cap, whose order decides which network goes
-     * next (a network in use must not be the one forgotten). The tokens that got a network they did not have.
+     * A known network's {@code last_seen} is only rewritten once it is {@code refresh} old (it orders the cap, nothing
+     * finer), so a round of known networks writes nothing; except for a token at its cap, whose order decides which
+     * network goes next (a network in use must not be the one forgotten). The tokens that got a network they did not have.
      */
-    Uni<Set<UUID>> seen(SqlConnection conn, List<Seen> seen, Duration step) {
+    Uni<Set<UUID>> seen(SqlConnection conn, List<Seen> seen, Duration refresh) {
         if (seen.isEmpty()) {
             return Uni.createFrom().item(Set.of());
         }
@@ -89,7 +89,7 @@ public class NetworkSightings {
                                 + " from added a join access_token t on t.id = a.token_id"
                                 + " join grouped g on g.token_id = a.token_id and g.network = a.network"
                                 + " order by a.first_seen")
-                .execute(Tuple.of(tokens, addresses, ats, (double) step.toMillis() / 1000, maxNetworks))
+                .execute(Tuple.of(tokens, addresses, ats, (double) refresh.toMillis() / 1000, maxNetworks))
                 .chain(rows -> {
                     Set<UUID> added = new java.util.HashSet<>();
                     Map<UUID, List<Row>> byUser = new LinkedHashMap<>();
@@ -102,11 +102,14 @@ public class NetworkSightings {
                     }
                     return raiseNewAddresses(conn, byUser).replaceWith(added);
                 })
-                .call(() -> conn.preparedQuery("delete from token_network n using (select token_id, network,"
-                                + " row_number() over (partition by token_id order by last_seen desc, first_seen desc) as rank"
-                                + " from token_network where token_id = any($1)) r"
-                                + " where n.token_id = r.token_id and n.network = r.network and r.rank > $2")
-                        .execute(Tuple.of(tokens, maxNetworks)));
+                // only a token that got a network can be past the cap: the others cost no statement
+                .call(added -> added.isEmpty()
+                        ? Uni.createFrom().voidItem()
+                        : conn.preparedQuery("delete from token_network n using (select token_id, network,"
+                                        + " row_number() over (partition by token_id order by last_seen desc, first_seen desc) as rank"
+                                        + " from token_network where token_id = any($1)) r"
+                                        + " where n.token_id = r.token_id and n.network = r.network and r.rank > $2")
+                                .execute(Tuple.of(added.toArray(UUID[]::new), maxNetworks)));
     }
 
     /** The notices of new networks that each account's limit allows, the first ones first; the number raised. */

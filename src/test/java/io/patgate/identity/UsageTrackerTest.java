@@ -28,21 +28,21 @@ class UsageTrackerTest {
         UUID id = UUID.randomUUID();
         assertNull(tracker.usage(id), "never used");
         tracker.record(id, "198.51.100.1", T0);
-        assertEquals(Set.of(id), tracker.drain());
+        assertEquals(List.of(id), tracker.drain());
 
         tracker.record(id, "198.51.100.1", T0.plusMillis(300)); // the same second, the same address
-        assertEquals(Set.of(), tracker.drain(), "nothing new to write");
+        assertEquals(List.of(), tracker.drain(), "nothing new to write");
         assertEquals(T0.plusMillis(300), tracker.usage(id).lastUsedAt(), "but the time is the latest");
 
         tracker.record(id, "198.51.100.1", T0.plusSeconds(2));
-        assertEquals(Set.of(id), tracker.drain());
+        assertEquals(List.of(id), tracker.drain());
         UsageTracker.Usage u = tracker.usage(id);
         assertEquals(T0.plusSeconds(2), u.lastUsedAt());
         assertEquals("198.51.100.1", u.lastUsedIp());
         assertEquals(List.of(new UsageTracker.Seen("198.51.100.1", T0.plusSeconds(2))), u.recent());
 
         tracker.record(id, "198.51.100.1", T0.plusSeconds(1)); // an older use finishing late
-        assertEquals(Set.of(), tracker.drain());
+        assertEquals(List.of(), tracker.drain());
         assertEquals(T0.plusSeconds(2), tracker.usage(id).lastUsedAt());
     }
 
@@ -62,7 +62,7 @@ class UsageTrackerTest {
         // a request from a new address whose check began before the last one's: not the last use, but recent, so the
         // writer sees the new network
         tracker.record(id, "192.0.2.44", T0.plusSeconds(7).plusMillis(500));
-        assertEquals(Set.of(id), tracker.drain());
+        assertEquals(List.of(id), tracker.drain());
         u = tracker.usage(id);
         assertEquals("203.0.113.5", u.lastUsedIp());
         assertEquals(T0.plusSeconds(8), u.lastUsedAt());
@@ -124,13 +124,14 @@ class UsageTrackerTest {
         UUID b = UUID.randomUUID();
         tracker.record(a, "198.51.100.1", T0);
         tracker.record(b, "198.51.100.2", T0);
-        Set<UUID> taken = tracker.drain();
-        assertEquals(Set.of(a, b), taken);
+        List<UUID> taken = tracker.drain();
+        assertEquals(Set.of(a, b), Set.copyOf(taken));
+        assertEquals(2, taken.size(), "each token once");
         assertEquals(0, tracker.pending());
         tracker.record(a, "198.51.100.1", T0.plusSeconds(1)); // used while the write runs
         tracker.putBack(Set.of(b)); // b's write failed
         assertEquals(2, tracker.pending());
-        assertEquals(Set.of(a, b), tracker.drain());
+        assertEquals(Set.of(a, b), Set.copyOf(tracker.drain()));
         assertEquals(T0.plusSeconds(1), tracker.usage(a).lastUsedAt());
     }
 
