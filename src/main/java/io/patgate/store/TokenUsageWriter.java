@@ -65,7 +65,12 @@ public class TokenUsageWriter {
                     + " where x.token_id = any($6::uuid[]) or k.token_id is null or k.last_used_at <= x.at - make_interval(secs => $5)"
                     + " on conflict (token_id) do update set last_used_at = greatest(g.last_used_at, excluded.last_used_at),"
                     + " last_used_ip = case when g.last_used_at <= excluded.last_used_at then excluded.last_used_ip else g.last_used_ip end,"
-                    + " recent_ips = patgate_merge_recent(excluded.recent_ips, g.recent_ips)"
+                    // one address, the same on both sides (a token in steady use): the newer list is the merge, without
+                    // the merge function's 7 µs a row
+                    + " recent_ips = case when cardinality(g.recent_ips) = 1 and cardinality(excluded.recent_ips) = 1"
+                    + " and split_part(g.recent_ips[1], '|', 1) = split_part(excluded.recent_ips[1], '|', 1)"
+                    + " and g.last_used_at <= excluded.last_used_at then excluded.recent_ips"
+                    + " else patgate_merge_recent(excluded.recent_ips, g.recent_ips) end"
                     + " where g.last_used_at <= excluded.last_used_at - make_interval(secs => $5) or excluded.token_id = any($6::uuid[])"
                     + " returning g.token_id, g.last_used_at)"
                     + " select x.token_id, coalesce(w.last_used_at, k.last_used_at) as stored, w.token_id is not null as wrote"

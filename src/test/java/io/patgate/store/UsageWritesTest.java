@@ -21,6 +21,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -117,6 +118,11 @@ class UsageWritesTest {
         Row second = usageRow(token.id());
         assertNotEquals(first.getString("version"), second.getString("version"));
         assertTrue(!second.getOffsetDateTime("last_used_at").toInstant().isBefore(t0.plusSeconds(6)));
+        assertEquals(
+                List.of("198.51.100.1|"
+                        + second.getOffsetDateTime("last_used_at").toInstant()),
+                List.of(second.getArrayOfStrings("recent_ips")),
+                "one address, once, at its latest use");
         memoryB.record(id, "198.51.100.1", t0.plusSeconds(7));
         assertEquals(0, flushAll(b));
         assertEquals(
@@ -167,6 +173,14 @@ class UsageWritesTest {
         memoryA.record(id, "203.0.113.10", t0.plusSeconds(2)); // another network, on A only
         flushAll(a, b);
         assertEquals(2, newAddressNotices(token.id()));
+        // B's use of .9 at t0 + 2 s was within the step and not new: not written; the time .9 has is its written one
+        // (t0 + 1 s from A or t0 + 1.1 s from B, whichever wrote first)
+        assertEquals(
+                List.of("203.0.113.10", "203.0.113.9", "198.51.100.1"),
+                Arrays.stream(usageRow(token.id()).getArrayOfStrings("recent_ips"))
+                        .map(e -> e.substring(0, e.indexOf('|')))
+                        .toList(),
+                "what both replicas wrote, each address once, newest first");
     }
 
     @Test
