@@ -203,31 +203,31 @@ public class UsageTracker {
         }
     }
 
-    /** Whether {@code u} is {@code step} or more past what the database is known to hold (or it holds nothing). */
-    public boolean due(UUID tokenId, Usage u, Duration step) {
-        Track track = tracks.get(tokenId);
-        if (track == null) {
-            return true;
-        }
-        synchronized (track) {
-            return track.storedMicros == NONE || micros(u.lastUsedAt()) >= track.storedMicros + micros(step);
-        }
-    }
-
     /**
-     * Whether {@code u}'s addresses must be checked against the networks the database holds for the token: they are not
-     * the set it was last told of, or that was {@code refresh} ago or more (a known network's time is refreshed that
-     * often). A token used from the same addresses round after round is checked once a refresh, not every round.
+     * What the writer has to do for a token, decided in one look-up: its last use is due when it is {@code step} or more
+     * past what the database is known to hold (or that holds nothing); its networks are due when its addresses are not
+     * the set the database was last told of, or that was {@code refresh} ago or more (a known network's time is
+     * refreshed that often: a token used from the same addresses round after round is checked once a refresh, not every
+     * round). Null for a token never used here.
+     *
+     * @param usage its use as it stands, or null when neither is due (nothing to write, and nothing built)
      */
-    public boolean networksDue(UUID tokenId, Usage u, Duration refresh, Instant now) {
+    public record Pending(Usage usage, boolean due, boolean networksDue) {}
+
+    public Pending pending(UUID tokenId, Duration step, Duration refresh, Instant now) {
         Track track = tracks.get(tokenId);
         if (track == null) {
-            return true;
+            return null;
         }
         synchronized (track) {
-            return track.toldMicros == NONE
-                    || track.toldAddresses != addressSet(u.recent())
+            if (track.lastIp == null) {
+                return null;
+            }
+            boolean due = track.storedMicros == NONE || track.lastMicros >= track.storedMicros + micros(step);
+            boolean networksDue = track.toldMicros == NONE
+                    || track.toldAddresses != addressSet(track.lastIp, track.others)
                     || micros(now) >= track.toldMicros + micros(refresh);
+            return new Pending(due || networksDue ? track.usage() : null, due, networksDue);
         }
     }
 
@@ -246,17 +246,29 @@ public class UsageTracker {
     static long addressSet(List<Seen> recent) {
         long sum = 0;
         for (Seen seen : recent) {
-            long h = 0xcbf29ce484222325L; // FNV-1a over the characters, then a 64-bit finaliser
-            String ip = seen.ip();
-            for (int i = 0; i < ip.length(); i++) {
-                h = (h ^ ip.charAt(i)) * 0x100000001b3L;
-            }
-            h ^= h >>> 33;
-            h *= 0xff51afd7ed558ccdL;
-            h ^= h >>> 33;
-            sum += h;
+            sum += addressHash(seen.ip());
         }
         return sum;
+    }
+
+    /** {@link #addressSet} of what {@link Track#usage} would list (the last address, then the others it keeps). */
+    private static long addressSet(String last, List<Seen> others) {
+        long sum = addressHash(last);
+        for (int i = 0; i < others.size() && i < RECENT_ADDRESSES - 1; i++) {
+            sum += addressHash(others.get(i).ip());
+        }
+        return sum;
+    }
+
+    private static long addressHash(String ip) {
+        long h = 0xcbf29ce484222325L; // FNV-1a over the characters, then a 64-bit finaliser
+        for (int i = 0; i < ip.length(); i++) {
+            h = (h ^ ip.charAt(i)) * 0x100000001b3L;
+        }
+        h ^= h >>> 33;
+        h *= 0xff51afd7ed558ccdL;
+        h ^= h >>> 33;
+        return h;
     }
 
     public void putBack(Set<UUID> ids) {

@@ -151,22 +151,25 @@ public class TokenUsageWriter {
 
     /** One batch in one transaction: its tokens' networks where due, then their last use where due. */
     private Uni<Integer> writeBatch(List<UUID> batch) {
-        Map<UUID, UsageTracker.Usage> changed = new java.util.LinkedHashMap<>();
+        Instant now = Instant.now();
+        Map<UUID, UsageTracker.Pending> changed = new java.util.LinkedHashMap<>();
         for (UUID id : batch) {
-            UsageTracker.Usage u = usage.usage(id);
-            if (u != null) {
-                changed.put(id, u);
+            UsageTracker.Pending p = usage.pending(id, step, networkRefresh, now);
+            if (p != null && p.usage() != null) {
+                changed.put(id, p);
             }
         }
-        Instant now = Instant.now();
+        if (changed.isEmpty()) {
+            return Uni.createFrom().item(0); // within the step and the same addresses: no transaction at all
+        }
         List<NetworkSightings.Seen> seen = new ArrayList<>();
         List<UUID> told = new ArrayList<>();
-        changed.forEach((id, u) -> {
-            if (!usage.networksDue(id, u, networkRefresh, now)) {
+        changed.forEach((id, p) -> {
+            if (!p.networksDue()) {
                 return; // the same addresses as the database was told of within the refresh: nothing to check
             }
             told.add(id);
-            for (UsageTracker.Seen s : u.recent()) {
+            for (UsageTracker.Seen s : p.usage().recent()) {
                 // only what PostgreSQL's inet takes (no brackets, no zone): one bad cast would fail the whole batch
                 if (s.ip().indexOf('[') < 0 && Cidr.parseAddress(s.ip()).isPresent()) {
                     seen.add(new NetworkSightings.Seen(id, s.ip(), s.at()));
@@ -181,17 +184,19 @@ public class TokenUsageWriter {
                 .ifNoItem()
                 .after(BATCH_TIMEOUT)
                 .fail()
-                .invoke(() -> told.forEach(id -> usage.networksTold(id, changed.get(id), now)));
+                .invoke(() -> told.forEach(
+                        id -> usage.networksTold(id, changed.get(id).usage(), now)));
     }
 
     /** Writes the due ones of {@code changed} (see {@link #UPSERT}); how many rows it wrote. */
-    private Uni<Integer> upsert(SqlConnection conn, Map<UUID, UsageTracker.Usage> changed, Set<UUID> added) {
+    private Uni<Integer> upsert(SqlConnection conn, Map<UUID, UsageTracker.Pending> changed, Set<UUID> added) {
         List<UUID> ids = new ArrayList<>();
         List<OffsetDateTime> ats = new ArrayList<>();
         List<String> ips = new ArrayList<>();
         List<String> recents = new ArrayList<>();
-        changed.forEach((id, u) -> {
-            if (added.contains(id) || usage.due(id, u, step)) {
+        changed.forEach((id, p) -> {
+            if (p.due() || added.contains(id)) {
+                UsageTracker.Usage u = p.usage();
                 ids.add(id);
                 ats.add(OffsetDateTime.ofInstant(u.lastUsedAt(), ZoneOffset.UTC));
                 ips.add(u.lastUsedIp());

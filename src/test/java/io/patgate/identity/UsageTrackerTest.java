@@ -79,7 +79,7 @@ class UsageTrackerTest {
         UsageTracker.Usage u = tracker.usage(id);
         assertEquals("198.51.100.1", u.lastUsedIp(), "this replica's later use stands");
         assertEquals(List.of("198.51.100.1", "10.0.0.9"), addresses(u));
-        assertTrue(tracker.due(id, u, STEP), "two steps past what the database holds");
+        assertTrue(tracker.pending(id, STEP, STEP, T0).due(), "two steps past what the database holds");
         tracker.seed(
                 id,
                 new UsageTracker.Usage(
@@ -90,7 +90,7 @@ class UsageTrackerTest {
         assertEquals("10.0.0.9", u.lastUsedIp(), "a later use the database holds stands");
         assertEquals(T0.plusSeconds(12), u.lastUsedAt());
         assertEquals(List.of("10.0.0.9", "198.51.100.1"), addresses(u));
-        assertFalse(tracker.due(id, u, STEP), "nothing past what the database holds");
+        assertFalse(tracker.pending(id, STEP, STEP, T0).due(), "nothing past what the database holds");
     }
 
     @Test
@@ -99,22 +99,32 @@ class UsageTrackerTest {
         UUID id = UUID.randomUUID();
         tracker.record(id, "198.51.100.1", T0);
         UsageTracker.Usage u = tracker.usage(id);
-        assertTrue(tracker.due(id, u, STEP), "nothing stored yet");
-        assertTrue(tracker.networksDue(id, u, STEP, T0));
+        assertTrue(tracker.pending(id, STEP, STEP, T0).due(), "nothing stored yet");
+        assertTrue(tracker.pending(id, STEP, STEP, T0).networksDue());
+        assertEquals(u, tracker.pending(id, STEP, STEP, T0).usage(), "what is due is written as it stands");
         tracker.stored(id, T0);
         tracker.networksTold(id, u, T0);
 
         tracker.record(id, "198.51.100.1", T0.plusSeconds(3));
         u = tracker.usage(id);
-        assertFalse(tracker.due(id, u, STEP), "within the step of what is stored");
-        assertFalse(tracker.networksDue(id, u, STEP, T0.plusSeconds(3)), "the same addresses, told 3 s ago");
-        assertTrue(tracker.networksDue(id, u, STEP, T0.plusSeconds(5)), "told a step ago: refreshed");
+        assertFalse(tracker.pending(id, STEP, STEP, T0.plusSeconds(3)).due(), "within the step of what is stored");
+        assertFalse(
+                tracker.pending(id, STEP, STEP, T0.plusSeconds(3)).networksDue(), "the same addresses, told 3 s ago");
+        assertNull(tracker.pending(id, STEP, STEP, T0.plusSeconds(3)).usage(), "nothing due: nothing to write");
+        assertTrue(tracker.pending(id, STEP, STEP, T0.plusSeconds(5)).networksDue(), "told a step ago: refreshed");
+        assertFalse(
+                tracker.pending(id, STEP, Duration.ofMinutes(1), T0.plusSeconds(5))
+                        .networksDue(),
+                "told 5 s ago, refreshed once a minute");
 
         tracker.record(id, "203.0.113.9", T0.plusSeconds(4));
         u = tracker.usage(id);
-        assertTrue(tracker.networksDue(id, u, STEP, T0.plusSeconds(4)), "a new address is checked at once");
+        assertTrue(
+                tracker.pending(id, STEP, Duration.ofMinutes(1), T0.plusSeconds(4))
+                        .networksDue(),
+                "a new address is checked at once");
         tracker.record(id, "203.0.113.9", T0.plusSeconds(6));
-        assertTrue(tracker.due(id, tracker.usage(id), STEP), "a step past what is stored");
+        assertTrue(tracker.pending(id, STEP, STEP, T0.plusSeconds(6)).due(), "a step past what is stored");
     }
 
     @Test
