@@ -184,8 +184,7 @@ public class TokenUsageWriter {
                 .ifNoItem()
                 .after(BATCH_TIMEOUT)
                 .fail()
-                .invoke(() -> told.forEach(
-                        id -> usage.networksTold(id, changed.get(id).usage(), now)));
+                .invoke(() -> told.forEach(id -> changed.get(id).networksTold(now)));
     }
 
     /** Writes the due ones of {@code changed} (see {@link #UPSERT}); how many rows it wrote. */
@@ -220,7 +219,7 @@ public class TokenUsageWriter {
                     int wrote = 0;
                     for (Row row : rows) {
                         OffsetDateTime at = row.getOffsetDateTime("stored");
-                        usage.stored(row.getUUID("token_id"), at == null ? null : at.toInstant());
+                        changed.get(row.getUUID("token_id")).stored(at == null ? null : at.toInstant());
                         wrote += row.getBoolean("wrote") ? 1 : 0;
                     }
                     return wrote;
