@@ -73,8 +73,11 @@ public class TokenUsageWriter {
                     + " else patgate_merge_recent(excluded.recent_ips, g.recent_ips) end"
                     + " where g.last_used_at <= excluded.last_used_at - make_interval(secs => $5) or excluded.token_id = any($6::uuid[])"
                     + " returning g.token_id, g.last_used_at)"
+                    // only the tokens whose stored use is not the one sent (not written, or a later one stood): the
+                    // others hold what was sent, and 2,000 rows back per batch cost the service more than the writes
                     + " select x.token_id, coalesce(w.last_used_at, k.last_used_at) as stored, w.token_id is not null as wrote"
-                    + " from x left join written w on w.token_id = x.token_id left join known k on k.token_id = x.token_id";
+                    + " from x left join written w on w.token_id = x.token_id left join known k on k.token_id = x.token_id"
+                    + " where w.token_id is null or w.last_used_at <> x.at";
 
     /** Tokens per transaction. */
     static final int BATCH = 2_000;
@@ -216,13 +219,22 @@ public class TokenUsageWriter {
                     added.toArray(UUID[]::new)
                 }))
                 .map(rows -> {
-                    int wrote = 0;
+                    Set<UUID> answered = new java.util.HashSet<>();
+                    int notWritten = 0;
                     for (Row row : rows) {
+                        UUID id = row.getUUID("token_id");
                         OffsetDateTime at = row.getOffsetDateTime("stored");
-                        changed.get(row.getUUID("token_id")).stored(at == null ? null : at.toInstant());
-                        wrote += row.getBoolean("wrote") ? 1 : 0;
+                        changed.get(id).stored(at == null ? null : at.toInstant());
+                        answered.add(id);
+                        notWritten += row.getBoolean("wrote") ? 0 : 1;
                     }
-                    return wrote;
+                    for (UUID id : ids) {
+                        if (!answered.contains(id)) {
+                            UsageTracker.Pending p = changed.get(id);
+                            p.stored(p.usage().lastUsedAt()); // written as sent
+                        }
+                    }
+                    return ids.size() - notWritten;
                 });
     }
 
