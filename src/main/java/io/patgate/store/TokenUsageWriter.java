@@ -30,10 +30,10 @@ import org.jboss.logging.Logger;
  *
  * <p>Two paths. The networks each token was used from ({@code token_network}, where {@code token.used-from-new-address}
  * comes from) are checked for every token used since the last round from addresses other than the ones the database
- * was last told of, and for every token once a minute ({@link #NETWORK_REFRESH}): exact, one statement, and a write only for a network new to the
- * token. The last use itself ({@code token_usage}, V19) is written only for a token whose last use
- * moved {@code patgate.tokens.usage-step} past what the database holds (or that just got a new network, so its list
- * shows the new address at once): see {@link #upsert}. So the primary's usage writes are at most about one per token
+ * was last told of, and for every token once a minute ({@link #NETWORK_REFRESH}): exact, one statement, and a write
+ * only for a network new to the token. The last use itself ({@code token_usage}, V19) is written only for a token
+ * whose last use moved {@code patgate.tokens.usage-step} past what the database holds (or that just got a new network,
+ * so its list shows the new address at once): see {@link #upsert}. So the primary's usage writes are at most about one per token
  * per step, whatever the number of replicas and requests.
  */
 @ApplicationScoped
@@ -95,7 +95,8 @@ public class TokenUsageWriter {
     /**
      * The least {@link #networkRefresh}: a known network's {@code last_seen} only orders which of a token's networks
      * are kept at its cap, so a minute is fine enough, and a token in steady use costs one {@code token_network}
-     * statement a minute instead of one a step (with 100,000 tokens in rotation, 10,000 row updates a second, none HOT).
+     * statement a minute instead of one a step (with 100,000 tokens in rotation, 10,000 row updates a second, none
+     * HOT).
      * A new network is still checked, written and told at the next flush, and a token at its cap still has the networks
      * it is used from refreshed whenever it gets a new one.
      */
