@@ -117,6 +117,7 @@ final class UsageTrack {
         }
         return List.copyOf(out);
     }
+
     /**
      * The addresses {@link #usage} lists (the last one, then the others it keeps) as one 64-bit value, whatever
      * their order: a sum of mixed hashes.

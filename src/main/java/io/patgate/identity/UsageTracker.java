@@ -109,9 +109,8 @@ public class UsageTracker {
      * more past what the database is known to hold (or that holds nothing); its networks are due when its addresses
      * are not the set the database was last told of, or that was {@code refresh} ago or more (a known network's time
      * is refreshed that often: a token used from the same addresses round after round is checked once a refresh, not
-     * every round). Null for a token never used here.
-     *
-     * @param usage its use as it stands, or null when neither is due (nothing to write, and nothing built)
+     * every round). {@link #usage} is its use as it stands, or null when neither is due (nothing to write, and nothing
+     * built). {@link UsageTracker#pending} answers null for a token never used here.
      */
     public static final class Pending {
         private final UsageTrack track;

@@ -33,8 +33,8 @@ import org.jboss.logging.Logger;
  * was last told of, and for every token once a minute ({@link #NETWORK_REFRESH}): exact, one statement, and a write
  * only for a network new to the token. The last use itself ({@code token_usage}, V19) is written only for a token
  * whose last use moved {@code patgate.tokens.usage-step} past what the database holds (or that just got a new network,
- * so its list shows the new address at once): see {@link #upsert}. So the primary's usage writes are at most about one per token
- * per step, whatever the number of replicas and requests.
+ * so its list shows the new address at once): see {@link #upsert}. So the primary's usage writes are at most about
+ * one per token per step, whatever the number of replicas and requests.
  */
 @ApplicationScoped
 public class TokenUsageWriter {
@@ -53,7 +53,8 @@ public class TokenUsageWriter {
      * {@code offset 0} keeps the planner from turning the lateral look-up back into a join, which it plans as a scan of
      * the whole table), and is joined, not probed per row. It was a join the planner made a scan of every row, and a
      * {@code not exists} over that CTE, a scan of the CTE per row: 92 ms a batch of 2,000 at 100,000 tokens (64 µs a
-     * token; half a core of PostgreSQL under {@code bench/limit.sh}'s rotation), now 8 ms, 45 ms when it writes them all.
+     * token; half a core of PostgreSQL under {@code bench/limit.sh}'s rotation), now 8 ms, and 27 ms when it writes
+     * them all (2026-12-08, {@code explain analyze}).
      */
     static final String UPSERT =
             "with x as (select * from unnest($1::uuid[], $2::timestamptz[], $3::text[], $4::text[]) as x(token_id, at, ip, recent)),"
@@ -96,9 +97,8 @@ public class TokenUsageWriter {
      * The least {@link #networkRefresh}: a known network's {@code last_seen} only orders which of a token's networks
      * are kept at its cap, so a minute is fine enough, and a token in steady use costs one {@code token_network}
      * statement a minute instead of one a step (with 100,000 tokens in rotation, 10,000 row updates a second, none
-     * HOT).
-     * A new network is still checked, written and told at the next flush, and a token at its cap still has the networks
-     * it is used from refreshed whenever it gets a new one.
+     * HOT). A new network is still checked, written and told at the next flush, and a token at its cap still has the
+     * networks it is used from refreshed whenever it gets a new one.
      */
     static final Duration NETWORK_REFRESH = Duration.ofMinutes(1);
 
