@@ -31,6 +31,17 @@ final class UsageTrack {
 
     long toldMicros = UsageTracker.NONE;
 
+    /** The database holds a last use at {@code micros} or later (it only grows there). */
+    synchronized void stored(long micros) {
+        storedMicros = Math.max(storedMicros, micros);
+    }
+
+    /** The database now holds the networks of the addresses {@code told} stands for, as of {@code micros}. */
+    synchronized void told(long told, long micros) {
+        toldAddresses = told;
+        toldMicros = micros;
+    }
+
     synchronized boolean use(String ip, long micros) {
         if (lastIp == null) {
             lastIp = ip;

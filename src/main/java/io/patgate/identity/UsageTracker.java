@@ -98,9 +98,7 @@ public class UsageTracker {
     public void stored(UUID tokenId, Instant at) {
         UsageTrack track = at == null ? null : tracks.get(tokenId);
         if (track != null) {
-            synchronized (track) {
-                track.storedMicros = Math.max(track.storedMicros, UsageTrack.micros(at));
-            }
+            track.stored(UsageTrack.micros(at));
         }
     }
 
@@ -142,18 +140,13 @@ public class UsageTracker {
         /** The database holds a last use of this token at {@code at} or later (null: nothing learnt). */
         public void stored(Instant at) {
             if (at != null) {
-                synchronized (track) {
-                    track.storedMicros = Math.max(track.storedMicros, UsageTrack.micros(at));
-                }
+                track.stored(UsageTrack.micros(at));
             }
         }
 
         /** The database now holds the networks of this token's addresses as they were here, as of {@code now}. */
         public void networksTold(Instant now) {
-            synchronized (track) {
-                track.toldAddresses = addresses;
-                track.toldMicros = UsageTrack.micros(now);
-            }
+            track.told(addresses, UsageTrack.micros(now));
         }
     }
 

@@ -72,13 +72,7 @@ class EmailConfirmationTest {
     }
 
     private long count(String sql, Object... args) {
-        return pool.preparedQuery(sql)
-                .execute(Tuple.from(args))
-                .await()
-                .atMost(Duration.ofSeconds(5))
-                .iterator()
-                .next()
-                .getLong(0);
+        return io.patgate.support.Postgres.count(pool, sql, args);
     }
 
     @Test

@@ -62,13 +62,7 @@ class NoticeFloodTest {
     Pool pool;
 
     private long count(String sql, Object... args) {
-        return pool.preparedQuery(sql)
-                .execute(Tuple.from(args))
-                .await()
-                .atMost(Duration.ofSeconds(5))
-                .iterator()
-                .next()
-                .getLong(0);
+        return io.patgate.support.Postgres.count(pool, sql, args);
     }
 
     private void sql(String sql, Object... args) {

@@ -9,7 +9,6 @@ import io.patgate.support.Api;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.mutiny.sqlclient.Pool;
-import io.vertx.mutiny.sqlclient.Tuple;
 import jakarta.inject.Inject;
 import java.net.URI;
 import java.net.URL;
@@ -41,13 +40,8 @@ class AbandonedWritesTest {
     Pool pool;
 
     private long revocationsAudited(UUID token) {
-        return pool.preparedQuery("select count(*) from audit_event where action = 'token.revoked' and token_id = $1")
-                .execute(Tuple.of(token))
-                .await()
-                .atMost(Duration.ofSeconds(5))
-                .iterator()
-                .next()
-                .getLong(0);
+        return io.patgate.support.Postgres.count(
+                pool, "select count(*) from audit_event where action = 'token.revoked' and token_id = $1", token);
     }
 
     @Test

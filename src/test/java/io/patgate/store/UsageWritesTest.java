@@ -61,14 +61,10 @@ class UsageWritesTest {
     }
 
     private long newAddressNotices(String tokenId) {
-        return pool.preparedQuery(
-                        "select count(*) from notice where token_id = $1 and event = 'token.used-from-new-address'")
-                .execute(Tuple.of(UUID.fromString(tokenId)))
-                .await()
-                .atMost(Duration.ofSeconds(5))
-                .iterator()
-                .next()
-                .getLong(0);
+        return io.patgate.support.Postgres.count(
+                pool,
+                "select count(*) from notice where token_id = $1 and event = 'token.used-from-new-address'",
+                UUID.fromString(tokenId));
     }
 
     /** Flushes the replicas at the same moment; the rows they wrote, together. */
@@ -228,13 +224,7 @@ class UsageWritesTest {
     }
 
     private long count(String sql, List<UUID> ids) {
-        return pool.preparedQuery(sql)
-                .execute(Tuple.of(ids.toArray(UUID[]::new)))
-                .await()
-                .atMost(Duration.ofSeconds(10))
-                .iterator()
-                .next()
-                .getLong(0);
+        return io.patgate.support.Postgres.count(pool, sql, (Object) ids.toArray(UUID[]::new));
     }
 
     /**

@@ -14,6 +14,17 @@ public final class Postgres {
 
     private Postgres() {}
 
+    /** The single number {@code sql} answers (a {@code count(*)}), through the service's own pool. */
+    public static long count(io.vertx.mutiny.sqlclient.Pool pool, String sql, Object... args) {
+        return pool.preparedQuery(sql)
+                .execute(io.vertx.mutiny.sqlclient.Tuple.from(args))
+                .await()
+                .atMost(java.time.Duration.ofSeconds(10))
+                .iterator()
+                .next()
+                .getLong(0);
+    }
+
     /** A plain JDBC connection to the embedded server's database, as its superuser: for what a test does beside patgate. */
     public static java.sql.Connection connect() throws java.sql.SQLException {
         return java.sql.DriverManager.getConnection(
